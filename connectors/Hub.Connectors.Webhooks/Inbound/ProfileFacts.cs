@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace Hub.Connectors.Webhooks.Inbound;
+
+/// <summary>Segment traits to flat profile facts: snake_case reserved traits to camelCase, nested objects dotted.</summary>
+internal static class ProfileFacts
+{
+    private const int MaxDepth = 3;
+    private const int MaxValueLength = 1_000;
+
+    private static readonly Dictionary<string, string> ReservedSnakeCase = new(StringComparer.Ordinal)
+    {
+        ["first_name"] = "firstName",
+        ["last_name"] = "lastName",
+        ["created_at"] = "createdAt",
+        ["postal_code"] = "postalCode",
+        ["employee_count"] = "employeeCount",
+    };
+
+    public static void Flatten(JsonElement traits, Dictionary<string, string> facts, string prefix = "", int depth = 0)
+    {
+        foreach (var property in traits.EnumerateObject())
+        {
+            var name = ReservedSnakeCase.GetValueOrDefault(property.Name, property.Name);
+            var key = prefix + name;
+            switch (property.Value.ValueKind)
+            {
+                case JsonValueKind.Object when depth < MaxDepth:
+                    Flatten(property.Value, facts, key + ".", depth + 1);
+                    break;
+                case JsonValueKind.String when property.Value.GetString() is { Length: > 0 } text:
+                    facts[key] = Truncate(text);
+                    break;
+                case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                    facts[key] = property.Value.GetRawText();
+                    break;
+                case JsonValueKind.Array or JsonValueKind.Object:
+                    facts[key] = Truncate(property.Value.GetRawText());
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (depth == 0 && !facts.ContainsKey("name") && facts.TryGetValue("firstName", out var first))
+        {
+            facts["name"] = facts.TryGetValue("lastName", out var last) ? $"{first} {last}" : first;
+        }
+        if (depth == 0 && facts.TryGetValue("company.name", out var company))
+        {
+            facts["company"] = company;
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= MaxValueLength ? text : text[..MaxValueLength];
+}

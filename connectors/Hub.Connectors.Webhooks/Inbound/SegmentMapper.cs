@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+
+namespace Hub.Connectors.Webhooks.Inbound;
+
+/// <summary>
+/// Segment Spec calls (identify, track, group, page, screen, alias; single, <c>{"batch": [...]}</c>
+/// or a JSON array as Segment's Actions webhook batches them) to touchpoints. <c>messageId</c> is the
+/// source event id; <c>traits.email</c>, <c>traits.phone</c> and <c>userId</c> become identifiers.
+/// </summary>
+internal static class SegmentMapper
+{
+    private const int MaxSourceEventIdLength = 200;
+
+    private static readonly Dictionary<string, (string Type, string? Channel)> Calls = new(StringComparer.Ordinal)
+    {
+        ["identify"] = ("profile.identified", null),
+        ["track"] = ("event.tracked", null),
+        ["group"] = ("profile.grouped", null),
+        ["alias"] = ("profile.aliased", null),
+        ["page"] = ("web.page.viewed", TouchpointChannels.Web),
+        ["screen"] = ("app.screen.viewed", TouchpointChannels.Web),
+        ["delete"] = ("privacy.deletion.requested", null),
+    };
+
+    public static MappingResult Map(JsonElement root, MappingContext context)
+    {
+        IReadOnlyList<JsonElement> calls;
+        JsonElement? batchContext = null;
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            calls = [.. root.EnumerateArray()];
+        }
+        else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("batch", out var batch))
+        {
+            if (batch.ValueKind != JsonValueKind.Array)
+            {
+                return MappingResult.Fail("'batch' must be an array of Segment calls.");
+            }
+            calls = [.. batch.EnumerateArray()];
+            if (root.TryGetProperty("context", out var shared) && shared.ValueKind == JsonValueKind.Object)
+            {
+                batchContext = shared;
+            }
+        }
+        else if (root.ValueKind == JsonValueKind.Object)
+        {
+            calls = [root];
+        }
+        else
+        {
+            return MappingResult.Fail("The body must be a Segment call (a JSON object), {\"batch\": [...]}, or a CloudEvent.");
+        }
+
+        var isBatch = root.ValueKind == JsonValueKind.Array || root.TryGetProperty("batch", out _);
+        var drafts = new List<TouchpointDraft>(calls.Count);
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var (draft, problem) = MapCall(calls[i], batchContext, context, isBatch ? i : null);
+            if (problem is not null)
+            {
+                return MappingResult.Fail(problem);
+            }
+            drafts.Add(draft!);
+        }
+        return MappingResult.Ok(drafts);
+    }
+
+    private static (TouchpointDraft? Draft, string? Problem) MapCall(
+        JsonElement call, JsonElement? batchContext, MappingContext context, int? batchIndex)
+    {
+        var where = batchIndex is { } i ? $"batch[{i}]" : "the call";
+        if (call.ValueKind != JsonValueKind.Object)
+        {
+            return (null, $"{where} must be a JSON object.");
+        }
+        var callType = Text(call, "type");
+        if (callType is null || !Calls.TryGetValue(callType, out var mapped))
+        {
+            return (null, $"{where}: 'type' must be one of {string.Join(", ", Calls.Keys)} (got '{callType ?? "nothing"}').");
+        }
+        var messageId = Text(call, "messageId") ?? (batchIndex is { } n ? $"{context.DeliveryId}:{n}" : context.DeliveryId);
+        if (messageId.Length > MaxSourceEventIdLength)
+        {
+            return (null, $"{where}: 'messageId' is longer than {MaxSourceEventIdLength} characters.");
+        }
+        var userId = Text(call, "userId");
+        var traits = Object(call, "traits") ?? (Object(call, "context") is { } ctx ? Object(ctx, "traits") : null);
+        if (traits is null && batchContext is { } sharedContext)
+        {
+            traits = Object(sharedContext, "traits");
+        }
+
+        var identities = new List<CustomerIdentifier>();
+        if (userId is not null)
+        {
+            identities.Add(new CustomerIdentifier(context.UserIdType, userId));
+        }
+        if (callType == "alias" && Text(call, "previousId") is { } previousId)
+        {
+            identities.Add(new CustomerIdentifier(context.UserIdType, previousId));
+        }
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (traits is { } t && callType != "group")
+        {
+            if (Text(t, "email") is { } email)
+            {
+                identities.Add(CustomerIdentifier.Email(email));
+            }
+            if (Text(t, "phone") is { } phone)
+            {
+                identities.Add(CustomerIdentifier.Phone(phone));
+            }
+            ProfileFacts.Flatten(t, facts);
+        }
+        if (callType == "group" && traits is { } groupTraits && Text(groupTraits, "name") is { } company)
+        {
+            facts["company"] = company;
+        }
+        if (identities.Count == 0 && Text(call, "anonymousId") is null)
+        {
+            return (null, $"{where}: a Segment call needs 'userId' or 'anonymousId' (or traits.email / traits.phone).");
+        }
+        if (callType == "track" && Text(call, "event") is null)
+        {
+            return (null, $"{where}: a track call needs 'event'.");
+        }
+        if (!TryTime(call, context.ReceivedAt, out var occurredAt))
+        {
+            return (null, $"{where}: 'timestamp' is not an ISO 8601 date and time.");
+        }
+        return (new TouchpointDraft
+        {
+            SourceEventId = messageId,
+            Channel = mapped.Channel ?? context.Channel,
+            Type = mapped.Type,
+            OccurredAt = occurredAt,
+            Direction = callType is "track" or "page" or "screen" ? TouchpointDirection.Inbound : TouchpointDirection.None,
+            Identities = identities,
+            ProfileFacts = facts,
+            Summary = Summary(call, callType),
+        }, null);
+    }
+
+    private static string Summary(JsonElement call, string callType) => callType switch
+    {
+        "track" => Text(call, "event")!,
+        "page" or "screen" => $"Viewed {Text(call, "name") ?? (Object(call, "properties") is { } p ? Text(p, "url") : null) ?? callType}",
+        "group" => $"Member of {Text(call, "groupId")}",
+        "alias" => "Linked user ids",
+        "delete" => "Asked for deletion",
+        _ => "Profile updated",
+    };
+
+    private static bool TryTime(JsonElement call, DateTimeOffset fallback, out DateTimeOffset time)
+    {
+        time = fallback;
+        var text = Text(call, "timestamp") ?? Text(call, "originalTimestamp");
+        return text is null || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time);
+    }
+
+    internal static string? Text(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.String when value.GetString() is { Length: > 0 } s => s,
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        } : null;
+
+    private static JsonElement? Object(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
+}

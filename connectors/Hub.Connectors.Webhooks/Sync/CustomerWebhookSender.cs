@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Hub.Connectors.Webhooks.Signing;
+using Hub.Contracts.Connectors;
+using Hub.Contracts.Customers;
+
+namespace Hub.Connectors.Webhooks.Sync;
+
+/// <summary>
+/// POSTs a customer change to the instance's target URL as a signed Standard Webhooks message
+/// (<c>{"type": "customer.updated", "timestamp": ..., "data": ...}</c>). The webhook-id is derived from
+/// customer and version, so a receiver deduplicates our retries.
+/// </summary>
+internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, TimeProvider time)
+{
+    public async ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken)
+    {
+        var options = WebhooksOptions.From(instance.Settings);
+        if (options.TargetUrl is null)
+        {
+            return SyncResult.Success(detail: "no target URL configured: inbound only");
+        }
+        var now = time.GetUtcNow();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            type = "customer.updated",
+            timestamp = now.ToString("O", CultureInfo.InvariantCulture),
+            data = change,
+        }, JsonSerializerOptions.Web);
+        var messageId = $"msg_{change.CustomerId:N}_{change.Version}";
+        var timestamp = now.ToUnixTimeSeconds();
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, options.TargetUrl);
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
+        request.Headers.Add("webhook-id", messageId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", StandardWebhookSignature.Sign(options.TargetKey!, messageId, timestamp, body));
+
+        using var response = await httpClients.CreateClient(HubHttpClients.Outbound).SendAsync(request, cancellationToken);
+        var status = (int)response.StatusCode;
+        return status switch
+        {
+            >= 200 and < 300 => SyncResult.Success(detail: $"target answered {status}"),
+            (int)HttpStatusCode.Gone => SyncResult.Refused("target answered 410 Gone: it no longer wants webhooks"),
+            >= 300 and < 400 => SyncResult.Refused($"target answered a redirect ({status}); redirects are not followed, fix the URL"),
+            (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500 =>
+                throw new HttpRequestException($"target answered {status}", null, response.StatusCode),
+            _ => SyncResult.Refused($"target refused the change with {status}"),
+        };
+    }
+}

@@ -1,0 +1,12 @@
+namespace Hub.Contracts.Connectors;
+
+/// <summary>Names of the HTTP clients the host provides to connectors through <c>IHttpClientFactory</c>.</summary>
+public static class HubHttpClients
+{
+    /// <summary>
+    /// For every call to a system outside the hub: guarded against SSRF (no loopback, link-local or
+    /// private addresses unless allowed), redirects not followed, and behind the outbound resilience
+    /// pipeline (timeout, retry honouring Retry-After, circuit breaker per target host).
+    /// </summary>
+    public const string Outbound = "hub-outbound";
+}

@@ -1,0 +1,27 @@
+using Hub.Contracts.Customers;
+
+namespace Hub.Contracts.Connectors;
+
+/// <summary>A connector that writes the master record back into its system.</summary>
+public interface ISyncTarget
+{
+    /// <summary>
+    /// Pushes one change. The host has already skipped changes the target caused itself and
+    /// versions it already received. Transient failures are thrown (or reported as failed) so the
+    /// host retries; the call must be idempotent for the same customer version.
+    /// </summary>
+    ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken);
+}
+
+/// <summary>The outcome of one push.</summary>
+/// <param name="Delivered">Whether the target has the change now.</param>
+/// <param name="ExternalRecordId">The customer's record id in the target, when the target told it.</param>
+/// <param name="Detail">What happened, for the operator.</param>
+public sealed record SyncResult(bool Delivered, string? ExternalRecordId, string Detail)
+{
+    /// <summary>Delivered.</summary>
+    public static SyncResult Success(string? externalRecordId = null, string detail = "delivered") => new(true, externalRecordId, detail);
+
+    /// <summary>Not delivered and not worth retrying (the target refused the change for good).</summary>
+    public static SyncResult Refused(string detail) => new(false, null, detail);
+}

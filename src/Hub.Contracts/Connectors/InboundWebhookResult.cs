@@ -1,0 +1,58 @@
+using Hub.Contracts.Touchpoints;
+
+namespace Hub.Contracts.Connectors;
+
+/// <summary>What a connector made of a webhook: touchpoints to accept, or a rejection.</summary>
+public sealed record InboundWebhookResult
+{
+    private InboundWebhookResult(IReadOnlyList<TouchpointDraft> touchpoints, WebhookResponse response, WebhookRejection? rejection)
+    {
+        Touchpoints = touchpoints;
+        Response = response;
+        Rejection = rejection;
+    }
+
+    /// <summary>The touchpoints to accept (empty for events that carry none, such as a handshake).</summary>
+    public IReadOnlyList<TouchpointDraft> Touchpoints { get; }
+
+    /// <summary>The response the source expects once the touchpoints are durable.</summary>
+    public WebhookResponse Response { get; }
+
+    /// <summary>Set when the request is refused; nothing is stored then.</summary>
+    public WebhookRejection? Rejection { get; }
+
+    /// <summary>Accept the touchpoints; answer with <paramref name="response"/> (default: 200 with an empty JSON object).</summary>
+    public static InboundWebhookResult Accept(IReadOnlyList<TouchpointDraft> touchpoints, WebhookResponse? response = null) =>
+        new(touchpoints, response ?? WebhookResponse.Ok, null);
+
+    /// <summary>The request is not authentic (missing, forged or stale signature): 401.</summary>
+    public static InboundWebhookResult Unauthorized(string detail) =>
+        Reject(new WebhookRejection(401, "Webhook signature is not valid", detail));
+
+    /// <summary>The body cannot be understood: 400, naming the problem.</summary>
+    public static InboundWebhookResult BadRequest(string detail) =>
+        Reject(new WebhookRejection(400, "Webhook body is not valid", detail));
+
+    /// <summary>The content type is not one the connector reads: 415.</summary>
+    public static InboundWebhookResult UnsupportedMediaType(string detail) =>
+        Reject(new WebhookRejection(415, "Webhook content type is not supported", detail));
+
+    /// <summary>Refuse with any status.</summary>
+    public static InboundWebhookResult Reject(WebhookRejection rejection) => new([], WebhookResponse.Ok, rejection);
+}
+
+/// <summary>Why a webhook was refused; the host answers with problem+json.</summary>
+/// <param name="StatusCode">401, 403, 400, 415...</param>
+/// <param name="Title">A short, stable title.</param>
+/// <param name="Detail">What exactly is wrong, for the sender's developer.</param>
+public sealed record WebhookRejection(int StatusCode, string Title, string Detail);
+
+/// <summary>The exact HTTP response a source expects (a SOAP ack, a CRC token, TwiML, JSON).</summary>
+/// <param name="StatusCode">The status code.</param>
+/// <param name="ContentType">The content type of <paramref name="Body"/>.</param>
+/// <param name="Body">The body text.</param>
+public sealed record WebhookResponse(int StatusCode, string ContentType, string Body)
+{
+    /// <summary>200 with <c>{}</c>.</summary>
+    public static WebhookResponse Ok { get; } = new(200, "application/json", "{}");
+}

@@ -1,0 +1,29 @@
+namespace Hub.Contracts.Customers;
+
+/// <summary>
+/// The master record of a customer changed (or was created: then <see cref="Version"/> is 1).
+/// Published through the outbox; every connected system that is a sync target receives it.
+/// </summary>
+public sealed record CustomerUpdated
+{
+    /// <summary>The hub customer id.</summary>
+    public required Guid CustomerId { get; init; }
+
+    /// <summary>The record's version after the change; grows by one with every change.</summary>
+    public required long Version { get; init; }
+
+    /// <summary>Names of the fields that changed; identifiers are named <c>identifiers</c>.</summary>
+    public required IReadOnlyList<string> ChangedFields { get; init; }
+
+    /// <summary>The whole master record after the change.</summary>
+    public required CustomerSnapshot Customer { get; init; }
+
+    /// <summary>The connector instance whose touchpoint caused the change: a sync target skips its own echo.</summary>
+    public string? SourceConnectorInstanceId { get; init; }
+
+    /// <summary>The touchpoint that caused the change, if one did.</summary>
+    public Guid? CausedByTouchpointId { get; init; }
+
+    /// <summary>When the change was made.</summary>
+    public required DateTimeOffset OccurredAt { get; init; }
+}

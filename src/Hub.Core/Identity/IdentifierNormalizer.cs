@@ -1,0 +1,98 @@
+using System.Globalization;
+using Hub.Contracts.Identity;
+using PhoneNumbers;
+
+namespace Hub.Core.Identity;
+
+/// <summary>
+/// Brings identifiers into the one form two systems agree on: e-mail trimmed and lower-cased (IDN
+/// domains in their Unicode form), phone numbers in E.164, Twitter/X numeric ids, CRM record ids as given.
+/// </summary>
+public sealed class IdentifierNormalizer(string defaultRegion)
+{
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+    private static readonly IdnMapping Idn = new();
+
+    /// <summary>The ISO 3166 region national phone numbers are read in.</summary>
+    public string DefaultRegion { get; } = defaultRegion.ToUpperInvariant();
+
+    /// <summary>The normalized identifier, or the reason it cannot be one.</summary>
+    public IdentifierNormalization Normalize(CustomerIdentifier identifier, string? regionOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        var type = identifier.Type.Trim().ToLowerInvariant();
+        var value = identifier.Value?.Trim() ?? "";
+        if (value.Length == 0)
+        {
+            return IdentifierNormalization.Invalid("the value is empty");
+        }
+        return type switch
+        {
+            IdentifierTypes.Email => NormalizeEmail(value),
+            IdentifierTypes.Phone => NormalizePhone(value, regionOverride ?? DefaultRegion),
+            IdentifierTypes.Twitter => NormalizeTwitter(value),
+            _ when IsExternalRecordType(type) => IdentifierNormalization.Valid(new CustomerIdentifier(type, value)),
+            _ => IdentifierNormalization.Invalid($"'{identifier.Type}' is not an identifier type (email, phone, twitter or <system>:<record type>)"),
+        };
+    }
+
+    private static IdentifierNormalization NormalizeEmail(string value)
+    {
+        var at = value.LastIndexOf('@');
+        if (at <= 0 || at == value.Length - 1 || value.Any(char.IsWhiteSpace))
+        {
+            return IdentifierNormalization.Invalid("not an e-mail address");
+        }
+        var local = value[..at];
+        string domain;
+        try
+        {
+            domain = Idn.GetUnicode(value[(at + 1)..].TrimEnd('.'));
+        }
+        catch (ArgumentException)
+        {
+            return IdentifierNormalization.Invalid("the e-mail domain is not a valid host name");
+        }
+        if (!domain.Contains('.', StringComparison.Ordinal))
+        {
+            return IdentifierNormalization.Invalid("the e-mail domain has no dot");
+        }
+        return IdentifierNormalization.Valid(CustomerIdentifier.Email($"{local}@{domain}".ToLowerInvariant()));
+    }
+
+    private static IdentifierNormalization NormalizePhone(string value, string region)
+    {
+        try
+        {
+            var number = Phones.Parse(value, region);
+            return Phones.IsPossibleNumber(number)
+                ? IdentifierNormalization.Valid(CustomerIdentifier.Phone(Phones.Format(number, PhoneNumberFormat.E164)))
+                : IdentifierNormalization.Invalid($"not a possible phone number in region {region}");
+        }
+        catch (NumberParseException e)
+        {
+            return IdentifierNormalization.Invalid($"not a phone number ({e.ErrorType})");
+        }
+    }
+
+    private static IdentifierNormalization NormalizeTwitter(string value) =>
+        value.All(char.IsAsciiDigit) && value.Length <= 20
+            ? IdentifierNormalization.Valid(new CustomerIdentifier(IdentifierTypes.Twitter, value.TrimStart('0') is { Length: > 0 } id ? id : "0"))
+            : IdentifierNormalization.Invalid("a Twitter/X identifier is the numeric user id (a handle is a profile fact)");
+
+    private static bool IsExternalRecordType(string type)
+    {
+        var colon = type.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && colon < type.Length - 1 && type.IndexOf(':', colon + 1) < 0;
+    }
+}
+
+/// <summary>The result of normalizing one identifier.</summary>
+/// <param name="Identifier">The normalized identifier, when valid.</param>
+/// <param name="Problem">Why it is not valid, otherwise.</param>
+public sealed record IdentifierNormalization(CustomerIdentifier? Identifier, string? Problem)
+{
+    internal static IdentifierNormalization Valid(CustomerIdentifier identifier) => new(identifier, null);
+
+    internal static IdentifierNormalization Invalid(string problem) => new(null, problem);
+}

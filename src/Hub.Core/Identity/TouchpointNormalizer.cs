@@ -1,0 +1,47 @@
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+
+namespace Hub.Core.Identity;
+
+/// <summary>Turns a connector's draft into the canonical touchpoint the hub accepts.</summary>
+public sealed class TouchpointNormalizer(IdentifierNormalizer identifiers)
+{
+    /// <summary>Stamps id, instance and receive time; normalizes identities, keeping the rejected ones.</summary>
+    public TouchpointReceived Normalize(TouchpointDraft draft, string connectorInstanceId, DateTimeOffset receivedAt, string? regionOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var accepted = new List<CustomerIdentifier>();
+        var rejected = new List<RejectedIdentifier>();
+        foreach (var identity in draft.Identities)
+        {
+            var result = identifiers.Normalize(identity, regionOverride);
+            if (result.Identifier is { } normalized)
+            {
+                if (!accepted.Contains(normalized))
+                {
+                    accepted.Add(normalized);
+                }
+            }
+            else
+            {
+                rejected.Add(new RejectedIdentifier(identity, result.Problem!));
+            }
+        }
+        return new TouchpointReceived
+        {
+            TouchpointId = TouchpointIds.From(connectorInstanceId, draft.SourceEventId),
+            ConnectorInstanceId = connectorInstanceId,
+            SourceEventId = draft.SourceEventId,
+            Channel = draft.Channel,
+            Type = draft.Type,
+            OccurredAt = draft.OccurredAt,
+            ReceivedAt = receivedAt,
+            Direction = draft.Direction,
+            Identities = accepted,
+            RejectedIdentities = rejected,
+            ProfileFacts = draft.ProfileFacts,
+            Summary = draft.Summary,
+            ContentReference = draft.ContentReference,
+        };
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Hub.Contracts.Touchpoints;
+using Hub.Infrastructure.Persistence;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Infrastructure.Ingress;
+
+/// <summary>
+/// Embedded mode: feeds buffered touchpoints to the in-memory bus. A row stays until the resolution
+/// consumer deletes it in the transaction that applies it; a row not applied in time (crash, failure)
+/// is published again, so nothing answered is lost.
+/// </summary>
+internal sealed partial class IngressBufferPump(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    IngressBufferSignal signal,
+    TimeProvider time,
+    ILogger<IngressBufferPump> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+    private static readonly TimeSpan RedeliveryDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var pumped = 0;
+            try
+            {
+                pumped = await PumpOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogPumpFailed(logger, e);
+            }
+            if (pumped < BatchSize)
+            {
+                await signal.WaitAsync(PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    private async Task<int> PumpOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var now = time.GetUtcNow();
+        var due = await db.IngressBuffer.AsNoTracking().Where(b => b.NextAttemptAt <= now)
+            .OrderBy(b => b.ReceivedAt).Take(BatchSize).ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+        var ids = due.Select(r => r.TouchpointId).ToList();
+        var next = now + RedeliveryDelay;
+        // A set-based update: the consumer may be deleting some of these rows right now.
+        await db.IngressBuffer.Where(b => ids.Contains(b.TouchpointId))
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Attempts, b => b.Attempts + 1).SetProperty(b => b.NextAttemptAt, next), cancellationToken);
+        var touchpoints = due.Select(r => JsonSerializer.Deserialize<TouchpointReceived>(r.Body, JsonSerializerOptions.Web)!).ToList();
+        await bus.PublishBatch(touchpoints, cancellationToken);
+        return due.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingress buffer pump failed; retrying")]
+    private static partial void LogPumpFailed(ILogger logger, Exception exception);
+}

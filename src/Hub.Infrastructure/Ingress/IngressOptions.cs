@@ -1,0 +1,16 @@
+namespace Hub.Infrastructure.Ingress;
+
+/// <summary><c>Hub:Ingress</c>.</summary>
+public sealed class IngressOptions
+{
+    public const string Section = "Hub:Ingress";
+
+    /// <summary>Largest webhook body accepted; larger ones get 413. About 256 KB by default.</summary>
+    public long MaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How long to wait for the broker's confirm before answering 503.</summary>
+    public TimeSpan BrokerTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The Retry-After sent with a 503.</summary>
+    public int RetryAfterSeconds { get; set; } = 30;
+}

@@ -1,0 +1,19 @@
+namespace Hub.Infrastructure.Messaging;
+
+/// <summary><c>Hub:Bus</c>: which transport carries the hub's messages.</summary>
+public sealed class BusOptions
+{
+    public const string Section = "Hub:Bus";
+
+    /// <summary><c>InMemory</c> (embedded default: one process, backed by the database buffer) or <c>RabbitMq</c>.</summary>
+    public BusTransport Transport { get; set; } = BusTransport.InMemory;
+
+    /// <summary>The broker, for example <c>amqp://hub:secret@rabbit:5672/hub</c>.</summary>
+    public Uri RabbitMqUri { get; set; } = new("amqp://guest:guest@localhost:5672/");
+}
+
+public enum BusTransport
+{
+    InMemory,
+    RabbitMq,
+}

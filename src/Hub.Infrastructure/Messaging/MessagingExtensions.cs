@@ -1,0 +1,80 @@
+using Hub.Contracts.Connectors;
+using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.Ingress;
+using Hub.Infrastructure.Outbox;
+using Hub.Infrastructure.Resolution;
+using Hub.Infrastructure.Sync;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Infrastructure.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// The bus (in-memory or RabbitMQ, from <c>Hub:Bus:Transport</c>), the resolution consumer, one
+    /// sync queue per target instance, the outbox relay and the ingress that fits the transport.
+    /// </summary>
+    public static IServiceCollection AddHubMessaging(this IServiceCollection services, IConfiguration configuration)
+    {
+        var bus = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+        services.AddSingleton(bus);
+        services.AddSingleton(configuration.GetSection(IngressOptions.Section).Get<IngressOptions>() ?? new IngressOptions());
+        services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IngressBufferSignal>();
+        services.AddSingleton<ConnectorInstances>();
+
+        services.AddMassTransit(x =>
+        {
+            x.AddConsumer<ResolutionConsumer, ResolutionConsumerDefinition>();
+            x.AddConsumer<TargetSyncConsumer>().ExcludeFromConfigureEndpoints();
+            if (bus.Transport == BusTransport.RabbitMq)
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(bus.RabbitMqUri);
+                    ConfigureEndpoints(context, cfg);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) => ConfigureEndpoints(context, cfg));
+            }
+        });
+        services.AddHostedService<OutboxRelay>();
+        if (bus.Transport == BusTransport.RabbitMq)
+        {
+            services.AddSingleton<ITouchpointIngress, BrokerTouchpointIngress>();
+        }
+        else
+        {
+            services.AddScoped<ITouchpointIngress, BufferedTouchpointIngress>();
+            services.AddHostedService<IngressBufferPump>();
+        }
+        return services;
+    }
+
+    private static void ConfigureEndpoints<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg)
+        where TEndpoint : IReceiveEndpointConfigurator
+    {
+        var instances = context.GetRequiredService<ConnectorInstances>();
+        foreach (var instance in instances.All)
+        {
+            if (!instances.TryGet(instance.Id, out _, out var connector) || connector is not ISyncTarget)
+            {
+                continue;
+            }
+            cfg.ReceiveEndpoint(SyncEndpoints.For(instance.Id), e =>
+            {
+                // One change at a time per target keeps a customer's versions in order and lets the
+                // circuit breaker see failures before it is flooded.
+                e.ConcurrentMessageLimit = 1;
+                e.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5)));
+                e.ConfigureConsumer<TargetSyncConsumer>(context);
+            });
+        }
+        cfg.ConfigureEndpoints(context);
+    }
+}

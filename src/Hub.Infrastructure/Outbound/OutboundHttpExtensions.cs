@@ -1,0 +1,70 @@
+using System.Net;
+using Hub.Contracts.Connectors;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace Hub.Infrastructure.Outbound;
+
+public static class OutboundHttpExtensions
+{
+    /// <summary>
+    /// The <see cref="HubHttpClients.Outbound"/> client: SSRF-guarded connections, redirects not followed,
+    /// and a resilience pipeline per target host (retry with jitter honouring Retry-After, circuit
+    /// breaker, per-attempt timeout).
+    /// </summary>
+    public static IServiceCollection AddHubOutboundHttp(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(OutboundOptions.Section).Get<OutboundOptions>() ?? new OutboundOptions();
+        var guard = new OutboundAddressGuard(options);
+        services.AddSingleton(options);
+        services.AddSingleton(guard);
+        services.AddHttpClient(HubHttpClients.Outbound, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                ConnectCallback = guard.ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                UseCookies = false,
+            })
+            .AddResilienceHandler("outbound", builder => ConfigurePipeline(builder, options))
+            .SelectPipelineByAuthority();
+        return services;
+    }
+
+    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, OutboundOptions options)
+    {
+        builder
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                Delay = options.RetryDelay,
+                MaxDelay = options.MaxRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            })
+            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                FailureRatio = options.CircuitBreakerFailureRatio,
+                SamplingDuration = options.CircuitBreakerSamplingDuration,
+                BreakDuration = options.CircuitBreakerBreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            })
+            .AddTimeout(options.AttemptTimeout);
+    }
+
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: { } e } => !IsRefusedAddress(e) && HttpClientResiliencePredicates.IsTransient(outcome),
+        { Result.StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout } => true,
+        { Result: { } response } => (int)response.StatusCode >= 500,
+        _ => false,
+    };
+
+    private static bool IsRefusedAddress(Exception exception) =>
+        exception is OutboundAddressRefusedException || exception.InnerException is OutboundAddressRefusedException;
+}

@@ -1,0 +1,94 @@
+using MassTransit;
+using Hub.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Infrastructure.Outbox;
+
+/// <summary>
+/// Publishes committed outbox rows in id order and marks them sent; deletes old sent rows. Several hub
+/// processes may run it: a row is claimed with a conditional update, so each claim has one owner.
+/// A crash between publish and mark re-publishes the row: consumers are idempotent.
+/// </summary>
+internal sealed partial class OutboxRelay(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    OutboxSignal signal,
+    OutboxOptions options,
+    TimeProvider time,
+    ILogger<OutboxRelay> logger) : BackgroundService
+{
+    private DateTimeOffset _nextCleanup;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int published;
+            try
+            {
+                published = await RelayOnceAsync(stoppingToken);
+                await CleanupIfDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogRelayFailed(logger, e);
+                published = 0;
+                await Task.Delay(options.PollInterval, time, stoppingToken);
+            }
+            if (published < options.BatchSize)
+            {
+                await signal.WaitAsync(options.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    internal async Task<int> RelayOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var now = time.GetUtcNow();
+        var candidates = await db.Outbox
+            .Where(m => m.SentAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+            .OrderBy(m => m.Id).Select(m => m.Id).Take(options.BatchSize)
+            .ToListAsync(cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return 0;
+        }
+        var token = Guid.NewGuid();
+        var until = now + options.ClaimDuration;
+        await db.Outbox
+            .Where(m => candidates.Contains(m.Id) && m.SentAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, token).SetProperty(m => m.ClaimedUntil, until), cancellationToken);
+        var claimed = await db.Outbox.AsNoTracking().Where(m => m.ClaimToken == token).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        foreach (var row in claimed)
+        {
+            var (message, type) = OutboxMessages.Read(row);
+            await bus.Publish(message, type, cancellationToken);
+        }
+        var ids = claimed.Select(m => m.Id).ToList();
+        var sentAt = time.GetUtcNow();
+        await db.Outbox.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, sentAt), cancellationToken);
+        return claimed.Count;
+    }
+
+    private async Task CleanupIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextCleanup)
+        {
+            return;
+        }
+        _nextCleanup = now + TimeSpan.FromMinutes(1);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var before = now - options.SentRetention;
+        await db.Outbox.Where(m => m.SentAt != null && m.SentAt < before).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay failed; retrying")]
+    private static partial void LogRelayFailed(ILogger logger, Exception exception);
+}

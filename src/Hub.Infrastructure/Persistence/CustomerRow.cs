@@ -1,0 +1,47 @@
+namespace Hub.Infrastructure.Persistence;
+
+/// <summary>The master record's head: one row per hub customer.</summary>
+public sealed class CustomerRow
+{
+    public Guid Id { get; set; }
+
+    /// <summary>Grows by one with every change; also the optimistic-concurrency token.</summary>
+    public long Version { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public List<CustomerIdentifierRow> Identifiers { get; } = [];
+
+    public List<CustomerFieldRow> Fields { get; } = [];
+}
+
+/// <summary>One normalized identifier; (Type, Value) is the primary key, so no identifier belongs to two customers.</summary>
+public sealed class CustomerIdentifierRow
+{
+    public required string Type { get; set; }
+
+    public required string Value { get; set; }
+
+    public Guid CustomerId { get; set; }
+
+    /// <summary>The touchpoint that linked the identifier to the customer.</summary>
+    public Guid? LinkedByTouchpointId { get; set; }
+
+    public DateTimeOffset LinkedAt { get; set; }
+}
+
+/// <summary>One field of the master record with its provenance.</summary>
+public sealed class CustomerFieldRow
+{
+    public Guid CustomerId { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string Value { get; set; }
+
+    public required string Source { get; set; }
+
+    public DateTimeOffset ObservedAt { get; set; }
+}

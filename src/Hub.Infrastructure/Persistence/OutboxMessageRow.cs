@@ -1,0 +1,20 @@
+namespace Hub.Infrastructure.Persistence;
+
+/// <summary>A message written in the same transaction as the change it announces; the relay publishes it.</summary>
+public sealed class OutboxMessageRow
+{
+    public long Id { get; set; }
+
+    public required string MessageType { get; set; }
+
+    public required string Body { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Which relay claimed the row (a fresh token per claim).</summary>
+    public Guid? ClaimToken { get; set; }
+
+    public DateTimeOffset? ClaimedUntil { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+}

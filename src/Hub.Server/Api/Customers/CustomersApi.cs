@@ -1,0 +1,21 @@
+using Hub.Server.Security;
+
+namespace Hub.Server.Api.Customers;
+
+internal static class CustomersApi
+{
+    public static IEndpointRouteBuilder MapCustomersApi(this IEndpointRouteBuilder app)
+    {
+        var customers = app.MapGroup("/api/customers")
+            .RequireAuthorization(ApiKeyExtensions.ApiPolicy)
+            .WithTags("Customers")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        customers.MapGet("/", FindCustomers.HandleAsync).WithName("FindCustomers")
+            .WithSummary("Customers with the given e-mail or phone (normalized first); an empty array when none.");
+        customers.MapGet("/{id:guid}", GetCustomer.HandleAsync).WithName("GetCustomer")
+            .WithSummary("The master record with its identifiers and fields.");
+        customers.MapGet("/{id:guid}/timeline", GetTimeline.HandleAsync).WithName("GetCustomerTimeline")
+            .WithSummary("The customer's touchpoints, newest first, a page at a time.");
+        return app;
+    }
+}

@@ -1,0 +1,18 @@
+using Hub.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Server.Api.Customers;
+
+internal static class GetCustomer
+{
+    public static async Task<Results<Ok<CustomerView>, ProblemHttpResult>> HandleAsync(Guid id, HubDbContext db, CancellationToken cancellationToken)
+    {
+        var customer = await db.Customers.AsNoTracking().AsSplitQuery()
+            .Include(c => c.Identifiers).Include(c => c.Fields)
+            .FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        return customer is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"There is no customer {id}.")
+            : TypedResults.Ok(CustomerView.From(customer));
+    }
+}

@@ -1,0 +1,40 @@
+using Hub.Connectors.Webhooks;
+using Hub.Infrastructure.Messaging;
+using Hub.Infrastructure.Outbound;
+using Hub.Infrastructure.Persistence;
+using Hub.Server.Api.Customers;
+using Hub.Server.Health;
+using Hub.Server.Identity;
+using Hub.Server.Ingress;
+using Hub.Server.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddHubPersistence(builder.Configuration);
+builder.Services.AddHubMessaging(builder.Configuration);
+builder.Services.AddHubOutboundHttp(builder.Configuration);
+builder.Services.AddHubIdentity(builder.Configuration);
+builder.Services.AddHubApiKeys(builder.Configuration);
+builder.Services.AddHubHealth();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+
+// The connectors: the only place the host names them.
+builder.Services.AddWebhooksConnector();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapHubHealth();
+app.MapWebhookIngress();
+app.MapCustomersApi();
+
+app.Run();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

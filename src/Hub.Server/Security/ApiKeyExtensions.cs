@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Authentication;
+
+namespace Hub.Server.Security;
+
+internal static class ApiKeyExtensions
+{
+    public const string ApiPolicy = "api";
+
+    public static IServiceCollection AddHubApiKeys(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<ApiKeyStore>();
+        services.AddHostedService<ApiKeyBootstrapper>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+        return services;
+    }
+}
