@@ -16,7 +16,13 @@ public static class OutboundHttpExtensions
     /// </summary>
     public static IServiceCollection AddHubOutboundHttp(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(OutboundOptions.Section).Get<OutboundOptions>() ?? new OutboundOptions();
+        var section = configuration.GetSection(OutboundOptions.Section);
+        var options = section.Get<OutboundOptions>() ?? new OutboundOptions();
+        if (section["AllowedNetworks"] is { Length: > 0 } commaSeparated)
+        {
+            // An environment variable (Hub__Outbound__AllowedNetworks=10.0.0.0/8,192.168.0.0/16) sets the list as one value.
+            options.AllowedNetworks.Add(commaSeparated);
+        }
         var guard = new OutboundAddressGuard(options);
         services.AddSingleton(options);
         services.AddSingleton(guard);
@@ -35,8 +41,9 @@ public static class OutboundHttpExtensions
 
     private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, OutboundOptions options)
     {
-        builder
-            .AddRetry(new HttpRetryStrategyOptions
+        if (options.MaxRetryAttempts > 0)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = options.MaxRetryAttempts,
                 Delay = options.RetryDelay,
@@ -45,7 +52,9 @@ public static class OutboundHttpExtensions
                 UseJitter = true,
                 ShouldRetryAfterHeader = true,
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
-            })
+            });
+        }
+        builder
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
                 MinimumThroughput = options.CircuitBreakerMinimumThroughput,

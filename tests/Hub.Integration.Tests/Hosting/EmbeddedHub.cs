@@ -1,0 +1,77 @@
+using Microsoft.Data.Sqlite;
+
+namespace Hub.Integration.Tests.Hosting;
+
+/// <summary>The hub in its embedded default (SQLite file, in-memory bus) as a real process, restartable on the same data.</summary>
+public sealed class EmbeddedHub : IAsyncDisposable
+{
+    public const string InstanceId = "crm1";
+
+    private readonly Dictionary<string, string> _settings;
+
+    private EmbeddedHub(string directory, Dictionary<string, string> settings)
+    {
+        Directory = directory;
+        _settings = settings;
+    }
+
+    public string Directory { get; }
+
+    public HubProcess Hub { get; private set; } = null!;
+
+    public string DatabasePath => Path.Combine(Directory, "data", "hub.db");
+
+    public SignedWebhookSender Sender => new(Hub.Client, InstanceId, SignedWebhookSender.ExampleSecret);
+
+    public static async Task<EmbeddedHub> StartAsync(IReadOnlyDictionary<string, string>? extraSettings = null)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("hub-embedded-").FullName;
+        var settings = new Dictionary<string, string>
+        {
+            [$"Hub:Connectors:{InstanceId}:Kind"] = "webhooks",
+            [$"Hub:Connectors:{InstanceId}:Secret"] = SignedWebhookSender.ExampleSecret,
+        };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+        var hub = new EmbeddedHub(directory, settings);
+        await hub.RestartAsync();
+        return hub;
+    }
+
+    /// <summary>Starts the process (again) on the same working directory, so on the same SQLite file.</summary>
+    public async Task RestartAsync()
+    {
+        if (Hub is not null)
+        {
+            await Hub.DisposeAsync();
+        }
+        Hub = await HubProcess.StartAsync(_settings, Directory);
+    }
+
+    public async Task<List<Guid>> TimelineTouchpointIdsAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "select TouchpointId from timeline";
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(Guid.Parse(reader.GetString(0)));
+        }
+        return ids;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Hub is not null)
+        {
+            await Hub.DisposeAsync();
+        }
+        SqliteConnection.ClearAllPools();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+
+namespace Hub.Integration.Tests.Hosting;
+
+/// <summary>
+/// The hub as an operator runs it: <c>dotnet Hub.Server.dll</c> in its own process, configured through
+/// <c>Hub__...</c> environment variables, on a free loopback port. Can be killed like kill -9.
+/// </summary>
+public sealed class HubProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private HubProcess(Process process, Uri baseAddress, string apiKey)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        ApiKey = apiKey;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string ApiKey { get; }
+
+    /// <summary>An HTTP client for the hub that sends the API key.</summary>
+    public HttpClient Client { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string workingDirectory)
+    {
+        var dll = typeof(HubProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "HubServerAssembly").Value!;
+        var port = FreePort();
+        var apiKey = "test-key-" + Guid.NewGuid().ToString("N");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.GetFullPath(dll));
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"http://127.0.0.1:{port}");
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Hub__ApiKeys__tests"] = apiKey;
+        foreach (var (key, value) in settings)
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        var process = new Process { StartInfo = info };
+        var hub = new HubProcess(process, new Uri($"http://127.0.0.1:{port}/"), apiKey);
+        process.OutputDataReceived += (_, e) => hub.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => hub.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await hub.WaitUntilReadyAsync();
+        return hub;
+    }
+
+    /// <summary>Like kill -9: no shutdown hooks, no flushing.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async Task<bool> IsReadyAsync()
+    {
+        try
+        {
+            using var response = await Client.GetAsync(new Uri("health/ready", UriKind.Relative));
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        Client.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < StartTimeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The hub exited with code {_process.ExitCode} while starting:{Environment.NewLine}{Output}");
+            }
+            if (await IsReadyAsync())
+            {
+                return;
+            }
+            await Task.Delay(200);
+        }
+        await KillAsync();
+        throw new TimeoutException($"The hub was not ready within {StartTimeout.TotalSeconds} s:{Environment.NewLine}{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using Hub.Integration.Tests.Hosting;
+
+namespace Hub.Integration.Tests.Ingress;
+
+/// <summary>With the broker down the hub cannot make a webhook durable, so it says 503 and the sender retries.</summary>
+public sealed class BrokerOutageTests(ProductionHub fixture) : IClassFixture<ProductionHub>
+{
+    [Fact]
+    public async Task With_the_broker_stopped_webhooks_get_503_and_after_a_restart_the_resent_ones_are_all_stored_once()
+    {
+        const int count = 50;
+        var sender = fixture.Sender;
+        using (var first = await sender.SendAsync(SignedWebhookSender.Identify(0, count)))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+        Assert.Equal(1, await fixture.WaitForCountAsync("timeline", 1));
+
+        await fixture.Broker.StopAsync();
+        using (var refused = await sender.SendAsync(SignedWebhookSender.Identify(1, count)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+        }
+
+        await fixture.Broker.StartAgainAsync();
+        // Like a real sender: retry each webhook until it is acknowledged; one was already stored before.
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (n, _) =>
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (true)
+            {
+                using var response = await sender.SendAsync(SignedWebhookSender.Identify(n, count), webhookId: $"msg_{n}");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.True(DateTime.UtcNow < deadline, "the hub did not accept webhooks again after the broker came back");
+                await Task.Delay(500);
+            }
+        });
+
+        Assert.Equal(count, await fixture.WaitForCountAsync("timeline", count));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(count, await fixture.CountAsync("timeline"));
+        Assert.Equal(count, await fixture.CountAsync("customers"));
+    }
+}

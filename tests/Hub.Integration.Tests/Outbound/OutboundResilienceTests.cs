@@ -1,0 +1,66 @@
+using System.Net;
+using Polly.CircuitBreaker;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Hub.Integration.Tests.Outbound;
+
+/// <summary>The outbound pipeline retries transient failures and stops hammering a target that stays down.</summary>
+public sealed class OutboundResilienceTests : IDisposable
+{
+    private readonly WireMockServer _target = WireMockServer.Start();
+
+    private static Dictionary<string, string?> Settings => new()
+    {
+        ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.0/8",
+        ["Hub:Outbound:MaxRetryAttempts"] = "2",
+        ["Hub:Outbound:RetryDelay"] = "00:00:00.010",
+        ["Hub:Outbound:CircuitBreakerMinimumThroughput"] = "5",
+        ["Hub:Outbound:CircuitBreakerBreakDuration"] = "00:05:00",
+    };
+
+    [Fact]
+    public async Task A_target_answering_503_then_200_is_retried_until_it_succeeds()
+    {
+        _target.Given(Request.Create().UsingPost()).InScenario("flaky").WillSetStateTo("up")
+            .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Retry-After", "0"));
+        _target.Given(Request.Create().UsingPost()).InScenario("flaky").WhenStateIs("up")
+            .RespondWith(Response.Create().WithStatusCode(200));
+        var (client, services) = OutboundClient.Create(Settings);
+        using (services)
+        {
+            using var response = await client.PostAsync(new Uri($"http://127.0.0.1:{_target.Port}/hook"), new StringContent("{}"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Equal(2, _target.LogEntries.Count());
+    }
+
+    [Fact]
+    public async Task A_target_that_stays_down_trips_the_circuit_breaker_and_gets_no_more_requests()
+    {
+        _target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(503));
+        var (client, services) = OutboundClient.Create(Settings);
+        var broken = 0;
+        using (services)
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                try
+                {
+                    using var response = await client.PostAsync(new Uri($"http://127.0.0.1:{_target.Port}/hook"), new StringContent("{}"));
+                    Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                }
+                catch (BrokenCircuitException)
+                {
+                    broken++;
+                }
+            }
+        }
+        // Five failed attempts (the minimum throughput, all failures) open the circuit; the rest never leave the hub.
+        Assert.Equal(5, _target.LogEntries.Count());
+        Assert.True(broken >= 18, $"calls refused by the open circuit: {broken}");
+    }
+
+    public void Dispose() => _target.Dispose();
+}

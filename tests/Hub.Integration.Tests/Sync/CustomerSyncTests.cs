@@ -1,0 +1,109 @@
+using System.Net;
+using System.Text.Json;
+using Hub.Integration.Tests.Hosting;
+using Microsoft.AspNetCore.Http;
+using StandardWebhooks;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Hub.Integration.Tests.Sync;
+
+/// <summary>Customer changes leave the hub as signed Standard Webhooks messages to every other connected system.</summary>
+public sealed class CustomerSyncTests : IAsyncLifetime
+{
+    private const string TargetSecret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+    private readonly WireMockServer _target = WireMockServer.Start();
+    private EmbeddedHub _hub = null!;
+
+    public async Task InitializeAsync() => _hub = await EmbeddedHub.StartAsync(new Dictionary<string, string>
+    {
+        ["Hub:Connectors:crm2:Kind"] = "webhooks",
+        ["Hub:Connectors:crm2:Secret"] = SignedWebhookSender.ExampleSecret,
+        ["Hub:Connectors:crm2:TargetUrl"] = $"http://127.0.0.1:{_target.Port}/hub-events",
+        ["Hub:Connectors:crm2:TargetSecret"] = TargetSecret,
+        ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
+        ["Hub:Outbound:RetryDelay"] = "00:00:00.050",
+    });
+
+    [Fact]
+    public async Task A_new_customer_reaches_the_other_system_as_a_webhook_whose_signature_verifies()
+    {
+        _target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        using (var response = await _hub.Sender.SendAsync(SignedWebhookSender.Identify(1, 10)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var request = Assert.Single(await DeliveriesAsync(1));
+
+        var headers = new HeaderDictionary();
+        foreach (var (name, values) in request.Headers!)
+        {
+            headers[name] = values.ToArray();
+        }
+        new StandardWebhook(TargetSecret).Verify(request.Body!, headers);
+        using var body = JsonDocument.Parse(request.Body!);
+        Assert.Equal("customer.updated", body.RootElement.GetProperty("type").GetString());
+        var data = body.RootElement.GetProperty("data");
+        Assert.Equal(1, data.GetProperty("version").GetInt64());
+        Assert.Contains(data.GetProperty("customer").GetProperty("identifiers").EnumerateArray(),
+            i => i.GetProperty("type").GetString() == "email" && i.GetProperty("value").GetString() == "person1@example.com");
+        Assert.Equal($"msg_{Guid.Parse(data.GetProperty("customerId").GetString()!):N}_1", headers["webhook-id"].ToString());
+    }
+
+    [Fact]
+    public async Task A_target_answering_503_then_200_gets_the_change_once()
+    {
+        _target.Given(Request.Create().UsingPost()).InScenario("flaky").WillSetStateTo("up")
+            .RespondWith(Response.Create().WithStatusCode(503));
+        _target.Given(Request.Create().UsingPost()).InScenario("flaky").WhenStateIs("up")
+            .RespondWith(Response.Create().WithStatusCode(200));
+        using (var response = await _hub.Sender.SendAsync(SignedWebhookSender.Identify(2, 10)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var deliveries = await DeliveriesAsync(2);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // room for a wrong extra delivery to show up
+        var all = _target.LogEntries.Select(e => e.RequestMessage!).ToList();
+        Assert.Equal(2, all.Count);
+        Assert.Single(all.Select(r => r.Headers!["webhook-id"].ToString()).Distinct());
+        Assert.Equal(2, deliveries.Count);
+    }
+
+    [Fact]
+    public async Task A_change_a_system_sent_itself_is_not_echoed_back_to_it()
+    {
+        _target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        var fromTarget = new SignedWebhookSender(_hub.Hub.Client, "crm2", SignedWebhookSender.ExampleSecret);
+        using (var response = await fromTarget.SendAsync(SignedWebhookSender.Identify(3, 10)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        using (var response = await _hub.Sender.SendAsync(SignedWebhookSender.Identify(4, 10)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        // The second customer came from crm1, so crm2 gets it; by then crm2's own change was long handled.
+        var delivered = await DeliveriesAsync(1);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var only = Assert.Single(_target.LogEntries);
+        Assert.Contains("person4@example.com", only.RequestMessage!.Body, StringComparison.Ordinal);
+        Assert.Single(delivered);
+    }
+
+    private async Task<List<WireMock.IRequestMessage>> DeliveriesAsync(int atLeast)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_target.LogEntries.Count() < atLeast && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        return [.. _target.LogEntries.Select(e => e.RequestMessage!)];
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _hub.DisposeAsync();
+        _target.Dispose();
+    }
+}
