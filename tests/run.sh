@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The project's one test command: makes sure the server binaries the integration tests start
+# (RabbitMQ, PostgreSQL) are installed, then runs every test in Hub.sln. Extra arguments go to dotnet test.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+missing=()
+if [[ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && ! command -v rabbitmq-server >/dev/null 2>&1; then
+    missing+=(rabbitmq-server)
+fi
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && ! command -v initdb >/dev/null 2>&1; then
+    missing+=(postgresql)
+fi
+
+if ((${#missing[@]} > 0)); then
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "The integration tests need these Debian packages: ${missing[*]}" >&2
+        echo "Install them as root:  apt-get install -y --no-install-recommends ${missing[*]}" >&2
+        echo "(or run this script as root, which installs them)." >&2
+        exit 1
+    fi
+
+    echo "Installing ${missing[*]} ..."
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+
+    # The packages start system-wide services; the tests start their own throwaway servers instead.
+    if dpkg -s rabbitmq-server >/dev/null 2>&1; then
+        service rabbitmq-server stop >/dev/null 2>&1 || true
+        systemctl disable rabbitmq-server >/dev/null 2>&1 || true
+        # The service leaves its epmd (default port) behind; test nodes use private epmd ports.
+        epmd -kill >/dev/null 2>&1 || true
+    fi
+    if dpkg -s postgresql >/dev/null 2>&1; then
+        for cluster in /etc/postgresql/*/*; do
+            [[ -d $cluster ]] || continue
+            pg_ctlcluster "$(basename "$(dirname "$cluster")")" "$(basename "$cluster")" stop >/dev/null 2>&1 || true
+        done
+        service postgresql stop >/dev/null 2>&1 || true
+        systemctl disable postgresql >/dev/null 2>&1 || true
+    fi
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test "$repo/Hub.sln" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line over all test projects, in the plain form CI reads.
+sum() { grep -oE "$1: +[0-9]+" "$log" | awk '{ s += $2 } END { print s + 0 }'; }
+echo "$(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
+exit "$status"
