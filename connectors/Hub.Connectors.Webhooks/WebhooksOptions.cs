@@ -54,6 +54,10 @@ internal sealed record WebhooksOptions(
         {
             problems.Add($"'{DefaultChannel}' must be one of {string.Join(", ", Contracts.Touchpoints.TouchpointChannels.All)}.");
         }
+        if (settings.Get(DefaultRegion) is { } region && (region.Length != 2 || !region.All(char.IsAsciiLetter)))
+        {
+            problems.Add($"'{DefaultRegion}' must be an ISO 3166 two-letter region such as US or ES.");
+        }
         return problems;
     }
 

@@ -12,8 +12,13 @@ namespace Hub.Connectors.Webhooks.Inbound;
 /// </summary>
 internal static class CloudEventMapper
 {
-    public static bool LooksLikeCloudEvent(JsonElement root) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("specversion", out _);
+    /// <summary>A CloudEvent (or a batch of them) sent as plain application/json.</summary>
+    public static bool LooksLikeCloudEvent(JsonElement root) => root.ValueKind switch
+    {
+        JsonValueKind.Object => root.TryGetProperty("specversion", out _),
+        JsonValueKind.Array => root.GetArrayLength() > 0 && root[0].ValueKind == JsonValueKind.Object && root[0].TryGetProperty("specversion", out _),
+        _ => false,
+    };
 
     public static MappingResult Map(JsonElement root, MappingContext context)
     {
@@ -92,7 +97,7 @@ internal static class CloudEventMapper
         {
             return (null, $"{where}: 'time' is not an RFC 3339 timestamp.");
         }
-        if (data.Identities?.Any(i => i is null || string.IsNullOrWhiteSpace(i.Type)) == true)
+        if (data.Identities?.Any(i => i is null || string.IsNullOrWhiteSpace(i.Type) || string.IsNullOrWhiteSpace(i.Value)) == true)
         {
             return (null, $"{where}: every entry of 'data.identities' needs a 'type' and a 'value'.");
         }

@@ -29,7 +29,7 @@ public sealed class IdentifierNormalizer(string defaultRegion)
         return type switch
         {
             IdentifierTypes.Email => NormalizeEmail(value),
-            IdentifierTypes.Phone => NormalizePhone(value, regionOverride ?? DefaultRegion),
+            IdentifierTypes.Phone => NormalizePhone(value, regionOverride?.Trim().ToUpperInvariant() ?? DefaultRegion),
             IdentifierTypes.Twitter => NormalizeTwitter(value),
             _ when IsExternalRecordType(type) => IdentifierNormalization.Valid(new CustomerIdentifier(type, value)),
             _ => IdentifierNormalization.Invalid($"'{identifier.Type}' is not an identifier type (email, phone, twitter or <system>:<record type>)"),
@@ -39,7 +39,7 @@ public sealed class IdentifierNormalizer(string defaultRegion)
     private static IdentifierNormalization NormalizeEmail(string value)
     {
         var at = value.LastIndexOf('@');
-        if (at <= 0 || at == value.Length - 1 || value.Any(char.IsWhiteSpace))
+        if (at <= 0 || at == value.Length - 1 || value.IndexOf('@', StringComparison.Ordinal) != at || value.Any(char.IsWhiteSpace))
         {
             return IdentifierNormalization.Invalid("not an e-mail address");
         }

@@ -1,3 +1,4 @@
+using Hub.Testing.Servers;
 using Microsoft.Data.Sqlite;
 
 namespace Hub.Integration.Tests.Hosting;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Integration.Tests.Hosting;
+using Hub.Testing.Servers;
 
 namespace Hub.Integration.Tests.Ingress;
 

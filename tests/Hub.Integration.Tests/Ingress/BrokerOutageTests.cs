@@ -1,5 +1,6 @@
 using System.Net;
 using Hub.Integration.Tests.Hosting;
+using Hub.Testing.Servers;
 
 namespace Hub.Integration.Tests.Ingress;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Hub.Contracts.Touchpoints;
 using Hub.Integration.Tests.Hosting;
+using Hub.Testing.Servers;
 
 namespace Hub.Integration.Tests.Ingress;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Hub.Integration.Tests.Hosting;
+using Hub.Testing.Servers;
 using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
 using WireMock.RequestBuilders;

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using StandardWebhooks;
 
-namespace Hub.Integration.Tests.Hosting;
+namespace Hub.Testing.Servers;
 
 /// <summary>A sender as an existing CRM would be: signs with the official Standard Webhooks library.</summary>
 public sealed class SignedWebhookSender(HttpClient http, string instanceId, string secret)

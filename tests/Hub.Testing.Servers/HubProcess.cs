@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
-namespace Hub.Integration.Tests.Hosting;
+namespace Hub.Testing.Servers;
 
 /// <summary>
 /// The hub as an operator runs it: <c>dotnet Hub.Server.dll</c> in its own process, configured through

@@ -1,0 +1,142 @@
+using static Hub.Connectors.Webhooks.Tests.WebhooksTestKit;
+
+namespace Hub.Connectors.Webhooks.Tests.Inbound;
+
+/// <summary>Authentic requests whose body cannot be taken: a 400 (or 415) naming the problem, and no touchpoint at all.</summary>
+public sealed class BadBodyTests
+{
+    [Theory]
+    [InlineData("{\"type\":\"identify\",")]
+    [InlineData("not json")]
+    [InlineData("")]
+    public async Task Invalid_JSON_is_rejected_with_400(string body)
+    {
+        var rejection = await RejectedAsync(Signed(body));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("not valid JSON", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_call_type_is_rejected_with_400_naming_it()
+    {
+        var rejection = await RejectedAsync(Signed("""{"type":"purchase","userId":"u-1"}"""));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("'type' must be one of", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("'purchase'", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Call_without_type_is_rejected_with_400()
+    {
+        var rejection = await RejectedAsync(Signed("""{"userId":"u-1","traits":{"email":"jane.doe@example.org"}}"""));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("'type'", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Track_without_event_is_rejected_with_400()
+    {
+        var rejection = await RejectedAsync(Signed("""{"type":"track","userId":"u-1","properties":{"total":1}}"""));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("track call needs 'event'", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"identify","traits":{"name":"Jane Doe"}}""")]
+    [InlineData("""{"type":"track","event":"Order Completed"}""")]
+    [InlineData("""{"type":"identify","userId":"","anonymousId":""}""")]
+    public async Task Call_with_no_user_id_anonymous_id_email_or_phone_is_rejected_with_400(string body)
+    {
+        var rejection = await RejectedAsync(Signed(body));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("needs 'userId' or 'anonymousId'", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_with_one_bad_item_is_rejected_whole_naming_the_item()
+    {
+        const string Body = """
+            {"batch":[
+              {"type":"identify","messageId":"b-1","userId":"u-1"},
+              {"type":"track","messageId":"b-2","userId":"u-1","event":"Order Completed"},
+              {"type":"track","messageId":"b-3","userId":"u-1"},
+              {"type":"page","messageId":"b-4","anonymousId":"anon-1"}
+            ]}
+            """;
+
+        var rejection = await RejectedAsync(Signed(Body));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("batch[2]", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("'event'", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Array_with_one_bad_item_is_rejected_whole_naming_the_item()
+    {
+        const string Body = """[{"type":"identify","userId":"u-1"},{"type":"identify","userId":"u-2"},{"type":"wave","userId":"u-3"}]""";
+
+        var rejection = await RejectedAsync(Signed(Body));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("batch[2]", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("'wave'", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_that_is_not_an_array_is_rejected_with_400()
+    {
+        var rejection = await RejectedAsync(Signed("""{"batch":{"type":"identify","userId":"u-1"}}"""));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("'batch' must be an array", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("42")]
+    [InlineData("\"identify\"")]
+    [InlineData("null")]
+    public async Task Body_that_is_not_an_object_or_array_is_rejected_with_400(string body)
+    {
+        var rejection = await RejectedAsync(Signed(body));
+
+        Assert.Equal(400, rejection.StatusCode);
+    }
+
+    [Fact]
+    public async Task Timestamp_that_is_not_a_date_is_rejected_with_400()
+    {
+        var rejection = await RejectedAsync(Signed("""{"type":"identify","userId":"u-1","timestamp":"last tuesday"}"""));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("'timestamp'", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Message_id_longer_than_200_characters_is_rejected_with_400()
+    {
+        var body = $$"""{"type":"identify","userId":"u-1","messageId":"{{new string('m', 201)}}"}""";
+
+        var rejection = await RejectedAsync(Signed(body));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("'messageId'", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/xml; charset=utf-8")]
+    public async Task Content_type_that_is_not_JSON_is_rejected_with_415(string contentType)
+    {
+        var rejection = await RejectedAsync(Signed(Sample("segment-identify.json"), contentType: contentType));
+
+        Assert.Equal(415, rejection.StatusCode);
+        Assert.Contains(contentType, rejection.Detail, StringComparison.Ordinal);
+    }
+}

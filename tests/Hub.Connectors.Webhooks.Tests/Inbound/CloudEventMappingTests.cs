@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Hub.Contracts.CloudEvents;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+using static Hub.Connectors.Webhooks.Tests.WebhooksTestKit;
+
+namespace Hub.Connectors.Webhooks.Tests.Inbound;
+
+/// <summary>Touchpoint CloudEvents (<c>type: io.hub.touchpoint</c>) in structured and batched JSON mode.</summary>
+public sealed class CloudEventMappingTests
+{
+    private const string StructuredType = "application/cloudevents+json";
+    private const string BatchType = "application/cloudevents-batch+json";
+
+    private static JsonObject TouchpointEvent(string id = "ce-8421", string time = "2025-03-14T09:26:53.120Z") => new()
+    {
+        ["specversion"] = "1.0",
+        ["type"] = "io.hub.touchpoint",
+        ["source"] = "https://crm.example.com/tenants/acme",
+        ["id"] = id,
+        ["time"] = time,
+        ["datacontenttype"] = "application/json",
+        ["data"] = new JsonObject
+        {
+            ["channel"] = "email",
+            ["type"] = "email.received",
+            ["direction"] = "inbound",
+            ["identities"] = new JsonArray
+            {
+                new JsonObject { ["type"] = "email", ["value"] = "jane.doe@example.org" },
+                new JsonObject { ["type"] = "salesforce:contact", ["value"] = "0035g00000AbCdE" },
+            },
+            ["profile"] = new JsonObject { ["name"] = "Jane Doe", ["company"] = "Example Org Ltd" },
+            ["summary"] = "Order 10452 arrived damaged",
+        },
+    };
+
+    [Fact]
+    public async Task Structured_touchpoint_event_becomes_one_touchpoint()
+    {
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(TouchpointEvent().ToJsonString(), StructuredType)));
+
+        Assert.Equal("https://crm.example.com/tenants/acme ce-8421", touchpoint.SourceEventId);
+        Assert.Equal(DateTimeOffset.Parse("2025-03-14T09:26:53.120Z", CultureInfo.InvariantCulture), touchpoint.OccurredAt);
+        Assert.Equal(TouchpointChannels.Email, touchpoint.Channel);
+        Assert.Equal("email.received", touchpoint.Type);
+        Assert.Equal(TouchpointDirection.Inbound, touchpoint.Direction);
+        Assert.Equal(
+            [CustomerIdentifier.Email("jane.doe@example.org"), new CustomerIdentifier("salesforce:contact", "0035g00000AbCdE")],
+            touchpoint.Identities);
+        Assert.Equal("Jane Doe", touchpoint.ProfileFacts["name"]);
+        Assert.Equal("Example Org Ltd", touchpoint.ProfileFacts["company"]);
+        Assert.Equal("Order 10452 arrived damaged", touchpoint.Summary);
+    }
+
+    [Fact]
+    public async Task Structured_event_with_charset_parameter_is_read()
+    {
+        Assert.Single(await AcceptedAsync(Signed(TouchpointEvent().ToJsonString(), "application/cloudevents+json; charset=UTF-8")));
+    }
+
+    [Fact]
+    public async Task Structured_event_sent_as_plain_JSON_is_recognised_by_specversion()
+    {
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(TouchpointEvent().ToJsonString(), "application/json")));
+
+        Assert.Equal("https://crm.example.com/tenants/acme ce-8421", touchpoint.SourceEventId);
+    }
+
+    [Fact]
+    public async Task Batch_of_touchpoint_events_becomes_touchpoints_in_order()
+    {
+        var batch = new JsonArray { TouchpointEvent("ce-1", "2025-03-14T09:00:00Z"), TouchpointEvent("ce-2", "2025-03-14T10:00:00+01:00") };
+
+        var touchpoints = await AcceptedAsync(Signed(batch.ToJsonString(), BatchType));
+
+        Assert.Equal(
+            ["https://crm.example.com/tenants/acme ce-1", "https://crm.example.com/tenants/acme ce-2"],
+            touchpoints.Select(t => t.SourceEventId));
+        Assert.All(touchpoints, t => Assert.Equal(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero), t.OccurredAt));
+    }
+
+    [Fact]
+    public async Task Batch_of_touchpoint_events_sent_as_plain_JSON_is_recognised_by_specversion()
+    {
+        var batch = new JsonArray { TouchpointEvent("ce-1", "2025-03-14T09:00:00Z"), TouchpointEvent("ce-2", "2025-03-14T09:00:00Z") };
+
+        var touchpoints = await AcceptedAsync(Signed(batch.ToJsonString(), "application/json"));
+
+        Assert.Equal(2, touchpoints.Count);
+    }
+
+    [Fact]
+    public async Task Event_without_time_happened_when_it_was_received()
+    {
+        var ce = TouchpointEvent();
+        ce.Remove("time");
+
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(ce.ToJsonString(), StructuredType)));
+
+        Assert.Equal(Now, touchpoint.OccurredAt);
+    }
+
+    [Fact]
+    public async Task Event_without_channel_takes_the_instance_channel()
+    {
+        var ce = TouchpointEvent();
+        ce["data"]!.AsObject().Remove("channel");
+        var instance = Instance(("Secret", SecretA), ("Channel", "sms"));
+
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(ce.ToJsonString(), StructuredType), instance));
+
+        Assert.Equal(TouchpointChannels.Sms, touchpoint.Channel);
+    }
+
+    [Fact]
+    public async Task The_hub_reads_its_own_touchpoint_CloudEvent()
+    {
+        var original = new TouchpointReceived
+        {
+            TouchpointId = TouchpointIds.From("other-hub", "evt-1"),
+            ConnectorInstanceId = "other-hub",
+            SourceEventId = "evt-1",
+            Channel = TouchpointChannels.Phone,
+            Type = "call.completed",
+            OccurredAt = new DateTimeOffset(2025, 3, 14, 8, 0, 0, TimeSpan.Zero),
+            ReceivedAt = new DateTimeOffset(2025, 3, 14, 8, 0, 5, TimeSpan.Zero),
+            Direction = TouchpointDirection.Outbound,
+            Identities = [CustomerIdentifier.Phone("+12015550123")],
+            ProfileFacts = new Dictionary<string, string> { ["name"] = "Jane Doe" },
+            Summary = "Called back about order 10452",
+            ContentReference = "https://voice.example.com/calls/CA123",
+        };
+
+        var touchpoint = Assert.Single(await AcceptedAsync(
+            Signed(TouchpointCloudEvent.ToStructuredJson(original).ToJsonString(), TouchpointCloudEvent.StructuredMediaType)));
+
+        Assert.Equal($"urn:hub:connector:other-hub {original.TouchpointId}", touchpoint.SourceEventId);
+        Assert.Equal(original.OccurredAt, touchpoint.OccurredAt);
+        Assert.Equal(original.Channel, touchpoint.Channel);
+        Assert.Equal(original.Type, touchpoint.Type);
+        Assert.Equal(original.Direction, touchpoint.Direction);
+        Assert.Equal(original.Identities, touchpoint.Identities);
+        Assert.Equal("Jane Doe", touchpoint.ProfileFacts["name"]);
+        Assert.Equal(original.Summary, touchpoint.Summary);
+        Assert.Equal(original.ContentReference, touchpoint.ContentReference);
+    }
+
+    [Fact]
+    public async Task Structured_sample_of_another_event_type_is_rejected_naming_the_expected_type()
+    {
+        var rejection = await RejectedAsync(Signed(Sample("cloudevent-structured.json"), StructuredType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("\"io.hub.touchpoint\"", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_sample_of_other_event_types_is_rejected_whole()
+    {
+        var rejection = await RejectedAsync(Signed(Sample("cloudevent-batch.json"), BatchType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("event [0]", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("io.hub.touchpoint", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_with_one_bad_event_is_rejected_whole_naming_it()
+    {
+        var bad = TouchpointEvent("ce-3");
+        bad.Remove("source");
+        var batch = new JsonArray { TouchpointEvent("ce-1"), TouchpointEvent("ce-2"), bad };
+
+        var rejection = await RejectedAsync(Signed(batch.ToJsonString(), BatchType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("event [2]", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("id")]
+    [InlineData("source")]
+    public async Task Event_without_id_or_source_is_rejected_with_400(string attribute)
+    {
+        var ce = TouchpointEvent();
+        ce.Remove(attribute);
+
+        var rejection = await RejectedAsync(Signed(ce.ToJsonString(), StructuredType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("'id' and 'source' are required", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Event_with_data_base64_is_rejected_with_400()
+    {
+        var ce = TouchpointEvent();
+        ce.Remove("data");
+        ce["datacontenttype"] = "application/octet-stream";
+        ce["data_base64"] = "eyJ0eXBlIjoiZW1haWwucmVjZWl2ZWQifQ==";
+
+        var rejection = await RejectedAsync(Signed(ce.ToJsonString(), StructuredType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("data_base64", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Event_of_another_spec_version_is_rejected_with_400()
+    {
+        var ce = TouchpointEvent();
+        ce["specversion"] = "0.3";
+
+        var rejection = await RejectedAsync(Signed(ce.ToJsonString(), StructuredType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("'specversion'", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("channel", "fax", "'data.channel'")]
+    [InlineData("direction", "sideways", "'data.direction'")]
+    [InlineData("type", "", "'data.type'")]
+    public async Task Event_with_bad_touchpoint_data_is_rejected_naming_the_member(string member, string value, string named)
+    {
+        var ce = TouchpointEvent();
+        ce["data"]![member] = value;
+
+        var rejection = await RejectedAsync(Signed(ce.ToJsonString(), StructuredType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains(named, rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Event_with_a_time_that_is_not_a_timestamp_is_rejected_with_400()
+    {
+        var rejection = await RejectedAsync(Signed(TouchpointEvent(time: "soon").ToJsonString(), StructuredType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("'time'", rejection.Detail, StringComparison.Ordinal);
+    }
+}

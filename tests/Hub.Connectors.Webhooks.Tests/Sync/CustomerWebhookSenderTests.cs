@@ -1,0 +1,277 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Hub.Contracts.Connectors;
+using Hub.Contracts.Customers;
+using Hub.Contracts.Identity;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+using StandardWebhooks;
+using StandardWebhooks.Diagnostics;
+using static Hub.Connectors.Webhooks.Tests.WebhooksTestKit;
+
+namespace Hub.Connectors.Webhooks.Tests.Sync;
+
+/// <summary>Customer changes pushed through the connector's <see cref="ISyncTarget"/>, over a recording handler.</summary>
+public sealed class CustomerWebhookSenderTests
+{
+    private const string TargetUrl = "https://crm.example.com/hooks/hub?tenant=acme";
+
+    private static readonly Guid CustomerId = Guid.Parse("6f1d3c2a-8b4e-4f7a-9c0d-1e2f3a4b5c6d");
+
+    // The official package checks freshness against the real clock, so the fake clock stands a little before it.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 7));
+    private readonly RecordingHandler _handler = new();
+    private readonly RecordingHttpClientFactory _httpClients;
+    private readonly ISyncTarget _target;
+
+    public CustomerWebhookSenderTests()
+    {
+        _httpClients = new RecordingHttpClientFactory(_handler);
+        _target = (ISyncTarget)Connector(_time, _httpClients);
+    }
+
+    private static CustomerUpdated Change(long version = 7) => new()
+    {
+        CustomerId = CustomerId,
+        Version = version,
+        ChangedFields = ["name", "identifiers"],
+        Customer = new CustomerSnapshot
+        {
+            Id = CustomerId,
+            Version = version,
+            Identifiers = [CustomerIdentifier.Email("jane.doe@example.org")],
+            Fields = new Dictionary<string, CustomerFieldValue>
+            {
+                ["name"] = new("Jane Doe", "shop", new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero)),
+            },
+            CreatedAt = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            UpdatedAt = new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero),
+        },
+        SourceConnectorInstanceId = "shop",
+        OccurredAt = new DateTimeOffset(2025, 3, 14, 9, 0, 1, TimeSpan.Zero),
+    };
+
+    private static ConnectorInstance Target(params (string Name, string? Value)[] extra) =>
+        Instance([("Secret", $"{SecretA} {SecretB}"), ("TargetUrl", TargetUrl), .. extra]);
+
+    private ValueTask<SyncResult> PushAsync(ConnectorInstance instance, CustomerUpdated? change = null) =>
+        _target.PushAsync(change ?? Change(), instance, CancellationToken.None);
+
+    [Fact]
+    public async Task Change_is_POSTed_to_the_target_URL_through_the_outbound_client()
+    {
+        await PushAsync(Target());
+
+        var sent = Assert.Single(_handler.Requests);
+        Assert.Equal(HttpMethod.Post, sent.Method);
+        Assert.Equal(new Uri(TargetUrl), sent.Uri);
+        Assert.Equal([HubHttpClients.Outbound], _httpClients.Names);
+        Assert.Equal("application/json", sent.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Body_is_a_customer_updated_message_with_the_change()
+    {
+        await PushAsync(Target());
+
+        using var body = JsonDocument.Parse(Assert.Single(_handler.Requests).Body);
+        var root = body.RootElement;
+        Assert.Equal("customer.updated", root.GetProperty("type").GetString());
+        Assert.Equal(_time.GetUtcNow(), root.GetProperty("timestamp").GetDateTimeOffset());
+        var data = root.GetProperty("data");
+        Assert.Equal(CustomerId, data.GetProperty("customerId").GetGuid());
+        Assert.Equal(7, data.GetProperty("version").GetInt64());
+        Assert.Equal(["name", "identifiers"], data.GetProperty("changedFields").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal("Jane Doe", data.GetProperty("customer").GetProperty("fields").GetProperty("name").GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task Webhook_id_is_derived_from_customer_and_version()
+    {
+        await PushAsync(Target());
+
+        var sent = Assert.Single(_handler.Requests);
+        Assert.Equal($"msg_{CustomerId:N}_7", sent.Headers["webhook-id"]);
+        Assert.Equal("msg_6f1d3c2a8b4e4f7a9c0d1e2f3a4b5c6d_7", sent.Headers["webhook-id"]);
+    }
+
+    [Fact]
+    public async Task Retried_push_of_one_version_keeps_its_webhook_id_and_a_new_version_gets_another()
+    {
+        await PushAsync(Target());
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await PushAsync(Target());
+        await PushAsync(Target(), Change(version: 8));
+
+        Assert.Equal(
+            [$"msg_{CustomerId:N}_7", $"msg_{CustomerId:N}_7", $"msg_{CustomerId:N}_8"],
+            _handler.Requests.Select(r => r.Headers["webhook-id"]));
+        Assert.NotEqual(_handler.Requests[0].Headers["webhook-timestamp"], _handler.Requests[1].Headers["webhook-timestamp"]);
+    }
+
+    [Fact]
+    public async Task Webhook_timestamp_is_the_time_of_sending()
+    {
+        await PushAsync(Target());
+
+        Assert.Equal(
+            _time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Assert.Single(_handler.Requests).Headers["webhook-timestamp"]);
+    }
+
+    [Fact]
+    public async Task Signature_verifies_with_the_official_package_and_the_target_secret()
+    {
+        await PushAsync(Target(("TargetSecret", SecretC)));
+
+        var sent = Assert.Single(_handler.Requests);
+        new StandardWebhook(SecretC).Verify(sent.BodyText, sent.HeaderDictionary());
+        Assert.Throws<WebhookVerificationException>(() => new StandardWebhook(SecretA).Verify(sent.BodyText, sent.HeaderDictionary()));
+    }
+
+    [Fact]
+    public async Task Without_a_target_secret_the_first_signing_secret_signs()
+    {
+        await PushAsync(Target());
+
+        var sent = Assert.Single(_handler.Requests);
+        new StandardWebhook(SecretA).Verify(sent.BodyText, sent.HeaderDictionary());
+        Assert.Throws<WebhookVerificationException>(() => new StandardWebhook(SecretB).Verify(sent.BodyText, sent.HeaderDictionary()));
+    }
+
+    [Fact]
+    public async Task Signature_covers_the_body_as_sent()
+    {
+        await PushAsync(Target());
+
+        var sent = Assert.Single(_handler.Requests);
+        var reserialized = JsonSerializer.Serialize(JsonDocument.Parse(sent.Body).RootElement, new JsonSerializerOptions { WriteIndented = true });
+        Assert.Throws<WebhookVerificationException>(() => new StandardWebhook(SecretA).Verify(reserialized, sent.HeaderDictionary()));
+    }
+
+    [Fact]
+    public async Task Hub_verifies_its_own_outbound_message_as_an_inbound_webhook()
+    {
+        await PushAsync(Target());
+
+        var sent = Assert.Single(_handler.Requests);
+        var result = await ((IInboundWebhookHandler)Connector()).HandleAsync(
+            Request(sent.Body, "application/json", _time.GetUtcNow(), new Dictionary<string, string>(sent.Headers)),
+            Instance(("Secret", SecretA)),
+            CancellationToken.None);
+
+        // Authentic (not 401); a customer.updated message is not a Segment call, so it is not understood (400).
+        Assert.Equal(400, result.Rejection?.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.OK)]
+    [InlineData(HttpStatusCode.Created)]
+    [InlineData(HttpStatusCode.Accepted)]
+    [InlineData(HttpStatusCode.NoContent)]
+    public async Task Two_hundreds_mean_delivered(HttpStatusCode status)
+    {
+        _handler.Status = status;
+
+        var result = await PushAsync(Target());
+
+        Assert.True(result.Delivered);
+        Assert.Contains(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Gone_means_not_delivered_and_not_retried()
+    {
+        _handler.Status = HttpStatusCode.Gone;
+
+        var result = await PushAsync(Target());
+
+        Assert.False(result.Delivered);
+        Assert.Contains("410", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest)]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.NotFound)]
+    [InlineData(HttpStatusCode.UnprocessableEntity)]
+    [InlineData(HttpStatusCode.MovedPermanently)]
+    [InlineData(HttpStatusCode.TemporaryRedirect)]
+    public async Task Client_errors_and_redirects_are_refused(HttpStatusCode status)
+    {
+        _handler.Status = status;
+
+        var result = await PushAsync(Target());
+
+        Assert.Equal(SyncResult.Refused(result.Detail), result);
+        Assert.Contains(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), result.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    [InlineData(HttpStatusCode.RequestTimeout)]
+    public async Task Transient_failures_throw_so_the_host_retries(HttpStatusCode status)
+    {
+        _handler.Status = status;
+
+        var e = await Assert.ThrowsAsync<HttpRequestException>(async () => await PushAsync(Target()));
+
+        Assert.Equal(status, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task Instance_without_target_URL_succeeds_without_sending_anything()
+    {
+        var result = await PushAsync(Instance(("Secret", SecretA)));
+
+        Assert.True(result.Delivered);
+        Assert.Empty(_handler.Requests);
+        Assert.Empty(_httpClients.Names);
+    }
+
+    private sealed record SentRequest(
+        HttpMethod Method, Uri? Uri, System.Net.Http.Headers.MediaTypeHeaderValue? ContentType, IReadOnlyDictionary<string, string> Headers, byte[] Body)
+    {
+        public string BodyText => Encoding.UTF8.GetString(Body);
+
+        public HeaderDictionary HeaderDictionary()
+        {
+            var headers = new HeaderDictionary();
+            foreach (var (name, value) in Headers)
+            {
+                headers[name] = value;
+            }
+            return headers;
+        }
+    }
+
+    private sealed class RecordingHandler : HttpMessageHandler
+    {
+        public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
+
+        public List<SentRequest> Requests { get; } = [];
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+            var headers = request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
+            Requests.Add(new SentRequest(request.Method, request.RequestUri, request.Content?.Headers.ContentType, headers, body));
+            return new HttpResponseMessage(Status) { RequestMessage = request };
+        }
+    }
+
+    private sealed class RecordingHttpClientFactory(HttpMessageHandler handler) : IHttpClientFactory
+    {
+        public List<string> Names { get; } = [];
+
+        public HttpClient CreateClient(string name)
+        {
+            Names.Add(name);
+            return new HttpClient(handler, disposeHandler: false);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Hub.Testing.Servers;
+
+namespace Hub.Integration.Tests.Configuration;
+
+/// <summary>A misconfigured connector instance stops the start with a message an operator can act on.</summary>
+public sealed class ConnectorConfigurationTests
+{
+    [Theory]
+    [InlineData("Kind", "nosuchkind", "Hub:Connectors:crm1:Kind must be one of webhooks")]
+    [InlineData("Secret", "not base64!", "Connector instance 'crm1' (webhooks): 'Secret' must be")]
+    [InlineData("TargetUrl", "ftp://example.com/x", "'TargetUrl' must be an absolute http or https URL")]
+    public async Task The_hub_refuses_to_start_and_names_the_instance_and_the_problem(string option, string value, string message)
+    {
+        var directory = Directory.CreateTempSubdirectory("hub-config-").FullName;
+        try
+        {
+            var settings = new Dictionary<string, string>
+            {
+                ["Hub:Connectors:crm1:Kind"] = "webhooks",
+                ["Hub:Connectors:crm1:Secret"] = SignedWebhookSender.ExampleSecret,
+            };
+            settings[$"Hub:Connectors:crm1:{option}"] = value;
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => HubProcess.StartAsync(settings, directory));
+            Assert.Contains(message, failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
