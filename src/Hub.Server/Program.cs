@@ -3,6 +3,7 @@ using Hub.Infrastructure.Messaging;
 using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Persistence;
 using Hub.Server.Api.Customers;
+using Hub.Server.Api.Identity;
 using Hub.Server.Health;
 using Hub.Server.Identity;
 using Hub.Server.Ingress;
@@ -33,6 +34,7 @@ app.MapOpenApi();
 app.MapHubHealth();
 app.MapWebhookIngress();
 app.MapCustomersApi();
+app.MapIdentityReviewApi();
 
 app.Run();
 

@@ -10,7 +10,7 @@ namespace Hub.Infrastructure.Outbox;
 /// </summary>
 public static class OutboxMessages
 {
-    private static readonly Dictionary<string, Type> Types = new[] { typeof(CustomerUpdated) }
+    private static readonly Dictionary<string, Type> Types = new[] { typeof(CustomerUpdated), typeof(CustomerCreated), typeof(CustomersMerged), typeof(CustomerSplit) }
         .ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static void Add<T>(HubDbContext db, T message, DateTimeOffset now)

@@ -5,8 +5,17 @@ public sealed class CustomerRow
 {
     public Guid Id { get; set; }
 
-    /// <summary>Grows by one with every change; also the optimistic-concurrency token.</summary>
+    /// <summary>Grows by one with every change of the master record.</summary>
     public long Version { get; set; }
+
+    /// <summary>Changes with every write that touches the customer: the optimistic-concurrency token.</summary>
+    public Guid Stamp { get; set; }
+
+    /// <summary>Set when the customer was merged into another; its id then resolves to that one.</summary>
+    public Guid? MergedIntoId { get; set; }
+
+    /// <summary>A merge around it was refused once: changes replay its identity component in canonical order.</summary>
+    public bool Tainted { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 
@@ -15,6 +24,8 @@ public sealed class CustomerRow
     public List<CustomerIdentifierRow> Identifiers { get; } = [];
 
     public List<CustomerFieldRow> Fields { get; } = [];
+
+    public List<FieldObservationRow> Observations { get; } = [];
 }
 
 /// <summary>One normalized identifier; (Type, Value) is the primary key, so no identifier belongs to two customers.</summary>

@@ -5,6 +5,9 @@ namespace Hub.Infrastructure.Persistence;
 /// <summary>The hub's store. Provider-specific subclasses carry their own migrations.</summary>
 public abstract class HubDbContext(DbContextOptions options) : DbContext(options)
 {
+    /// <summary>Longer profile values are cut to this length.</summary>
+    public const int FieldValueMaxLength = 1000;
+
     public DbSet<CustomerRow> Customers => Set<CustomerRow>();
 
     public DbSet<CustomerIdentifierRow> CustomerIdentifiers => Set<CustomerIdentifierRow>();
@@ -21,6 +24,16 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<SyncCheckpointRow> SyncCheckpoints => Set<SyncCheckpointRow>();
 
+    public DbSet<IdentityLinkRow> IdentityLinks => Set<IdentityLinkRow>();
+
+    public DbSet<FieldObservationRow> FieldObservations => Set<FieldObservationRow>();
+
+    public DbSet<IdentityConflictRow> IdentityConflicts => Set<IdentityConflictRow>();
+
+    public DbSet<CustomerMergeRow> CustomerMerges => Set<CustomerMergeRow>();
+
+    public DbSet<SeparationMemberRow> SeparationMembers => Set<SeparationMemberRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -28,9 +41,51 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
         {
             e.ToTable("customers");
             e.HasKey(c => c.Id);
-            e.Property(c => c.Version).IsConcurrencyToken();
+            e.Property(c => c.Stamp).IsConcurrencyToken();
+            e.HasIndex(c => c.MergedIntoId);
             e.HasMany(c => c.Identifiers).WithOne().HasForeignKey(i => i.CustomerId);
             e.HasMany(c => c.Fields).WithOne().HasForeignKey(f => f.CustomerId);
+            e.HasMany(c => c.Observations).WithOne().HasForeignKey(o => o.CustomerId);
+        });
+        modelBuilder.Entity<IdentityLinkRow>(e =>
+        {
+            e.ToTable("identity_links");
+            e.HasKey(l => new { l.TouchpointId, l.Type, l.Value });
+            e.Property(l => l.Type).HasMaxLength(100);
+            e.Property(l => l.Value).HasMaxLength(320);
+            e.HasIndex(l => new { l.Value, l.Type });
+        });
+        modelBuilder.Entity<FieldObservationRow>(e =>
+        {
+            e.ToTable("field_observations");
+            e.HasKey(o => new { o.CustomerId, o.Field, o.Source, o.Value });
+            e.Property(o => o.Field).HasMaxLength(200);
+            e.Property(o => o.Source).HasMaxLength(100);
+            e.Property(o => o.Value).HasMaxLength(FieldValueMaxLength);
+        });
+        modelBuilder.Entity<IdentityConflictRow>(e =>
+        {
+            e.ToTable("identity_conflicts");
+            e.HasKey(c => c.Id);
+            e.HasIndex(c => c.CustomerId);
+            e.HasIndex(c => c.OtherCustomerId);
+        });
+        modelBuilder.Entity<CustomerMergeRow>(e =>
+        {
+            e.ToTable("customer_merges");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Kind).HasMaxLength(10);
+            e.HasIndex(m => m.SurvivorId);
+            e.HasIndex(m => m.MergedId);
+        });
+        modelBuilder.Entity<SeparationMemberRow>(e =>
+        {
+            e.ToTable("identity_separations");
+            e.HasKey(s => new { s.SeparationId, s.Side, s.Type, s.Value });
+            e.Property(s => s.Side).HasMaxLength(1);
+            e.Property(s => s.Type).HasMaxLength(100);
+            e.Property(s => s.Value).HasMaxLength(320);
+            e.HasIndex(s => new { s.Value, s.Type });
         });
         modelBuilder.Entity<CustomerIdentifierRow>(e =>
         {

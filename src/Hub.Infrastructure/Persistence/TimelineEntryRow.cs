@@ -22,6 +22,9 @@ public sealed class TimelineEntryRow
 
     public DateTimeOffset ReceivedAt { get; set; }
 
+    /// <summary>When the resolution transaction stored it (ReceivedAt to RecordedAt is the hub's end-to-end latency).</summary>
+    public DateTimeOffset RecordedAt { get; set; }
+
     public string? Summary { get; set; }
 
     public string? ContentReference { get; set; }

@@ -1,10 +1,14 @@
 using Hub.Core.Identity;
+using Hub.Infrastructure.Resolution;
 
 namespace Hub.Server.Identity;
 
 internal static class IdentityExtensions
 {
-    /// <summary>Normalization with the default phone region from <c>Hub:Identity:DefaultRegion</c> (ISO 3166, default US).</summary>
+    /// <summary>
+    /// Normalization with the default phone region from <c>Hub:Identity:DefaultRegion</c> (ISO 3166, default US),
+    /// merge protection and survivorship from <c>Hub:Identity</c>.
+    /// </summary>
     public static IServiceCollection AddHubIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         var region = configuration["Hub:Identity:DefaultRegion"] ?? "US";
@@ -12,8 +16,13 @@ internal static class IdentityExtensions
         {
             throw new InvalidOperationException($"Hub:Identity:DefaultRegion must be an ISO 3166 two-letter region such as US or ES (got '{region}').");
         }
-        services.AddSingleton(new IdentifierNormalizer(region));
+        var normalizer = new IdentifierNormalizer(region);
+        services.AddSingleton(normalizer);
+        services.AddSingleton(IdentityConfiguration.Rules(configuration, normalizer));
+        services.AddSingleton(IdentityConfiguration.Survivorship(configuration));
         services.AddSingleton<TouchpointNormalizer>();
+        services.AddScoped<CustomerSplitter>();
+        services.AddScoped<DuplicateSuggestions>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

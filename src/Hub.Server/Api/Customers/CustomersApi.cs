@@ -16,6 +16,10 @@ internal static class CustomersApi
             .WithSummary("The master record with its identifiers and fields.");
         customers.MapGet("/{id:guid}/timeline", GetTimeline.HandleAsync).WithName("GetCustomerTimeline")
             .WithSummary("The customer's touchpoints, newest first, a page at a time.");
+        customers.MapGet("/{id:guid}/merges", GetMerges.HandleAsync).WithName("GetCustomerMerges")
+            .WithSummary("The customer's merge history: automatic merges and admins' splits.");
+        customers.MapPost("/{id:guid}/split", SplitCustomer.HandleAsync).WithName("SplitCustomer")
+            .WithSummary("Undo a merge: restores the merged customer with its own identifiers and timeline.");
         return app;
     }
 }

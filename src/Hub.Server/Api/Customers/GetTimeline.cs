@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Hub.Infrastructure.Persistence;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Api.Customers;
@@ -12,9 +11,13 @@ internal static class GetTimeline
     private const int DefaultLimit = 50;
     private const int MaxLimit = 500;
 
-    public static async Task<Results<Ok<TimelinePage>, ProblemHttpResult>> HandleAsync(
-        Guid id, string? cursor, int? limit, HubDbContext db, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(
+        Guid id, string? cursor, int? limit, HttpRequest request, HubDbContext db, CancellationToken cancellationToken)
     {
+        if (await MergedCustomers.SurvivorOfAsync(db, id, cancellationToken) is { } survivor)
+        {
+            return MergedCustomers.MovedPermanently($"/api/customers/{survivor}/timeline{request.QueryString}");
+        }
         var pageSize = limit ?? DefaultLimit;
         if (pageSize is < 1 or > MaxLimit)
         {

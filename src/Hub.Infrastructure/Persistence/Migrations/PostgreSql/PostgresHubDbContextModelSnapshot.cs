@@ -93,6 +93,50 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("customer_identifiers", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerMergeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<Guid>("MergedId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("MergedIdentifiers")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("SurvivorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("TouchpointId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("UndoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MergedId");
+
+                    b.HasIndex("SurvivorId");
+
+                    b.ToTable("customer_merges", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -102,16 +146,117 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("Stamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Tainted")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<long>("Version")
-                        .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("MergedIntoId");
+
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.FieldObservationRow", b =>
+                {
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Field")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("LastObservedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CustomerId", "Field", "Source", "Value");
+
+                    b.ToTable("field_observations", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.IdentityConflictRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("IdentifierType")
+                        .HasColumnType("text");
+
+                    b.Property<string>("IdentifierValue")
+                        .HasColumnType("text");
+
+                    b.Property<Guid?>("OtherCustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid?>("TouchpointId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OtherCustomerId");
+
+                    b.ToTable("identity_conflicts", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.IdentityLinkRow", b =>
+                {
+                    b.Property<Guid>("TouchpointId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Type")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TouchpointId", "Type", "Value");
+
+                    b.HasIndex("Value", "Type");
+
+                    b.ToTable("identity_links", (string)null);
                 });
 
             modelBuilder.Entity("Hub.Infrastructure.Persistence.IngressBufferRow", b =>
@@ -176,6 +321,30 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.SeparationMemberRow", b =>
+                {
+                    b.Property<long>("SeparationId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Side")
+                        .HasMaxLength(1)
+                        .HasColumnType("character varying(1)");
+
+                    b.Property<string>("Type")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.HasKey("SeparationId", "Side", "Type", "Value");
+
+                    b.HasIndex("Value", "Type");
+
+                    b.ToTable("identity_separations", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.SyncCheckpointRow", b =>
                 {
                     b.Property<string>("ConnectorInstanceId")
@@ -236,6 +405,9 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("SourceEventId")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -274,11 +446,22 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.FieldObservationRow", b =>
+                {
+                    b.HasOne("Hub.Infrastructure.Persistence.CustomerRow", null)
+                        .WithMany("Observations")
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerRow", b =>
                 {
                     b.Navigation("Fields");
 
                     b.Navigation("Identifiers");
+
+                    b.Navigation("Observations");
                 });
 #pragma warning restore 612, 618
         }

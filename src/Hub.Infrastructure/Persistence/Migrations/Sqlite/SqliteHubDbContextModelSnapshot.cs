@@ -88,6 +88,48 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("customer_identifiers", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerMergeRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Actor")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MergedId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MergedIdentifiers")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SurvivorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TouchpointId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UndoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MergedId");
+
+                    b.HasIndex("SurvivorId");
+
+                    b.ToTable("customer_merges", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -97,16 +139,115 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("MergedIntoId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Stamp")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Tainted")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Version")
-                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
+                    b.HasIndex("MergedIntoId");
+
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.FieldObservationRow", b =>
+                {
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Field")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastObservedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CustomerId", "Field", "Source", "Value");
+
+                    b.ToTable("field_observations", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.IdentityConflictRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdentifierType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdentifierValue")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OtherCustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TouchpointId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CustomerId");
+
+                    b.HasIndex("OtherCustomerId");
+
+                    b.ToTable("identity_conflicts", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.IdentityLinkRow", b =>
+                {
+                    b.Property<Guid>("TouchpointId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TouchpointId", "Type", "Value");
+
+                    b.HasIndex("Value", "Type");
+
+                    b.ToTable("identity_links", (string)null);
                 });
 
             modelBuilder.Entity("Hub.Infrastructure.Persistence.IngressBufferRow", b =>
@@ -169,6 +310,30 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("outbox", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.SeparationMemberRow", b =>
+                {
+                    b.Property<long>("SeparationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Side")
+                        .HasMaxLength(1)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SeparationId", "Side", "Type", "Value");
+
+                    b.HasIndex("Value", "Type");
+
+                    b.ToTable("identity_separations", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.SyncCheckpointRow", b =>
                 {
                     b.Property<string>("ConnectorInstanceId")
@@ -229,6 +394,9 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SourceEventId")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -267,11 +435,22 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.FieldObservationRow", b =>
+                {
+                    b.HasOne("Hub.Infrastructure.Persistence.CustomerRow", null)
+                        .WithMany("Observations")
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerRow", b =>
                 {
                     b.Navigation("Fields");
 
                     b.Navigation("Identifiers");
+
+                    b.Navigation("Observations");
                 });
 #pragma warning restore 612, 618
         }

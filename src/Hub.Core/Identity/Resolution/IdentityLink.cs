@@ -1,0 +1,17 @@
+using Hub.Contracts.Identity;
+
+namespace Hub.Core.Identity.Resolution;
+
+/// <summary>
+/// What one touchpoint says about identity: these identifiers belong to one person. Links are kept
+/// as an append-only log with their provenance; customers are derived from them.
+/// </summary>
+public sealed record IdentityLink(Guid TouchpointId, DateTimeOffset OccurredAt, IReadOnlyList<CustomerIdentifier> Identifiers)
+{
+    /// <summary>The canonical order links are replayed in: when they happened, then the touchpoint id.</summary>
+    public static IComparer<IdentityLink> CanonicalOrder { get; } = Comparer<IdentityLink>.Create((a, b) =>
+    {
+        var byTime = a.OccurredAt.UtcTicks.CompareTo(b.OccurredAt.UtcTicks);
+        return byTime != 0 ? byTime : a.TouchpointId.CompareTo(b.TouchpointId);
+    });
+}

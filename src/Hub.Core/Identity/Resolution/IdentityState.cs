@@ -1,0 +1,122 @@
+using Hub.Contracts.Identity;
+
+namespace Hub.Core.Identity.Resolution;
+
+/// <summary>
+/// Clusters and who owns which identifier, and the one rule for applying a link: the touchpoint's
+/// identifiers are matched exactly; every customer they touch is merged into the oldest, unless merge
+/// protection (limits per identifier type, an admin's split) refuses, and then the touchpoint lands on
+/// the best match (strongest identifier type, then the older customer) and the refusal is a conflict.
+/// </summary>
+public sealed class IdentityState(IdentityRules rules, IReadOnlyList<Separation> separations)
+{
+    private readonly Dictionary<CustomerIdentifier, IdentityCluster> _owners = [];
+    private readonly HashSet<IdentityCluster> _clusters = [];
+
+    public IReadOnlyCollection<IdentityCluster> Clusters => _clusters;
+
+    public IdentityCluster? OwnerOf(CustomerIdentifier identifier) => _owners.GetValueOrDefault(identifier);
+
+    public void Add(IdentityCluster cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        _clusters.Add(cluster);
+        foreach (var identifier in cluster.Identifiers)
+        {
+            _owners[identifier] = cluster;
+        }
+    }
+
+    public LinkOutcome Apply(IdentityLink link, Func<IdentityCluster> newCluster)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(newCluster);
+        var identifiers = link.Identifiers.Distinct()
+            .OrderBy(i => IdentityRules.Strength(i.Type)).ThenBy(i => i.Type, StringComparer.Ordinal).ThenBy(i => i.Value, StringComparer.Ordinal)
+            .ToList();
+        var conflicts = new List<(IdentityCluster? Other, CustomerIdentifier? Identifier, string Reason)>();
+
+        var fresh = new HashSet<CustomerIdentifier>();
+        foreach (var identifier in identifiers.Where(i => !_owners.ContainsKey(i)))
+        {
+            if (fresh.Count(f => f.Type == identifier.Type) < rules.LimitFor(identifier.Type))
+            {
+                fresh.Add(identifier);
+            }
+            else
+            {
+                conflicts.Add((null, identifier, LimitReason(identifier.Type)));
+            }
+        }
+        var candidates = identifiers.Select(OwnerOf).OfType<IdentityCluster>().Distinct()
+            .Select(c => new Candidate(c, c.Identifiers, identifiers.Where(c.Identifiers.Contains).Min(i => IdentityRules.Strength(i.Type))))
+            .ToList();
+        if (fresh.Count > 0)
+        {
+            candidates.Add(new Candidate(null, fresh, fresh.Min(i => IdentityRules.Strength(i.Type))));
+        }
+        candidates = [.. candidates.OrderBy(c => c.Strength).ThenBy(c => c.Cluster is null ? 1 : 0).ThenBy(c => c.Cluster?.Age ?? long.MaxValue)];
+
+        var group = new List<Candidate> { candidates[0] };
+        var groupIdentifiers = new HashSet<CustomerIdentifier>(candidates[0].Identifiers);
+        foreach (var candidate in candidates.Skip(1))
+        {
+            if (MergeRefusal(groupIdentifiers, candidate.Identifiers) is { } reason)
+            {
+                if (candidate.Cluster is null)
+                {
+                    conflicts.AddRange(candidate.Identifiers.Select(i => ((IdentityCluster?)null, (CustomerIdentifier?)i, reason)));
+                }
+                else
+                {
+                    conflicts.Add((candidate.Cluster, null, reason));
+                }
+                continue;
+            }
+            group.Add(candidate);
+            groupIdentifiers.UnionWith(candidate.Identifiers);
+        }
+
+        var existing = group.Select(g => g.Cluster).OfType<IdentityCluster>().OrderBy(c => c.Age).ThenBy(c => c.Key).ToList();
+        var created = existing.Count == 0;
+        var landing = created ? newCluster() : existing[0];
+        var added = groupIdentifiers.Where(i => !landing.Identifiers.Contains(i) && !_owners.ContainsKey(i)).ToList();
+        var merged = existing.Skip(1).ToList();
+        foreach (var absorbed in merged)
+        {
+            _clusters.Remove(absorbed);
+            landing.Tainted |= absorbed.Tainted;
+        }
+        landing.Identifiers.UnionWith(groupIdentifiers);
+        Add(landing);
+        if (conflicts.Count > 0)
+        {
+            landing.Tainted = true;
+            foreach (var other in conflicts.Select(c => c.Other).OfType<IdentityCluster>())
+            {
+                other.Tainted = true;
+            }
+        }
+        return new LinkOutcome(landing, created, merged, added,
+            [.. conflicts.Select(c => new IdentityConflict(landing, c.Other, c.Identifier, c.Reason))]);
+    }
+
+    private string? MergeRefusal(IReadOnlySet<CustomerIdentifier> group, IReadOnlySet<CustomerIdentifier> candidate)
+    {
+        foreach (var type in candidate.Select(i => i.Type).Distinct())
+        {
+            var count = group.Concat(candidate).Where(i => i.Type == type).Distinct().Count();
+            if (count > rules.LimitFor(type))
+            {
+                return LimitReason(type);
+            }
+        }
+        return separations.Any(s => s.Forbids(group, candidate)) ? "an admin split these customers" : null;
+    }
+
+    private string LimitReason(string type) => rules.LimitFor(type) == 1
+        ? $"both hold a different '{type}' id"
+        : $"more than {rules.LimitFor(type)} '{type}' identifiers";
+
+    private sealed record Candidate(IdentityCluster? Cluster, IReadOnlySet<CustomerIdentifier> Identifiers, int Strength);
+}

@@ -1,0 +1,53 @@
+namespace Hub.Core.MasterRecord;
+
+/// <summary><c>Hub:Identity:Survivorship</c>: a default rule and per-field rules with source priorities.</summary>
+public sealed class SurvivorshipRules
+{
+    public SurvivorshipRule Default { get; init; } = SurvivorshipRule.MostRecent;
+
+    public Dictionary<string, FieldRule> Fields { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>The surviving observation among those of one field; ties always broken the same way.</summary>
+    public FieldObservation Choose(IEnumerable<FieldObservation> observations)
+    {
+        ArgumentNullException.ThrowIfNull(observations);
+        var list = observations.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("There is nothing to choose from.", nameof(observations));
+        }
+        var rule = Fields.GetValueOrDefault(list[0].Field) ?? new FieldRule { Rule = Default };
+        return rule.Rule switch
+        {
+            SurvivorshipRule.MostFrequent => list.OrderByDescending(o => o.Count).ThenByDescending(o => o, Recency).First(),
+            SurvivorshipRule.SourcePriority => list.OrderBy(o => rule.PriorityOf(o.Source)).ThenByDescending(o => o, Recency).First(),
+            _ => list.OrderByDescending(o => o, Recency).First(),
+        };
+    }
+
+    private static readonly IComparer<FieldObservation> Recency = Comparer<FieldObservation>.Create((a, b) =>
+    {
+        var byTime = a.LastObservedAt.UtcTicks.CompareTo(b.LastObservedAt.UtcTicks);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+        var bySource = string.CompareOrdinal(a.Source, b.Source);
+        return bySource != 0 ? bySource : string.CompareOrdinal(a.Value, b.Value);
+    });
+}
+
+/// <summary>The rule of one field.</summary>
+public sealed class FieldRule
+{
+    public SurvivorshipRule Rule { get; init; } = SurvivorshipRule.MostRecent;
+
+    /// <summary>Connector instance ids, highest priority first (for <see cref="SurvivorshipRule.SourcePriority"/>).</summary>
+    public List<string> Sources { get; init; } = [];
+
+    public int PriorityOf(string source)
+    {
+        var index = Sources.FindIndex(s => string.Equals(s, source, StringComparison.OrdinalIgnoreCase));
+        return index < 0 ? int.MaxValue : index;
+    }
+}

@@ -1,0 +1,86 @@
+namespace Hub.Infrastructure.Persistence;
+
+/// <summary>The append-only identity graph: touchpoint T said identifier (Type, Value) belongs to its person.</summary>
+public sealed class IdentityLinkRow
+{
+    public Guid TouchpointId { get; set; }
+
+    public required string Type { get; set; }
+
+    public required string Value { get; set; }
+
+    public DateTimeOffset OccurredAt { get; set; }
+}
+
+/// <summary>How often, and when last, a source said a customer's field has a value.</summary>
+public sealed class FieldObservationRow
+{
+    public Guid CustomerId { get; set; }
+
+    public required string Field { get; set; }
+
+    public required string Source { get; set; }
+
+    public required string Value { get; set; }
+
+    public int Count { get; set; }
+
+    public DateTimeOffset LastObservedAt { get; set; }
+}
+
+/// <summary>A merge (or identifier link) that merge protection refused, listed for review.</summary>
+public sealed class IdentityConflictRow
+{
+    public long Id { get; set; }
+
+    public Guid CustomerId { get; set; }
+
+    public Guid? OtherCustomerId { get; set; }
+
+    public string? IdentifierType { get; set; }
+
+    public string? IdentifierValue { get; set; }
+
+    public Guid? TouchpointId { get; set; }
+
+    public required string Reason { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>The merge history and audit trail: automatic merges and admins' splits.</summary>
+public sealed class CustomerMergeRow
+{
+    public long Id { get; set; }
+
+    /// <summary><c>merge</c> or <c>split</c>.</summary>
+    public required string Kind { get; set; }
+
+    public Guid SurvivorId { get; set; }
+
+    public Guid MergedId { get; set; }
+
+    public Guid? TouchpointId { get; set; }
+
+    /// <summary>The merged customer's identifiers at the time, as JSON, so a split can restore it.</summary>
+    public required string MergedIdentifiers { get; set; }
+
+    public string? Actor { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public DateTimeOffset? UndoneAt { get; set; }
+}
+
+/// <summary>One identifier on one side of an admin's split; no customer may hold both sides again.</summary>
+public sealed class SeparationMemberRow
+{
+    public long SeparationId { get; set; }
+
+    /// <summary><c>A</c> or <c>B</c>.</summary>
+    public required string Side { get; set; }
+
+    public required string Type { get; set; }
+
+    public required string Value { get; set; }
+}

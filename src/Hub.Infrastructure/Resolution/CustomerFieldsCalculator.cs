@@ -1,0 +1,64 @@
+using Hub.Core.MasterRecord;
+using Hub.Infrastructure.Persistence;
+
+namespace Hub.Infrastructure.Resolution;
+
+/// <summary>Keeps a customer's observations and surviving field values in step, and records what changed.</summary>
+internal sealed class CustomerFieldsCalculator(HubDbContext db, SurvivorshipRules rules, ResolutionChanges changes)
+{
+    public void Observe(CustomerRow customer, string field, string value, string source, int count, DateTimeOffset observedAt, Guid? touchpointId, bool record = true)
+    {
+        if (value.Length > HubDbContext.FieldValueMaxLength)
+        {
+            value = value[..HubDbContext.FieldValueMaxLength];
+        }
+        var observation = customer.Observations.Find(o => o.Field == field && o.Source == source && o.Value == value);
+        if (observation is null)
+        {
+            observation = new FieldObservationRow { CustomerId = customer.Id, Field = field, Source = source, Value = value, LastObservedAt = observedAt };
+            customer.Observations.Add(observation);
+        }
+        observation.Count += count;
+        if (observedAt > observation.LastObservedAt)
+        {
+            observation.LastObservedAt = observedAt;
+        }
+        Recompute(customer, field, source, touchpointId, record);
+    }
+
+    public void Recompute(CustomerRow customer, string field, string? source, Guid? touchpointId, bool record = true)
+    {
+        var winner = rules.Choose(customer.Observations.Where(o => o.Field == field)
+            .Select(o => new FieldObservation(o.Field, o.Value, o.Source, o.Count, o.LastObservedAt)));
+        var current = customer.Fields.Find(f => f.Name == field);
+        if (current is null)
+        {
+            customer.Fields.Add(new CustomerFieldRow { CustomerId = customer.Id, Name = field, Value = winner.Value, Source = winner.Source, ObservedAt = winner.LastObservedAt });
+            if (record)
+            {
+                changes.Touch(customer.Id, field, source, touchpointId);
+            }
+            return;
+        }
+        if (record && current.Value != winner.Value)
+        {
+            changes.Touch(customer.Id, field, source, touchpointId);
+        }
+        current.Value = winner.Value;
+        current.Source = winner.Source;
+        current.ObservedAt = winner.LastObservedAt;
+    }
+
+    /// <summary>Folds one customer's observations into another's (a merge) and recomputes every field.</summary>
+    public void Absorb(CustomerRow survivor, CustomerRow merged, Guid? touchpointId)
+    {
+        foreach (var observation in merged.Observations.ToList())
+        {
+            Observe(survivor, observation.Field, observation.Value, observation.Source, observation.Count, observation.LastObservedAt, touchpointId);
+            db.FieldObservations.Remove(observation);
+        }
+        merged.Observations.Clear();
+        db.CustomerFields.RemoveRange(merged.Fields);
+        merged.Fields.Clear();
+    }
+}

@@ -1,0 +1,57 @@
+using Hub.Contracts.Customers;
+using Hub.Infrastructure.Outbox;
+using Hub.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Infrastructure.Resolution;
+
+/// <summary>Announces what a resolution transaction changed, through the outbox of that same transaction.</summary>
+internal static class ResolutionEvents
+{
+    private static readonly HashSet<string> NotFields = new(StringComparer.Ordinal) { "restored" };
+
+    public static async Task WriteAsync(HubDbContext db, ResolutionChanges changes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        var ids = changes.Customers.Select(c => c.CustomerId).ToList();
+        var customers = await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery()
+            .Where(c => ids.Contains(c.Id) && c.MergedIntoId == null).ToDictionaryAsync(c => c.Id, cancellationToken);
+        foreach (var change in changes.Customers.Where(c => customers.ContainsKey(c.CustomerId)))
+        {
+            var customer = customers[change.CustomerId];
+            customer.Version++;
+            customer.UpdatedAt = now;
+            customer.Stamp = Guid.NewGuid();
+            var snapshot = CustomerSnapshots.From(customer);
+            if (change.Created)
+            {
+                OutboxMessages.Add(db, new CustomerCreated { CustomerId = customer.Id, Customer = snapshot, CausedByTouchpointId = change.LastTouchpointId, OccurredAt = now }, now);
+            }
+            OutboxMessages.Add(db, new CustomerUpdated
+            {
+                CustomerId = customer.Id,
+                Version = customer.Version,
+                ChangedFields = [.. (change.Created ? snapshot.Fields.Keys.Append("identifiers") : change.Fields).Where(f => !NotFields.Contains(f)).Distinct().Order(StringComparer.Ordinal)],
+                Customer = snapshot,
+                SourceConnectorInstanceId = change.Sources.Count == 1 ? change.Sources.First() : null,
+                CausedByTouchpointId = change.LastTouchpointId,
+                OccurredAt = now,
+            }, now);
+        }
+        foreach (var merge in changes.Merges.GroupBy(m => (m.SurvivorId, m.TouchpointId)))
+        {
+            OutboxMessages.Add(db, new CustomersMerged
+            {
+                SurvivorId = merge.Key.SurvivorId,
+                MergedIds = [.. merge.Select(m => m.MergedId)],
+                CausedByTouchpointId = merge.Key.TouchpointId,
+                OccurredAt = now,
+            }, now);
+        }
+        foreach (var split in changes.Splits)
+        {
+            OutboxMessages.Add(db, new CustomerSplit { CustomerId = split.CustomerId, RestoredCustomerIds = split.Restored, Actor = split.Actor, OccurredAt = now }, now);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

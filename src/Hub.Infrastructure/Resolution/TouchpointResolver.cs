@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+using Hub.Core.Identity;
+using Hub.Core.Identity.Resolution;
+using Hub.Core.MasterRecord;
+using Hub.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Infrastructure.Resolution;
+
+/// <summary>
+/// Applies touchpoints to the identity graph and the master records inside the caller's transaction.
+/// The common case is incremental: exact matches, merges into the oldest customer. Where merge
+/// protection refused something (now or before) arrival order could matter, so the identity component
+/// is replayed in canonical order instead (<see cref="ComponentReplayer"/>): the outcome then depends only
+/// on the set of touchpoints, never on their order or on how many processes applied them.
+/// </summary>
+internal sealed class TouchpointResolver(HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, TimeProvider time)
+{
+    public async Task<ResolutionChanges> ResolveAsync(IReadOnlyList<TouchpointReceived> batch, CancellationToken cancellationToken)
+    {
+        var changes = new ResolutionChanges();
+        var now = time.GetUtcNow();
+        var ids = batch.Select(t => t.TouchpointId).Distinct().ToList();
+        var known = (await db.Timeline.Where(t => ids.Contains(t.TouchpointId)).Select(t => t.TouchpointId).ToListAsync(cancellationToken)).ToHashSet();
+        var fresh = batch.Where(t => known.Add(t.TouchpointId))
+            .Select(WithoutBlockedIdentities)
+            .OrderBy(t => t.OccurredAt.UtcTicks).ThenBy(t => t.TouchpointId).ToList();
+
+        var workingSet = new CustomerWorkingSet(db);
+        var fields = new CustomerFieldsCalculator(db, survivorship, changes);
+        var replayer = new ComponentReplayer(db, rules, fields, changes, now);
+        await workingSet.LoadAsync(fresh.SelectMany(t => t.Identities), cancellationToken);
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            var touchpoint = fresh[i];
+            var entry = TimelineEntry(touchpoint, now);
+            db.Timeline.Add(entry);
+            foreach (var identifier in touchpoint.Identities)
+            {
+                db.IdentityLinks.Add(new IdentityLinkRow { TouchpointId = touchpoint.TouchpointId, Type = identifier.Type, Value = identifier.Value, OccurredAt = touchpoint.OccurredAt });
+            }
+            if (touchpoint.Identities.Count == 0)
+            {
+                continue;
+            }
+            var touched = touchpoint.Identities.Select(workingSet.OwnerOf).OfType<CustomerRow>().Distinct().ToList();
+            var state = new IdentityState(rules, []);
+            foreach (var customer in touched)
+            {
+                state.Add(new IdentityCluster(customer.Id, customer.CreatedAt.UtcTicks,
+                    customer.Identifiers.Select(r => new CustomerIdentifier(r.Type, r.Value))) { Tainted = customer.Tainted });
+            }
+            var link = new IdentityLink(touchpoint.TouchpointId, touchpoint.OccurredAt, touchpoint.Identities);
+            var outcome = state.Apply(link, () => new IdentityCluster(Guid.CreateVersion7(now), long.MaxValue));
+            if (outcome.Conflicts.Count > 0 || touched.Any(c => c.Tainted))
+            {
+                await replayer.ReplayAsync(touchpoint.Identities, cancellationToken);
+                workingSet.Forget();
+                await workingSet.LoadAsync(fresh.Skip(i + 1).SelectMany(t => t.Identities), cancellationToken);
+                continue;
+            }
+            var landing = outcome.Created ? workingSet.Create(outcome.Landing.Key, now) : workingSet.Customers[outcome.Landing.Key];
+            if (outcome.Created)
+            {
+                changes.For(landing.Id).Created = true;
+            }
+            foreach (var merged in outcome.Merged)
+            {
+                var absorbed = workingSet.Customers[merged.Key];
+                await MergeAsync(landing, absorbed, touchpoint.TouchpointId, fields, changes, now, cancellationToken);
+                foreach (var identifier in landing.Identifiers)
+                {
+                    workingSet.Own(new CustomerIdentifier(identifier.Type, identifier.Value), landing);
+                }
+                workingSet.Customers.Remove(absorbed.Id);
+            }
+            foreach (var identifier in outcome.Added)
+            {
+                landing.Identifiers.Add(new CustomerIdentifierRow
+                {
+                    Type = identifier.Type,
+                    Value = identifier.Value,
+                    CustomerId = landing.Id,
+                    LinkedByTouchpointId = touchpoint.TouchpointId,
+                    LinkedAt = now,
+                });
+                workingSet.Own(identifier, landing);
+                changes.Touch(landing.Id, "identifiers", touchpoint.ConnectorInstanceId, touchpoint.TouchpointId);
+            }
+            foreach (var (name, value) in touchpoint.ProfileFacts)
+            {
+                fields.Observe(landing, name, value, touchpoint.ConnectorInstanceId, 1, touchpoint.OccurredAt, touchpoint.TouchpointId);
+            }
+            changes.For(landing.Id).Sources.Add(touchpoint.ConnectorInstanceId);
+            changes.For(landing.Id).LastTouchpointId = touchpoint.TouchpointId;
+            entry.CustomerId = landing.Id;
+            landing.Stamp = Guid.NewGuid();
+        }
+        return changes;
+    }
+
+    private async Task MergeAsync(
+        CustomerRow survivor, CustomerRow merged, Guid touchpointId, CustomerFieldsCalculator fields, ResolutionChanges changes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        db.CustomerMerges.Add(new CustomerMergeRow
+        {
+            Kind = "merge",
+            SurvivorId = survivor.Id,
+            MergedId = merged.Id,
+            TouchpointId = touchpointId,
+            MergedIdentifiers = JsonSerializer.Serialize(merged.Identifiers.Select(i => new CustomerIdentifier(i.Type, i.Value)), JsonSerializerOptions.Web),
+            At = now,
+        });
+        foreach (var identifier in merged.Identifiers.ToList())
+        {
+            identifier.CustomerId = survivor.Id;
+            merged.Identifiers.Remove(identifier);
+            survivor.Identifiers.Add(identifier);
+        }
+        fields.Absorb(survivor, merged, touchpointId);
+        foreach (var entry in db.ChangeTracker.Entries<TimelineEntryRow>().Where(e => e.Entity.CustomerId == merged.Id))
+        {
+            entry.Entity.CustomerId = survivor.Id;
+        }
+        await db.Timeline.Where(t => t.CustomerId == merged.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.CustomerId, survivor.Id), cancellationToken);
+        await db.Customers.Where(c => c.MergedIntoId == merged.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.MergedIntoId, survivor.Id), cancellationToken);
+        merged.MergedIntoId = survivor.Id;
+        merged.Stamp = Guid.NewGuid();
+        survivor.Tainted |= merged.Tainted;
+        changes.Merges.Add((survivor.Id, merged.Id, touchpointId));
+        changes.Touch(survivor.Id, "identifiers", null, touchpointId);
+    }
+
+    private TouchpointReceived WithoutBlockedIdentities(TouchpointReceived touchpoint)
+    {
+        var blocked = touchpoint.Identities.Select(i => (Identifier: i, Reason: rules.BlockReason(i))).Where(b => b.Reason is not null).ToList();
+        return blocked.Count == 0 ? touchpoint : touchpoint with
+        {
+            Identities = [.. touchpoint.Identities.Except(blocked.Select(b => b.Identifier))],
+            RejectedIdentities = [.. touchpoint.RejectedIdentities, .. blocked.Select(b => new RejectedIdentifier(b.Identifier, b.Reason!))],
+        };
+    }
+
+    private static TimelineEntryRow TimelineEntry(TouchpointReceived touchpoint, DateTimeOffset now) => new()
+    {
+        TouchpointId = touchpoint.TouchpointId,
+        ConnectorInstanceId = touchpoint.ConnectorInstanceId,
+        SourceEventId = touchpoint.SourceEventId,
+        Channel = touchpoint.Channel,
+        Type = touchpoint.Type,
+        Direction = touchpoint.Direction.ToString().ToLowerInvariant(),
+        OccurredAt = touchpoint.OccurredAt,
+        ReceivedAt = touchpoint.ReceivedAt,
+        RecordedAt = now,
+        Summary = touchpoint.Summary,
+        ContentReference = touchpoint.ContentReference,
+        Body = JsonSerializer.Serialize(touchpoint, JsonSerializerOptions.Web),
+    };
+}

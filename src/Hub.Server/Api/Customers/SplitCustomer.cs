@@ -1,0 +1,37 @@
+using Hub.Infrastructure.Resolution;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Server.Api.Customers;
+
+/// <summary><c>POST /api/customers/{id}/split</c> with <c>{"mergedCustomerId": "..."}</c>: undo one merge.</summary>
+internal static class SplitCustomer
+{
+    public static async Task<IResult> HandleAsync(
+        Guid id, SplitRequest? request, CustomerSplitter splitter, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (request?.MergedCustomerId is not { } mergedId || mergedId == Guid.Empty)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid split",
+                detail: "Send {\"mergedCustomerId\": \"<id of a customer merged into this one>\"}.");
+        }
+        var actor = http.User.Identity?.Name ?? "unknown";
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await splitter.SplitAsync(id, mergedId, actor, cancellationToken);
+                return result.Done
+                    ? TypedResults.Ok(new SplitResponse(id, result.RestoredCustomerIds))
+                    : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Cannot split", detail: result.Problem);
+            }
+            catch (DbUpdateException) when (attempt < 5)
+            {
+                // Another process changed these customers at the same moment: look again.
+            }
+        }
+    }
+}
+
+internal sealed record SplitRequest(Guid? MergedCustomerId);
+
+internal sealed record SplitResponse(Guid CustomerId, IReadOnlyList<Guid> RestoredCustomerIds);
