@@ -19,6 +19,13 @@ public interface ISyncTarget
 /// <param name="Detail">What happened, for the operator.</param>
 public sealed record SyncResult(bool Delivered, string? ExternalRecordId, string Detail)
 {
+    /// <summary>
+    /// The identifier under which the target knows the customer (<c>salesforce:contact</c> = its record id),
+    /// when the target told it. The host links it to the customer, so that later events from the target
+    /// about that record resolve to this customer. Null when the target has no such identifier.
+    /// </summary>
+    public Identity.CustomerIdentifier? ExternalIdentifier { get; init; }
+
     /// <summary>Delivered.</summary>
     public static SyncResult Success(string? externalRecordId = null, string detail = "delivered") => new(true, externalRecordId, detail);
 

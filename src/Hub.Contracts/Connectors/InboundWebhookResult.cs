@@ -21,6 +21,13 @@ public sealed record InboundWebhookResult
     /// <summary>Set when the request is refused; nothing is stored then.</summary>
     public WebhookRejection? Rejection { get; }
 
+    /// <summary>
+    /// The response to send instead of <see cref="Response"/> when the touchpoints cannot be made durable
+    /// now, in the form the source understands as "retry later" (a SOAP fault for Salesforce). Null: the
+    /// host answers 503 with Retry-After.
+    /// </summary>
+    public WebhookResponse? UnavailableResponse { get; init; }
+
     /// <summary>Accept the touchpoints; answer with <paramref name="response"/> (default: 200 with an empty JSON object).</summary>
     public static InboundWebhookResult Accept(IReadOnlyList<TouchpointDraft> touchpoints, WebhookResponse? response = null) =>
         new(touchpoints, response ?? WebhookResponse.Ok, null);

@@ -205,10 +205,7 @@ internal sealed class ComponentReplayer(
         foreach (var customer in owner.Values.Distinct())
         {
             var before = customer.Fields.ToDictionary(f => f.Name, f => f.Value);
-            db.FieldObservations.RemoveRange(customer.Observations);
-            customer.Observations.Clear();
-            db.CustomerFields.RemoveRange(customer.Fields);
-            customer.Fields.Clear();
+            fields.Reset(customer);
             foreach (var (touchpointId, _) in result.Landing.Where(l => owner[l.Value] == customer))
             {
                 var touchpoint = touchpoints[touchpointId];

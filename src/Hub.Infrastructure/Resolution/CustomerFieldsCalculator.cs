@@ -1,5 +1,6 @@
 using Hub.Core.MasterRecord;
 using Hub.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Infrastructure.Resolution;
 
@@ -55,10 +56,23 @@ internal sealed class CustomerFieldsCalculator(HubDbContext db, SurvivorshipRule
         foreach (var observation in merged.Observations.ToList())
         {
             Observe(survivor, observation.Field, observation.Value, observation.Source, observation.Count, observation.LastObservedAt, touchpointId);
-            db.FieldObservations.Remove(observation);
         }
-        merged.Observations.Clear();
-        db.CustomerFields.RemoveRange(merged.Fields);
-        merged.Fields.Clear();
+        Reset(merged);
+    }
+
+    /// <summary>Forgets every observation and field of a customer (they are about to be derived again, or moved).</summary>
+    public void Reset(CustomerRow customer)
+    {
+        var rows = customer.Observations.Cast<object>().Concat(customer.Fields).ToList();
+        customer.Observations.Clear();
+        customer.Fields.Clear();
+        foreach (var row in rows)
+        {
+            // A row added in this transaction is simply forgotten; Remove would attach it as if it were stored.
+            if (db.Entry(row).State is not (EntityState.Detached or EntityState.Deleted))
+            {
+                db.Remove(row);
+            }
+        }
     }
 }

@@ -9,10 +9,14 @@ internal sealed class CustomerWorkingSet(HubDbContext db)
 {
     private readonly Dictionary<CustomerIdentifier, CustomerRow> _owners = [];
     private readonly HashSet<CustomerIdentifier> _unowned = [];
+    private readonly HashSet<CustomerIdentifier> _contested = [];
 
     public Dictionary<Guid, CustomerRow> Customers { get; } = [];
 
     public CustomerRow? OwnerOf(CustomerIdentifier identifier) => _owners.GetValueOrDefault(identifier);
+
+    /// <summary>An identifier merge protection once refused to link: whoever takes it may change the canonical outcome.</summary>
+    public bool IsContested(CustomerIdentifier identifier) => _contested.Contains(identifier);
 
     public void Own(CustomerIdentifier identifier, CustomerRow customer)
     {
@@ -24,6 +28,7 @@ internal sealed class CustomerWorkingSet(HubDbContext db)
     {
         _owners.Clear();
         _unowned.Clear();
+        _contested.Clear();
         Customers.Clear();
     }
 
@@ -53,6 +58,10 @@ internal sealed class CustomerWorkingSet(HubDbContext db)
             }
         }
         _unowned.UnionWith(wanted.Where(i => !_owners.ContainsKey(i)));
+        _contested.UnionWith((await db.IdentityConflicts.AsNoTracking()
+                .Where(c => c.IdentifierValue != null && values.Contains(c.IdentifierValue))
+                .Select(c => new { c.IdentifierType, c.IdentifierValue }).ToListAsync(cancellationToken))
+            .Select(c => new CustomerIdentifier(c.IdentifierType!, c.IdentifierValue!)).Where(wanted.Contains));
     }
 
     public CustomerRow Create(Guid id, DateTimeOffset now)

@@ -54,7 +54,7 @@ internal sealed class TouchpointResolver(HubDbContext db, IdentityRules rules, S
             }
             var link = new IdentityLink(touchpoint.TouchpointId, touchpoint.OccurredAt, touchpoint.Identities);
             var outcome = state.Apply(link, () => new IdentityCluster(Guid.CreateVersion7(now), long.MaxValue));
-            if (outcome.Conflicts.Count > 0 || touched.Any(c => c.Tainted))
+            if (outcome.Conflicts.Count > 0 || touched.Any(c => c.Tainted) || touchpoint.Identities.Any(workingSet.IsContested))
             {
                 await replayer.ReplayAsync(touchpoint.Identities, cancellationToken);
                 workingSet.Forget();

@@ -1,0 +1,115 @@
+using Hub.Contracts.Identity;
+using Hub.Core.Identity;
+using Hub.Core.Identity.Resolution;
+
+namespace Hub.Core.Tests.Identity.Resolution;
+
+public sealed class IdentityStateTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly CustomerIdentifier Jane = CustomerIdentifier.Email("jane@example.org");
+    private static readonly CustomerIdentifier JanePhone = CustomerIdentifier.Phone("+12015550123");
+    private static readonly CustomerIdentifier Contact1 = new("salesforce:contact", "003000000000001AAA");
+    private static readonly CustomerIdentifier Contact2 = new("salesforce:contact", "003000000000002AAA");
+
+    private long _age;
+
+    [Fact]
+    public void Identifiers_nobody_holds_make_a_new_customer()
+    {
+        var state = new IdentityState(new IdentityRules(), []);
+        var outcome = state.Apply(Link(1, Jane, JanePhone), NewCluster);
+        Assert.True(outcome.Created);
+        Assert.Equal([Jane, JanePhone], outcome.Landing.Identifiers.Order(Comparer));
+        Assert.Same(outcome.Landing, state.OwnerOf(JanePhone));
+    }
+
+    [Fact]
+    public void A_touchpoint_carrying_identifiers_of_two_customers_merges_them_into_the_oldest()
+    {
+        var state = new IdentityState(new IdentityRules(), []);
+        var older = state.Apply(Link(1, Jane), NewCluster).Landing;
+        var younger = state.Apply(Link(2, JanePhone), NewCluster).Landing;
+
+        var outcome = state.Apply(Link(3, JanePhone, Jane), NewCluster);
+
+        Assert.Same(older, outcome.Landing);
+        Assert.Equal([younger], outcome.Merged);
+        Assert.Empty(outcome.Conflicts);
+        Assert.Single(state.Clusters);
+        Assert.Same(older, state.OwnerOf(JanePhone));
+    }
+
+    [Fact]
+    public void Two_customers_holding_different_crm_record_ids_are_never_merged_and_the_refusal_is_a_conflict()
+    {
+        var state = new IdentityState(new IdentityRules(), []);
+        var first = state.Apply(Link(1, Contact1, Jane), NewCluster).Landing;
+
+        var outcome = state.Apply(Link(2, Contact2, Jane), NewCluster);
+
+        Assert.NotSame(first, outcome.Landing);
+        Assert.Equal([Contact2], outcome.Landing.Identifiers);
+        Assert.Same(first, state.OwnerOf(Jane));
+        var conflict = Assert.Single(outcome.Conflicts);
+        Assert.Same(first, conflict.Other);
+        Assert.Contains("salesforce:contact", conflict.Reason, StringComparison.Ordinal);
+        Assert.True(first.Tainted && outcome.Landing.Tainted);
+    }
+
+    [Fact]
+    public void A_limit_per_identifier_type_refuses_one_identifier_too_many()
+    {
+        var rules = new IdentityRules { MaxPerType = { [IdentifierTypes.Email] = 2 } };
+        var state = new IdentityState(rules, []);
+        var customer = state.Apply(Link(1, Jane, CustomerIdentifier.Email("j2@example.org")), NewCluster).Landing;
+
+        var outcome = state.Apply(Link(2, Jane, CustomerIdentifier.Email("j3@example.org")), NewCluster);
+
+        Assert.Same(customer, outcome.Landing);
+        Assert.Equal(2, customer.Identifiers.Count);
+        Assert.Equal(CustomerIdentifier.Email("j3@example.org"), Assert.Single(outcome.Conflicts).Identifier);
+    }
+
+    [Fact]
+    public void An_admins_separation_keeps_two_customers_apart()
+    {
+        var separation = new Separation(new HashSet<CustomerIdentifier> { Jane }, new HashSet<CustomerIdentifier> { JanePhone });
+        var state = new IdentityState(new IdentityRules(), [separation]);
+        state.Apply(Link(1, Jane), NewCluster);
+        state.Apply(Link(2, JanePhone), NewCluster);
+
+        var outcome = state.Apply(Link(3, Jane, JanePhone), NewCluster);
+
+        Assert.Equal(2, state.Clusters.Count);
+        Assert.Contains("split", Assert.Single(outcome.Conflicts).Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("email", "null")]
+    [InlineData("email", "anonymous@example.org")]
+    [InlineData("phone", "+10000000000")]
+    [InlineData("phone", "+11111111111")]
+    [InlineData("salesforce:contact", "-1")]
+    public void Placeholder_values_are_never_identifiers(string type, string value)
+    {
+        Assert.NotNull(new IdentityRules().BlockReason(new CustomerIdentifier(type, value)));
+    }
+
+    [Fact]
+    public void Shared_addresses_an_admin_lists_are_never_identifiers_but_personal_ones_are()
+    {
+        var rules = new IdentityRules { BlockedIdentifiers = { CustomerIdentifier.Email("info@example.com") } };
+        Assert.NotNull(rules.BlockReason(CustomerIdentifier.Email("info@example.com")));
+        Assert.Null(rules.BlockReason(Jane));
+        Assert.Null(rules.BlockReason(JanePhone));
+    }
+
+    private IdentityCluster NewCluster() => new(Guid.NewGuid(), _age++);
+
+    private static IdentityLink Link(int minute, params CustomerIdentifier[] identifiers) =>
+        new(Guid.NewGuid(), T0.AddMinutes(minute), identifiers);
+
+    private static readonly IComparer<CustomerIdentifier> Comparer =
+        Comparer<CustomerIdentifier>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString()));
+}

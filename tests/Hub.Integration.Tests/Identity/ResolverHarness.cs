@@ -1,0 +1,95 @@
+using Hub.Contracts.Touchpoints;
+using Hub.Core.Identity;
+using Hub.Core.MasterRecord;
+using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Resolution;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Integration.Tests.Identity;
+
+/// <summary>
+/// The hub's real resolver on a real SQLite file, driven by several concurrent "processors" the way
+/// consumers drive it: a batch per transaction, retried when a concurrent write conflicts.
+/// </summary>
+internal sealed class ResolverHarness : IDisposable
+{
+    private static readonly Lazy<string> Template = new(CreateTemplate);
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"hub-resolver-{Guid.NewGuid():N}.db");
+
+    public ResolverHarness() => File.Copy(Template.Value, _path);
+
+    public IdentityRules Rules { get; init; } = new();
+
+    public SurvivorshipRules Survivorship { get; init; } = new();
+
+    public HubDbContext Open() => Open(_path);
+
+    /// <summary>Each processor applies its touchpoints in batches, all processors at once.</summary>
+    public async Task RunAsync(IReadOnlyList<IReadOnlyList<IReadOnlyList<TouchpointReceived>>> processors)
+    {
+        await Task.WhenAll(processors.Select(batches => Task.Run(async () =>
+        {
+            foreach (var batch in batches)
+            {
+                await ApplyAsync(batch);
+            }
+        })));
+    }
+
+    public async Task ApplyAsync(IReadOnlyList<TouchpointReceived> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var db = Open();
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                var changes = await new TouchpointResolver(db, Rules, Survivorship, TimeProvider.System).ResolveAsync(batch, CancellationToken.None);
+                await ResolutionEvents.WriteAsync(db, changes, DateTimeOffset.UtcNow, CancellationToken.None);
+                await transaction.CommitAsync();
+                return;
+            }
+            catch (Exception e) when (attempt < 100 && e is DbUpdateException or SqliteException or InvalidOperationException { InnerException: SqliteException })
+            {
+                await Task.Delay(Random.Shared.Next(1, 20));
+            }
+        }
+    }
+
+    /// <summary>The outcome in a form that ignores ids: each customer as its identifiers, fields and touchpoints.</summary>
+    public async Task<string> ShapeAsync()
+    {
+        await using var db = Open();
+        var customers = await db.Customers.AsNoTracking().Where(c => c.MergedIntoId == null)
+            .Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery().ToListAsync();
+        var timeline = await db.Timeline.AsNoTracking().Select(t => new { t.CustomerId, t.SourceEventId }).ToListAsync();
+        return string.Join(Environment.NewLine, customers.Select(c =>
+                string.Join(",", c.Identifiers.Select(i => $"{i.Type}:{i.Value}").Order(StringComparer.Ordinal)) + " | " +
+                string.Join(",", c.Fields.Select(f => $"{f.Name}={f.Value}").Order(StringComparer.Ordinal)) + " | " +
+                string.Join(",", timeline.Where(t => t.CustomerId == c.Id).Select(t => t.SourceEventId).Order(StringComparer.Ordinal)))
+            .Order(StringComparer.Ordinal));
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static SqliteHubDbContext Open(string path) =>
+        new(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite($"Data Source={path};Default Timeout=30").Options);
+
+    private static string CreateTemplate()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"hub-resolver-template-{Guid.NewGuid():N}.db");
+        using var db = Open(path);
+        db.Database.Migrate();
+        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        SqliteConnection.ClearAllPools();
+        return path;
+    }
+}
