@@ -21,6 +21,10 @@ internal static class ProfileFacts
     {
         foreach (var property in traits.EnumerateObject())
         {
+            if (depth == 0 && property.Name is "email" or "phone")
+            {
+                continue; // identifiers, not profile facts: the master record lists them as identifiers
+            }
             var name = ReservedSnakeCase.GetValueOrDefault(property.Name, property.Name);
             var key = prefix + name;
             switch (property.Value.ValueKind)

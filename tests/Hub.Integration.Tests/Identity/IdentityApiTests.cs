@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Hub.Integration.Tests.Api;
+
+namespace Hub.Integration.Tests.Identity;
+
+/// <summary>Merges, merge protection, splits and duplicate suggestions, through the public API of a running hub.</summary>
+public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture<EmbeddedHubFixture>
+{
+    private HttpClient Client => fixture.Embedded.Hub.Client;
+
+    [Fact]
+    public async Task A_merged_id_answers_301_to_the_survivor_and_the_merge_is_in_the_history()
+    {
+        var ann = await IdentifyAsync("m-1", """{"email":"ann@merge.example","name":"Ann"}""");
+        var phone = await IdentifyAsync("m-2", """{"phone":"+1 201 555 0141","name":"Ann B"}""", byPhone: "+12015550141");
+        Assert.NotEqual(ann, phone);
+
+        await IdentifyAsync("m-3", """{"email":"ann@merge.example","phone":"+12015550141"}""");
+        var survivor = await WaitAsync(async () =>
+        {
+            var found = await FindAsync("phone=%2B12015550141");
+            return found.Count == 1 && found[0] == ann ? ann : (Guid?)null;
+        });
+        Assert.Equal(ann, survivor);
+
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Embedded.Hub.BaseAddress };
+        noRedirect.DefaultRequestHeaders.Authorization = Client.DefaultRequestHeaders.Authorization;
+        using var moved = await noRedirect.GetAsync(new Uri($"api/customers/{phone}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.MovedPermanently, moved.StatusCode);
+        Assert.Equal($"/api/customers/{ann}", moved.Headers.Location?.OriginalString);
+
+        var merges = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{ann}/merges", UriKind.Relative));
+        var merge = Assert.Single(merges.EnumerateArray());
+        Assert.Equal("merge", merge.GetProperty("kind").GetString());
+        Assert.Equal(phone.ToString(), merge.GetProperty("mergedId").GetString());
+        // .NET's HttpClient drops the Authorization header on any redirect, so a client follows it itself.
+        var merged = await Client.GetFromJsonAsync<JsonElement>(moved.Headers.Location);
+        Assert.Equal(ann.ToString(), merged.GetProperty("id").GetString());
+        // Both names survive the merge as observations; the most recent one (Ann B, a second later) wins.
+        Assert.Equal("Ann B", merged.GetProperty("fields").GetProperty("name").GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task A_split_round_trips_to_the_customers_as_they_were_before_the_merge()
+    {
+        var bea = await IdentifyAsync("s-1", """{"email":"bea@split.example","name":"Bea","title":"CFO"}""");
+        var other = await IdentifyAsync("s-2", """{"phone":"+1 201 555 0142","name":"B. Other"}""", byPhone: "+12015550142");
+        var before = new[] { await StateAsync(bea), await StateAsync(other) };
+
+        await IdentifyAsync("s-3", """{"email":"bea@split.example","phone":"+12015550142"}""");
+        await WaitAsync(async () => (await FindAsync("phone=%2B12015550142")) is [var only] && only == bea ? bea : (Guid?)null);
+
+        using var split = await Client.PostAsJsonAsync(new Uri($"api/customers/{bea}/split", UriKind.Relative), new { mergedCustomerId = other });
+        Assert.Equal(HttpStatusCode.OK, split.StatusCode);
+        var restored = (await split.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("restoredCustomerIds");
+        Assert.Equal(other.ToString(), Assert.Single(restored.EnumerateArray()).GetString());
+
+        var after = new[] { await StateAsync(bea, ignoring: "s-3"), await StateAsync(other, ignoring: "s-3") };
+        Assert.Equal(before[0], after[0]);
+        Assert.Equal(before[1], after[1]);
+        var history = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{bea}/merges", UriKind.Relative));
+        Assert.Equal(["merge", "split"], history.EnumerateArray().Select(m => m.GetProperty("kind").GetString()));
+        Assert.Equal("tests", history[1].GetProperty("actor").GetString());
+
+        // The split holds: the same pair of identifiers together again does not merge them.
+        await IdentifyAsync("s-4", """{"email":"bea@split.example","phone":"+12015550142"}""");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal([other], await FindAsync("phone=%2B12015550142"));
+        Assert.Equal([bea], await FindAsync("email=bea@split.example"));
+    }
+
+    [Fact]
+    public async Task Two_customers_with_different_crm_ids_are_not_merged_and_the_conflict_is_listed_for_review()
+    {
+        var first = await IdentifyAsync("p-1", """{"email":"shared@protect.example","name":"First"}""", userId: "crm-1");
+        using (var response = await fixture.Embedded.Sender.SendAsync(
+            """{"type":"identify","messageId":"p-2","userId":"crm-2","traits":{"email":"shared@protect.example","name":"Second"}}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var conflict = await WaitAsync(async () =>
+        {
+            var conflicts = await Client.GetFromJsonAsync<JsonElement>(new Uri("api/identity/conflicts", UriKind.Relative));
+            return conflicts.EnumerateArray().Cast<JsonElement?>()
+                .FirstOrDefault(c => c!.Value.GetProperty("customerId").GetString() == first.ToString() || c.Value.GetProperty("otherCustomerId").GetString() == first.ToString());
+        });
+        Assert.Contains("crm1:user", conflict.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal([first], await FindAsync("email=shared@protect.example"));
+        var second = Guid.Parse(conflict.GetProperty("customerId").GetString() == first.ToString()
+            ? conflict.GetProperty("otherCustomerId").GetString()!
+            : conflict.GetProperty("customerId").GetString()!);
+        var secondRecord = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{second}", UriKind.Relative));
+        Assert.Equal("Second", secondRecord.GetProperty("fields").GetProperty("name").GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task Likely_duplicates_are_suggested_with_a_score_and_a_reason_but_not_merged()
+    {
+        var one = await IdentifyAsync("d-1", """{"email":"carla.one@dup.example","name":"Carla Núñez","company":{"name":"Dup Corp"}}""");
+        var two = await IdentifyAsync("d-2", """{"email":"carla.two@dup.example","name":"carla  nunez","company":{"name":"DUP CORP"}}""");
+        var suggestion = await WaitAsync(async () =>
+        {
+            var all = await Client.GetFromJsonAsync<JsonElement>(new Uri("api/identity/duplicates", UriKind.Relative));
+            return all.EnumerateArray().Cast<JsonElement?>().FirstOrDefault(s =>
+                new[] { s!.Value.GetProperty("customerId").GetString(), s.Value.GetProperty("otherCustomerId").GetString() }
+                    .Order().SequenceEqual(new[] { one.ToString(), two.ToString() }.Order()));
+        });
+        Assert.InRange(suggestion.GetProperty("score").GetDouble(), 0.5, 1.0);
+        Assert.Contains("name", suggestion.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal([one], await FindAsync("email=carla.one@dup.example"));
+        Assert.Equal([two], await FindAsync("email=carla.two@dup.example"));
+    }
+
+    private async Task<Guid> IdentifyAsync(string messageId, string traits, string? byPhone = null, string? userId = null)
+    {
+        var user = userId is null ? "" : $"\"userId\":\"{userId}\",";
+        using (var response = await fixture.Embedded.Sender.SendAsync(
+            $$"""{"type":"identify","messageId":"{{messageId}}",{{user}}"anonymousId":"anon","traits":{{traits}},"timestamp":"2026-03-01T10:00:0{{messageId[^1]}}Z"}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var traitsJson = JsonDocument.Parse(traits).RootElement;
+        var query = byPhone is not null ? $"phone={Uri.EscapeDataString(byPhone)}"
+            : traitsJson.TryGetProperty("email", out var email) ? $"email={email.GetString()}" : throw new ArgumentException("no lookup");
+        return await WaitAsync(async () => (await FindAsync(query)) is [var id] ? id : (Guid?)null);
+    }
+
+    private async Task<List<Guid>> FindAsync(string query)
+    {
+        var found = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers?{query}", UriKind.Relative));
+        return [.. found.EnumerateArray().Select(c => Guid.Parse(c.GetProperty("id").GetString()!))];
+    }
+
+    private async Task<string> StateAsync(Guid id, string? ignoring = null)
+    {
+        var customer = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{id}", UriKind.Relative));
+        var timeline = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{id}/timeline", UriKind.Relative));
+        var events = timeline.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("sourceEventId").GetString()).Where(e => e != ignoring);
+        var fields = customer.GetProperty("fields").EnumerateObject().Select(f => $"{f.Name}={f.Value.GetProperty("value").GetString()}");
+        return $"{customer.GetProperty("id")} {customer.GetProperty("identifiers")} {string.Join(",", fields)} {string.Join(",", events)}";
+    }
+
+    private static async Task<T> WaitAsync<T>(Func<Task<T?>> probe)
+        where T : struct
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the hub did not get there within 30 s");
+            await Task.Delay(100);
+        }
+    }
+}
