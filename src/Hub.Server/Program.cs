@@ -1,3 +1,4 @@
+using Hub.Connectors.Salesforce;
 using Hub.Connectors.Webhooks;
 using Hub.Infrastructure.Messaging;
 using Hub.Infrastructure.Outbound;
@@ -22,6 +23,7 @@ builder.Services.AddOpenApi();
 
 // The connectors: the only place the host names them.
 builder.Services.AddWebhooksConnector();
+builder.Services.AddSalesforceConnector();
 
 var app = builder.Build();
 

@@ -16,7 +16,11 @@ public sealed class LayeringTests
     ];
 
     /// <summary>Every connector project; a new connector adds its assembly here.</summary>
-    public static TheoryData<string> Connectors => new() { typeof(WebhooksConnectorExtensions).Assembly.GetName().Name! };
+    public static TheoryData<string> Connectors => new()
+    {
+        typeof(WebhooksConnectorExtensions).Assembly.GetName().Name!,
+        typeof(Hub.Connectors.Salesforce.SalesforceConnectorExtensions).Assembly.GetName().Name!,
+    };
 
     [Theory]
     [MemberData(nameof(Connectors))]

@@ -33,6 +33,27 @@ public sealed class HubProcess : IAsyncDisposable
     /// <summary>An HTTP client for the hub that sends the API key.</summary>
     public HttpClient Client { get; }
 
+    /// <summary>The operating system's id of the hub process (for /proc readings).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>The most resident memory the process has had so far (VmHWM in /proc/&lt;pid&gt;/status); 0 when unreadable.</summary>
+    public long PeakWorkingSetBytes
+    {
+        get
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{ProcessId}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+                var kilobytes = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+                return kilobytes is null ? 0 : long.Parse(kilobytes, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
+    }
+
     public string Output
     {
         get

@@ -100,13 +100,27 @@ internal sealed class ComponentReplayer(
 
     private Dictionary<IdentityCluster, CustomerRow> Map(ReplayResult result, List<CustomerRow> customers, Dictionary<Guid, HashSet<CustomerIdentifier>> former)
     {
+        var holders = new Dictionary<CustomerIdentifier, List<CustomerRow>>();
+        foreach (var customer in customers)
+        {
+            var held = customer.MergedIntoId is null
+                ? customer.Identifiers.Select(i => new CustomerIdentifier(i.Type, i.Value))
+                : former.GetValueOrDefault(customer.Id) ?? [];
+            foreach (var identifier in held)
+            {
+                if (!holders.TryGetValue(identifier, out var list))
+                {
+                    holders[identifier] = list = [];
+                }
+                list.Add(customer);
+            }
+        }
         var owner = new Dictionary<IdentityCluster, CustomerRow>();
         var taken = new HashSet<Guid>();
-        HashSet<CustomerIdentifier> Held(CustomerRow c) =>
-            c.MergedIntoId is null ? [.. c.Identifiers.Select(i => new CustomerIdentifier(i.Type, i.Value))] : former.GetValueOrDefault(c.Id) ?? [];
         foreach (var cluster in result.Clusters)
         {
-            var customer = customers.Where(c => !taken.Contains(c.Id) && Held(c).Overlaps(cluster.Identifiers))
+            var customer = cluster.Identifiers.SelectMany(i => holders.GetValueOrDefault(i) ?? []).Distinct()
+                .Where(c => !taken.Contains(c.Id))
                 .OrderBy(c => c.MergedIntoId is null ? 0 : 1).ThenBy(c => c.CreatedAt).ThenBy(c => c.Id).FirstOrDefault();
             if (customer is null)
             {
@@ -162,10 +176,13 @@ internal sealed class ComponentReplayer(
             customer.Tainted = cluster.Tainted;
             customer.Stamp = Guid.NewGuid();
         }
+        var clusterOf = result.Clusters.SelectMany(c => c.Identifiers.Select(i => (i, c))).ToDictionary(x => x.i, x => x.c);
         foreach (var customer in customers.Where(c => c.MergedIntoId is null && !kept.Contains(c.Id)))
         {
             var heldBefore = customer.Identifiers.Select(i => new CustomerIdentifier(i.Type, i.Value)).ToHashSet();
-            var survivor = owner.OrderByDescending(o => o.Key.Identifiers.Count(heldBefore.Contains)).ThenBy(o => o.Value.CreatedAt).First().Value;
+            var survivor = heldBefore.Select(i => clusterOf.GetValueOrDefault(i)).OfType<IdentityCluster>()
+                .GroupBy(c => c).OrderByDescending(g => g.Count()).Select(g => owner[g.Key]).FirstOrDefault()
+                ?? owner.Values.OrderBy(c => c.CreatedAt).First();
             db.CustomerMerges.Add(new CustomerMergeRow
             {
                 Kind = "merge",
@@ -202,11 +219,12 @@ internal sealed class ComponentReplayer(
         var bodies = await db.Timeline.AsNoTracking().Where(t => touchpointIds.Contains(t.TouchpointId))
             .Select(t => new { t.TouchpointId, t.Body }).ToListAsync(cancellationToken);
         var touchpoints = bodies.ToDictionary(b => b.TouchpointId, b => JsonSerializer.Deserialize<TouchpointReceived>(b.Body, JsonSerializerOptions.Web)!);
+        var landed = result.Landing.GroupBy(l => owner[l.Value]).ToDictionary(g => g.Key, g => g.Select(l => l.Key).ToList());
         foreach (var customer in owner.Values.Distinct())
         {
             var before = customer.Fields.ToDictionary(f => f.Name, f => f.Value);
             fields.Reset(customer);
-            foreach (var (touchpointId, _) in result.Landing.Where(l => owner[l.Value] == customer))
+            foreach (var touchpointId in landed.GetValueOrDefault(customer) ?? [])
             {
                 var touchpoint = touchpoints[touchpointId];
                 foreach (var (name, value) in touchpoint.ProfileFacts)

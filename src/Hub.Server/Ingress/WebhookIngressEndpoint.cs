@@ -74,6 +74,10 @@ internal static class WebhookIngressEndpoint
         {
             await ingress.AcceptAsync(touchpoints, cancellationToken);
         }
+        catch (IngressUnavailableException) when (result.UnavailableResponse is { } unavailable)
+        {
+            return Results.Text(unavailable.Body, unavailable.ContentType, System.Text.Encoding.UTF8, unavailable.StatusCode);
+        }
         catch (IngressUnavailableException e)
         {
             http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

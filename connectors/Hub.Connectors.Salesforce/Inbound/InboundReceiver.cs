@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Hub.Connectors.Salesforce.Auth;
+using Hub.Contracts.Connectors;
+using Hub.Contracts.Touchpoints;
+
+namespace Hub.Connectors.Salesforce.Inbound;
+
+/// <summary>
+/// <c>POST /webhooks/{instance}</c>: Outbound Messages (SOAP, <c>text/xml</c>) and relayed change events
+/// (<c>application/json</c>), told apart by content type. A message is taken whole or not at all.
+/// </summary>
+internal sealed class InboundReceiver(TokenCache tokens)
+{
+    public InboundWebhookResult Receive(InboundWebhookRequest request, ConnectorInstance instance)
+    {
+        var options = SalesforceOptions.From(instance.Settings);
+        return Kind(request) switch
+        {
+            "xml" => OutboundMessage(request, instance, options),
+            "json" => ChangeEvents(request, instance, options),
+            _ => InboundWebhookResult.UnsupportedMediaType(
+                $"Content-Type '{request.ContentType}' is not read: send Outbound Messages as text/xml and change events as application/json."),
+        };
+    }
+
+    private InboundWebhookResult OutboundMessage(InboundWebhookRequest request, ConnectorInstance instance, SalesforceOptions options)
+    {
+        if (EndpointAuthentication.SecretProblem(request, options, required: false) is { } unauthorized)
+        {
+            return unauthorized;
+        }
+        var (organizationId, events, problem) = OutboundMessageReader.Read(request.Body, request.ReceivedAt);
+        if (problem is not null)
+        {
+            return InboundWebhookResult.BadRequest(problem);
+        }
+        if (EndpointAuthentication.OrganizationProblem(organizationId, options) is { } forbidden)
+        {
+            return forbidden;
+        }
+        var (touchpoints, unsupported) = Map(events, instance, options);
+        if (unsupported is not null)
+        {
+            return InboundWebhookResult.BadRequest(unsupported);
+        }
+        var notifications = string.Join(", ", events.Select(e => e.SourceEventId["om:".Length..]));
+        return InboundWebhookResult.Accept(touchpoints, SoapResponses.Ack) with
+        {
+            UnavailableResponse = SoapResponses.Fault($"Temporarily unable to persist notification {notifications}; please retry"),
+        };
+    }
+
+    private InboundWebhookResult ChangeEvents(InboundWebhookRequest request, ConnectorInstance instance, SalesforceOptions options)
+    {
+        if (EndpointAuthentication.SecretProblem(request, options, required: true) is { } unauthorized)
+        {
+            return unauthorized;
+        }
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(request.Body, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            return InboundWebhookResult.BadRequest($"The body is not valid JSON: {e.Message}");
+        }
+        using (document)
+        {
+            var (events, problem) = ChangeEventReader.Read(document.RootElement, request.ReceivedAt);
+            if (problem is not null)
+            {
+                return InboundWebhookResult.BadRequest(problem);
+            }
+            var (touchpoints, unsupported) = Map(events, instance, options);
+            return unsupported is null ? InboundWebhookResult.Accept(touchpoints) : InboundWebhookResult.BadRequest(unsupported);
+        }
+    }
+
+    private (IReadOnlyList<TouchpointDraft>, string?) Map(IReadOnlyList<SalesforceEvent> events, ConnectorInstance instance, SalesforceOptions options)
+    {
+        if (events.FirstOrDefault(e => !RecordMapper.Supported.Contains(e.ObjectType)) is { } other)
+        {
+            return ([], $"'{other.ObjectType}' records are not read; send Contact, Lead, Case or Task.");
+        }
+        var integrationUser = options.IntegrationUserId ?? tokens.KnownUserId(instance.Id);
+        return ([.. events.Where(e => !EchoFilter.IsEcho(e, integrationUser)).Select(e => RecordMapper.Map(e, options))], null);
+    }
+
+    private static string? Kind(InboundWebhookRequest request)
+    {
+        var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(mediaType))
+        {
+            var first = request.Body.Span.TrimStart(" \t\r\n\uFEFF"u8);
+            return first.IsEmpty ? null : first[0] == (byte)'<' ? "xml" : "json";
+        }
+        return mediaType switch
+        {
+            "text/xml" or "application/xml" or "application/soap+xml" => "xml",
+            "application/json" => "json",
+            _ when mediaType.EndsWith("+json", StringComparison.Ordinal) => "json",
+            _ => null,
+        };
+    }
+}

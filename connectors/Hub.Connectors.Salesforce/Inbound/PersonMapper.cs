@@ -1,0 +1,81 @@
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+
+namespace Hub.Connectors.Salesforce.Inbound;
+
+/// <summary>Contacts and Leads: the record id, e-mail and phone fields as identifiers; mapped fields as facts.</summary>
+internal static class PersonMapper
+{
+    private static readonly string[] ContactPhones = ["Phone", "MobilePhone", "HomePhone", "OtherPhone"];
+    private static readonly string[] LeadPhones = ["Phone", "MobilePhone"];
+
+    /// <summary>Lead fields named differently from their Contact counterparts, so the Contact mapping applies.</summary>
+    private static readonly Dictionary<string, string> LeadToContact = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Street"] = "MailingStreet",
+        ["City"] = "MailingCity",
+        ["State"] = "MailingState",
+        ["PostalCode"] = "MailingPostalCode",
+        ["Country"] = "MailingCountry",
+    };
+
+    public static TouchpointDraft Contact(SalesforceEvent e, SalesforceOptions options)
+    {
+        var identities = new List<CustomerIdentifier> { new(IdentifierTypes.ExternalRecord("salesforce", "contact"), e.RecordId) };
+        RecordMapper.AddIfPresent(identities, IdentifierTypes.Email, e.Field("Email"));
+        foreach (var phone in ContactPhones)
+        {
+            RecordMapper.AddIfPresent(identities, IdentifierTypes.Phone, e.Field(phone));
+        }
+        var facts = Facts(e, options, name => name);
+        return RecordMapper.Draft(e, options, $"crm.contact.{RecordMapper.Verb(e.Kind)}", TouchpointChannels.Crm, TouchpointDirection.None,
+            identities, Summary("Contact", e, facts), facts);
+    }
+
+    public static TouchpointDraft Lead(SalesforceEvent e, SalesforceOptions options)
+    {
+        var identities = new List<CustomerIdentifier> { new(IdentifierTypes.ExternalRecord("salesforce", "lead"), e.RecordId) };
+        RecordMapper.AddIfPresent(identities, IdentifierTypes.Email, e.Field("Email"));
+        foreach (var phone in LeadPhones)
+        {
+            RecordMapper.AddIfPresent(identities, IdentifierTypes.Phone, e.Field(phone));
+        }
+        RecordMapper.AddRecordId(identities, e.Field("ConvertedContactId"));
+        var facts = Facts(e, options, name => LeadToContact.GetValueOrDefault(name, name));
+        if (e.Field("Company") is { Length: > 0 } company)
+        {
+            facts["company"] = company;
+        }
+        var verb = e.Field("IsConverted") == "true" && e.Kind is ChangeKind.Current or ChangeKind.Update ? "converted" : RecordMapper.Verb(e.Kind);
+        return RecordMapper.Draft(e, options, $"crm.lead.{verb}", TouchpointChannels.Crm, TouchpointDirection.None,
+            identities, Summary("Lead", e, facts), facts);
+    }
+
+    private static Dictionary<string, string> Facts(SalesforceEvent e, SalesforceOptions options, Func<string, string> asContactField)
+    {
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (field, value) in e.Fields)
+        {
+            if (!string.IsNullOrEmpty(value) && options.Mapping.ToHub.TryGetValue(asContactField(field), out var hubField))
+            {
+                facts[hubField] = value;
+            }
+        }
+        // A partial update naming only one part of the name cannot say what the whole name is now.
+        var first = e.Field("FirstName");
+        var last = e.Field("LastName");
+        if (last is { Length: > 0 } && (first is not null || e.Kind != ChangeKind.Update))
+        {
+            facts["name"] = string.IsNullOrWhiteSpace(first) ? last : $"{first} {last}";
+        }
+        return facts;
+    }
+
+    private static string Summary(string objectType, SalesforceEvent e, IReadOnlyDictionary<string, string> facts)
+    {
+        var who = facts.GetValueOrDefault("name") ?? e.RecordId;
+        return e.Kind == ChangeKind.Update
+            ? $"{objectType} {who} updated: {string.Join(", ", e.Fields.Keys.Where(k => k != "LastModifiedDate").Order(StringComparer.Ordinal))}"
+            : $"{objectType} {who} {RecordMapper.Verb(e.Kind)}";
+    }
+}

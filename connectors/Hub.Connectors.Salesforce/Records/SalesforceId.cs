@@ -1,0 +1,53 @@
+namespace Hub.Connectors.Salesforce.Records;
+
+/// <summary>
+/// Salesforce record ids: 15 characters, case-sensitive, or 18 with a suffix that encodes the case of the
+/// first 15. The hub stores and compares the 18-character form, case-sensitively.
+/// </summary>
+internal static class SalesforceId
+{
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+
+    /// <summary>The 18-character form of a 15- or 18-character id; false when it is neither or its suffix does not match.</summary>
+    public static bool TryNormalize(string? id, out string id18)
+    {
+        id18 = "";
+        var text = id?.Trim() ?? "";
+        if (text.Length is not (15 or 18) || !text.All(char.IsAsciiLetterOrDigit))
+        {
+            return false;
+        }
+        var full = text[..15] + Suffix(text.AsSpan(0, 15));
+        if (text.Length == 18 && !string.Equals(full, text, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        id18 = full;
+        return true;
+    }
+
+    /// <summary>The 18-character form, or null.</summary>
+    public static string? Normalize(string? id) => TryNormalize(id, out var id18) ? id18 : null;
+
+    /// <summary>True when the id is valid and its key prefix (the object type) is <paramref name="prefix"/>.</summary>
+    public static bool Is(string? id, string prefix) =>
+        TryNormalize(id, out var id18) && id18.StartsWith(prefix, StringComparison.Ordinal);
+
+    private static string Suffix(ReadOnlySpan<char> id15)
+    {
+        Span<char> suffix = stackalloc char[3];
+        for (var chunk = 0; chunk < 3; chunk++)
+        {
+            var bits = 0;
+            for (var i = 0; i < 5; i++)
+            {
+                if (char.IsAsciiLetterUpper(id15[(chunk * 5) + i]))
+                {
+                    bits |= 1 << i;
+                }
+            }
+            suffix[chunk] = Alphabet[bits];
+        }
+        return new string(suffix);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Hub.Contracts.Customers;
+using Hub.Contracts.Identity;
+
+namespace Hub.Connectors.Salesforce.Sync;
+
+/// <summary>
+/// The Contact fields of a master record, through the field mapping. A customer the hub knows a Contact id
+/// for (a <c>salesforce:contact</c> identifier) is updated by that id, and stamped with the external id, so
+/// that a Contact that came from Salesforce is never duplicated; every other customer is upserted by the
+/// external id field (the hub customer id).
+/// </summary>
+internal sealed record ContactPayload(string ExternalIdValue, string? ContactId, IReadOnlyDictionary<string, JsonNode?> Fields)
+{
+    public static readonly string ContactIdentifierType = IdentifierTypes.ExternalRecord("salesforce", "contact");
+
+    /// <summary>The written content; how the record is addressed (by id or external id) is not part of it.</summary>
+    public string Fingerprint { get; } = Hash(Fields);
+
+    public static ContactPayload From(CustomerSnapshot customer, SalesforceOptions options)
+    {
+        var fields = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var (hubField, salesforceField) in options.Mapping.Pairs)
+        {
+            if (customer.Fields.TryGetValue(hubField, out var field))
+            {
+                fields[salesforceField] = Value(field.Value);
+            }
+            else if (OnlyIdentifier(customer, hubField) is { } identifier)
+            {
+                fields[salesforceField] = JsonValue.Create(identifier);
+            }
+        }
+        // LastName is required to create a Contact; a customer known only by a full name still gets one.
+        if (customer.Fields.TryGetValue("name", out var name) && name.Value.Trim() is { Length: > 0 } full
+            && options.Mapping.ToHub.ContainsKey("LastName") && !fields.ContainsKey("LastName"))
+        {
+            var space = full.LastIndexOf(' ');
+            fields["LastName"] = full[(space + 1)..];
+            if (space > 0 && options.Mapping.ToHub.ContainsKey("FirstName") && !fields.ContainsKey("FirstName"))
+            {
+                fields["FirstName"] = full[..space].Trim();
+            }
+        }
+        var contactId = customer.Identifiers.Where(i => i.Type == ContactIdentifierType)
+            .Select(i => Records.SalesforceId.Normalize(i.Value)).OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault();
+        return new ContactPayload(customer.Id.ToString(), contactId, fields);
+    }
+
+    /// <summary>The record as JSON; with the external id field unless it is in the URL already.</summary>
+    public JsonObject ToJson(string? externalIdField, JsonObject? prefix = null)
+    {
+        var json = prefix ?? [];
+        if (externalIdField is not null)
+        {
+            json[externalIdField] = ExternalIdValue;
+        }
+        foreach (var (name, value) in Fields)
+        {
+            json[name] = value?.DeepClone();
+        }
+        return json;
+    }
+
+    /// <summary>
+    /// Sources that report e-mail and phone only as identifiers leave no field: the one such identifier is
+    /// written then. With several, none is: guessing could overwrite the address Salesforce holds with an older one.
+    /// </summary>
+    private static string? OnlyIdentifier(CustomerSnapshot customer, string hubField)
+    {
+        if (hubField is not (IdentifierTypes.Email or IdentifierTypes.Phone))
+        {
+            return null;
+        }
+        var values = customer.Identifiers.Where(i => i.Type == hubField).Take(2).ToList();
+        return values.Count == 1 ? values[0].Value : null;
+    }
+
+    private static JsonNode? Value(string value) => value switch
+    {
+        "true" => JsonValue.Create(true),
+        "false" => JsonValue.Create(false),
+        _ => JsonValue.Create(value),
+    };
+
+    private static string Hash(IReadOnlyDictionary<string, JsonNode?> fields)
+    {
+        var text = new StringBuilder();
+        foreach (var (name, value) in fields)
+        {
+            text.Append(name).Append('=').Append(value?.ToJsonString()).Append('\n');
+        }
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}

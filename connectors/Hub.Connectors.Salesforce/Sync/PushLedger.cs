@@ -1,0 +1,32 @@
+namespace Hub.Connectors.Salesforce.Sync;
+
+/// <summary>
+/// What this process last wrote to each org, so that a change whose Contact fields equal the last write
+/// (an echo that still made a new version, a redelivered version) causes no second write, and a Task is
+/// not created twice for one touchpoint. In memory and bounded (<see cref="Capacity"/> entries each,
+/// least recently used forgotten): after a restart, or on another hub process, the first push of a
+/// customer writes again, which Salesforce takes as an idempotent upsert.
+/// </summary>
+internal sealed class PushLedger
+{
+    public const int Capacity = 10_000;
+
+    private readonly BoundedMap<(string Instance, Guid Customer), (string ContactId, string Fingerprint)> _contacts = new(Capacity);
+    private readonly BoundedMap<(string Instance, Guid Touchpoint), string> _tasks = new(Capacity);
+
+    public string? ContactId(string instanceId, Guid customerId) =>
+        _contacts.TryGet((instanceId.ToUpperInvariant(), customerId), out var entry) ? entry.ContactId : null;
+
+    /// <summary>The contact id when the last write of this customer had exactly these fields; otherwise null.</summary>
+    public string? Unchanged(string instanceId, Guid customerId, string fingerprint) =>
+        _contacts.TryGet((instanceId.ToUpperInvariant(), customerId), out var entry) && entry.Fingerprint == fingerprint ? entry.ContactId : null;
+
+    public void ContactWritten(string instanceId, Guid customerId, string contactId, string fingerprint) =>
+        _contacts.Set((instanceId.ToUpperInvariant(), customerId), (contactId, fingerprint));
+
+    public string? TaskOf(string instanceId, Guid touchpointId) =>
+        _tasks.TryGet((instanceId.ToUpperInvariant(), touchpointId), out var taskId) ? taskId : null;
+
+    public void TaskWritten(string instanceId, Guid touchpointId, string taskId) =>
+        _tasks.Set((instanceId.ToUpperInvariant(), touchpointId), taskId);
+}

@@ -1,0 +1,69 @@
+using System.Net.Mime;
+using System.Text;
+using Hub.Connectors.Salesforce.Api;
+using Hub.Connectors.Salesforce.Records;
+using Hub.Contracts.Connectors;
+
+namespace Hub.Connectors.Salesforce.Sync;
+
+/// <summary>
+/// Touchpoints from other channels (a call, an SMS, an e-mail, a mention) as Tasks on the customer's Contact:
+/// <c>POST sobjects/Task</c>, or an upsert by touchpoint id when a Task external id field is configured,
+/// which makes a retried push write the same Task. A customer without a Contact yet gets one first.
+/// </summary>
+internal sealed class TaskWriter(SalesforceClient client, PushLedger ledger, ContactWriter contacts)
+{
+    public async ValueTask<SyncResult> PushTouchpointAsync(CustomerTouchpoint item, ConnectorInstance instance, CancellationToken cancellationToken)
+    {
+        var options = SalesforceOptions.From(instance.Settings);
+        var touchpoint = item.Touchpoint;
+        if (options.Credentials is null)
+        {
+            return SyncResult.Success(detail: "inbound only: no ClientId configured, nothing written");
+        }
+        if (string.Equals(touchpoint.ConnectorInstanceId, instance.Id, StringComparison.OrdinalIgnoreCase))
+        {
+            return SyncResult.Success(detail: "arrived through this org: already in Salesforce");
+        }
+        if (!options.TaskChannels.Contains(touchpoint.Channel))
+        {
+            return SyncResult.Success(detail: $"'{touchpoint.Channel}' touchpoints are not logged as Tasks (TaskChannels)");
+        }
+        var contactId = ContactIdOf(item, instance);
+        if (contactId is not null && ledger.TaskOf(instance.Id, touchpoint.TouchpointId) is { } existing)
+        {
+            return SyncResults.Delivered(contactId, $"Task {existing} was written for this touchpoint already");
+        }
+        if (contactId is null)
+        {
+            var contact = await contacts.WriteAsync(item.Customer, instance, options, cancellationToken);
+            if (!contact.Delivered || contact.ExternalRecordId is null)
+            {
+                return contact;
+            }
+            contactId = contact.ExternalRecordId;
+        }
+        var upsertField = options.TaskExternalIdField;
+        var body = TaskBody.For(touchpoint, contactId, forUpsert: upsertField is not null).ToJsonString();
+        var response = await client.SendAsync(instance, options, instanceUrl => new HttpRequestMessage(
+            upsertField is null ? HttpMethod.Post : HttpMethod.Patch,
+            upsertField is null
+                ? SalesforcePaths.Resource(instanceUrl, options, "sobjects", "Task")
+                : SalesforcePaths.Resource(instanceUrl, options, "sobjects", "Task", upsertField, touchpoint.TouchpointId.ToString()))
+        {
+            Content = new StringContent(body, Encoding.UTF8, MediaTypeNames.Application.Json),
+        }, cancellationToken);
+        if (!response.IsSuccess)
+        {
+            return SyncResult.Refused($"Salesforce refused the Task ({(int)response.Status}): {SalesforceError.Describe(response.Errors, response.Body)}");
+        }
+        var taskId = ContactWriter.RecordId(response.Body) ?? "(id not returned)";
+        ledger.TaskWritten(instance.Id, touchpoint.TouchpointId, taskId);
+        return SyncResults.Delivered(contactId, $"Task {taskId} written on Contact {contactId}");
+    }
+
+    private string? ContactIdOf(CustomerTouchpoint item, ConnectorInstance instance) =>
+        (SalesforceId.Is(item.ExternalRecordId, KeyPrefixes.Contact) ? SalesforceId.Normalize(item.ExternalRecordId) : null)
+        ?? ContactPayload.From(item.Customer, SalesforceOptions.From(instance.Settings)).ContactId
+        ?? ledger.ContactId(instance.Id, item.Customer.Id);
+}

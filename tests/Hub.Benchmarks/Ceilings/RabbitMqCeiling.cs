@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Hub.Benchmarks.Ceilings;
+
+/// <summary>
+/// What the broker alone does with the hub's traffic pattern: each of <c>publishers</c> concurrent
+/// senders publishes one persistent message to a durable queue and waits for the broker's confirm (as
+/// every webhook request does), while one consumer per hub, with the hub's prefetch, acks each message.
+/// </summary>
+internal static class RabbitMqCeiling
+{
+    private const string Queue = "bench-ceiling";
+
+    public static async Task<BrokerCeiling> MeasureAsync(Uri amqp, int publishers, int consumers, int prefetch, int messageBytes, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var factory = new ConnectionFactory { Uri = amqp };
+        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var setup = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await setup.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+
+        long acked = 0, lastAck = 0;
+        var channels = new List<IChannel>();
+        try
+        {
+            for (var i = 0; i < consumers; i++)
+            {
+                var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+                channels.Add(channel);
+                await channel.BasicQosAsync(0, (ushort)prefetch, global: false, cancellationToken);
+                var consumer = new AsyncEventingBasicConsumer(channel);
+                consumer.ReceivedAsync += async (_, delivery) =>
+                {
+                    await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
+                    Interlocked.Increment(ref acked);
+                    Interlocked.Exchange(ref lastAck, Stopwatch.GetTimestamp());
+                };
+                await channel.BasicConsumeAsync(Queue, autoAck: false, consumer, cancellationToken);
+            }
+
+            var confirming = new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
+            await using var publishChannel = await connection.CreateChannelAsync(confirming, cancellationToken);
+            var body = new byte[messageBytes];
+            Random.Shared.NextBytes(body);
+            var properties = new BasicProperties { Persistent = true, ContentType = "application/vnd.masstransit+json" };
+            long published = 0;
+            var started = Stopwatch.GetTimestamp();
+            await Task.WhenAll(Enumerable.Range(0, publishers).Select(async _ =>
+            {
+                while (Stopwatch.GetElapsedTime(started) < duration)
+                {
+                    await publishChannel.BasicPublishAsync(string.Empty, Queue, mandatory: true, properties, body, cancellationToken);
+                    Interlocked.Increment(ref published);
+                }
+            }));
+
+            var drainDeadline = Stopwatch.StartNew();
+            while (Interlocked.Read(ref acked) < published && drainDeadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(10, cancellationToken);
+            }
+            var seconds = Stopwatch.GetElapsedTime(started, Interlocked.Read(ref lastAck)).TotalSeconds;
+            var count = Interlocked.Read(ref acked);
+            return new BrokerCeiling(count, seconds, count / seconds, publishers, consumers, prefetch, messageBytes);
+        }
+        finally
+        {
+            foreach (var channel in channels)
+            {
+                await channel.CloseAsync(CancellationToken.None);
+                channel.Dispose();
+            }
+            await setup.QueueDeleteAsync(Queue, ifUnused: false, ifEmpty: false, cancellationToken: CancellationToken.None);
+        }
+    }
+}

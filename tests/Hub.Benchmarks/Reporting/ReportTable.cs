@@ -1,0 +1,95 @@
+using System.Globalization;
+using Hub.Benchmarks.Measurement;
+
+namespace Hub.Benchmarks.Reporting;
+
+/// <summary>Prints a run as aligned Markdown tables (so the output pastes into docs/performance.md as it is).</summary>
+internal static class ReportTable
+{
+    public static void Write(BenchmarkReport report, TextWriter output)
+    {
+        if (report.Ceilings is { } c)
+        {
+            Table(output, ["raw ceiling (same machine, right before)", "throughput"],
+            [
+                [$"RabbitMQ: persistent, confirmed, consumed + acked ({c.RabbitMq.Publishers} publishers, {c.RabbitMq.Consumers} consumer(s), prefetch {c.RabbitMq.Prefetch}, {c.RabbitMq.MessageBytes} B)", $"{N(c.RabbitMq.MessagesPerSecond)} msg/s"],
+                [$"PostgreSQL: timeline insert + identifier upsert + customer upsert, 1 per transaction ({c.PostgresSingle.Connections} conn.)", $"{N(c.PostgresSingle.TouchpointsPerSecond)} touchpoints/s ({N(c.PostgresSingle.TransactionsPerSecond)} tx/s)"],
+                [$"PostgreSQL: the same, 100 per transaction ({c.PostgresBatched.Connections} conn.)", $"{N(c.PostgresBatched.TouchpointsPerSecond)} touchpoints/s ({N(c.PostgresBatched.TransactionsPerSecond)} tx/s)"],
+                ["lower ceiling", $"{N(c.LowerPerSecond)}/s ({c.LowerName})"],
+            ]);
+            output.WriteLine();
+        }
+
+        var modes = new[] { report.Production, report.Embedded }.OfType<ModeResult>().ToList();
+        if (modes.Count > 0)
+        {
+            var header = new List<string> { "hub end to end" };
+            header.AddRange(modes.Select(m => m.Mode == "production" ? $"production ({m.Hubs} hub{(m.Hubs == 1 ? "" : "s")})" : "embedded"));
+            Table(output, header, [.. Rows(report).Select(r => (IReadOnlyList<string>)[r.Name, .. modes.Select(r.Value)])]);
+            output.WriteLine();
+        }
+
+        Table(output, ["goal", "target", "measured", "met"],
+            [.. report.Goals.Select(g => (IReadOnlyList<string>)[g.Goal, g.Target, g.Measured, g.Met switch { true => "yes", false => "NO", null => "-" }])]);
+        foreach (var note in report.Notes)
+        {
+            output.WriteLine();
+            output.WriteLine($"Note: {note}");
+        }
+    }
+
+    private static IEnumerable<(string Name, Func<ModeResult, string> Value)> Rows(BenchmarkReport report) =>
+    [
+        ("webhooks accepted/s (HTTP 2xx, max phase)", m => $"{N(m.Max.AcceptedPerSecond)}/s ({m.Max.Accepted} of {m.Max.Sent})"),
+        ("end to end: accepted -> timeline committed", m => $"{N(m.Max.EndToEndPerSecond)}/s{(m.Max.Complete ? "" : " INCOMPLETE")}"),
+        ("ratio to the lower raw ceiling", m => m.Mode == "production" && report.ProductionRatioToLowerCeiling is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "-"),
+        ("end-to-end latency p50/p95/p99 at max load", m => L(m.Max.EndToEndLatency)),
+        ("offered load for latency (half max)", m => $"{N(m.Paced.OfferedPerSecond)}/s (sent {N(m.Paced.SentPerSecond)}/s)"),
+        ("ingress latency p50/p95/p99 at half max", m => L(m.Paced.IngressLatency)),
+        ("end-to-end latency p50/p95/p99 at half max: RecordedAt - ReceivedAt", m => L(m.Paced.EndToEndLatency)),
+        ("  the same seen from outside: 2xx answer -> committed row polled", m => L(m.Paced.ObservedEndToEndLatency)),
+        ("sync-back backlog left before the latency phase", m => m.Paced.SyncBacklog ?? "none"),
+        ("hub CPU-seconds per 1k touchpoints", m => $"{m.Max.HubCpuSecondsPer1k.ToString("0.00", CultureInfo.InvariantCulture)} s"
+            + (m.Max.HubCpuSecondsPer1kByProcess.Count > 1 ? $" ({string.Join(" + ", m.Max.HubCpuSecondsPer1kByProcess.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)))})" : "")),
+        ("cores busy in max phase: hubs/broker/db/harness/other", m => Cores(m.Max.Cpu)),
+        ("peak memory per hub process (VmHWM)", m => string.Join(", ", m.PeakMemoryBytes.Select(b => $"{N(b / 1048576.0)} MiB"))),
+        ("sync-back to WireMock.Net: customer changes delivered/s", m => $"{N(m.Sync.DeliveriesPerSecond)}/s ({m.Sync.Deliveries} in {m.Sync.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s{(m.Sync.Drained ? ", drained" : ", not drained")})"),
+        ("  changes announced (outbox) / still unpublished after", m => $"{m.Sync.Announced.Values.Sum()} / {m.Sync.UnsentOutboxRows}"),
+        ("webhook body / stored touchpoint (bytes)", m => $"{N(m.AverageWebhookBytes)} / {N(m.AverageTouchpointBytes)}"),
+        ("rejected or unanswered (max + paced)", m => Failures(m)),
+        ("database over the run, per 1k touchpoints: commits / rollbacks", m => m.Database is { TimelineRows: > 0 } d
+            ? $"{N(d.Commits * 1000.0 / d.TimelineRows)} / {N(d.Rollbacks * 1000.0 / d.TimelineRows)}" : "-"),
+        ("  most rows read by sequential scans (hub tables)", m => m.Database?.MostScanned is { RowsReadBySequentialScans: > 0 } t
+            ? $"{N(t.RowsReadBySequentialScans)} in {t.Table} ({N(t.SequentialScans)} scans)" : m.Database is null ? "-" : "none"),
+    ];
+
+    private static string Cores(PhaseCpu cpu)
+    {
+        var wall = cpu.WallSeconds > 0 ? cpu.WallSeconds : 1;
+        string C(double seconds) => (seconds / wall).ToString("0.00", CultureInfo.InvariantCulture);
+        return $"{C(cpu.Hubs)}/{C(cpu.Broker)}/{C(cpu.Database)}/{C(cpu.Harness)}/{C(cpu.Other)}";
+    }
+
+    private static string Failures(ModeResult m)
+    {
+        var all = m.Max.NotAccepted.Concat(m.Paced.NotAccepted).GroupBy(p => p.Key).Select(g => $"{g.Key}: {g.Sum(p => p.Value)}").ToList();
+        return all.Count == 0 ? "0" : string.Join(", ", all);
+    }
+
+    private static string L(LatencySummary? latency) =>
+        latency is null ? "no data" : string.Create(CultureInfo.InvariantCulture, $"{latency.P50:0.0} / {latency.P95:0.0} / {latency.P99:0.0} ms");
+
+    private static string N(double value) => value.ToString("#,0", CultureInfo.InvariantCulture);
+
+    private static void Table(TextWriter output, IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Prepend(h.Length).Max()).ToArray();
+        string Line(IReadOnlyList<string> cells) => "| " + string.Join(" | ", cells.Select((cell, i) => cell.PadRight(widths[i]))) + " |";
+        output.WriteLine(Line(header));
+        output.WriteLine("|" + string.Join("|", widths.Select(w => new string('-', w + 2))) + "|");
+        foreach (var row in rows)
+        {
+            output.WriteLine(Line(row));
+        }
+    }
+}

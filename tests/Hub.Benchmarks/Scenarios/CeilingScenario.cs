@@ -1,0 +1,45 @@
+using Hub.Benchmarks.Ceilings;
+using Hub.Benchmarks.Hosting;
+using Hub.Benchmarks.Reporting;
+using Npgsql;
+
+namespace Hub.Benchmarks.Scenarios;
+
+/// <summary>The raw ceilings, measured on the run's own broker and database right before the hub uses them.</summary>
+internal static class CeilingScenario
+{
+    /// <summary>The hub's resolution consumer prefetches this many messages (two batches of 100).</summary>
+    private const int HubPrefetch = 200;
+    private const int HubBatchSize = 100;
+    private const string ScratchDatabase = "ceiling";
+
+    public static async Task<CeilingsResult> RunAsync(BenchmarkServers servers, BenchmarkOptions options, Action<string> log, CancellationToken cancellationToken)
+    {
+        log($"ceilings: RabbitMQ, {options.Concurrency} confirming publishers, {options.Hubs} consumer(s) with prefetch {HubPrefetch}, {options.MessageBytes} B messages, {options.CeilingDuration.TotalSeconds:0} s");
+        var broker = await RabbitMqCeiling.MeasureAsync(
+            servers.Broker.AmqpUri, options.Concurrency, options.Hubs, HubPrefetch, options.MessageBytes, options.CeilingDuration, cancellationToken);
+        log($"ceilings:   {broker.MessagesPerSecond:0} messages/s");
+
+        var connectionString = await servers.Postgres.CreateDatabaseAsync(ScratchDatabase, cancellationToken);
+        await PostgresCeiling.PrepareAsync(connectionString, cancellationToken);
+        var connections = options.EffectiveDatabaseConcurrency;
+        log($"ceilings: PostgreSQL, {connections} connection(s), 1 touchpoint per transaction, {options.CeilingDuration.TotalSeconds:0} s");
+        var single = await PostgresCeiling.MeasureAsync(
+            connectionString, connections, 1, options.Customers, options.Overlap, options.MessageBytes, options.CeilingDuration, cancellationToken);
+        log($"ceilings:   {single.TouchpointsPerSecond:0} touchpoints/s");
+        log($"ceilings: PostgreSQL, {connections} connection(s), {HubBatchSize} touchpoints per transaction, {options.CeilingDuration.TotalSeconds:0} s");
+        var batched = await PostgresCeiling.MeasureAsync(
+            connectionString, connections, HubBatchSize, options.Customers, options.Overlap, options.MessageBytes, options.CeilingDuration, cancellationToken);
+        log($"ceilings:   {batched.TouchpointsPerSecond:0} touchpoints/s");
+
+        // The scratch tables would otherwise share the buffer cache and checkpoints with the hub's database.
+        NpgsqlConnection.ClearAllPools();
+        await using (var admin = new NpgsqlConnection(servers.Postgres.ConnectionString()))
+        {
+            await admin.OpenAsync(cancellationToken);
+            await using var drop = new NpgsqlCommand($"drop database {ScratchDatabase} with (force)", admin);
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return new CeilingsResult(broker, single, batched);
+    }
+}

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using Hub.Benchmarks.Hosting;
+using Hub.Benchmarks.Measurement;
+using Hub.Benchmarks.Reporting;
+using Hub.Benchmarks.Workload;
+
+namespace Hub.Benchmarks.Scenarios;
+
+/// <summary>
+/// The phases every mode goes through once its hubs run: a warm-up, the maximum-throughput phase, the
+/// sync-back count, and the latency phase at half the measured end-to-end maximum. A sync-back backlog
+/// left by the maximum phase is handed to <paramref name="syncBacklog"/> first, which drops it where the
+/// mode allows (so the latency phase measures the hub at that load, not the hub catching up) and says what it did.
+/// </summary>
+internal sealed class HubRun(
+    string mode,
+    HubFleet fleet,
+    ITimeline timeline,
+    SyncTarget target,
+    BenchmarkOptions options,
+    Func<SyncResult, CancellationToken, Task<string>> syncBacklog,
+    Action<string> log)
+{
+    private static readonly TimeSpan SyncQuietPeriod = TimeSpan.FromSeconds(3);
+
+    private readonly TouchpointPlan _plan = new(options.Customers, options.Overlap, options.PayloadBytes, options.Seed);
+    private readonly WebhookDriver _driver = new(fleet.Clients);
+    private readonly IReadOnlyList<int> _pids = [.. fleet.Hubs.Select(h => h.ProcessId)];
+    private readonly List<int> _bodySizes = [];
+
+    public async Task<ModeResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var recordedAt = await timeline.HasRecordedAtAsync(cancellationToken);
+        if (!recordedAt)
+        {
+            log($"{mode}: the timeline has no RecordedAt column; end-to-end latency is only measured from outside (polling)");
+        }
+        await WarmUpAsync(cancellationToken);
+        var outboxBefore = await timeline.OutboxByTypeAsync(cancellationToken);
+        var max = await MaxPhaseAsync(recordedAt, cancellationToken);
+        var sync = await SyncPhaseAsync(outboxBefore, cancellationToken);
+        string? backlog = null;
+        if (!sync.Drained)
+        {
+            backlog = await syncBacklog(sync, cancellationToken);
+            log($"{mode}: sync-back backlog before the latency phase: {backlog}");
+        }
+        var paced = await PacedPhaseAsync(max.EndToEndPerSecond / 2, recordedAt, backlog, cancellationToken);
+        var reused = _plan.Reused;
+        return new ModeResult(
+            mode,
+            fleet.Hubs.Count,
+            _bodySizes.Count > 0 ? _bodySizes.Average() : 0,
+            await timeline.AverageTouchpointBytesAsync(cancellationToken),
+            _plan.IntroducedCustomers,
+            (double)reused / (reused + _plan.IntroducedCustomers),
+            max,
+            sync,
+            paced,
+            [.. fleet.Hubs.Select(h => h.PeakWorkingSetBytes)]);
+    }
+
+    /// <summary>Lets the JIT tier up and the pools fill; its sync-back work may still run into the next phase, which runs sync-back flat out anyway.</summary>
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var calls = options.WarmUp;
+        log($"{mode}: warm-up, {calls} webhooks");
+        var baseline = await timeline.CountAsync(cancellationToken);
+        var drive = await _driver.RunClosedLoopAsync(_plan.Take(calls, "w"), options.Concurrency, cancellationToken);
+        if (drive.Accepted == 0)
+        {
+            throw new InvalidOperationException($"{mode}: the hub accepted none of the warm-up webhooks ({string.Join(", ", drive.NotAccepted.Select(p => $"{p.Key}: {p.Value}"))}; {drive.FirstError}).");
+        }
+        await TimelineWaiter.WaitForAsync(timeline, baseline + drive.Accepted, cancellationToken);
+    }
+
+    private async Task<MaxPhaseResult> MaxPhaseAsync(bool recordedAt, CancellationToken cancellationToken)
+    {
+        var calls = _plan.Take(options.Touchpoints, "m");
+        _bodySizes.AddRange(calls.Select(c => System.Text.Encoding.UTF8.GetByteCount(c.Body)));
+        var baseline = await timeline.CountAsync(cancellationToken);
+        target.Reset();
+        log($"{mode}: maximum throughput, {calls.Count} webhooks, {options.Concurrency} in flight");
+        var cpuBefore = CpuUsage.Snapshot(_pids);
+        var drive = await _driver.RunClosedLoopAsync(calls, options.Concurrency, cancellationToken);
+        log($"{mode}:   {drive.Accepted} accepted in {drive.Seconds:0.0} s ({drive.AcceptedPerSecond:0}/s); waiting for the timeline");
+        var (count, seenAt, complete) = await TimelineWaiter.WaitForAsync(timeline, baseline + drive.Accepted, cancellationToken);
+        var cpu = CpuUsage.Snapshot(_pids) - cpuBefore;
+        var committed = count - baseline;
+
+        LatencySummary? endToEnd = null;
+        var seconds = Stopwatch.GetElapsedTime(drive.FirstTimestamp, seenAt).TotalSeconds;
+        var clock = "timeline count polled every 100 ms";
+        if (recordedAt)
+        {
+            var stamps = await timeline.StampsAsync("m-", cancellationToken);
+            if (stamps.Count > 0)
+            {
+                seconds = (stamps.Max(s => s.RecordedAt) - drive.FirstSentAt).TotalSeconds;
+                clock = "latest RecordedAt";
+                endToEnd = LatencySummary.Of(stamps.Select(s => (s.RecordedAt - s.ReceivedAt).TotalMilliseconds));
+            }
+        }
+        var perThousand = committed > 0 ? 1000.0 / committed : 0;
+        var result = new MaxPhaseResult(
+            calls.Count,
+            drive.Accepted,
+            drive.NotAccepted,
+            drive.FirstError,
+            drive.AcceptedPerSecond,
+            committed,
+            complete,
+            seconds,
+            committed / seconds,
+            clock,
+            drive.AcceptedLatency,
+            endToEnd,
+            cpu.Hubs.Values.Sum() * perThousand,
+            [.. _pids.Select(pid => cpu.Hubs.GetValueOrDefault(pid) * perThousand)],
+            PhaseCpu.From(cpu, Stopwatch.GetElapsedTime(drive.FirstTimestamp, seenAt).TotalSeconds, _pids));
+        log($"{mode}:   {committed} on the timeline after {seconds:0.0} s: {result.EndToEndPerSecond:0}/s end to end{(complete ? "" : " (INCOMPLETE)")}");
+        return result;
+    }
+
+    private async Task<SyncResult> SyncPhaseAsync(IReadOnlyDictionary<string, long> outboxBefore, CancellationToken cancellationToken)
+    {
+        log($"{mode}: sync-back, counting deliveries until none for {SyncQuietPeriod.TotalSeconds:0} s (at most {options.SyncTimeout.TotalSeconds:0} s more)");
+        var drained = await WaitForSyncQuietAsync(options.SyncTimeout, cancellationToken);
+        var (deliveries, first, last) = target.Reset();
+        var outboxAfter = await timeline.OutboxByTypeAsync(cancellationToken);
+        var announced = outboxAfter.ToDictionary(p => p.Key, p => p.Value - outboxBefore.GetValueOrDefault(p.Key), StringComparer.Ordinal);
+        var seconds = deliveries > 1 ? Stopwatch.GetElapsedTime(first, last).TotalSeconds : 0;
+        var unsent = await timeline.UnsentOutboxAsync(cancellationToken);
+        var result = new SyncResult(deliveries, seconds, seconds > 0 ? deliveries / seconds : 0, drained, announced, unsent);
+        log($"{mode}:   {deliveries} deliveries in {seconds:0.0} s ({result.DeliveriesPerSecond:0}/s){(drained ? "" : ", still delivering when the count stopped")}; {unsent} outbox rows not yet published");
+        return result;
+    }
+
+    private async Task<PacedPhaseResult> PacedPhaseAsync(double perSecond, bool recordedAt, string? syncBacklog, CancellationToken cancellationToken)
+    {
+        perSecond = Math.Max(1, perSecond);
+        var calls = _plan.Take(Math.Max(1, (int)(perSecond * options.PacedDuration.TotalSeconds)), "p");
+        var baseline = await timeline.CountAsync(cancellationToken);
+        log($"{mode}: latency at half the maximum, {perSecond:0}/s for {options.PacedDuration.TotalSeconds:0} s");
+
+        using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var poller = new ObservationPoller(timeline, calls, _driver);
+        var polling = poller.RunAsync(stopPolling.Token);
+        var drive = await _driver.RunPacedAsync(calls, perSecond, options.Concurrency * 4, cancellationToken);
+        var (_, _, complete) = await TimelineWaiter.WaitForAsync(timeline, baseline + drive.Accepted, cancellationToken);
+        await Task.Delay(50, cancellationToken);
+        await stopPolling.CancelAsync();
+        await polling;
+
+        var endToEnd = recordedAt
+            ? LatencySummary.Of((await timeline.StampsAsync("p-", cancellationToken)).Select(s => (s.RecordedAt - s.ReceivedAt).TotalMilliseconds))
+            : null;
+        var result = new PacedPhaseResult(
+            perSecond,
+            drive.SentPerSecond,
+            calls.Count,
+            drive.Accepted,
+            drive.NotAccepted,
+            drive.InFlightLimitHits,
+            complete,
+            drive.AcceptedLatency,
+            endToEnd,
+            LatencySummary.Of(poller.Latencies(drive)),
+            syncBacklog);
+        log($"{mode}:   ingress p99 {result.IngressLatency?.P99:0.0} ms, end to end p99 {result.EndToEndLatency?.P99:0.0} ms (RecordedAt), {result.ObservedEndToEndLatency?.P99:0.0} ms (observed)");
+        return result;
+    }
+
+    /// <summary>True when no delivery came for <see cref="SyncQuietPeriod"/>; false when <paramref name="timeout"/> ran out first.</summary>
+    private async Task<bool> WaitForSyncQuietAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        var lastCount = target.Deliveries;
+        var lastChange = Stopwatch.GetTimestamp();
+        while (waited.Elapsed < timeout)
+        {
+            await Task.Delay(250, cancellationToken);
+            var count = target.Deliveries;
+            if (count != lastCount)
+            {
+                lastCount = count;
+                lastChange = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastChange) >= SyncQuietPeriod)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,38 @@
+using Hub.Benchmarks.Hosting;
+using Hub.Benchmarks.Measurement;
+using Hub.Benchmarks.Reporting;
+using Hub.Benchmarks.Workload;
+
+namespace Hub.Benchmarks.Scenarios;
+
+/// <summary>N hub processes on the run's RabbitMQ and PostgreSQL, configured as the integration tests' ProductionHub.</summary>
+internal static class ProductionScenario
+{
+    /// <summary>The hub's queue for the sync target instance (hub-sync-&lt;instance&gt;).</summary>
+    private const string SyncQueue = "hub-sync-" + InboundInstances.SyncTarget;
+
+    public static async Task<ModeResult> RunAsync(BenchmarkServers servers, BenchmarkOptions options, Action<string> log, CancellationToken cancellationToken)
+    {
+        using var target = SyncTarget.Start();
+        var database = await servers.Postgres.CreateDatabaseAsync("hub", cancellationToken);
+        var settings = InboundInstances.Settings(target.Url);
+        settings["Hub:Database:Provider"] = "PostgreSql";
+        settings["Hub:Database:ConnectionString"] = database;
+        settings["Hub:Bus:Transport"] = "RabbitMq";
+        settings["Hub:Bus:RabbitMqUri"] = servers.Broker.AmqpUri.ToString();
+        settings["Hub:Ingress:BrokerTimeout"] = "00:00:03";
+
+        log($"production: starting {options.Hubs} hub process(es)");
+        await using var fleet = await HubFleet.StartAsync(options.Hubs, settings, cancellationToken);
+        var timeline = new PostgresTimeline(database);
+        var run = new HubRun("production", fleet, timeline, target, options, PurgeSyncQueueAsync, log);
+        var result = await run.RunAsync(cancellationToken);
+        return result with { Database = await DatabaseActivity.ReadAsync(database, timeline.Queries, cancellationToken) };
+
+        async Task<string> PurgeSyncQueueAsync(SyncResult sync, CancellationToken token)
+        {
+            var (outboxRows, queued) = await ProductionSyncBacklog.DropAsync(database, servers.Broker.AmqpUri, SyncQueue, token);
+            return $"dropped: {outboxRows} unsent outbox rows, {queued} queued messages";
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+using Hub.Contracts.Touchpoints;
+
+namespace Hub.Benchmarks.Workload;
+
+/// <summary>
+/// The workload, deterministic for a seed: a customer's first touchpoint is a CRM identify call with
+/// e-mail and phone; later ones (the overlap share) are track calls that name the customer by e-mail
+/// (web channel) or by phone (SMS channel), so resolution must find the existing customer. Each call
+/// also sets <c>lastEvent</c>, so most touchpoints change the master record and cause a sync-back.
+/// </summary>
+internal sealed class TouchpointPlan(int customers, double overlap, int payloadBytes, int seed)
+{
+    // Profile facts are cut at 1000 characters each, so padding is spread over several traits.
+    private const int PaddingChunk = 900;
+    private const int UnpaddedBytes = 230;
+    private static readonly string[] Events = ["Order Completed", "Ticket Opened", "Page Viewed", "Call Requested"];
+    private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly Random _random = new(seed);
+    private int _introduced;
+    private int _sequence;
+
+    public int IntroducedCustomers => _introduced;
+
+    public int Reused { get; private set; }
+
+    /// <summary>The next <paramref name="count"/> calls; message ids start with <paramref name="phase"/>.</summary>
+    public IReadOnlyList<WebhookCall> Take(int count, string phase)
+    {
+        var calls = new List<WebhookCall>(count);
+        for (var i = 0; i < count; i++)
+        {
+            calls.Add(Next(phase));
+        }
+        return calls;
+    }
+
+    public WebhookCall Next(string phase)
+    {
+        var n = _sequence++;
+        var messageId = $"{phase}-{n}";
+        var at = Epoch.AddMilliseconds(n).ToString("O", CultureInfo.InvariantCulture);
+        var lastEvent = Events[_random.Next(Events.Length)];
+        var reuse = _introduced > 0 && (_introduced >= customers || _random.NextDouble() < overlap);
+        if (!reuse)
+        {
+            var customer = _introduced++;
+            string Identify(string padding) =>
+                $$"""{"type":"identify","messageId":"{{messageId}}","traits":{"email":"{{Email(customer)}}","phone":"{{Phone(customer)}}","name":"Customer {{customer}}","lastEvent":"{{lastEvent}}"{{padding}}},"timestamp":"{{at}}"}""";
+            return Call(InboundInstances.Crm, messageId, Identify(Padding(customer)));
+        }
+
+        Reused++;
+        var known = _random.Next(_introduced);
+        var byPhone = _random.Next(3) == 0;
+        var identity = byPhone ? $"\"phone\":\"{Phone(known)}\"" : $"\"email\":\"{Email(known)}\"";
+        string Track(string padding) =>
+            $$$"""{"type":"track","messageId":"{{{messageId}}}","event":"{{{lastEvent}}}","properties":{"sequence":{{{n}}}},"context":{"traits":{{{{identity}}},"lastEvent":"{{{lastEvent}}}"{{{padding}}}}},"timestamp":"{{{at}}}"}""";
+        return Call(byPhone ? InboundInstances.Sms : InboundInstances.Web, messageId, Track(Padding(known)));
+    }
+
+    private static WebhookCall Call(string instance, string messageId, string body) =>
+        new(instance, messageId, body, TouchpointIds.From(instance, messageId));
+
+    private static string Email(int customer) => $"customer{customer}@bench.example.com";
+
+    // A US number for every customer: +1 415 2xx xxxx.
+    private static string Phone(int customer) => $"+1415{2_000_000 + customer}";
+
+    /// <summary>
+    /// The same for every call about a customer, so padding alone never changes the master record;
+    /// sized for an unpadded call of about <see cref="UnpaddedBytes"/>, so bodies come out near the target.
+    /// </summary>
+    private string Padding(int customer)
+    {
+        var missing = payloadBytes - UnpaddedBytes;
+        var text = new StringBuilder();
+        var filler = $"customer {customer} notes ";
+        for (var chunk = 0; missing > 0; chunk++)
+        {
+            var overhead = $",\"notes{chunk}\":\"\"".Length;
+            var length = Math.Max(1, Math.Min(PaddingChunk, missing - overhead));
+            var value = string.Concat(Enumerable.Repeat(filler, (length / filler.Length) + 1))[..length];
+            text.Append(CultureInfo.InvariantCulture, $",\"notes{chunk}\":\"{value}\"");
+            missing -= overhead + length;
+        }
+        return text.ToString();
+    }
+}

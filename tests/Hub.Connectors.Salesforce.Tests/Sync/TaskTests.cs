@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using Hub.Contracts.Connectors;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+using Microsoft.Extensions.Time.Testing;
+using static Hub.Connectors.Salesforce.Tests.SalesforceTestKit;
+
+namespace Hub.Connectors.Salesforce.Tests.Sync;
+
+/// <summary>Touchpoints from other channels become Tasks on the customer's Contact.</summary>
+public sealed class TaskTests : IDisposable
+{
+    private const string TaskPath = "/services/data/v66.0/sobjects/Task";
+    private readonly FakeSalesforce _salesforce = new FakeSalesforce().GrantsTokens();
+    private readonly ITouchpointSyncTarget _target = (ITouchpointSyncTarget)Connector(new FakeTimeProvider(Now));
+
+    private static TouchpointReceived Call(string channel = TouchpointChannels.Phone, string instance = "twilio-main") => new()
+    {
+        TouchpointId = TouchpointIds.From(instance, "CA42"),
+        ConnectorInstanceId = instance,
+        SourceEventId = "CA42",
+        Channel = channel,
+        Type = "call.completed",
+        OccurredAt = new DateTimeOffset(2026, 3, 10, 14, 5, 0, TimeSpan.Zero),
+        ReceivedAt = Now,
+        Direction = TouchpointDirection.Inbound,
+        Identities = [CustomerIdentifier.Phone("+15035550147")],
+        Summary = "Customer confirmed new mobile number and email",
+    };
+
+    private static CustomerTouchpoint OnAmara(TouchpointReceived touchpoint, string? externalRecordId = null, bool withContactId = true) => new()
+    {
+        Touchpoint = touchpoint,
+        Customer = Change(identifiers: withContactId
+            ? [new("salesforce:contact", Amara), CustomerIdentifier.Phone("+15035550147")]
+            : [CustomerIdentifier.Phone("+15035550147")],
+            fields: [("lastName", "Okafor"), ("mobilePhone", "+1 503-555-0147")]).Customer,
+        ExternalRecordId = externalRecordId,
+    };
+
+    private ValueTask<SyncResult> PushAsync(CustomerTouchpoint item, params (string, string?)[] extra) =>
+        _target.PushTouchpointAsync(item, Instance(_salesforce.Url, extra), CancellationToken.None);
+
+    [Fact]
+    public async Task A_call_from_another_channel_becomes_a_completed_call_Task_on_the_contact()
+    {
+        _salesforce.Answers("POST", TaskPath, 201, """{"id":"00T5g00000Tk1AaAAJ","success":true,"errors":[]}""");
+
+        var result = await PushAsync(OnAmara(Call()));
+
+        var task = Assert.Single(_salesforce.Requests("POST", TaskPath)).Json;
+        Assert.Equal(Amara, task["WhoId"]!.GetValue<string>());
+        Assert.Equal("Call: Customer confirmed new mobile number and email", task["Subject"]!.GetValue<string>());
+        Assert.Equal("Completed", task["Status"]!.GetValue<string>());
+        Assert.Equal("Normal", task["Priority"]!.GetValue<string>());
+        Assert.Equal("2026-03-10", task["ActivityDate"]!.GetValue<string>());
+        Assert.Equal("Call", task["TaskSubtype"]!.GetValue<string>());
+        Assert.Equal("Inbound", task["CallType"]!.GetValue<string>());
+        Assert.Contains("via twilio-main", task["Description"]!.GetValue<string>(), StringComparison.Ordinal);
+        var sample = JsonNode.Parse(Sample("task-create-request.json"))!.AsObject();
+        Assert.All(task.AsObject(), field => Assert.True(sample.ContainsKey(field.Key), $"{field.Key} is not a field of the documented Task body"));
+        Assert.True(result.Delivered);
+        Assert.Equal(Amara, result.ExternalRecordId);
+    }
+
+    [Fact]
+    public async Task The_contact_id_the_host_recorded_is_used_when_the_customer_has_no_contact_identifier()
+    {
+        _salesforce.Answers("POST", TaskPath, 201, """{"id":"00T5g00000Tk1AaAAJ","success":true,"errors":[]}""");
+
+        await PushAsync(OnAmara(Call(), externalRecordId: "0035g00000Rz2Lm", withContactId: false));
+
+        Assert.Equal("0035g00000Rz2LmAAJ", _salesforce.Requests("POST", TaskPath).Single().Json["WhoId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_customer_without_a_contact_gets_one_first()
+    {
+        _salesforce.Answers("PATCH", "/services/data/v66.0/sobjects/Contact/*", 201, Sample("upsert-created-201.json"))
+            .Answers("POST", TaskPath, 201, """{"id":"00T5g00000Tk1AaAAJ","success":true,"errors":[]}""");
+
+        await PushAsync(OnAmara(Call(), withContactId: false));
+
+        Assert.Single(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath));
+        Assert.Equal("0035g00000Rz2LmAAJ", _salesforce.Requests("POST", TaskPath).Single().Json["WhoId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_redelivered_touchpoint_does_not_create_a_second_Task()
+    {
+        _salesforce.Answers("POST", TaskPath, 201, """{"id":"00T5g00000Tk1AaAAJ","success":true,"errors":[]}""");
+
+        await PushAsync(OnAmara(Call()));
+        var again = await PushAsync(OnAmara(Call()));
+
+        Assert.True(again.Delivered);
+        Assert.Single(_salesforce.Requests("POST", TaskPath));
+    }
+
+    [Fact]
+    public async Task With_a_Task_external_id_field_the_Task_is_upserted_by_touchpoint_id()
+    {
+        _salesforce.Answers("PATCH", "/services/data/v66.0/sobjects/Task/*", 201, """{"id":"00T5g00000Tk1AaAAJ","success":true,"errors":[],"created":true}""");
+
+        await PushAsync(OnAmara(Call()), ("TaskExternalIdField", "Hub_Touchpoint_Id__c"));
+
+        var upsert = Assert.Single(_salesforce.Requests("PATCH", TaskPath));
+        Assert.Equal($"{TaskPath}/Hub_Touchpoint_Id__c/{Call().TouchpointId}", upsert.Path);
+        Assert.Null(upsert.Json["TaskSubtype"]);
+    }
+
+    [Fact]
+    public async Task Touchpoints_that_came_from_this_org_or_from_channels_not_configured_write_nothing()
+    {
+        var own = await PushAsync(OnAmara(Call(TouchpointChannels.Crm, InstanceId)));
+        var web = await PushAsync(OnAmara(Call(TouchpointChannels.Web)));
+        var off = await PushAsync(OnAmara(Call()), ("TaskChannels", "none"));
+
+        Assert.All(new[] { own, web, off }, r => Assert.True(r.Delivered));
+        Assert.Empty(_salesforce.Server.LogEntries);
+    }
+
+    [Fact]
+    public async Task A_refused_Task_is_a_failed_sync_with_Salesforces_message()
+    {
+        _salesforce.Answers("POST", TaskPath, 400, """[{"message":"Assigned To ID: owner cannot be inactive","errorCode":"INACTIVE_OWNER_OR_USER","fields":["OwnerId"]}]""");
+
+        var result = await PushAsync(OnAmara(Call()));
+
+        Assert.False(result.Delivered);
+        Assert.Contains("INACTIVE_OWNER_OR_USER (OwnerId): Assigned To ID: owner cannot be inactive", result.Detail, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _salesforce.Dispose();
+}
