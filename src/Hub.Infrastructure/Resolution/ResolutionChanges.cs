@@ -9,6 +9,9 @@ internal sealed class ResolutionChanges
 
     public List<(Guid CustomerId, List<Guid> Restored, string Actor)> Splits { get; } = [];
 
+    /// <summary>Touchpoints this transaction put on a timeline for the first time.</summary>
+    public List<Guid> NewTouchpointIds { get; } = [];
+
     public IReadOnlyCollection<CustomerChange> Customers => _customers.Values;
 
     public CustomerChange For(Guid customerId)

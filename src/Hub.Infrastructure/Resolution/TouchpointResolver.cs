@@ -37,6 +37,7 @@ internal sealed class TouchpointResolver(HubDbContext db, IdentityRules rules, S
             var touchpoint = fresh[i];
             var entry = TimelineEntry(touchpoint, now);
             db.Timeline.Add(entry);
+            changes.NewTouchpointIds.Add(touchpoint.TouchpointId);
             foreach (var identifier in touchpoint.Identities)
             {
                 db.IdentityLinks.Add(new IdentityLinkRow { TouchpointId = touchpoint.TouchpointId, Type = identifier.Type, Value = identifier.Value, OccurredAt = touchpoint.OccurredAt });
