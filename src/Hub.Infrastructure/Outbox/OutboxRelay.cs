@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Hub.Infrastructure.Outbox;
 
 /// <summary>
-/// Publishes committed outbox rows in id order and marks them sent; deletes old sent rows. Several hub
+/// Publishes committed outbox rows a batch at a time and marks them sent; deletes old sent rows. Several hub
 /// processes may run it: a row is claimed with a conditional update, so each claim has one owner.
 /// A crash between publish and mark re-publishes the row: consumers are idempotent.
 /// </summary>
@@ -64,11 +64,12 @@ internal sealed partial class OutboxRelay(
             .Where(m => candidates.Contains(m.Id) && m.SentAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, token).SetProperty(m => m.ClaimedUntil, until), cancellationToken);
         var claimed = await db.Outbox.AsNoTracking().Where(m => m.ClaimToken == token).OrderBy(m => m.Id).ToListAsync(cancellationToken);
-        foreach (var row in claimed)
+        // Published together, so the broker's confirms overlap; consumers order a customer's changes by version.
+        await Task.WhenAll(claimed.Select(row =>
         {
             var (message, type) = OutboxMessages.Read(row);
-            await bus.Publish(message, type, cancellationToken);
-        }
+            return bus.Publish(message, type, cancellationToken);
+        }));
         var ids = claimed.Select(m => m.Id).ToList();
         var sentAt = time.GetUtcNow();
         await db.Outbox.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, sentAt), cancellationToken);
