@@ -1,6 +1,11 @@
 using Hub.Benchmarks;
 using Hub.Benchmarks.Reporting;
 
+if (args.FirstOrDefault() == "resolution")
+{
+    return await Hub.Benchmarks.Resolution.ResolutionCostBenchmark.RunAsync(args[1..], CancellationToken.None);
+}
+
 var options = BenchmarkOptions.Parse(args, out var error);
 if (options is null)
 {
