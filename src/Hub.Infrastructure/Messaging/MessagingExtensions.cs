@@ -1,4 +1,3 @@
-using Hub.Contracts.Connectors;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Ingress;
 using Hub.Infrastructure.Outbox;
@@ -29,7 +28,7 @@ public static class MessagingExtensions
         services.AddMassTransit(x =>
         {
             x.AddConsumer<ResolutionConsumer, ResolutionConsumerDefinition>();
-            x.AddConsumer<TargetSyncConsumer>().ExcludeFromConfigureEndpoints();
+            x.AddSyncConsumers();
             if (bus.Transport == BusTransport.RabbitMq)
             {
                 x.UsingRabbitMq((context, cfg) =>
@@ -62,18 +61,10 @@ public static class MessagingExtensions
         var instances = context.GetRequiredService<ConnectorInstances>();
         foreach (var instance in instances.All)
         {
-            if (!instances.TryGet(instance.Id, out _, out var connector) || connector is not ISyncTarget)
+            if (instances.TryGet(instance.Id, out _, out var connector) && SyncEndpoints.IsTarget(connector))
             {
-                continue;
+                cfg.ReceiveEndpoint(SyncEndpoints.For(instance.Id), e => SyncEndpoints.Configure(e, context, connector));
             }
-            cfg.ReceiveEndpoint(SyncEndpoints.For(instance.Id), e =>
-            {
-                // One change at a time per target keeps a customer's versions in order and lets the
-                // circuit breaker see failures before it is flooded.
-                e.ConcurrentMessageLimit = 1;
-                e.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5)));
-                e.ConfigureConsumer<TargetSyncConsumer>(context);
-            });
         }
         cfg.ConfigureEndpoints(context);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hub.Contracts.Customers;
+using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Persistence;
 
 namespace Hub.Infrastructure.Outbox;
@@ -10,7 +11,7 @@ namespace Hub.Infrastructure.Outbox;
 /// </summary>
 public static class OutboxMessages
 {
-    private static readonly Dictionary<string, Type> Types = new[] { typeof(CustomerUpdated), typeof(CustomerCreated), typeof(CustomersMerged), typeof(CustomerSplit) }
+    private static readonly Dictionary<string, Type> Types = new[] { typeof(CustomerUpdated), typeof(CustomerCreated), typeof(CustomersMerged), typeof(CustomerSplit), typeof(TouchpointAppended) }
         .ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     public static void Add<T>(HubDbContext db, T message, DateTimeOffset now)

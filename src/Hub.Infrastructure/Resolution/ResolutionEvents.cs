@@ -1,6 +1,7 @@
 using Hub.Contracts.Customers;
 using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Sync;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Infrastructure.Resolution;
@@ -52,6 +53,7 @@ internal static class ResolutionEvents
         {
             OutboxMessages.Add(db, new CustomerSplit { CustomerId = split.CustomerId, RestoredCustomerIds = split.Restored, Actor = split.Actor, OccurredAt = now }, now);
         }
+        await TouchpointFanout.AddAsync(db, changes.NewTouchpointIds, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 }

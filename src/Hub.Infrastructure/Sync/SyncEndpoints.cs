@@ -1,6 +1,14 @@
+using Hub.Contracts.Connectors;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Hub.Infrastructure.Sync;
 
-/// <summary>Every sync target instance has its own queue, so one slow or broken target never holds up another.</summary>
+/// <summary>
+/// Every sync target instance has its own queue, so one slow or broken target never holds up another. On it:
+/// customer changes (one at a time, or in batches for an <see cref="IBatchSyncTarget"/>) and, for an
+/// <see cref="ITouchpointSyncTarget"/>, the touchpoints appended to timelines.
+/// </summary>
 internal static class SyncEndpoints
 {
     private const string Prefix = "hub-sync-";
@@ -11,5 +19,47 @@ internal static class SyncEndpoints
     {
         var name = inputAddress.AbsolutePath.TrimEnd('/').Split('/')[^1];
         return name.StartsWith(Prefix, StringComparison.Ordinal) ? name[Prefix.Length..] : name;
+    }
+
+    public static bool IsTarget(IConnector connector) => connector is ISyncTarget or ITouchpointSyncTarget;
+
+    public static void AddSyncConsumers(this IBusRegistrationConfigurator configurator)
+    {
+        configurator.AddScoped<SyncCheckpoints>();
+        configurator.AddScoped<ExternalIdentifierLinks>();
+        configurator.AddConsumer<TargetSyncConsumer>().ExcludeFromConfigureEndpoints();
+        configurator.AddConsumer<BatchTargetSyncConsumer>().ExcludeFromConfigureEndpoints();
+        configurator.AddConsumer<TouchpointSyncConsumer>().ExcludeFromConfigureEndpoints();
+    }
+
+    public static void Configure(IReceiveEndpointConfigurator endpoint, IRegistrationContext context, IConnector connector)
+    {
+        // One change at a time per target keeps a customer's versions in order and lets the circuit breaker
+        // see failures before it is flooded. A target's own wait (Retry-After) is honoured inside the
+        // consumer (TargetBackOff), so the retry here leaves SyncTargetUnavailableException alone.
+        endpoint.ConcurrentMessageLimit = 1;
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Ignore<SyncTargetUnavailableException>();
+            r.Exponential(5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5));
+        });
+        if (connector is IBatchSyncTarget)
+        {
+            // A batch needs its messages in flight at once; batches stay one at a time, and touchpoints one at a time beside them.
+            endpoint.ConcurrentMessageLimit = BatchTargetSyncConsumer.BatchSize + 1;
+            endpoint.PrefetchCount = BatchTargetSyncConsumer.BatchSize + 1;
+            endpoint.ConfigureConsumer<BatchTargetSyncConsumer>(context, c => c.Options<BatchOptions>(o => o
+                .SetMessageLimit(BatchTargetSyncConsumer.BatchSize)
+                .SetTimeLimit(BatchTargetSyncConsumer.BatchTime)
+                .SetConcurrencyLimit(1)));
+        }
+        else if (connector is ISyncTarget)
+        {
+            endpoint.ConfigureConsumer<TargetSyncConsumer>(context);
+        }
+        if (connector is ITouchpointSyncTarget)
+        {
+            endpoint.ConfigureConsumer<TouchpointSyncConsumer>(context, c => c.ConcurrentMessageLimit = 1);
+        }
     }
 }

@@ -1,0 +1,74 @@
+using System.Security.Cryptography;
+using System.Text;
+using Hub.Contracts.Connectors;
+using Hub.Contracts.Customers;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+using Hub.Core.Identity;
+using Hub.Infrastructure.Ingress;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Infrastructure.Sync;
+
+/// <summary>
+/// Links the identifier a target reported for a customer (<see cref="SyncResult.ExternalIdentifier"/>, such as
+/// <c>salesforce:contact</c>) through the normal pipeline, so that identity resolution stays the one writer of the
+/// identity graph: a <c>crm.record.linked</c> touchpoint of the target instance carrying the customer's identifiers
+/// and the new one enters like any webhook's (<see cref="ITouchpointIngress"/>: broker-confirmed, or buffered in
+/// embedded mode, so a crash loses no link). The resolver then attaches it, or reports a merge-protection conflict.
+/// Its id derives from customer and identifier, so linking again changes nothing; the change it makes comes from
+/// the target instance, so it is not pushed back there.
+/// </summary>
+internal sealed partial class ExternalIdentifierLinks(
+    IdentifierNormalizer identifiers, TouchpointNormalizer touchpoints, ITouchpointIngress ingress, TimeProvider time, ILogger<ExternalIdentifierLinks> logger)
+{
+    public const string LinkedType = "crm.record.linked";
+
+    /// <summary>Longer keys are hashed: the timeline's source event id holds at most 300 characters.</summary>
+    private const int MaxKeyLength = 200;
+
+    public async Task LinkAsync(ConnectorInstance instance, IReadOnlyList<ExternalIdentifierLink> delivered, CancellationToken cancellationToken)
+    {
+        var links = new List<TouchpointReceived>();
+        var now = time.GetUtcNow();
+        foreach (var (customer, result, occurredAt) in delivered)
+        {
+            if (result.ExternalIdentifier is not { } reported)
+            {
+                continue;
+            }
+            if (identifiers.Normalize(reported).Identifier is not { } identifier)
+            {
+                LogInvalid(logger, instance.Id, reported.ToString(), customer.Id);
+                continue;
+            }
+            if (!customer.Identifiers.Contains(identifier))
+            {
+                links.Add(touchpoints.Normalize(Draft(customer, identifier, occurredAt), instance.Id, now));
+            }
+        }
+        await ingress.AcceptAsync(links, cancellationToken);
+    }
+
+    private static TouchpointDraft Draft(CustomerSnapshot customer, CustomerIdentifier identifier, DateTimeOffset occurredAt) => new()
+    {
+        SourceEventId = $"sync-link:{customer.Id}:{Key(identifier)}",
+        Channel = TouchpointChannels.Crm,
+        Type = LinkedType,
+        OccurredAt = occurredAt,
+        Identities = [.. customer.Identifiers, identifier],
+        Summary = $"Linked to {identifier.Type} {identifier.Value}",
+    };
+
+    private static string Key(CustomerIdentifier identifier)
+    {
+        var key = $"{identifier.Type}:{identifier.Value}";
+        return key.Length <= MaxKeyLength ? key : $"sha256:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync target {InstanceId} reported identifier {Identifier} for customer {CustomerId}, which is not a valid identifier; not linked")]
+    private static partial void LogInvalid(ILogger logger, string instanceId, string identifier, Guid customerId);
+}
+
+/// <summary>A delivered push whose result may name the customer's identifier in the target.</summary>
+internal sealed record ExternalIdentifierLink(CustomerSnapshot Customer, SyncResult Result, DateTimeOffset OccurredAt);

@@ -1,0 +1,104 @@
+using Hub.Contracts.Connectors;
+using Hub.Contracts.Customers;
+using Hub.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Infrastructure.Sync;
+
+/// <summary>
+/// What each sync target already has of each customer (<c>sync_checkpoints</c>), and the checks every push of a
+/// customer change passes first, one change or a batch of them: versions the target received already are skipped,
+/// and so are changes the target caused itself (recorded as delivered, never sent back). After the push, the
+/// delivered versions and record ids are recorded and the identifiers the target reported are linked.
+/// </summary>
+internal sealed partial class SyncCheckpoints(HubDbContext db, ExternalIdentifierLinks links, TimeProvider time, ILogger<SyncCheckpoints> logger)
+{
+    /// <summary>
+    /// Per customer, the newest of its changes the target does not have yet: each carries the whole master
+    /// record, so older versions in the same batch need no call of their own. A customer whose pending changes
+    /// all came from the target itself is not pushed.
+    /// </summary>
+    public async Task<SyncPlan> PlanAsync(ConnectorInstance instance, IReadOnlyCollection<CustomerUpdated> changes, CancellationToken cancellationToken)
+    {
+        var ids = changes.Select(c => c.CustomerId).Distinct().ToList();
+        var delivered = await db.SyncCheckpoints.AsNoTracking()
+            .Where(c => c.ConnectorInstanceId == instance.Id && ids.Contains(c.CustomerId))
+            .ToDictionaryAsync(c => c.CustomerId, c => c.DeliveredVersion, cancellationToken);
+        var push = new List<CustomerUpdated>();
+        var own = new List<CustomerUpdated>();
+        foreach (var customer in changes.GroupBy(c => c.CustomerId))
+        {
+            var pending = customer.Where(c => c.Version > delivered.GetValueOrDefault(customer.Key)).ToList();
+            if (pending.Count > 0)
+            {
+                (pending.TrueForAll(c => CausedBy(c, instance)) ? own : push).Add(pending.MaxBy(c => c.Version)!);
+            }
+        }
+        return new SyncPlan(push, own);
+    }
+
+    /// <summary>Links, logs and records the outcome of a plan; <paramref name="results"/> are in the order of <see cref="SyncPlan.ToPush"/>.</summary>
+    public async Task CompleteAsync(ConnectorInstance instance, SyncPlan plan, IReadOnlyList<SyncResult> results, CancellationToken cancellationToken)
+    {
+        if (results.Count != plan.ToPush.Count)
+        {
+            throw new InvalidOperationException($"Sync target '{instance.Id}' returned {results.Count} results for {plan.ToPush.Count} changes.");
+        }
+        var pushed = plan.ToPush.Zip(results).ToList();
+        foreach (var (change, result) in pushed.Where(p => !p.Second.Delivered))
+        {
+            LogRefused(logger, instance.Id, change.CustomerId, change.Version, result.Detail);
+        }
+        var delivered = pushed.Where(p => p.Second.Delivered).ToList();
+        await links.LinkAsync(instance, [.. delivered.Select(p => new ExternalIdentifierLink(p.First.Customer, p.Second, p.First.OccurredAt))], cancellationToken);
+        await RecordAsync(instance.Id, [
+            .. plan.OwnChanges.Select(c => new SyncDelivery(c.CustomerId, c.Version, null)),
+            .. delivered.Select(p => new SyncDelivery(p.First.CustomerId, p.First.Version, p.Second.ExternalRecordId))], cancellationToken);
+    }
+
+    /// <summary>The customer's record id in the target, as last recorded; null when none is known.</summary>
+    public Task<string?> ExternalRecordIdAsync(string instanceId, Guid customerId, CancellationToken cancellationToken) =>
+        db.SyncCheckpoints.AsNoTracking().Where(c => c.ConnectorInstanceId == instanceId && c.CustomerId == customerId)
+            .Select(c => c.ExternalRecordId).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>Records deliveries (a version never goes back; a null record id keeps the known one) and saves.</summary>
+    public async Task RecordAsync(string instanceId, IReadOnlyCollection<SyncDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        if (deliveries.Count == 0)
+        {
+            return;
+        }
+        // A retry after a failed save (two consumers inserting one checkpoint at once) starts from the database again.
+        db.ChangeTracker.Clear();
+        var ids = deliveries.Select(d => d.CustomerId).Distinct().ToList();
+        var rows = await db.SyncCheckpoints.Where(c => c.ConnectorInstanceId == instanceId && ids.Contains(c.CustomerId))
+            .ToDictionaryAsync(c => c.CustomerId, cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var delivery in deliveries)
+        {
+            if (!rows.TryGetValue(delivery.CustomerId, out var row))
+            {
+                row = new SyncCheckpointRow { ConnectorInstanceId = instanceId, CustomerId = delivery.CustomerId };
+                db.SyncCheckpoints.Add(row);
+                rows[delivery.CustomerId] = row;
+            }
+            row.DeliveredVersion = Math.Max(row.DeliveredVersion, delivery.Version);
+            row.ExternalRecordId = delivery.ExternalRecordId ?? row.ExternalRecordId;
+            row.UpdatedAt = now;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static bool CausedBy(CustomerUpdated change, ConnectorInstance instance) =>
+        string.Equals(change.SourceConnectorInstanceId, instance.Id, StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync target {InstanceId} refused customer {CustomerId} v{Version}: {Detail}")]
+    private static partial void LogRefused(ILogger logger, string instanceId, Guid customerId, long version, string detail);
+}
+
+/// <summary>The changes to push to one target, and those it caused itself (recorded, not pushed).</summary>
+internal sealed record SyncPlan(IReadOnlyList<CustomerUpdated> ToPush, IReadOnlyList<CustomerUpdated> OwnChanges);
+
+/// <summary>A customer version a target has now, and its record id there when known; version 0 records only the id.</summary>
+internal readonly record struct SyncDelivery(Guid CustomerId, long Version, string? ExternalRecordId);

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Hub.Contracts.Connectors;
+using Hub.Contracts.Customers;
+using Hub.Contracts.Touchpoints;
+using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.Outbox;
+using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Resolution;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Infrastructure.Sync;
+
+/// <summary>
+/// Announces the touchpoints a resolution transaction appended to timelines, one <see cref="TouchpointAppended"/>
+/// each, through that transaction's outbox, for the sync targets that record touchpoints. Where no configured
+/// instance is an <see cref="ITouchpointSyncTarget"/> it writes nothing and runs no query.
+/// </summary>
+internal static class TouchpointFanout
+{
+    public static async Task AddAsync(HubDbContext db, IReadOnlyList<Guid> touchpointIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (touchpointIds.Count == 0 || !HasTouchpointTargets(db))
+        {
+            return;
+        }
+        var entries = await db.Timeline.AsNoTracking()
+            .Where(t => touchpointIds.Contains(t.TouchpointId) && t.CustomerId != null)
+            .Select(t => new { t.TouchpointId, CustomerId = t.CustomerId!.Value, t.Body })
+            .ToListAsync(cancellationToken);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+        var customers = await SnapshotsAsync(db, [.. entries.Select(e => e.CustomerId).Distinct()], cancellationToken);
+        var order = touchpointIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
+        foreach (var entry in entries.OrderBy(e => order[e.TouchpointId]))
+        {
+            if (customers.TryGetValue(entry.CustomerId, out var customer))
+            {
+                var touchpoint = JsonSerializer.Deserialize<TouchpointReceived>(entry.Body, JsonSerializerOptions.Web)!;
+                OutboxMessages.Add(db, new TouchpointAppended { Touchpoint = touchpoint, CustomerId = entry.CustomerId, Customer = customer }, now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// ResolutionEvents has already loaded and versioned the customers it changed: those tracked rows carry
+    /// the versions this transaction is about to commit, so they are used as they are; only others are read.
+    /// </summary>
+    private static async Task<Dictionary<Guid, CustomerSnapshot>> SnapshotsAsync(HubDbContext db, List<Guid> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.ToHashSet();
+        var rows = db.ChangeTracker.Entries<CustomerRow>()
+            .Where(e => wanted.Contains(e.Entity.Id) && e.Collection(c => c.Identifiers).IsLoaded && e.Collection(c => c.Fields).IsLoaded)
+            .ToDictionary(e => e.Entity.Id, e => e.Entity);
+        var missing = ids.Where(id => !rows.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var row in await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery()
+                .Where(c => missing.Contains(c.Id)).ToListAsync(cancellationToken))
+            {
+                rows[row.Id] = row;
+            }
+        }
+        return rows.ToDictionary(r => r.Key, r => CustomerSnapshots.From(r.Value));
+    }
+
+    /// <summary>
+    /// ResolutionEvents is called with the DbContext only; the connector configuration is a singleton of the
+    /// application container the context was created from. A context made by hand (tests) has none: no targets.
+    /// </summary>
+    private static bool HasTouchpointTargets(HubDbContext db)
+    {
+        var services = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
+        return services?.GetService<ConnectorInstances>() is { } instances
+            && instances.All.Any(i => instances.TryGet(i.Id, out _, out var connector) && connector is ITouchpointSyncTarget);
+    }
+}

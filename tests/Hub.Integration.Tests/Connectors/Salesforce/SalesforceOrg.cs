@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace Hub.Integration.Tests.Connectors.Salesforce;
+
+/// <summary>
+/// One Salesforce org played by WireMock on loopback, answering in the documented shapes from
+/// shared/formats/salesforce: the token endpoint (its instance_url pointing back here), Contact upserts by the
+/// external id (201 as upsert-created-201.json, a new Contact id per customer), updates by Contact id (204),
+/// sObject Collections (one result per record, or the sample's three results when asked to) and Task creation (201).
+/// </summary>
+internal sealed class SalesforceOrg : IDisposable
+{
+    public const string OrgId = "00D5g000004SdQn";
+    public const string IntegrationUser = "0055g00000DkRw2AAF";
+    public const string EndpointSecret = "k7Qm2xVb9Rt4Lp8Zw3Nc";
+    public const string Api = "/services/data/v66.0";
+    public const string UpsertPath = Api + "/sobjects/Contact/Hub_Customer_Id__c/";
+    public const string CollectionsUpsertPath = Api + "/composite/sobjects/Contact/Hub_Customer_Id__c";
+    public const string TaskPath = Api + "/sobjects/Task";
+
+    private readonly ConcurrentDictionary<string, string> _contacts = new(StringComparer.Ordinal);
+    private int _tasks;
+
+    public SalesforceOrg()
+    {
+        Server = WireMockServer.Start();
+        var token = JsonNode.Parse(Sample("oauth-token-response.json"))!;
+        token["instance_url"] = Server.Url;
+        Server.Given(Request.Create().WithPath("/services/oauth2/token").UsingPost()).RespondWith(Json(200, token.ToJsonString()));
+        Server.Given(Request.Create().WithPath(UpsertPath + "*").UsingMethod("PATCH")).AtPriority(1)
+            .RespondWith(Json(201, r => Created(ContactFor(r.Path[UpsertPath.Length..]))));
+        Server.Given(Request.Create().WithPath(Api + "/sobjects/Contact/*").UsingMethod("PATCH")).AtPriority(2)
+            .RespondWith(Response.Create().WithStatusCode(204));
+        Server.Given(Request.Create().WithPath(CollectionsUpsertPath).UsingMethod("PATCH")).AtPriority(2)
+            .RespondWith(Json(200, r => Results(r, record => ContactFor(record["Hub_Customer_Id__c"]!.GetValue<string>()))));
+        Server.Given(Request.Create().WithPath(Api + "/composite/sobjects").UsingMethod("PATCH"))
+            .RespondWith(Json(200, r => Results(r, record => record["id"]!.GetValue<string>())));
+        Server.Given(Request.Create().WithPath(TaskPath).UsingPost())
+            .RespondWith(Json(201, _ => $$"""{"id":"{{Id18($"00T5g00000Tk{Interlocked.Increment(ref _tasks):000}")}}","success":true,"errors":[]}"""));
+    }
+
+    public WireMockServer Server { get; }
+
+    /// <summary>From now on, sObject Collections upserts are answered with the sample's three results (an update, a create, a refusal).</summary>
+    public void AnswersCollectionsWithTheSample() =>
+        Server.Given(Request.Create().WithPath(CollectionsUpsertPath).UsingMethod("PATCH")).AtPriority(1)
+            .RespondWith(Json(200, Sample("collections-upsert-response.json")));
+
+    public IReadOnlyDictionary<string, string> Settings(string instanceId) => new Dictionary<string, string>
+    {
+        [$"Hub:Connectors:{instanceId}:Kind"] = "salesforce",
+        [$"Hub:Connectors:{instanceId}:OrganizationId"] = OrgId,
+        [$"Hub:Connectors:{instanceId}:InstanceUrl"] = Server.Url!,
+        [$"Hub:Connectors:{instanceId}:ClientId"] = "3MVG9-hub-consumer-key",
+        [$"Hub:Connectors:{instanceId}:ClientSecret"] = "hub-consumer-secret",
+        [$"Hub:Connectors:{instanceId}:EndpointSecret"] = EndpointSecret,
+    };
+
+    public IReadOnlyList<SentRequest> Requests(string method, string pathPrefix) =>
+        [.. Server.LogEntries.Select(e => e.RequestMessage).OfType<WireMock.IRequestMessage>()
+            .Where(r => r.Method == method && r.Path.StartsWith(pathPrefix, StringComparison.Ordinal))
+            .Select(r => new SentRequest(r))];
+
+    /// <summary>Every Contact write (single or collections) that names the customer or its Contact.</summary>
+    public IReadOnlyList<SentRequest> ContactWritesOf(Guid customerId, string? contactId) =>
+        [.. Requests("PATCH", Api).Where(r => r.Path.Contains(customerId.ToString(), StringComparison.Ordinal)
+            || r.Body.Contains(customerId.ToString(), StringComparison.Ordinal)
+            || (contactId is not null && (r.Path.Contains(contactId, StringComparison.Ordinal) || r.Body.Contains(contactId, StringComparison.Ordinal))))];
+
+    /// <summary>The Contact id this org gave the customer on its first upsert; null before.</summary>
+    public string? ContactOf(Guid customerId) => _contacts.GetValueOrDefault(customerId.ToString());
+
+    public static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "formats", "salesforce", name));
+
+    /// <summary>The 18-character form of a 15-character id (each suffix character encodes the case of five).</summary>
+    public static string Id18(string id15)
+    {
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+        var suffix = new char[3];
+        for (var chunk = 0; chunk < 3; chunk++)
+        {
+            var bits = 0;
+            for (var i = 0; i < 5; i++)
+            {
+                bits |= char.IsAsciiLetterUpper(id15[(chunk * 5) + i]) ? 1 << i : 0;
+            }
+            suffix[chunk] = alphabet[bits];
+        }
+        return id15 + new string(suffix);
+    }
+
+    public void Dispose() => Server.Dispose();
+
+    private string ContactFor(string customerId) => _contacts.GetOrAdd(customerId, _ => Id18($"0035g00000Hb{_contacts.Count:000}"));
+
+    private static string Results(WireMock.IRequestMessage request, Func<JsonNode, string> id) =>
+        new JsonArray([.. JsonNode.Parse(request.Body!)!["records"]!.AsArray()
+            .Select(record => (JsonNode)new JsonObject { ["id"] = id(record!), ["success"] = true, ["errors"] = new JsonArray() })]).ToJsonString();
+
+    private static string Created(string contactId)
+    {
+        var body = JsonNode.Parse(Sample("upsert-created-201.json"))!;
+        body["id"] = contactId;
+        return body.ToJsonString();
+    }
+
+    private static IResponseBuilder Json(int status, string body) =>
+        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
+
+    private static IResponseBuilder Json(int status, Func<WireMock.IRequestMessage, string> body) =>
+        Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
+}
+
+/// <summary>What a test reads of a request the org received.</summary>
+internal sealed record SentRequest(WireMock.IRequestMessage Message)
+{
+    public string Path => Message.Path;
+
+    public string Body => Message.Body ?? "";
+
+    public JsonNode Json => JsonNode.Parse(Body)!;
+}

@@ -1,0 +1,116 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using static Hub.Integration.Tests.Connectors.Salesforce.SalesforceHub;
+
+namespace Hub.Integration.Tests.Connectors.Salesforce;
+
+/// <summary>
+/// Customers written back to Salesforce through a running hub: the Contact id Salesforce returns becomes the
+/// customer's identifier, the write's echo causes no second write, and queued changes go out together.
+/// </summary>
+public sealed class WriteBackTests : IAsyncLifetime
+{
+    private SalesforceHub _hub = null!;
+
+    public async Task InitializeAsync() => _hub = await StartAsync();
+
+    [Fact]
+    public async Task After_the_first_upsert_the_customer_holds_the_Contact_id_Salesforce_returned()
+    {
+        await _hub.SendSegmentAsync(Identify("m-priya", "priya.raman@example.com", "Priya", "Raman"));
+
+        var (customerId, contactId) = await FirstUpsertAsync();
+
+        await EventuallyAsync(async () => IdentifierOf(await CustomerAsync(customerId), "salesforce:contact") == contactId, "the Contact id on the customer");
+        var timeline = await _hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{customerId}/timeline", UriKind.Relative));
+        var link = Assert.Single(timeline.GetProperty("items").EnumerateArray(), i => i.GetProperty("type").GetString() == "crm.record.linked");
+        Assert.Equal(SalesforceInstanceId, link.GetProperty("connectorInstanceId").GetString());
+        Assert.Equal($"Linked to salesforce:contact {contactId}", link.GetProperty("summary").GetString());
+    }
+
+    [Fact]
+    public async Task The_hubs_write_followed_by_Salesforces_echo_leads_to_no_second_write()
+    {
+        await _hub.SendSegmentAsync(Identify("m-priya", "priya.raman@example.com", "Priya", "Raman"));
+        var (customerId, contactId) = await FirstUpsertAsync();
+        // The link makes a new version of the customer, caused by sf1 itself: it must not be written back either.
+        await EventuallyAsync(async () => IdentifierOf(await CustomerAsync(customerId), "salesforce:contact") == contactId, "the Contact id on the customer");
+
+        await _hub.PostChangeEventAsync(Echo(contactId, customerId));
+        // Everything queued for sf1 before the marker is handled once the marker's Contact is written.
+        await _hub.SendSegmentAsync(Identify("m-marker", "marker@example.com", "Mark", "Er"));
+        await EventuallyAsync(() => _hub.Org.Requests("PATCH", SalesforceOrg.Api).Any(r => r.Body.Contains("marker@example.com", StringComparison.Ordinal)), "the marker's write");
+
+        Assert.Single(_hub.Org.ContactWritesOf(customerId, contactId));
+        var timeline = await _hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{customerId}/timeline", UriKind.Relative));
+        Assert.DoesNotContain(timeline.GetProperty("items").EnumerateArray(), i => i.GetProperty("type").GetString() == "crm.contact.created");
+    }
+
+    [Fact]
+    public async Task Changes_queued_together_go_out_in_one_collections_call_and_each_result_counts_on_its_own()
+    {
+        _hub.Org.AnswersCollectionsWithTheSample();
+        await _hub.SendSegmentAsync($$"""
+            {"batch":[{{Identify("b-1", "amara.okafor@example.com", "Amara", "Okafor")}},
+                      {{Identify("b-2", "tomas.lindqvist@example.org", "Tomas", "Lindqvist")}},
+                      {{Identify("b-3", "priya.raman@example.com", "Priya", "Raman")}}]}
+            """);
+
+        await EventuallyAsync(() => _hub.Org.Requests("PATCH", SalesforceOrg.CollectionsUpsertPath).Count > 0, "a collections upsert");
+        var records = Assert.Single(_hub.Org.Requests("PATCH", SalesforceOrg.CollectionsUpsertPath)).Json["records"]!.AsArray();
+        Assert.Equal(3, records.Count);
+        Assert.Empty(_hub.Org.Requests("PATCH", SalesforceOrg.UpsertPath));
+        // The sample answer: the first two records written (an update and a create), the third refused by a validation rule.
+        var results = JsonNode.Parse(SalesforceOrg.Sample("collections-upsert-response.json"))!.AsArray();
+        var customers = records.Select(r => Guid.Parse(r!["Hub_Customer_Id__c"]!.GetValue<string>())).ToList();
+        await EventuallyAsync(async () =>
+            IdentifierOf(await CustomerAsync(customers[0]), "salesforce:contact") == results[0]!["id"]!.GetValue<string>()
+            && IdentifierOf(await CustomerAsync(customers[1]), "salesforce:contact") == results[1]!["id"]!.GetValue<string>(), "the Contact ids on the customers");
+        Assert.Null(IdentifierOf(await CustomerAsync(customers[2]), "salesforce:contact"));
+    }
+
+    private static string Identify(string messageId, string email, string firstName, string lastName) =>
+        $$"""{"type":"identify","messageId":"{{messageId}}","traits":{"email":"{{email}}","first_name":"{{firstName}}","last_name":"{{lastName}}"},"timestamp":"2026-03-10T16:00:00Z"}""";
+
+    /// <summary>The customer of the first upsert (the external id in its URL) and the Contact id Salesforce answered.</summary>
+    private async Task<(Guid Customer, string Contact)> FirstUpsertAsync()
+    {
+        await EventuallyAsync(() => _hub.Org.Requests("PATCH", SalesforceOrg.UpsertPath).Count > 0, "an upsert");
+        var entry = _hub.Org.Server.LogEntries.First(e => e.RequestMessage!.Path.StartsWith(SalesforceOrg.UpsertPath, StringComparison.Ordinal));
+        var contactId = JsonNode.Parse(entry.ResponseMessage!.BodyData!.BodyAsString!)!["id"]!.GetValue<string>();
+        return (Guid.Parse(entry.RequestMessage!.Path[SalesforceOrg.UpsertPath.Length..]), contactId);
+    }
+
+    private async Task<JsonElement> CustomerAsync(Guid id) =>
+        await _hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{id}", UriKind.Relative));
+
+    /// <summary>
+    /// Salesforce's change event for the Contact the hub just created: made through the REST API with the hub's
+    /// call options, by the integration user, carrying the fields the hub wrote.
+    /// </summary>
+    private static string Echo(string contactId, Guid customerId)
+    {
+        var json = JsonNode.Parse(SalesforceOrg.Sample("cdc-contact-create.json"))!;
+        var payload = json["data"]!["payload"]!.AsObject();
+        var header = payload["ChangeEventHeader"]!;
+        header["recordIds"] = new JsonArray(contactId);
+        header["changeOrigin"] = "com/salesforce/api/rest/66.0;client=HubConnector";
+        header["commitUser"] = SalesforceOrg.IntegrationUser;
+        header["transactionKey"] = "0002b7d9-0c4e-6b1f-8e27-a94d5c03f002";
+        foreach (var name in new[] { "AccountId", "Phone", "MobilePhone", "Title", "MailingAddress" })
+        {
+            payload.Remove(name);
+        }
+        payload["Name"] = new JsonObject { ["FirstName"] = "Priya", ["LastName"] = "Raman" };
+        payload["Email"] = "priya.raman@example.com";
+        payload["Hub_Customer_Id__c"] = customerId.ToString();
+        foreach (var name in new[] { "OwnerId", "CreatedById", "LastModifiedById" })
+        {
+            payload[name] = SalesforceOrg.IntegrationUser;
+        }
+        return json.ToJsonString();
+    }
+
+    public async Task DisposeAsync() => await _hub.DisposeAsync();
+}
