@@ -8,8 +8,10 @@ namespace Hub.Core.Identity;
 /// Brings identifiers into the one form two systems agree on: e-mail trimmed and lower-cased (IDN
 /// domains in their Unicode form), phone numbers in E.164, Twitter/X numeric ids, CRM record ids as given.
 /// </summary>
-public sealed class IdentifierNormalizer(string defaultRegion)
+public sealed class IdentifierNormalizer(string defaultRegion, EmailNormalization? email = null)
 {
+    private readonly EmailNormalization _email = email ?? new EmailNormalization();
+
     private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
     private static readonly IdnMapping Idn = new();
 
@@ -28,7 +30,7 @@ public sealed class IdentifierNormalizer(string defaultRegion)
         }
         return type switch
         {
-            IdentifierTypes.Email => NormalizeEmail(value),
+            IdentifierTypes.Email => NormalizeEmail(value, _email),
             IdentifierTypes.Phone => NormalizePhone(value, regionOverride?.Trim().ToUpperInvariant() ?? DefaultRegion),
             IdentifierTypes.Twitter => NormalizeTwitter(value),
             _ when IsExternalRecordType(type) => IdentifierNormalization.Valid(new CustomerIdentifier(type, value)),
@@ -36,7 +38,7 @@ public sealed class IdentifierNormalizer(string defaultRegion)
         };
     }
 
-    private static IdentifierNormalization NormalizeEmail(string value)
+    private static IdentifierNormalization NormalizeEmail(string value, EmailNormalization rules)
     {
         var at = value.LastIndexOf('@');
         if (at <= 0 || at == value.Length - 1 || value.IndexOf('@', StringComparison.Ordinal) != at || value.Any(char.IsWhiteSpace))
@@ -57,7 +59,17 @@ public sealed class IdentifierNormalizer(string defaultRegion)
         {
             return IdentifierNormalization.Invalid("the e-mail domain has no dot");
         }
-        return IdentifierNormalization.Valid(CustomerIdentifier.Email($"{local}@{domain}".ToLowerInvariant()));
+        domain = domain.ToLowerInvariant();
+        if (rules.IgnorePlusTagsForDomains.Contains(domain) || rules.IgnorePlusTagsForDomains.Contains("*"))
+        {
+            var plus = local.IndexOf('+', StringComparison.Ordinal);
+            local = plus > 0 ? local[..plus] : local;
+        }
+        if (rules.IgnoreDotsForDomains.Contains(domain))
+        {
+            local = local.Replace(".", "", StringComparison.Ordinal);
+        }
+        return IdentifierNormalization.Valid(CustomerIdentifier.Email($"{local.ToLowerInvariant()}@{domain}"));
     }
 
     private static IdentifierNormalization NormalizePhone(string value, string region)
@@ -85,6 +97,20 @@ public sealed class IdentifierNormalizer(string defaultRegion)
         var colon = type.IndexOf(':', StringComparison.Ordinal);
         return colon > 0 && colon < type.Length - 1 && type.IndexOf(':', colon + 1) < 0;
     }
+}
+
+/// <summary>
+/// Provider-specific e-mail equivalences, off unless configured (<c>Hub:Identity:Email</c>): some providers
+/// ignore dots in the local part (<c>jane.doe@gmail.com</c> is <c>janedoe@gmail.com</c>) or deliver
+/// <c>jane+news@</c> to <c>jane@</c>; elsewhere those are different mailboxes.
+/// </summary>
+public sealed class EmailNormalization
+{
+    /// <summary>Domains whose local part ignores dots, such as <c>gmail.com</c>.</summary>
+    public HashSet<string> IgnoreDotsForDomains { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Domains (or <c>*</c> for all) where a <c>+tag</c> suffix of the local part is dropped.</summary>
+    public HashSet<string> IgnorePlusTagsForDomains { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>The result of normalizing one identifier.</summary>

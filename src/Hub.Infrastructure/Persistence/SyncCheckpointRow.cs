@@ -12,4 +12,11 @@ public sealed class SyncCheckpointRow
     public string? ExternalRecordId { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Why the target last refused a change, when it did and has not taken a newer one since.</summary>
+    public string? LastError { get; set; }
+
+    public long? FailedVersion { get; set; }
+
+    public DateTimeOffset? LastErrorAt { get; set; }
 }

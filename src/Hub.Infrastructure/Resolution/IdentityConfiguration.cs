@@ -36,6 +36,17 @@ public static class IdentityConfiguration
         return rules;
     }
 
+    /// <summary><c>Hub:Identity:Email:IgnoreDotsForDomains</c> and <c>IgnorePlusTagsForDomains</c>.</summary>
+    public static EmailNormalization Email(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(Section).GetSection("Email");
+        var email = new EmailNormalization();
+        email.IgnoreDotsForDomains.UnionWith(Values(section.GetSection("IgnoreDotsForDomains")));
+        email.IgnorePlusTagsForDomains.UnionWith(Values(section.GetSection("IgnorePlusTagsForDomains")));
+        return email;
+    }
+
     public static SurvivorshipRules Survivorship(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);

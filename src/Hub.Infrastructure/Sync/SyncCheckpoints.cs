@@ -54,7 +54,8 @@ internal sealed partial class SyncCheckpoints(HubDbContext db, ExternalIdentifie
         await links.LinkAsync(instance, [.. delivered.Select(p => new ExternalIdentifierLink(p.First.Customer, p.Second, p.First.OccurredAt))], cancellationToken);
         await RecordAsync(instance.Id, [
             .. plan.OwnChanges.Select(c => new SyncDelivery(c.CustomerId, c.Version, null)),
-            .. delivered.Select(p => new SyncDelivery(p.First.CustomerId, p.First.Version, p.Second.ExternalRecordId))], cancellationToken);
+            .. delivered.Select(p => new SyncDelivery(p.First.CustomerId, p.First.Version, p.Second.ExternalRecordId)),
+            .. pushed.Where(p => !p.Second.Delivered).Select(p => new SyncDelivery(p.First.CustomerId, p.First.Version, null, p.Second.Detail))], cancellationToken);
     }
 
     /// <summary>The customer's record id in the target, as last recorded; null when none is known.</summary>
@@ -83,9 +84,22 @@ internal sealed partial class SyncCheckpoints(HubDbContext db, ExternalIdentifie
                 db.SyncCheckpoints.Add(row);
                 rows[delivery.CustomerId] = row;
             }
+            row.UpdatedAt = now;
+            if (delivery.Failure is not null)
+            {
+                row.LastError = delivery.Failure;
+                row.FailedVersion = delivery.Version;
+                row.LastErrorAt = now;
+                continue;
+            }
             row.DeliveredVersion = Math.Max(row.DeliveredVersion, delivery.Version);
             row.ExternalRecordId = delivery.ExternalRecordId ?? row.ExternalRecordId;
-            row.UpdatedAt = now;
+            if (row.FailedVersion <= row.DeliveredVersion)
+            {
+                row.LastError = null;
+                row.FailedVersion = null;
+                row.LastErrorAt = null;
+            }
         }
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -100,5 +114,8 @@ internal sealed partial class SyncCheckpoints(HubDbContext db, ExternalIdentifie
 /// <summary>The changes to push to one target, and those it caused itself (recorded, not pushed).</summary>
 internal sealed record SyncPlan(IReadOnlyList<CustomerUpdated> ToPush, IReadOnlyList<CustomerUpdated> OwnChanges);
 
-/// <summary>A customer version a target has now, and its record id there when known; version 0 records only the id.</summary>
-internal readonly record struct SyncDelivery(Guid CustomerId, long Version, string? ExternalRecordId);
+/// <summary>
+/// A customer version a target has now, and its record id there when known (version 0 records only the id);
+/// or, with <paramref name="Failure"/>, a version the target refused and why.
+/// </summary>
+internal readonly record struct SyncDelivery(Guid CustomerId, long Version, string? ExternalRecordId, string? Failure = null);

@@ -16,7 +16,7 @@ internal static class IdentityExtensions
         {
             throw new InvalidOperationException($"Hub:Identity:DefaultRegion must be an ISO 3166 two-letter region such as US or ES (got '{region}').");
         }
-        var normalizer = new IdentifierNormalizer(region);
+        var normalizer = new IdentifierNormalizer(region, IdentityConfiguration.Email(configuration));
         services.AddSingleton(normalizer);
         services.AddSingleton(IdentityConfiguration.Rules(configuration, normalizer));
         services.AddSingleton(IdentityConfiguration.Survivorship(configuration));

@@ -113,6 +113,26 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         Assert.Equal([two], await FindAsync("email=carla.two@dup.example"));
     }
 
+    [Fact]
+    public async Task Identifiers_that_cannot_be_used_are_reported_on_the_touchpoint_with_the_reason()
+    {
+        var dana = await IdentifyAsync("r-1", """{"email":"dana@reject.example","phone":"not a number"}""");
+        using (var response = await fixture.Embedded.Sender.SendAsync(
+            """{"type":"track","messageId":"r-2","event":"Called","context":{"traits":{"email":"dana@reject.example","phone":"+10000000000"}}}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        var items = await WaitAsync(async () =>
+        {
+            var timeline = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{dana}/timeline", UriKind.Relative));
+            return timeline.GetProperty("items").GetArrayLength() == 2 ? timeline.GetProperty("items") : (JsonElement?)null;
+        });
+        var reasons = items.EnumerateArray().SelectMany(i => i.GetProperty("rejectedIdentities").EnumerateArray())
+            .Select(r => $"{r.GetProperty("identifier").GetProperty("value").GetString()}: {r.GetProperty("reason").GetString()}").ToList();
+        Assert.Contains(reasons, r => r.StartsWith("not a number: not a phone number", StringComparison.Ordinal));
+        Assert.Contains(reasons, r => r.StartsWith("+10000000000: ", StringComparison.Ordinal) && r.Contains("placeholder", StringComparison.Ordinal));
+    }
+
     private async Task<Guid> IdentifyAsync(string messageId, string traits, string? byPhone = null, string? userId = null)
     {
         var user = userId is null ? "" : $"\"userId\":\"{userId}\",";

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Integration.Tests.Hosting;
 using Hub.Testing.Servers;
@@ -90,6 +91,32 @@ public sealed class CustomerSyncTests : IAsyncLifetime
         var only = Assert.Single(_target.LogEntries);
         Assert.Contains("person4@example.com", only.RequestMessage!.Body, StringComparison.Ordinal);
         Assert.Single(delivered);
+    }
+
+    [Fact]
+    public async Task A_change_the_target_refuses_is_shown_as_a_failed_sync_with_the_reason_and_not_retried()
+    {
+        _target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(422).WithBody("bad email"));
+        using (var response = await _hub.Sender.SendAsync(SignedWebhookSender.Identify(5, 10)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        await DeliveriesAsync(1);
+        var customer = await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri("api/customers?email=person5@example.com", UriKind.Relative));
+        var id = customer[0].GetProperty("id").GetString();
+        JsonElement status = default;
+        for (var i = 0; i < 100 && (status.ValueKind != JsonValueKind.Array || !status.EnumerateArray().Any(s => s.GetProperty("connectorInstanceId").GetString() == "crm2")); i++)
+        {
+            await Task.Delay(100);
+            status = await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{id}/sync", UriKind.Relative));
+        }
+        // crm1 caused the change, so it counts as having it; crm2 refused it.
+        var crm2 = Assert.Single(status.EnumerateArray(), s => s.GetProperty("connectorInstanceId").GetString() == "crm2");
+        Assert.Contains("422", crm2.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, crm2.GetProperty("failedVersion").GetInt64());
+        Assert.Equal(0, crm2.GetProperty("deliveredVersion").GetInt64());
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Single(_target.LogEntries);
     }
 
     private async Task<List<WireMock.IRequestMessage>> DeliveriesAsync(int atLeast)

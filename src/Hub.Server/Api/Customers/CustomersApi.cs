@@ -18,6 +18,8 @@ internal static class CustomersApi
             .WithSummary("The customer's touchpoints, newest first, a page at a time.");
         customers.MapGet("/{id:guid}/merges", GetMerges.HandleAsync).WithName("GetCustomerMerges")
             .WithSummary("The customer's merge history: automatic merges and admins' splits.");
+        customers.MapGet("/{id:guid}/sync", GetSyncStatus.HandleAsync).WithName("GetCustomerSyncStatus")
+            .WithSummary("Per connected system: the version it has, its record id, and why it last refused a change.");
         customers.MapPost("/{id:guid}/split", SplitCustomer.HandleAsync).WithName("SplitCustomer")
             .WithSummary("Undo a merge: restores the merged customer with its own identifiers and timeline.");
         return app;

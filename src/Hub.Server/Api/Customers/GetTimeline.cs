@@ -1,6 +1,9 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -80,9 +83,11 @@ internal sealed record TimelineItem(
     DateTimeOffset OccurredAt,
     DateTimeOffset ReceivedAt,
     string? Summary,
-    string? ContentReference)
+    string? ContentReference,
+    IReadOnlyList<RejectedIdentifier> RejectedIdentities)
 {
     public static TimelineItem From(TimelineEntryRow row) => new(
         row.TouchpointId, row.ConnectorInstanceId, row.SourceEventId, row.Channel, row.Type, row.Direction,
-        row.OccurredAt, row.ReceivedAt, row.Summary, row.ContentReference);
+        row.OccurredAt, row.ReceivedAt, row.Summary, row.ContentReference,
+        JsonSerializer.Deserialize<TouchpointReceived>(row.Body, JsonSerializerOptions.Web)?.RejectedIdentities ?? []);
 }

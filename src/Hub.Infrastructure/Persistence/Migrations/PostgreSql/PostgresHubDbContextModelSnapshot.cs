@@ -360,6 +360,15 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<string>("ExternalRecordId")
                         .HasColumnType("text");
 
+                    b.Property<long?>("FailedVersion")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -349,6 +349,15 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("ExternalRecordId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("FailedVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastErrorAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,48 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class SyncStatus : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "FailedVersion",
+                table: "sync_checkpoints",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "LastError",
+                table: "sync_checkpoints",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LastErrorAt",
+                table: "sync_checkpoints",
+                type: "INTEGER",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "FailedVersion",
+                table: "sync_checkpoints");
+
+            migrationBuilder.DropColumn(
+                name: "LastError",
+                table: "sync_checkpoints");
+
+            migrationBuilder.DropColumn(
+                name: "LastErrorAt",
+                table: "sync_checkpoints");
+        }
+    }
+}
