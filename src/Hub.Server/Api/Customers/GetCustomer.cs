@@ -15,7 +15,7 @@ internal static class GetCustomer
             .Include(c => c.Identifiers).Include(c => c.Fields)
             .FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         return customer is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"There is no customer {id}.")
+            ? MergedCustomers.NotFound(id)
             : TypedResults.Ok(CustomerView.From(customer));
     }
 }

@@ -12,7 +12,7 @@ internal static class GetMerges
     {
         if (!await db.Customers.AnyAsync(c => c.Id == id, cancellationToken))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"There is no customer {id}.");
+            return MergedCustomers.NotFound(id);
         }
         var rows = await db.CustomerMerges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id)
             .OrderBy(m => m.Id).ToListAsync(cancellationToken);

@@ -10,7 +10,7 @@ internal static class GetSyncStatus
     {
         if (!await db.Customers.AnyAsync(c => c.Id == id, cancellationToken))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"There is no customer {id}.");
+            return MergedCustomers.NotFound(id);
         }
         var rows = await db.SyncCheckpoints.AsNoTracking().Where(s => s.CustomerId == id)
             .OrderBy(s => s.ConnectorInstanceId).ToListAsync(cancellationToken);

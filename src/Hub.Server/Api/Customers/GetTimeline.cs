@@ -37,7 +37,7 @@ internal static class GetTimeline
         }
         if (!await db.Customers.AnyAsync(c => c.Id == id, cancellationToken))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"There is no customer {id}.");
+            return MergedCustomers.NotFound(id);
         }
         var query = db.Timeline.AsNoTracking().Where(t => t.CustomerId == id);
         if (after is { } position)

@@ -1,9 +1,10 @@
 using Hub.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Api.Customers;
 
-/// <summary>Merged customer ids stay valid: callers that stored one are sent to the survivor.</summary>
+/// <summary>Finding a customer by id: merged ids stay valid (callers that stored one are sent to the survivor).</summary>
 internal static class MergedCustomers
 {
     /// <summary>The survivor a merged id now lives on, or null when the id is not merged (or unknown).</summary>
@@ -23,4 +24,7 @@ internal static class MergedCustomers
     }
 
     public static IResult MovedPermanently(string location) => Results.Redirect(location, permanent: true);
+
+    public static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found", detail: $"There is no customer {id}.");
 }
