@@ -22,6 +22,8 @@ internal sealed class WebhooksConnector(CustomerWebhookSender sender, IHttpClien
     public ValueTask<InboundWebhookResult> HandleAsync(InboundWebhookRequest request, ConnectorInstance instance, CancellationToken cancellationToken) =>
         ValueTask.FromResult(WebhookReceiver.Receive(request, instance));
 
+    public bool TakesChanges(ConnectorInstance instance) => WebhooksOptions.From(instance.Settings).TargetUrl is not null;
+
     public ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken) =>
         sender.PushAsync(change, instance, cancellationToken);
 

@@ -1,8 +1,11 @@
+using Hub.Connectors.Pbx;
 using Hub.Connectors.Salesforce;
+using Hub.Connectors.Twilio;
 using Hub.Connectors.Webhooks;
 using Hub.Infrastructure.Messaging;
 using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Persistence;
+using Hub.Server.Api.Context;
 using Hub.Server.Api.Customers;
 using Hub.Server.Api.Identity;
 using Hub.Server.Health;
@@ -24,6 +27,8 @@ builder.Services.AddOpenApi();
 // The connectors: the only place the host names them.
 builder.Services.AddWebhooksConnector();
 builder.Services.AddSalesforceConnector();
+builder.Services.AddTwilioConnector();
+builder.Services.AddPbxConnector();
 
 var app = builder.Build();
 
@@ -36,6 +41,7 @@ app.MapOpenApi();
 app.MapHubHealth();
 app.MapWebhookIngress();
 app.MapCustomersApi();
+app.MapCustomerContextApi();
 app.MapIdentityReviewApi();
 
 app.Run();

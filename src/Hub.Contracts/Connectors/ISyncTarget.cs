@@ -11,6 +11,12 @@ public interface ISyncTarget
     /// host retries; the call must be idempotent for the same customer version.
     /// </summary>
     ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this instance takes customer changes at all. An inbound-only instance (a webhooks instance
+    /// without a target URL) answers false, and the host gives it no sync queue and no checkpoints.
+    /// </summary>
+    bool TakesChanges(ConnectorInstance instance) => true;
 }
 
 /// <summary>The outcome of one push.</summary>

@@ -61,7 +61,7 @@ public static class MessagingExtensions
         var instances = context.GetRequiredService<ConnectorInstances>();
         foreach (var instance in instances.All)
         {
-            if (instances.TryGet(instance.Id, out _, out var connector) && SyncEndpoints.IsTarget(connector))
+            if (instances.TryGet(instance.Id, out _, out var connector) && SyncEndpoints.IsTarget(connector, instance))
             {
                 cfg.ReceiveEndpoint(SyncEndpoints.For(instance.Id), e => SyncEndpoints.Configure(e, context, connector));
             }

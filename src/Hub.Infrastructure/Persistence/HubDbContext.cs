@@ -69,6 +69,7 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.HasKey(c => c.Id);
             e.HasIndex(c => c.CustomerId);
             e.HasIndex(c => c.OtherCustomerId);
+            e.HasIndex(c => c.IdentifierValue);
         });
         modelBuilder.Entity<CustomerMergeRow>(e =>
         {
@@ -94,6 +95,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.Property(i => i.Type).HasMaxLength(100);
             e.Property(i => i.Value).HasMaxLength(320);
             e.HasIndex(i => i.CustomerId);
+            // Lookups filter on the value first (the type is checked in memory), so the value needs its own index.
+            e.HasIndex(i => i.Value);
         });
         modelBuilder.Entity<CustomerFieldRow>(e =>
         {

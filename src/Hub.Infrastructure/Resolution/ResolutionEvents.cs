@@ -13,6 +13,11 @@ internal static class ResolutionEvents
 
     public static async Task WriteAsync(HubDbContext db, ResolutionChanges changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // RecordedAt is as close to the commit as the transaction allows, so ReceivedAt to RecordedAt is the real latency.
+        foreach (var entry in db.ChangeTracker.Entries<TimelineEntryRow>().Where(e => e.State == EntityState.Added))
+        {
+            entry.Entity.RecordedAt = now;
+        }
         await db.SaveChangesAsync(cancellationToken);
         var ids = changes.Customers.Select(c => c.CustomerId).ToList();
         var customers = await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery()

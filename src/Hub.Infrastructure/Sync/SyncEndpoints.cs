@@ -21,7 +21,8 @@ internal static class SyncEndpoints
         return name.StartsWith(Prefix, StringComparison.Ordinal) ? name[Prefix.Length..] : name;
     }
 
-    public static bool IsTarget(IConnector connector) => connector is ISyncTarget or ITouchpointSyncTarget;
+    public static bool IsTarget(IConnector connector, ConnectorInstance instance) =>
+        (connector is ISyncTarget target && target.TakesChanges(instance)) || connector is ITouchpointSyncTarget;
 
     public static void AddSyncConsumers(this IBusRegistrationConfigurator configurator)
     {

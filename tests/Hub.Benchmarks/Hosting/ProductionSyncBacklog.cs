@@ -1,15 +1,17 @@
 using Npgsql;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Hub.Benchmarks.Hosting;
 
 /// <summary>
 /// Drops the sync-back work a production hub has not done yet: unsent outbox rows are marked sent (so no
-/// relay publishes them) and the target's queue is purged. Benchmark only: those changes never reach the target.
+/// relay publishes them) and the sync queues are purged. Benchmark only: those changes never reach the target.
 /// </summary>
 internal static class ProductionSyncBacklog
 {
-    public static async Task<(int OutboxRows, uint Queued)> DropAsync(string databaseConnectionString, Uri amqp, string queue, CancellationToken cancellationToken)
+    public static async Task<(int OutboxRows, uint Queued)> DropAsync(
+        string databaseConnectionString, Uri amqp, IEnumerable<string> queues, CancellationToken cancellationToken)
     {
         int outboxRows;
         await using (var connection = new NpgsqlConnection(databaseConnectionString))
@@ -19,7 +21,20 @@ internal static class ProductionSyncBacklog
             outboxRows = await command.ExecuteNonQueryAsync(cancellationToken);
         }
         await using var broker = await new ConnectionFactory { Uri = amqp }.CreateConnectionAsync(cancellationToken);
-        await using var channel = await broker.CreateChannelAsync(cancellationToken: cancellationToken);
-        return (outboxRows, await channel.QueuePurgeAsync(queue, cancellationToken));
+        uint queued = 0;
+        foreach (var queue in queues)
+        {
+            // A purge of a queue that does not exist closes the channel, so each gets its own.
+            await using var channel = await broker.CreateChannelAsync(cancellationToken: cancellationToken);
+            try
+            {
+                queued += await channel.QueuePurgeAsync(queue, cancellationToken);
+            }
+            catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+            {
+                // This hub version has no such queue.
+            }
+        }
+        return (outboxRows, queued);
     }
 }

@@ -30,6 +30,7 @@ internal sealed record MaxPhaseResult(
     string LastCommitFrom,
     LatencySummary? IngressLatency,
     LatencySummary? EndToEndLatency,
+    BatchSummary? Batches,
     double HubCpuSecondsPer1k,
     IReadOnlyList<double> HubCpuSecondsPer1kByProcess,
     PhaseCpu Cpu);
@@ -49,6 +50,7 @@ internal sealed record PacedPhaseResult(
     LatencySummary? IngressLatency,
     LatencySummary? EndToEndLatency,
     LatencySummary? ObservedEndToEndLatency,
+    BatchSummary? Batches,
     string? SyncBacklog);
 
 /// <summary>Customer changes pushed to the WireMock.Net target after the maximum-throughput phase.</summary>

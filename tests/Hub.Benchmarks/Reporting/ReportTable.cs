@@ -49,6 +49,8 @@ internal static class ReportTable
         ("end-to-end latency p50/p95/p99 at half max: RecordedAt - ReceivedAt", m => L(m.Paced.EndToEndLatency)),
         ("  the same seen from outside: 2xx answer -> committed row polled", m => L(m.Paced.ObservedEndToEndLatency)),
         ("sync-back backlog left before the latency phase", m => m.Paced.SyncBacklog ?? "none"),
+        ("resolution batches, max phase: count, average size, median gap", m => B(m.Max.Batches)),
+        ("resolution batches, latency phase", m => B(m.Paced.Batches)),
         ("hub CPU-seconds per 1k touchpoints", m => $"{m.Max.HubCpuSecondsPer1k.ToString("0.00", CultureInfo.InvariantCulture)} s"
             + (m.Max.HubCpuSecondsPer1kByProcess.Count > 1 ? $" ({string.Join(" + ", m.Max.HubCpuSecondsPer1kByProcess.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)))})" : "")),
         ("cores busy in max phase: hubs/broker/db/harness/other", m => Cores(m.Max.Cpu)),
@@ -78,6 +80,9 @@ internal static class ReportTable
 
     private static string L(LatencySummary? latency) =>
         latency is null ? "no data" : string.Create(CultureInfo.InvariantCulture, $"{latency.P50:0.0} / {latency.P95:0.0} / {latency.P99:0.0} ms");
+
+    private static string B(BatchSummary? batches) =>
+        batches is null ? "no data" : string.Create(CultureInfo.InvariantCulture, $"{batches.Batches}, {batches.AverageSize:0.0}, {batches.MedianMillisecondsBetweenBatches:0} ms");
 
     private static string N(double value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 

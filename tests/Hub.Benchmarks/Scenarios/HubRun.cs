@@ -89,6 +89,7 @@ internal sealed class HubRun(
         var committed = count - baseline;
 
         LatencySummary? endToEnd = null;
+        BatchSummary? batches = null;
         var seconds = Stopwatch.GetElapsedTime(drive.FirstTimestamp, seenAt).TotalSeconds;
         var clock = "timeline count polled every 100 ms";
         if (recordedAt)
@@ -99,6 +100,7 @@ internal sealed class HubRun(
                 seconds = (stamps.Max(s => s.RecordedAt) - drive.FirstSentAt).TotalSeconds;
                 clock = "latest RecordedAt";
                 endToEnd = LatencySummary.Of(stamps.Select(s => (s.RecordedAt - s.ReceivedAt).TotalMilliseconds));
+                batches = BatchSummary.Of(stamps.Select(s => s.RecordedAt));
             }
         }
         var perThousand = committed > 0 ? 1000.0 / committed : 0;
@@ -115,6 +117,7 @@ internal sealed class HubRun(
             clock,
             drive.AcceptedLatency,
             endToEnd,
+            batches,
             cpu.Hubs.Values.Sum() * perThousand,
             [.. _pids.Select(pid => cpu.Hubs.GetValueOrDefault(pid) * perThousand)],
             PhaseCpu.From(cpu, Stopwatch.GetElapsedTime(drive.FirstTimestamp, seenAt).TotalSeconds, _pids));
@@ -152,9 +155,8 @@ internal sealed class HubRun(
         await stopPolling.CancelAsync();
         await polling;
 
-        var endToEnd = recordedAt
-            ? LatencySummary.Of((await timeline.StampsAsync("p-", cancellationToken)).Select(s => (s.RecordedAt - s.ReceivedAt).TotalMilliseconds))
-            : null;
+        var stamps = recordedAt ? await timeline.StampsAsync("p-", cancellationToken) : [];
+        var endToEnd = LatencySummary.Of(stamps.Select(s => (s.RecordedAt - s.ReceivedAt).TotalMilliseconds));
         var result = new PacedPhaseResult(
             perSecond,
             drive.SentPerSecond,
@@ -166,6 +168,7 @@ internal sealed class HubRun(
             drive.AcceptedLatency,
             endToEnd,
             LatencySummary.Of(poller.Latencies(drive)),
+            BatchSummary.Of(stamps.Select(s => s.RecordedAt)),
             syncBacklog);
         log($"{mode}:   ingress p99 {result.IngressLatency?.P99:0.0} ms, end to end p99 {result.EndToEndLatency?.P99:0.0} ms (RecordedAt), {result.ObservedEndToEndLatency?.P99:0.0} ms (observed)");
         return result;

@@ -8,8 +8,11 @@ namespace Hub.Benchmarks.Scenarios;
 /// <summary>N hub processes on the run's RabbitMQ and PostgreSQL, configured as the integration tests' ProductionHub.</summary>
 internal static class ProductionScenario
 {
-    /// <summary>The hub's queue for the sync target instance (hub-sync-&lt;instance&gt;).</summary>
-    private const string SyncQueue = "hub-sync-" + InboundInstances.SyncTarget;
+    /// <summary>
+    /// The hub's sync queues, hub-sync-&lt;instance&gt;: one per connector instance that can be a sync target,
+    /// which for the webhooks connector is every instance, with a target URL or not.
+    /// </summary>
+    private static readonly string[] SyncQueues = [.. InboundInstances.All.Append(InboundInstances.SyncTarget).Select(i => "hub-sync-" + i)];
 
     public static async Task<ModeResult> RunAsync(BenchmarkServers servers, BenchmarkOptions options, Action<string> log, CancellationToken cancellationToken)
     {
@@ -31,8 +34,8 @@ internal static class ProductionScenario
 
         async Task<string> PurgeSyncQueueAsync(SyncResult sync, CancellationToken token)
         {
-            var (outboxRows, queued) = await ProductionSyncBacklog.DropAsync(database, servers.Broker.AmqpUri, SyncQueue, token);
-            return $"dropped: {outboxRows} unsent outbox rows, {queued} queued messages";
+            var (outboxRows, queued) = await ProductionSyncBacklog.DropAsync(database, servers.Broker.AmqpUri, SyncQueues, token);
+            return $"dropped: {outboxRows} unsent outbox rows, {queued} messages in {SyncQueues.Length} sync queues";
         }
     }
 }

@@ -90,6 +90,8 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
 
                     b.HasIndex("CustomerId");
 
+                    b.HasIndex("Value");
+
                     b.ToTable("customer_identifiers", (string)null);
                 });
 
@@ -230,6 +232,8 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("IdentifierValue");
 
                     b.HasIndex("OtherCustomerId");
 

@@ -85,6 +85,8 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("CustomerId");
 
+                    b.HasIndex("Value");
+
                     b.ToTable("customer_identifiers", (string)null);
                 });
 
@@ -221,6 +223,8 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("IdentifierValue");
 
                     b.HasIndex("OtherCustomerId");
 

@@ -1,0 +1,46 @@
+using Hub.Connectors.Pbx.Signing;
+using Hub.Contracts.Connectors;
+
+namespace Hub.Connectors.Pbx;
+
+/// <summary>The typed options of one PBX instance.</summary>
+internal sealed record PbxOptions(IReadOnlyList<byte[]> SigningKeys, int ToleranceSeconds)
+{
+    public const string Secret = "Secret";
+    public const string Tolerance = "ToleranceSeconds";
+    public const string DefaultRegion = "DefaultRegion";
+
+    public static IReadOnlyList<ConnectorOptionDescriptor> Descriptors { get; } =
+    [
+        new(Secret, "Signing secret(s)", ConnectorOptionType.Secret, Required: true,
+            "The whsec_ secret the forwarder signs call records with (Standard Webhooks). Several, separated by spaces, while rotating."),
+        new(Tolerance, "Timestamp tolerance (s)", ConnectorOptionType.Integer, Required: false,
+            "How far webhook-timestamp may be from the hub's clock.", "300"),
+        new(DefaultRegion, "Default phone region", ConnectorOptionType.Text, Required: false,
+            "ISO 3166 region for national numbers in the records (PBXs often drop the +1); default Hub:Identity:DefaultRegion."),
+    ];
+
+    public static IReadOnlyList<string> Problems(ConnectorSettings settings)
+    {
+        var problems = new List<string>();
+        var secrets = (settings.Get(Secret) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (secrets.Length == 0 || secrets.Any(s => !WebhookSignature.TryDecodeSecret(s, out _)))
+        {
+            problems.Add($"'{Secret}' must be one or more base64 secrets with the whsec_ prefix, separated by spaces.");
+        }
+        if (settings.Get(Tolerance) is not null && settings.GetInt32(Tolerance, 300) is < 1 or > 86_400)
+        {
+            problems.Add($"'{Tolerance}' must be between 1 and 86400 seconds.");
+        }
+        if (settings.Get(DefaultRegion) is { } region && (region.Length != 2 || !region.All(char.IsAsciiLetter)))
+        {
+            problems.Add($"'{DefaultRegion}' must be an ISO 3166 two-letter region such as US or ES.");
+        }
+        return problems;
+    }
+
+    public static PbxOptions From(ConnectorSettings settings) => new(
+        [.. settings.GetRequired(Secret).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => WebhookSignature.TryDecodeSecret(s, out var key) ? key : throw new InvalidOperationException($"'{Secret}' is not a valid whsec_ secret."))],
+        settings.GetInt32(Tolerance, 300));
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Hub.Contracts.Touchpoints;
+
+namespace Hub.Connectors.Twilio.Inbound;
+
+/// <summary>
+/// Incoming SMS/MMS to <c>sms.received</c>; Twilio's opt-out and opt-in keywords (the whole body, any case,
+/// or Advanced Opt-Out's <c>OptOutType</c>) to <c>sms.opt_out</c> / <c>sms.opt_in</c>.
+/// </summary>
+internal static class MessageMapper
+{
+    private const int MaxSummaryLength = 160;
+
+    private static readonly HashSet<string> OptOut = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT",
+    };
+
+    private static readonly HashSet<string> OptIn = new(StringComparer.OrdinalIgnoreCase) { "START", "YES", "UNSTOP" };
+
+    public static TouchpointDraft Received(FormBody form, string messageSid, DateTimeOffset receivedAt)
+    {
+        var body = form["Body"]?.Trim() ?? "";
+        var type = form["OptOutType"] switch
+        {
+            "STOP" => "sms.opt_out",
+            "START" => "sms.opt_in",
+            _ when OptOut.Contains(body) => "sms.opt_out",
+            _ when OptIn.Contains(body) => "sms.opt_in",
+            _ => "sms.received",
+        };
+        return new TouchpointDraft
+        {
+            SourceEventId = messageSid,
+            Channel = TouchpointChannels.Sms,
+            Type = type,
+            OccurredAt = receivedAt,
+            Direction = TouchpointDirection.Inbound,
+            Identities = TwilioMapper.Party(form["From"]),
+            Summary = Summary(body, form["NumMedia"]),
+            ContentReference = form["MediaUrl0"],
+        };
+    }
+
+    private static string Summary(string body, string? numMedia)
+    {
+        var text = body.Length > MaxSummaryLength ? body[..MaxSummaryLength] + "…" : body;
+        var media = int.TryParse(numMedia, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
+            ? $"[{count} media] "
+            : "";
+        return (media + text).Trim();
+    }
+}

@@ -1,0 +1,34 @@
+using Hub.Infrastructure.Persistence;
+using Hub.Server.Api.Customers;
+
+namespace Hub.Server.Api.Context;
+
+/// <summary>The answer of <c>GET /api/context</c>: who, what happened lately, and how close the relationship is.</summary>
+internal sealed record CustomerContext(
+    string MatchedBy,
+    CustomerView Customer,
+    IReadOnlyList<ContextTouchpoint> LatestTouchpoints,
+    RelationshipMetrics Metrics);
+
+internal sealed record ContextTouchpoint(
+    Guid TouchpointId,
+    string ConnectorInstanceId,
+    string Channel,
+    string Type,
+    string Direction,
+    DateTimeOffset OccurredAt,
+    string? Summary,
+    string? ContentReference)
+{
+    public static ContextTouchpoint From(TimelineEntryRow row) => new(
+        row.TouchpointId, row.ConnectorInstanceId, row.Channel, row.Type, row.Direction, row.OccurredAt, row.Summary, row.ContentReference);
+}
+
+/// <summary>Recency (last contact, overall and per channel) and frequency (touchpoints within the window).</summary>
+internal sealed record RelationshipMetrics(
+    DateTimeOffset? LastContactAt,
+    int WindowDays,
+    int TouchpointsInWindow,
+    IReadOnlyList<ChannelActivity> Channels);
+
+internal sealed record ChannelActivity(string Channel, DateTimeOffset LastContactAt, int TouchpointsInWindow);

@@ -1,0 +1,60 @@
+using Hub.Core.Identity;
+using Hub.Infrastructure.Persistence;
+using Hub.Server.Api.Customers;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Server.Api.Context;
+
+/// <summary>
+/// <c>GET /api/context?phone=...</c> (or <c>email=</c>, <c>customerId=</c>): the agent desktop's one call when
+/// a customer gets in touch. Every query walks the timeline index (CustomerId, OccurredAt, TouchpointId) of one
+/// customer: the newest entries, and the entries of the last 90 days grouped by channel.
+/// </summary>
+internal static class GetCustomerContext
+{
+    public const int DefaultLimit = 10;
+    public const int MaxLimit = 50;
+    public static readonly TimeSpan FrequencyWindow = TimeSpan.FromDays(90);
+
+    public static async Task<Results<Ok<CustomerContext>, ProblemHttpResult>> HandleAsync(
+        string? phone, string? email, Guid? customerId, int? limit,
+        IdentifierNormalizer normalizer, HubDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var take = limit ?? DefaultLimit;
+        if (take is < 1 or > MaxLimit)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid context request", detail: $"'limit' must be between 1 and {MaxLimit}.");
+        }
+        var (id, matchedBy, problem) = await ContextSubject.FindAsync(customerId, phone, email, normalizer, db, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var customer = id is null ? null : await db.Customers.AsNoTracking().AsSplitQuery()
+            .Include(c => c.Identifiers).Include(c => c.Fields)
+            .FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (customer is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Customer not found",
+                detail: $"No customer is known by that {matchedBy}.");
+        }
+        var timeline = db.Timeline.AsNoTracking().Where(t => t.CustomerId == customer.Id);
+        var latest = await timeline.OrderByDescending(t => t.OccurredAt).ThenByDescending(t => t.TouchpointId)
+            .Take(take).ToListAsync(cancellationToken);
+        var since = time.GetUtcNow() - FrequencyWindow;
+        var recent = await timeline.Where(t => t.OccurredAt >= since)
+            .GroupBy(t => t.Channel).Select(g => new { Channel = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Channel, g => g.Count, cancellationToken);
+        var last = await timeline.GroupBy(t => t.Channel).Select(g => new { Channel = g.Key, At = g.Max(t => t.OccurredAt) })
+            .ToListAsync(cancellationToken);
+        var channels = last.OrderByDescending(c => c.At)
+            .Select(c => new ChannelActivity(c.Channel, c.At, recent.GetValueOrDefault(c.Channel)))
+            .ToList();
+        return TypedResults.Ok(new CustomerContext(
+            matchedBy,
+            CustomerView.From(customer),
+            [.. latest.Select(ContextTouchpoint.From)],
+            new RelationshipMetrics(channels.FirstOrDefault()?.LastContactAt, (int)FrequencyWindow.TotalDays, recent.Values.Sum(), channels)));
+    }
+}
