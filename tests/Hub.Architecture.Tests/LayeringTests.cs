@@ -20,6 +20,8 @@ public sealed class LayeringTests
     {
         typeof(WebhooksConnectorExtensions).Assembly.GetName().Name!,
         typeof(Hub.Connectors.Salesforce.SalesforceConnectorExtensions).Assembly.GetName().Name!,
+        typeof(Hub.Connectors.Twilio.TwilioConnectorExtensions).Assembly.GetName().Name!,
+        typeof(Hub.Connectors.Pbx.PbxConnectorExtensions).Assembly.GetName().Name!,
     };
 
     [Theory]

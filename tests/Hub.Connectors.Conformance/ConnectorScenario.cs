@@ -5,16 +5,13 @@ using WireMock.Server;
 namespace Hub.Connectors.Conformance;
 
 /// <summary>
-/// What a connector shows the conformance kit: itself, a working instance, authentic and forged webhooks,
-/// and how its external system (a WireMock server on loopback, started by the kit) answers and echoes.
+/// What an inbound-only connector (a webhook source such as a phone system) shows the conformance kit:
+/// itself, a working instance, and authentic, redelivered and forged webhooks.
 /// </summary>
-public abstract class ConnectorScenario
+public abstract class InboundConnectorScenario
 {
     /// <summary>The options that hold credentials: each must be declared a secret.</summary>
     public abstract IReadOnlyList<string> SecretOptions { get; }
-
-    /// <summary>A change of a customer, caused by another instance, for the connector to push.</summary>
-    public abstract CustomerUpdated Change { get; }
 
     /// <summary>The connector through its one public <c>AddXConnector()</c> door, calling out with <paramref name="httpClients"/>.</summary>
     public abstract IConnector CreateConnector(IHttpClientFactory httpClients);
@@ -36,6 +33,16 @@ public abstract class ConnectorScenario
 
     /// <summary><see cref="AuthenticEvent"/> with its proof of origin forged (wrong signature, secret or organization).</summary>
     public abstract InboundWebhookRequest ForgedEvent();
+}
+
+/// <summary>
+/// What a connector that also writes to its system shows the conformance kit: besides the inbound scenario,
+/// how its external system (a WireMock server on loopback, started by the kit) answers and echoes.
+/// </summary>
+public abstract class ConnectorScenario : InboundConnectorScenario
+{
+    /// <summary>A change of a customer, caused by another instance, for the connector to push.</summary>
+    public abstract CustomerUpdated Change { get; }
 
     /// <summary>Makes the simulated system accept the connector's writes (and whatever precedes them, such as a token).</summary>
     public abstract void AcceptWrites(WireMockServer system);
