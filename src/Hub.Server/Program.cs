@@ -8,6 +8,7 @@ using Hub.Infrastructure.Persistence;
 using Hub.Server.Api.Context;
 using Hub.Server.Api.Customers;
 using Hub.Server.Api.Identity;
+using Hub.Server.Api.Messages;
 using Hub.Server.Health;
 using Hub.Server.Identity;
 using Hub.Server.Ingress;
@@ -21,6 +22,8 @@ builder.Services.AddHubOutboundHttp(builder.Configuration);
 builder.Services.AddHubIdentity(builder.Configuration);
 builder.Services.AddHubApiKeys(builder.Configuration);
 builder.Services.AddHubHealth();
+builder.Services.AddHubMessages();
+builder.Services.AddCustomerContext(builder.Configuration);
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 
@@ -43,6 +46,7 @@ app.MapWebhookIngress();
 app.MapCustomersApi();
 app.MapCustomerContextApi();
 app.MapIdentityReviewApi();
+app.MapMessagesApi();
 
 app.Run();
 

@@ -1,11 +1,14 @@
 using System.Globalization;
+using Hub.Contracts.Consent;
 using Hub.Contracts.Touchpoints;
 
 namespace Hub.Connectors.Twilio.Inbound;
 
 /// <summary>
 /// Incoming SMS/MMS to <c>sms.received</c>; Twilio's opt-out and opt-in keywords (the whole body, any case,
-/// or Advanced Opt-Out's <c>OptOutType</c>) to <c>sms.opt_out</c> / <c>sms.opt_in</c>.
+/// or Advanced Opt-Out's <c>OptOutType</c>) to <c>sms.opt_out</c> / <c>sms.opt_in</c>, which also state the
+/// customer's consent for the whole SMS channel (<c>consent.sms</c> denied / granted): after a STOP Twilio itself
+/// refuses every text to that number from the account, whatever its purpose.
 /// </summary>
 internal static class MessageMapper
 {
@@ -37,10 +40,18 @@ internal static class MessageMapper
             OccurredAt = receivedAt,
             Direction = TouchpointDirection.Inbound,
             Identities = TwilioMapper.Party(form["From"]),
+            ProfileFacts = Consent(type),
             Summary = Summary(body, form["NumMedia"]),
             ContentReference = form["MediaUrl0"],
         };
     }
+
+    private static Dictionary<string, string> Consent(string type) => type switch
+    {
+        "sms.opt_out" => new() { [ConsentFacts.For(TouchpointChannels.Sms)] = ConsentFacts.Denied },
+        "sms.opt_in" => new() { [ConsentFacts.For(TouchpointChannels.Sms)] = ConsentFacts.Granted },
+        _ => [],
+    };
 
     private static string Summary(string body, string? numMedia)
     {

@@ -5,6 +5,9 @@ namespace Hub.Connectors.Twilio.Outbound;
 /// <summary>Twilio's REST error body, <c>{"code": 21610, "message": "...", "more_info": "...", "status": 400}</c>; behaviour keys on the code, never the message.</summary>
 internal sealed record TwilioError(int? Code, string? Message, int Status)
 {
+    /// <summary>"Attempt to send to unsubscribed recipient": the number replied STOP to this sender.</summary>
+    public const int RecipientUnsubscribed = 21610;
+
     public static TwilioError Parse(string body, int status)
     {
         try

@@ -11,7 +11,6 @@ namespace Hub.Connectors.Twilio.Outbound;
 /// form body, HTTP Basic AccountSid:AuthToken). A 429 or 5xx is retried after Retry-After, else after 1, 2, 4 s;
 /// still refused after that, it is thrown as <see cref="SyncTargetUnavailableException"/> so the caller retries
 /// later. Any other 4xx is reported with Twilio's error code (21610: the recipient replied STOP) and not retried.
-/// Not yet called by the host: the consent-aware reply action comes with the consent issue.
 /// </summary>
 internal sealed class TwilioMessageSender(IHttpClientFactory httpClients, TimeProvider time)
 {

@@ -1,6 +1,11 @@
+using Hub.Contracts.Consent;
+
 namespace Hub.Core.MasterRecord;
 
-/// <summary><c>Hub:Identity:Survivorship</c>: a default rule and per-field rules with source priorities.</summary>
+/// <summary>
+/// <c>Hub:Identity:Survivorship</c>: a default rule and per-field rules with source priorities. Consent facts
+/// (<c>consent.*</c>) ignore both: the customer's most recent statement always holds.
+/// </summary>
 public sealed class SurvivorshipRules
 {
     public SurvivorshipRule Default { get; init; } = SurvivorshipRule.MostRecent;
@@ -16,7 +21,8 @@ public sealed class SurvivorshipRules
         {
             throw new ArgumentException("There is nothing to choose from.", nameof(observations));
         }
-        var rule = Fields.GetValueOrDefault(list[0].Field) ?? new FieldRule { Rule = Default };
+        var field = list[0].Field;
+        var rule = ConsentFacts.IsConsent(field) ? MostRecentStatement : Fields.GetValueOrDefault(field) ?? new FieldRule { Rule = Default };
         return rule.Rule switch
         {
             SurvivorshipRule.MostFrequent => list.OrderByDescending(o => o.Count).ThenByDescending(o => o, Recency).First(),
@@ -24,6 +30,8 @@ public sealed class SurvivorshipRules
             _ => list.OrderByDescending(o => o, Recency).First(),
         };
     }
+
+    private static readonly FieldRule MostRecentStatement = new() { Rule = SurvivorshipRule.MostRecent };
 
     private static readonly IComparer<FieldObservation> Recency = Comparer<FieldObservation>.Create((a, b) =>
     {

@@ -5,7 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Security;
 
-/// <summary><c>Authorization: Bearer &lt;api key&gt;</c>; a missing or unknown key gets 401 problem+json.</summary>
+/// <summary>
+/// <c>Authorization: Bearer &lt;api key&gt;</c>, or HTTP Basic with the key as the password (any user name) for
+/// callers that can only put credentials in a URL, such as Twilio fetching caller TwiML from
+/// <c>https://hub:KEY@hub.example.com/api/context/twiml</c>. A missing or unknown key gets 401 problem+json.
+/// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -23,11 +27,14 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             return Task.FromResult(AuthenticateResult.NoResult());
         }
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..]
+            : header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) ? BasicPassword(header["Basic ".Length..])
+            : null;
+        if (key is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'."));
+            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>' (or Basic with the key as the password)."));
         }
-        var name = store.Match(header["Bearer ".Length..]);
+        var name = store.Match(key);
         if (name is null)
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
@@ -36,10 +43,25 @@ internal sealed class ApiKeyAuthenticationHandler(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 
+    private static string? BasicPassword(string encoded)
+    {
+        try
+        {
+            var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encoded.Trim()));
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? null : text[(colon + 1)..];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Bearer";
+        // Basic is offered too: a client such as Twilio sends the credentials of a URL only when challenged for them.
+        Response.Headers.WWWAuthenticate = new Microsoft.Extensions.Primitives.StringValues(["Bearer", "Basic realm=\"hub\""]);
         var result = await HandleAuthenticateOnceSafeAsync();
         await problems.WriteAsync(new ProblemDetailsContext
         {

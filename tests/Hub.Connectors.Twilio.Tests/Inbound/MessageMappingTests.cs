@@ -30,12 +30,27 @@ public sealed class MessageMappingTests
     }
 
     [Fact]
-    public async Task Stop_is_an_opt_out()
+    public async Task Stop_is_an_opt_out_that_denies_consent_for_the_whole_sms_channel()
     {
         var touchpoint = Assert.Single(await AcceptedAsync(Signed(Sample("sms-stop.form"))));
 
         Assert.Equal("sms.opt_out", touchpoint.Type);
         Assert.Equal("SMded130e92430f574d374b44f0571c4ba", touchpoint.SourceEventId);
+        Assert.Equal("denied", touchpoint.ProfileFacts["consent.sms"]);
+    }
+
+    [Fact]
+    public async Task Start_grants_consent_for_the_sms_channel_again()
+    {
+        var form = Sample("sms-inbound.form").Replace("Body=Hi%2C%20can%20I%20move%20my%20appointment%20to%20Thursday%3F", "Body=START", StringComparison.Ordinal);
+
+        Assert.Equal("granted", Assert.Single(await AcceptedAsync(Signed(form))).ProfileFacts["consent.sms"]);
+    }
+
+    [Fact]
+    public async Task An_ordinary_text_states_no_consent()
+    {
+        Assert.Empty(Assert.Single(await AcceptedAsync(Signed(Sample("sms-inbound.form")))).ProfileFacts);
     }
 
     [Theory]

@@ -33,6 +33,20 @@ public sealed class SurvivorshipRulesTests
     }
 
     [Fact]
+    public void Consent_follows_the_most_recent_statement_whatever_rule_is_configured()
+    {
+        var rules = new SurvivorshipRules
+        {
+            Default = SurvivorshipRule.MostFrequent,
+            Fields = { ["consent.sms"] = new FieldRule { Rule = SurvivorshipRule.SourcePriority, Sources = ["crm1"] } },
+        };
+        var deniedOften = new FieldObservation("consent.sms", "denied", "crm1", 4, T0);
+        var grantedLater = new FieldObservation("consent.sms", "granted", "twilio1", 1, T0.AddMinutes(1));
+
+        Assert.Equal("granted", rules.Choose([deniedOften, grantedLater]).Value);
+    }
+
+    [Fact]
     public void A_rule_applies_only_to_its_field()
     {
         var rules = new SurvivorshipRules { Fields = { ["title"] = new FieldRule { Rule = SurvivorshipRule.MostFrequent } } };

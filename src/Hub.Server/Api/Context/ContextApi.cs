@@ -4,6 +4,12 @@ namespace Hub.Server.Api.Context;
 
 internal static class ContextApi
 {
+    public static IServiceCollection AddCustomerContext(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<CallerTwimlOptions>(configuration.GetSection(CallerTwimlOptions.Section));
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapCustomerContextApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/context", GetCustomerContext.HandleAsync)
@@ -14,6 +20,15 @@ internal static class ContextApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapMethods("/api/context/twiml", [HttpMethods.Get, HttpMethods.Post], GetCallerTwiml.HandleAsync)
+            .RequireAuthorization(ApiKeyExtensions.ApiPolicy)
+            .DisableAntiforgery()
+            .WithTags("Context")
+            .WithName("GetCallerTwiml")
+            .WithSummary("TwiML for an incoming call: greets a known caller by name (and routes one with an open case), configurable under Hub:Context:Twiml.")
+            .Produces<string>(StatusCodes.Status200OK, "text/xml")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Hub.Contracts.Customers;
 using Hub.Infrastructure.Persistence;
 using Hub.Server.Api.Customers;
 
@@ -8,6 +9,8 @@ internal sealed record CustomerContext(
     string MatchedBy,
     CustomerView Customer,
     IReadOnlyList<ContextTouchpoint> LatestTouchpoints,
+    IReadOnlyList<OpenIssue> OpenIssues,
+    IReadOnlyDictionary<string, CustomerFieldValue> Consent,
     RelationshipMetrics Metrics);
 
 internal sealed record ContextTouchpoint(

@@ -1,3 +1,4 @@
+using Hub.Contracts.Consent;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Persistence;
 using Hub.Server.Api.Customers;
@@ -9,7 +10,9 @@ namespace Hub.Server.Api.Context;
 /// <summary>
 /// <c>GET /api/context?phone=...</c> (or <c>email=</c>, <c>customerId=</c>): the agent desktop's one call when
 /// a customer gets in touch. Every query walks the timeline index (CustomerId, OccurredAt, TouchpointId) of one
-/// customer: the newest entries, and the entries of the last 90 days grouped by channel.
+/// customer: the newest entries, the entries of the last 90 days grouped by channel, and the customer's case
+/// entries for the open issues. Consent comes from the master record (<c>consent.*</c> facts, keyed here
+/// without the prefix: <c>sms</c>, <c>email.marketing</c>).
 /// </summary>
 internal static class GetCustomerContext
 {
@@ -51,10 +54,14 @@ internal static class GetCustomerContext
         var channels = last.OrderByDescending(c => c.At)
             .Select(c => new ChannelActivity(c.Channel, c.At, recent.GetValueOrDefault(c.Channel)))
             .ToList();
+        var view = CustomerView.From(customer);
+        var openIssues = await OpenIssues.OfAsync(db, customer.Id, cancellationToken);
         return TypedResults.Ok(new CustomerContext(
             matchedBy,
-            CustomerView.From(customer),
+            view,
             [.. latest.Select(ContextTouchpoint.From)],
+            openIssues,
+            view.Fields.Where(f => ConsentFacts.IsConsent(f.Key)).ToDictionary(f => f.Key[ConsentFacts.Prefix.Length..], f => f.Value),
             new RelationshipMetrics(channels.FirstOrDefault()?.LastContactAt, (int)FrequencyWindow.TotalDays, recent.Values.Sum(), channels)));
     }
 }

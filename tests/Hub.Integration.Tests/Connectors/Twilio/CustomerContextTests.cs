@@ -10,7 +10,7 @@ public sealed class CustomerContextTests : IAsyncLifetime
 {
     private TwilioHub _hub = null!;
 
-    public async Task InitializeAsync() => _hub = await StartAsync();
+    public async Task InitializeAsync() => _hub = await TwilioHub.StartAsync();
 
     [Fact]
     public async Task A_caller_known_from_another_channel_gets_that_channels_latest_touchpoints()

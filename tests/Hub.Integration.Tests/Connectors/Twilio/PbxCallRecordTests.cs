@@ -14,7 +14,7 @@ public sealed class PbxCallRecordTests : IAsyncLifetime
 
     private TwilioHub _hub = null!;
 
-    public async Task InitializeAsync() => _hub = await StartAsync();
+    public async Task InitializeAsync() => _hub = await TwilioHub.StartAsync();
 
     [Fact]
     public async Task A_missed_call_from_the_phone_system_and_a_Twilio_text_of_the_same_number_land_on_one_customer()

@@ -10,7 +10,7 @@ public sealed class TwilioCallsTests : IAsyncLifetime
     private const string Caller = "phone=%2B14155550123";
     private TwilioHub _hub = null!;
 
-    public async Task InitializeAsync() => _hub = await StartAsync();
+    public async Task InitializeAsync() => _hub = await TwilioHub.StartAsync();
 
     [Fact]
     public async Task A_missed_call_then_a_completed_call_then_an_sms_in_national_format_land_on_one_customer()

@@ -28,7 +28,17 @@ internal sealed class TwilioHub : IAsyncDisposable
 
     public HttpClient Client => Embedded.Hub.Client;
 
-    public static async Task<TwilioHub> StartAsync() => new(await EmbeddedHub.StartAsync(new Dictionary<string, string>
+    public static async Task<TwilioHub> StartAsync(IReadOnlyDictionary<string, string>? extraSettings = null)
+    {
+        var settings = new Dictionary<string, string>(Settings);
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+        return new(await EmbeddedHub.StartAsync(settings));
+    }
+
+    private static readonly Dictionary<string, string> Settings = new()
     {
         [$"Hub:Connectors:{InstanceId}:Kind"] = "twilio",
         [$"Hub:Connectors:{InstanceId}:AccountSid"] = AccountSid,
@@ -38,7 +48,7 @@ internal sealed class TwilioHub : IAsyncDisposable
         [$"Hub:Connectors:{PbxInstanceId}:Kind"] = "pbx",
         [$"Hub:Connectors:{PbxInstanceId}:Secret"] = SignedWebhookSender.ExampleSecret,
         [$"Hub:Connectors:{PbxInstanceId}:DefaultRegion"] = "US",
-    }));
+    };
 
     /// <summary>A call record from the phone system, signed with Standard Webhooks.</summary>
     public async Task<HttpResponseMessage> PostCallRecordAsync(string json) =>

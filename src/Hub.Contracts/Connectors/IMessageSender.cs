@@ -1,0 +1,38 @@
+namespace Hub.Contracts.Connectors;
+
+/// <summary>
+/// A connector that can send a message to a customer on its channel (a text through Twilio). The host decides
+/// whether the message may be sent at all (the customer's consent) before it calls <see cref="SendAsync"/>,
+/// and records the outcome on the customer's timeline.
+/// </summary>
+public interface IMessageSender
+{
+    /// <summary>The channel the messages go out on (one of <c>TouchpointChannels</c>).</summary>
+    string MessageChannel { get; }
+
+    /// <summary>
+    /// Sends one message. A refusal for good (an invalid number, a recipient who unsubscribed at the provider)
+    /// is returned as not sent; a temporary one (rate limit, outage) is thrown as
+    /// <see cref="SyncTargetUnavailableException"/> so the caller can try again later.
+    /// </summary>
+    ValueTask<MessageSendResult> SendAsync(OutboundMessage message, ConnectorInstance instance, CancellationToken cancellationToken);
+}
+
+/// <summary>One message to send.</summary>
+/// <param name="To">The recipient's address on the channel (an E.164 phone number for SMS).</param>
+/// <param name="Body">The text.</param>
+public sealed record OutboundMessage(string To, string Body);
+
+/// <summary>The outcome of one send.</summary>
+/// <param name="Sent">Whether the provider took the message.</param>
+/// <param name="ExternalMessageId">The provider's id of the message (Twilio's message SID), when sent.</param>
+/// <param name="ErrorCode">The provider's error code, when refused.</param>
+/// <param name="Detail">What happened, for the caller and the operator.</param>
+public sealed record MessageSendResult(bool Sent, string? ExternalMessageId, string? ErrorCode, string Detail)
+{
+    /// <summary>
+    /// True when the provider refused because the recipient opted out there (Twilio's 21610 after a STOP): the
+    /// host then records the opt-out on the customer, so the next attempt is blocked before it leaves the hub.
+    /// </summary>
+    public bool RecipientOptedOut { get; init; }
+}

@@ -1,0 +1,39 @@
+namespace Hub.Contracts.Consent;
+
+/// <summary>
+/// How a connector states a customer's consent: as a profile fact named <c>consent.&lt;channel&gt;</c> (the whole
+/// channel, every purpose: an SMS STOP) or <c>consent.&lt;channel&gt;.&lt;purpose&gt;</c> (one purpose, such as
+/// <c>consent.email.marketing</c>), whose value is one of <see cref="Granted"/>, <see cref="Denied"/>,
+/// <see cref="Revoked"/>. The master record keeps the most recent statement per fact, with its source.
+/// </summary>
+public static class ConsentFacts
+{
+    /// <summary>The prefix of every consent fact.</summary>
+    public const string Prefix = "consent.";
+
+    /// <summary>The customer agreed.</summary>
+    public const string Granted = "granted";
+
+    /// <summary>The customer said no.</summary>
+    public const string Denied = "denied";
+
+    /// <summary>The customer withdrew an earlier agreement.</summary>
+    public const string Revoked = "revoked";
+
+    /// <summary>Messages the customer asked for or that answer them.</summary>
+    public const string ServicePurpose = "service";
+
+    /// <summary>Messages the company starts to sell or promote.</summary>
+    public const string MarketingPurpose = "marketing";
+
+    /// <summary>The fact for a whole channel (<paramref name="purpose"/> null) or for one purpose on it.</summary>
+    public static string For(string channel, string? purpose = null) =>
+        purpose is null ? Prefix + channel : $"{Prefix}{channel}.{purpose}";
+
+    /// <summary>Whether <paramref name="field"/> is a consent fact.</summary>
+    public static bool IsConsent(string field) => field.StartsWith(Prefix, StringComparison.Ordinal);
+
+    /// <summary>Whether <paramref name="status"/> withholds consent (<see cref="Denied"/> or <see cref="Revoked"/>).</summary>
+    public static bool Withholds(string? status) =>
+        string.Equals(status, Denied, StringComparison.OrdinalIgnoreCase) || string.Equals(status, Revoked, StringComparison.OrdinalIgnoreCase);
+}

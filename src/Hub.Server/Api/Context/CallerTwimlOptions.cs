@@ -1,0 +1,21 @@
+namespace Hub.Server.Api.Context;
+
+/// <summary>
+/// <c>Hub:Context:Twiml</c>: what <c>/api/context/twiml</c> answers. Templates are TwiML with placeholders
+/// <c>{name}</c> (the customer's first name, else name, else <see cref="NameFallback"/>), <c>{customerId}</c> and
+/// <c>{openIssues}</c> (the number of open cases); the values are XML-escaped.
+/// </summary>
+internal sealed class CallerTwimlOptions
+{
+    public const string Section = "Hub:Context:Twiml";
+
+    public string KnownCaller { get; set; } =
+        """<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello {name}, welcome back.</Say></Response>""";
+
+    /// <summary>For a known caller with an open case (for example, to route them to a queue); null uses <see cref="KnownCaller"/>.</summary>
+    public string? KnownCallerWithOpenIssue { get; set; }
+
+    public string UnknownCaller { get; set; } = """<?xml version="1.0" encoding="UTF-8"?><Response></Response>""";
+
+    public string NameFallback { get; set; } = "there";
+}

@@ -1,0 +1,31 @@
+using Hub.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Server.Api.Context;
+
+/// <summary>
+/// The customer's open CRM cases: every case is followed through its touchpoints (<c>crm.case.*</c>, one case per
+/// record reference), and is open while its latest touchpoint neither closes nor deletes it.
+/// </summary>
+internal static class OpenIssues
+{
+    private const string CasePrefix = "crm.case.";
+    private static readonly HashSet<string> Ending = new(StringComparer.Ordinal) { "crm.case.closed", "crm.case.deleted" };
+
+    public static async Task<IReadOnlyList<OpenIssue>> OfAsync(HubDbContext db, Guid customerId, CancellationToken cancellationToken)
+    {
+        var entries = await db.Timeline.AsNoTracking()
+            .Where(t => t.CustomerId == customerId && t.Type.StartsWith(CasePrefix))
+            .Select(t => new { t.Type, t.OccurredAt, t.Summary, t.ContentReference, t.ConnectorInstanceId, t.SourceEventId })
+            .ToListAsync(cancellationToken);
+        return [.. entries
+            .GroupBy(e => e.ContentReference ?? e.SourceEventId)
+            .Select(g => (Latest: g.MaxBy(e => e.OccurredAt)!, OpenedAt: g.Min(e => e.OccurredAt)))
+            .Where(c => !Ending.Contains(c.Latest.Type))
+            .OrderByDescending(c => c.Latest.OccurredAt)
+            .Select(c => new OpenIssue(c.Latest.ConnectorInstanceId, c.Latest.ContentReference, c.Latest.Summary, c.OpenedAt, c.Latest.OccurredAt))];
+    }
+}
+
+/// <summary>An open case: where it lives, what it says, since when, and when it last changed.</summary>
+internal sealed record OpenIssue(string ConnectorInstanceId, string? Reference, string? Summary, DateTimeOffset OpenedAt, DateTimeOffset LastChangedAt);

@@ -1,0 +1,111 @@
+using Hub.Contracts.Connectors;
+using Hub.Contracts.Consent;
+using Hub.Contracts.Identity;
+using Hub.Core.Consent;
+using Hub.Core.Identity;
+using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Resolution;
+using Hub.Server.Api.Customers;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Server.Api.Messages;
+
+/// <summary>
+/// <c>POST /api/customers/{id}/messages</c> with <c>{"connectorInstanceId": "twilio1", "text": "...", "purpose": "service"}</c>:
+/// the consent check, then the send, then the outcome (<c>sms.sent</c>, <c>sms.blocked</c>, <c>sms.failed</c>) on the
+/// customer's timeline, so every connected system learns what the customer was sent or was spared.
+/// </summary>
+internal static class SendMessage
+{
+    public const int MaxTextLength = 1600;
+
+    public static async Task<IResult> HandleAsync(
+        Guid id, SendMessageRequest? request, HubDbContext db, ConnectorInstances instances, IdentifierNormalizer normalizer,
+        MessageOutcomes outcomes, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (Invalid(request) is { } invalid)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid message", invalid);
+        }
+        if (!instances.TryGet(request!.ConnectorInstanceId!, out var instance, out var connector) || connector is not IMessageSender sender)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid message",
+                $"'{request.ConnectorInstanceId}' is not a connector instance that sends messages (such as a twilio instance).");
+        }
+        var customerId = await MergedCustomers.SurvivorOfAsync(db, id, cancellationToken) ?? id;
+        var customer = await db.Customers.AsNoTracking().AsSplitQuery().Include(c => c.Identifiers).Include(c => c.Fields)
+            .FirstOrDefaultAsync(c => c.Id == customerId && c.MergedIntoId == null, cancellationToken);
+        if (customer is null)
+        {
+            return MergedCustomers.NotFound(id);
+        }
+        if (Recipient(customer, request.To, normalizer) is not { } to)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "No number to send to", request.To is null
+                ? $"Customer {customer.Id} has no phone number."
+                : $"'{request.To}' is not one of customer {customer.Id}'s phone numbers.");
+        }
+        var purpose = request.Purpose ?? ConsentFacts.ServicePurpose;
+        var decision = ConsentPolicy.Check(CustomerSnapshots.From(customer).Fields, sender.MessageChannel, purpose);
+        if (!decision.Allowed)
+        {
+            await outcomes.BlockedAsync(instance, sender.MessageChannel, to, purpose, decision.Reason!, cancellationToken);
+            return Problem(StatusCodes.Status409Conflict, "Blocked by the customer's consent", decision.Reason!);
+        }
+        MessageSendResult result;
+        try
+        {
+            result = await sender.SendAsync(new OutboundMessage(to, request.Text!), instance, cancellationToken);
+        }
+        catch (SyncTargetUnavailableException e)
+        {
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling((e.RetryAfter ?? TimeSpan.FromSeconds(30)).TotalSeconds))
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problem(StatusCodes.Status503ServiceUnavailable, "The provider cannot take the message now", e.Message);
+        }
+        if (!result.Sent)
+        {
+            await outcomes.FailedAsync(instance, sender.MessageChannel, to, purpose, result, cancellationToken);
+            var problem = TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The provider refused the message",
+                detail: result.Detail, extensions: new Dictionary<string, object?> { ["errorCode"] = result.ErrorCode });
+            return problem;
+        }
+        var recorded = await outcomes.SentAsync(instance, sender.MessageChannel, to, purpose, request.Text!, result, cancellationToken);
+        return TypedResults.Ok(new SentMessage(customer.Id, instance.Id, sender.MessageChannel, to, result.ExternalMessageId, recorded));
+    }
+
+    private static string? Invalid(SendMessageRequest? request) => request switch
+    {
+        null => "Send {\"connectorInstanceId\": \"twilio1\", \"text\": \"...\", \"purpose\": \"service\"}.",
+        { ConnectorInstanceId: null or "" } => "'connectorInstanceId' is required: the instance that sends the message.",
+        { Text: null } or { Text: "" } => "'text' is required.",
+        { Text.Length: > MaxTextLength } => $"'text' may hold at most {MaxTextLength} characters.",
+        { Purpose: not (null or ConsentFacts.ServicePurpose or ConsentFacts.MarketingPurpose) } =>
+            $"'purpose' must be '{ConsentFacts.ServicePurpose}' (a reply or a notice the customer expects) or '{ConsentFacts.MarketingPurpose}'.",
+        _ => null,
+    };
+
+    /// <summary>The number asked for when it is the customer's, else the customer's most recently linked number.</summary>
+    private static string? Recipient(CustomerRow customer, string? to, IdentifierNormalizer normalizer)
+    {
+        var phones = customer.Identifiers.Where(i => i.Type == IdentifierTypes.Phone).OrderByDescending(i => i.LinkedAt).ToList();
+        if (to is null)
+        {
+            return phones.FirstOrDefault()?.Value;
+        }
+        var asked = normalizer.Normalize(new CustomerIdentifier(IdentifierTypes.Phone, to)).Identifier?.Value;
+        return phones.FirstOrDefault(p => p.Value == asked)?.Value;
+    }
+
+    private static IResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+}
+
+internal sealed record SendMessageRequest(string? ConnectorInstanceId, string? Text, string? Purpose, string? To);
+
+/// <summary>
+/// A message that went out. <c>RecordedOnTimeline</c> is false when the hub could not put it on the timeline
+/// (the broker was down): the message was sent all the same.
+/// </summary>
+internal sealed record SentMessage(Guid CustomerId, string ConnectorInstanceId, string Channel, string To, string? MessageId, bool RecordedOnTimeline);
