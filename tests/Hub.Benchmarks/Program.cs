@@ -5,6 +5,10 @@ if (args.FirstOrDefault() == "resolution")
 {
     return await Hub.Benchmarks.Resolution.ResolutionCostBenchmark.RunAsync(args[1..], CancellationToken.None);
 }
+if (args.FirstOrDefault() == "context")
+{
+    return await Hub.Benchmarks.Context.ContextLatencyBenchmark.RunAsync(args[1..], CancellationToken.None);
+}
 
 var options = BenchmarkOptions.Parse(args, out var error);
 if (options is null)

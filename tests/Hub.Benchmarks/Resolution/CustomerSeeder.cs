@@ -8,13 +8,15 @@ internal static class CustomerSeeder
 {
     public static string Email(int n) => $"p{n}@bench.example";
 
+    public static Guid Id(int n) => new(n, 0, 0, [1, 2, 3, 4, 5, 6, 7, 8]);
+
     /// <summary>Adds customers <paramref name="from"/> to <paramref name="to"/> (exclusive): one e-mail, one name each.</summary>
     public static async Task SeedAsync(string connectionString, int from, int to, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         var at = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-        var ids = Enumerable.Range(from, to - from).Select(n => (N: n, Id: new Guid(n, 0, 0, [1, 2, 3, 4, 5, 6, 7, 8]))).ToList();
+        var ids = Enumerable.Range(from, to - from).Select(n => (N: n, Id: Id(n))).ToList();
 
         await using (var customers = await connection.BeginBinaryImportAsync(
             "COPY customers (\"Id\", \"Version\", \"Stamp\", \"CreatedAt\", \"UpdatedAt\", \"Tainted\") FROM STDIN (FORMAT BINARY)", cancellationToken))
