@@ -12,6 +12,12 @@ internal sealed partial record TwilioOptions(
     string? MessagingServiceSid,
     Uri ApiBaseUrl)
 {
+    /// <summary>The answer to an incoming call; empty TwiML unless configured.</summary>
+    public string? VoiceResponse { get; init; }
+
+    /// <summary>The answer to an incoming text (not to STOP/START keywords, which Twilio answers itself); empty TwiML unless configured.</summary>
+    public string? MessagingResponse { get; init; }
+
     public const string Account = "AccountSid";
     public const string Token = "AuthToken";
     public const string PublicBase = "PublicBaseUrl";
@@ -19,6 +25,8 @@ internal sealed partial record TwilioOptions(
     public const string MessagingService = "MessagingServiceSid";
     public const string ApiBase = "ApiBaseUrl";
     public const string DefaultRegion = "DefaultRegion";
+    public const string VoiceTwiml = "VoiceResponse";
+    public const string MessagingTwiml = "MessagingResponse";
     public const string TwilioApi = "https://api.twilio.com";
 
     public static IReadOnlyList<ConnectorOptionDescriptor> Descriptors { get; } =
@@ -37,6 +45,10 @@ internal sealed partial record TwilioOptions(
             "Twilio's REST API; change it only for tests.", TwilioApi),
         new(DefaultRegion, "Default phone region", ConnectorOptionType.Text, Required: false,
             "ISO 3166 region for national phone numbers; default Hub:Identity:DefaultRegion."),
+        new(VoiceTwiml, "Answer to incoming calls", ConnectorOptionType.Text, Required: false,
+            "TwiML the hub answers an incoming call with (<Response>...</Response>), when the hub's URL is the number's voice URL; default empty TwiML."),
+        new(MessagingTwiml, "Answer to incoming texts", ConnectorOptionType.Text, Required: false,
+            "TwiML the hub answers an incoming text with, such as an auto-reply (<Response><Message>...</Message></Response>); default empty TwiML. STOP/START keywords always get empty TwiML."),
     ];
 
     public static IReadOnlyList<string> Problems(ConnectorSettings settings)
@@ -62,7 +74,26 @@ internal sealed partial record TwilioOptions(
         {
             problems.Add($"'{DefaultRegion}' must be an ISO 3166 two-letter region such as US or ES.");
         }
+        foreach (var option in new[] { VoiceTwiml, MessagingTwiml })
+        {
+            if (settings.Get(option) is { } twiml && !IsTwiml(twiml))
+            {
+                problems.Add($"'{option}' must be a TwiML document whose root element is <Response>.");
+            }
+        }
         return problems;
+    }
+
+    private static bool IsTwiml(string text)
+    {
+        try
+        {
+            return System.Xml.Linq.XDocument.Parse(text).Root?.Name.LocalName == "Response";
+        }
+        catch (System.Xml.XmlException)
+        {
+            return false;
+        }
     }
 
     public static TwilioOptions From(ConnectorSettings settings) => new(
@@ -71,7 +102,11 @@ internal sealed partial record TwilioOptions(
         settings.GetUri(PublicBase),
         settings.Get(SenderNumber),
         settings.Get(MessagingService),
-        settings.GetUri(ApiBase) ?? new Uri(TwilioApi));
+        settings.GetUri(ApiBase) ?? new Uri(TwilioApi))
+    {
+        VoiceResponse = settings.Get(VoiceTwiml),
+        MessagingResponse = settings.Get(MessagingTwiml),
+    };
 
     [GeneratedRegex("^AC[0-9a-fA-F]{32}$")]
     private static partial Regex AccountSidPattern();

@@ -5,7 +5,8 @@ namespace Hub.Connectors.Twilio.Inbound;
 
 /// <summary>
 /// Checks X-Twilio-Signature, then maps the voice, status, recording or messaging webhook, answering with
-/// empty TwiML. A forged request is answered 403, as Twilio's own helpers do, and brings nothing.
+/// empty TwiML, or the instance's configured TwiML for an incoming call or text. A forged request is answered
+/// 403, as Twilio's own helpers do, and brings nothing.
 /// </summary>
 internal static class TwilioReceiver
 {
@@ -42,7 +43,19 @@ internal static class TwilioReceiver
         var mapped = TwilioMapper.Map(form, request.ReceivedAt);
         return mapped.Problem is { } problem
             ? InboundWebhookResult.BadRequest(problem)
-            : InboundWebhookResult.Accept(mapped.Touchpoints, Twiml);
+            : InboundWebhookResult.Accept(mapped.Touchpoints, Answer(mapped.Touchpoints, options));
+    }
+
+    private static WebhookResponse Answer(IReadOnlyList<Contracts.Touchpoints.TouchpointDraft> touchpoints, TwilioOptions options)
+    {
+        var type = touchpoints.Count == 1 ? touchpoints[0].Type : null;
+        var configured = type switch
+        {
+            "call.started" => options.VoiceResponse,
+            "sms.received" => options.MessagingResponse,
+            _ => null,
+        };
+        return configured is null ? Twiml : new WebhookResponse(200, "text/xml", configured);
     }
 
     /// <summary>JSON bodies are signed through the URL, which carries the body's hash; none of them is a call or message webhook.</summary>

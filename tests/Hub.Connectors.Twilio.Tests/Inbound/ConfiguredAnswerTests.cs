@@ -1,0 +1,47 @@
+using Hub.Contracts.Connectors;
+using static Hub.Connectors.Twilio.Tests.TwilioTestKit;
+
+namespace Hub.Connectors.Twilio.Tests.Inbound;
+
+/// <summary>What Twilio gets back: empty TwiML, or the instance's own answer to an incoming call or text.</summary>
+public sealed class ConfiguredAnswerTests
+{
+    private const string Voice = "<Response><Say>Thanks for calling Acme.</Say></Response>";
+    private const string Messaging = "<Response><Message>Thanks, an agent will answer shortly.</Message></Response>";
+    private static readonly ConnectorInstance Answering = Instance(("VoiceResponse", Voice), ("MessagingResponse", Messaging));
+
+    [Theory]
+    [InlineData("voice-incoming.form", Voice)]
+    [InlineData("sms-inbound.form", Messaging)]
+    [InlineData("voice-status-completed.form", TwilioReceiverEmptyTwiml)]
+    [InlineData("sms-stop.form", TwilioReceiverEmptyTwiml)]
+    [InlineData("recording-completed.form", TwilioReceiverEmptyTwiml)]
+    public async Task Incoming_calls_and_texts_get_the_configured_twiml_and_everything_else_empty_twiml(string sample, string expected)
+    {
+        var result = await HandleAsync(Signed(Sample(sample)), Answering);
+
+        Assert.Null(result.Rejection);
+        Assert.Equal(200, result.Response.StatusCode);
+        Assert.Equal("text/xml", result.Response.ContentType);
+        Assert.Equal(expected, result.Response.Body);
+    }
+
+    [Fact]
+    public async Task Without_configuration_an_incoming_call_gets_empty_twiml()
+    {
+        Assert.Equal(TwilioReceiverEmptyTwiml, (await HandleAsync(Signed(Sample("voice-incoming.form")))).Response.Body);
+    }
+
+    [Theory]
+    [InlineData("VoiceResponse", "Thanks for calling")]
+    [InlineData("MessagingResponse", "<Message>Hi</Message>")]
+    [InlineData("VoiceResponse", "<Response><Say>unclosed</Response>")]
+    public void Answers_that_are_not_twiml_are_refused_naming_the_option(string option, string value)
+    {
+        var problems = ConnectorSettingsValidator.Validate(Connector(), Settings(("AccountSid", AccountSid), ("AuthToken", AuthToken), (option, value)));
+
+        Assert.Contains(problems, p => p.Contains($"'{option}'", StringComparison.Ordinal));
+    }
+
+    private const string TwilioReceiverEmptyTwiml = """<?xml version="1.0" encoding="UTF-8"?><Response></Response>""";
+}
