@@ -119,6 +119,13 @@ internal static class ContextLatencyBenchmark
             }
             await identifiers.CompleteAsync(cancellationToken);
         }
+        await CopyTimelineAsync(connection, from, to, entries, at, cancellationToken);
+        await using var analyze = new NpgsqlCommand("ANALYZE", connection);
+        await analyze.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task CopyTimelineAsync(NpgsqlConnection connection, int from, int to, int entries, DateTime at, CancellationToken cancellationToken)
+    {
         await using var timeline = await connection.BeginBinaryImportAsync(
             "COPY timeline (\"TouchpointId\", \"CustomerId\", \"ConnectorInstanceId\", \"SourceEventId\", \"Channel\", \"Type\", \"Direction\", \"OccurredAt\", \"ReceivedAt\", \"RecordedAt\", \"Summary\", \"ContentReference\", \"Body\") FROM STDIN (FORMAT BINARY)",
             cancellationToken);
@@ -146,8 +153,6 @@ internal static class ContextLatencyBenchmark
             }
         }
         await timeline.CompleteAsync(cancellationToken);
-        await using var analyze = new NpgsqlCommand("ANALYZE", connection);
-        await analyze.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static int Option(string[] args, string name, int fallback)

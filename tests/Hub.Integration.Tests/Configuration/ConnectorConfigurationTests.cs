@@ -28,4 +28,20 @@ public sealed class ConnectorConfigurationTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_caller_twiml_template_that_is_not_twiml_stops_the_start_naming_the_setting()
+    {
+        var directory = Directory.CreateTempSubdirectory("hub-config-").FullName;
+        try
+        {
+            var settings = new Dictionary<string, string> { ["Hub:Context:Twiml:KnownCaller"] = "Hello {name}" };
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => HubProcess.StartAsync(settings, directory));
+            Assert.Contains("Hub:Context:Twiml: every template must be a TwiML document", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -18,4 +18,16 @@ internal sealed class CallerTwimlOptions
     public string UnknownCaller { get; set; } = """<?xml version="1.0" encoding="UTF-8"?><Response></Response>""";
 
     public string NameFallback { get; set; } = "there";
+
+    public static bool IsTwiml(string template)
+    {
+        try
+        {
+            return System.Xml.Linq.XDocument.Parse(template).Root?.Name.LocalName == "Response";
+        }
+        catch (System.Xml.XmlException)
+        {
+            return false;
+        }
+    }
 }

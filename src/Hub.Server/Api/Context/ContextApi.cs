@@ -6,7 +6,11 @@ internal static class ContextApi
 {
     public static IServiceCollection AddCustomerContext(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<CallerTwimlOptions>(configuration.GetSection(CallerTwimlOptions.Section));
+        services.AddOptions<CallerTwimlOptions>()
+            .Bind(configuration.GetSection(CallerTwimlOptions.Section))
+            .Validate(o => new[] { o.KnownCaller, o.KnownCallerWithOpenIssue ?? o.KnownCaller, o.UnknownCaller }.All(CallerTwimlOptions.IsTwiml),
+                $"{CallerTwimlOptions.Section}: every template must be a TwiML document whose root element is <Response>.")
+            .ValidateOnStart();
         return services;
     }
 
