@@ -1,6 +1,7 @@
 using Hub.Connectors.Pbx;
 using Hub.Connectors.Salesforce;
 using Hub.Connectors.Twilio;
+using Hub.Connectors.Twitter;
 using Hub.Connectors.Webhooks;
 using Hub.Infrastructure.Messaging;
 using Hub.Infrastructure.Outbound;
@@ -32,6 +33,7 @@ builder.Services.AddWebhooksConnector();
 builder.Services.AddSalesforceConnector();
 builder.Services.AddTwilioConnector();
 builder.Services.AddPbxConnector();
+builder.Services.AddTwitterConnector();
 
 var app = builder.Build();
 

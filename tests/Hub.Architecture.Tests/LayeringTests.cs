@@ -22,6 +22,7 @@ public sealed class LayeringTests
         typeof(Hub.Connectors.Salesforce.SalesforceConnectorExtensions).Assembly.GetName().Name!,
         typeof(Hub.Connectors.Twilio.TwilioConnectorExtensions).Assembly.GetName().Name!,
         typeof(Hub.Connectors.Pbx.PbxConnectorExtensions).Assembly.GetName().Name!,
+        typeof(Hub.Connectors.Twitter.TwitterConnectorExtensions).Assembly.GetName().Name!,
     };
 
     [Theory]

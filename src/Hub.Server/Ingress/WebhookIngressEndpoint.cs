@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Hub.Server.Ingress;
 
 /// <summary>
-/// <c>POST /webhooks/{connectorInstanceId}</c>: the instance's connector authenticates and parses the
+/// <c>POST /webhooks/{connectorInstanceId}</c> (and <c>GET</c>, for challenges): the instance's connector authenticates and parses the
 /// request; the hub answers the source only once the touchpoints are durable, and 503 with Retry-After
 /// when they cannot be made durable now, so the source retries.
 /// </summary>
@@ -15,7 +15,8 @@ internal static class WebhookIngressEndpoint
 {
     public static IEndpointRouteBuilder MapWebhookIngress(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhooks/{connectorInstanceId}", HandleAsync)
+        // GET too: some sources prove the endpoint with a challenge first (X's CRC check); the connector answers it.
+        app.MapMethods("/webhooks/{connectorInstanceId}", [HttpMethods.Post, HttpMethods.Get], HandleAsync)
             .WithName("ReceiveWebhook")
             .WithSummary("Receives a webhook for one connector instance.")
             .Accepts<byte[]>("application/json", "application/cloudevents+json", "application/x-www-form-urlencoded", "text/xml")

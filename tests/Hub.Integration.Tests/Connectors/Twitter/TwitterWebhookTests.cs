@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Hub.Integration.Tests.Hosting;
+using static Hub.Integration.Tests.Connectors.Salesforce.SalesforceHub;
+
+namespace Hub.Integration.Tests.Connectors.Twitter;
+
+/// <summary>X's Account Activity webhooks through a running hub: the CRC check, then a mention and a DM of one person.</summary>
+public sealed class TwitterWebhookTests : IAsyncLifetime
+{
+    private const string InstanceId = "x1";
+    private const string ConsumerSecret = "hub-test-consumer-secret";
+    private const string Jane = "767416495109227733";
+    private EmbeddedHub _hub = null!;
+
+    public async Task InitializeAsync() => _hub = await EmbeddedHub.StartAsync(new Dictionary<string, string>
+    {
+        [$"Hub:Connectors:{InstanceId}:Kind"] = "twitter",
+        [$"Hub:Connectors:{InstanceId}:ConsumerSecret"] = ConsumerSecret,
+        [$"Hub:Connectors:{InstanceId}:AccountUserId"] = "1102497772336161459",
+    });
+
+    [Fact]
+    public async Task The_crc_get_is_answered_with_the_response_token_and_needs_no_api_key()
+    {
+        using var response = await _hub.Hub.Client.GetAsync(new Uri($"webhooks/{InstanceId}?crc_token=a%2Bb%2Fc%3Dd%3D%3D", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"response_token":"sha256=clDO0RVp9erhBPyKM7+0AiLr8cgTPlY9ncHkNdE2Mx4="}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_mention_and_a_dm_of_one_person_land_on_one_customer_who_merges_with_the_crm_contact_holding_the_user_id()
+    {
+        await PostAsync(Sample("aaa-tweet-create-mention.json"));
+        await PostAsync(Sample("aaa-dm-received.json"));
+        await EventuallyAsync(async () => (await _hub.TimelineTouchpointIdsAsync()).Count == 2, "the mention and the DM");
+        var social = await CustomerIdOfTwitterUserAsync();
+        var timeline = await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{social}/timeline", UriKind.Relative));
+        Assert.Equal(["social.dm.received", "social.mention"], timeline.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("type").GetString()).Order());
+
+        using (var contact = await _hub.Sender.SendAsync("""{"type":"identify","messageId":"crm-jane","userId":"c-17","traits":{"email":"jane@example.org","name":"Jane Example"}}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, contact.StatusCode);
+        }
+        using (var linking = await _hub.Sender.SendAsync($$$"""
+            {"specversion":"1.0","type":"io.hub.touchpoint","source":"https://crm.example.com","id":"contact-17-updated","time":"2025-06-11T09:00:00Z",
+             "data":{"channel":"crm","type":"crm.contact.updated","identities":[{"type":"email","value":"jane@example.org"},{"type":"twitter","value":"{{{Jane}}}"}],
+                     "summary":"X account added to the contact"}}
+            """, contentType: "application/cloudevents+json"))
+        {
+            Assert.Equal(HttpStatusCode.OK, linking.StatusCode);
+        }
+
+        await EventuallyAsync(async () => await CustomerIdByEmailAsync() == social, "the CRM contact and the X user merged");
+        using var merged = await _hub.Hub.Client.GetAsync(new Uri($"api/customers/{social}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_forged_event_is_refused_with_401_and_stores_nothing()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"webhooks/{InstanceId}", UriKind.Relative))
+        {
+            Content = new StringContent(Sample("aaa-dm-received.json"), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-twitter-webhooks-signature", Sign("some-other-secret", Sample("aaa-dm-received.json")));
+
+        using var response = await _hub.Hub.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var probe = await _hub.Sender.SendAsync("""{"type":"identify","messageId":"probe-1","userId":"p-1","traits":{"email":"probe@example.com"}}""");
+        Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        await EventuallyAsync(async () => (await _hub.TimelineTouchpointIdsAsync()).Count == 1, "the probe behind it");
+    }
+
+    public async Task DisposeAsync() => await _hub.DisposeAsync();
+
+    private static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "formats", "twitter", name));
+
+    private static string Sign(string secret, string body) =>
+        "sha256=" + Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body)));
+
+    private async Task PostAsync(string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"webhooks/{InstanceId}", UriKind.Relative))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-twitter-webhooks-signature", Sign(ConsumerSecret, body));
+        using var response = await _hub.Hub.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task<Guid?> CustomerIdByEmailAsync()
+    {
+        var found = await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri("api/customers?email=jane%40example.org", UriKind.Relative));
+        return found.GetArrayLength() == 1 ? found[0].GetProperty("id").GetGuid() : null;
+    }
+
+    private async Task<Guid> CustomerIdOfTwitterUserAsync()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_hub.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select CustomerId from customer_identifiers where Type = 'twitter' and Value = '{Jane}'";
+        return Guid.Parse((string)(await command.ExecuteScalarAsync())!);
+    }
+}
