@@ -2,6 +2,7 @@ using Hub.Connectors.Twilio.Connection;
 using Hub.Connectors.Twilio.Inbound;
 using Hub.Connectors.Twilio.Outbound;
 using Hub.Contracts.Connectors;
+using Hub.Contracts.Identity;
 using Hub.Contracts.Touchpoints;
 
 namespace Hub.Connectors.Twilio;
@@ -24,6 +25,8 @@ internal sealed class TwilioConnector(TwilioConnectionTester tester, TwilioMessa
         ValueTask.FromResult(TwilioReceiver.Receive(request, TwilioOptions.From(instance.Settings)));
 
     public string MessageChannel => TouchpointChannels.Sms;
+
+    public string RecipientType => IdentifierTypes.Phone;
 
     public async ValueTask<MessageSendResult> SendAsync(OutboundMessage message, ConnectorInstance instance, CancellationToken cancellationToken)
     {

@@ -1,10 +1,13 @@
 using Hub.Connectors.Twitter.Inbound;
+using Hub.Connectors.Twitter.Outbound;
 using Hub.Contracts.Connectors;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
 
 namespace Hub.Connectors.Twitter;
 
 /// <summary>A company's X account: its mentions, replies and direct messages on each customer's timeline.</summary>
-internal sealed class TwitterConnector : IConnector, IInboundWebhookHandler
+internal sealed class TwitterConnector(XMessageSender sender) : IConnector, IInboundWebhookHandler, IMessageSender
 {
     public const string Kind = "twitter";
 
@@ -18,4 +21,11 @@ internal sealed class TwitterConnector : IConnector, IInboundWebhookHandler
 
     public ValueTask<InboundWebhookResult> HandleAsync(InboundWebhookRequest request, ConnectorInstance instance, CancellationToken cancellationToken) =>
         ValueTask.FromResult(TwitterReceiver.Receive(request, TwitterOptions.From(instance.Settings)));
+
+    public string MessageChannel => TouchpointChannels.Social;
+
+    public string RecipientType => IdentifierTypes.Twitter;
+
+    public async ValueTask<MessageSendResult> SendAsync(OutboundMessage message, ConnectorInstance instance, CancellationToken cancellationToken) =>
+        await sender.SendAsync(TwitterOptions.From(instance.Settings), message, cancellationToken);
 }

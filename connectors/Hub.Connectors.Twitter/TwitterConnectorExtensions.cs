@@ -1,5 +1,7 @@
 using Hub.Contracts.Connectors;
+using Hub.Connectors.Twitter.Outbound;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hub.Connectors.Twitter;
 
@@ -7,6 +9,11 @@ namespace Hub.Connectors.Twitter;
 public static class TwitterConnectorExtensions
 {
     /// <summary>Adds the Twitter/X connector (kind <c>twitter</c>).</summary>
-    public static IServiceCollection AddTwitterConnector(this IServiceCollection services) =>
-        services.AddConnector<TwitterConnector>();
+    public static IServiceCollection AddTwitterConnector(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient();
+        services.TryAddSingleton<XMessageSender>();
+        return services.AddConnector<TwitterConnector>();
+    }
 }

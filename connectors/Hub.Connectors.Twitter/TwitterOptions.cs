@@ -6,6 +6,9 @@ namespace Hub.Connectors.Twitter;
 /// <summary>The typed options of one Twitter/X connector instance (one subscribed account of one X app).</summary>
 internal sealed partial record TwitterOptions(string ConsumerSecret, string AccountUserId, string Mode, Uri ApiBaseUrl)
 {
+    /// <summary>The account's OAuth 1.0a user context, when the instance may send (replies, DMs).</summary>
+    public Signing.OAuth1Credentials? Credentials { get; init; }
+
     public const string Key = "ConsumerKey";
     public const string Secret = "ConsumerSecret";
     public const string Token = "AccessToken";
@@ -60,7 +63,12 @@ internal sealed partial record TwitterOptions(string ConsumerSecret, string Acco
         settings.GetRequired(Secret),
         settings.GetRequired(Account),
         settings.Get(ModeOption) ?? WebhookMode,
-        settings.GetUri(ApiBase) ?? new Uri(XApi));
+        settings.GetUri(ApiBase) ?? new Uri(XApi))
+    {
+        Credentials = settings.Get(Key) is { } key && settings.Get(Token) is { } token && settings.Get(TokenSecret) is { } tokenSecret
+            ? new Signing.OAuth1Credentials(key, settings.GetRequired(Secret), token, tokenSecret)
+            : null,
+    };
 
     [GeneratedRegex("^[0-9]{1,19}$")]
     private static partial Regex UserId();

@@ -10,6 +10,9 @@ public interface IMessageSender
     /// <summary>The channel the messages go out on (one of <c>TouchpointChannels</c>).</summary>
     string MessageChannel { get; }
 
+    /// <summary>The identifier type a recipient is addressed by (<c>phone</c> for SMS, <c>twitter</c> for X).</summary>
+    string RecipientType { get; }
+
     /// <summary>
     /// Sends one message. A refusal for good (an invalid number, a recipient who unsubscribed at the provider)
     /// is returned as not sent; a temporary one (rate limit, outage) is thrown as
@@ -19,9 +22,10 @@ public interface IMessageSender
 }
 
 /// <summary>One message to send.</summary>
-/// <param name="To">The recipient's address on the channel (an E.164 phone number for SMS).</param>
+/// <param name="To">The recipient's normalized identifier value of <see cref="IMessageSender.RecipientType"/> (an E.164 number, an X user id).</param>
 /// <param name="Body">The text.</param>
-public sealed record OutboundMessage(string To, string Body);
+/// <param name="ReplyTo">The provider's id of the message this answers (an X post to reply to in public), if any.</param>
+public sealed record OutboundMessage(string To, string Body, string? ReplyTo = null);
 
 /// <summary>The outcome of one send.</summary>
 /// <param name="Sent">Whether the provider took the message.</param>
@@ -35,4 +39,13 @@ public sealed record MessageSendResult(bool Sent, string? ExternalMessageId, str
     /// host then records the opt-out on the customer, so the next attempt is blocked before it leaves the hub.
     /// </summary>
     public bool RecipientOptedOut { get; init; }
+
+    /// <summary>
+    /// The source event id under which the provider will report this message back to the hub (X echoes the
+    /// account's own posts and DMs), so that the echo lands on the same touchpoint; null uses <see cref="ExternalMessageId"/>.
+    /// </summary>
+    public string? SourceEventId { get; init; }
+
+    /// <summary>The touchpoint type of the sent message, as the echo would map it; null means <c>&lt;channel&gt;.sent</c>.</summary>
+    public string? TouchpointType { get; init; }
 }

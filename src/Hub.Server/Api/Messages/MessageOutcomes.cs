@@ -9,7 +9,8 @@ namespace Hub.Server.Api.Messages;
 
 /// <summary>
 /// Puts what became of an outbound message on the customer's timeline, through the same ingress as any
-/// touchpoint: <c>&lt;channel&gt;.sent</c> (keyed by the provider's message id, so a retry records it once),
+/// touchpoint: <c>&lt;channel&gt;.sent</c> or the provider's own type (keyed by the id the provider reports the
+/// message under, so a retry, or the provider's echo of it, lands once),
 /// <c>&lt;channel&gt;.blocked</c> with the consent that blocked it, <c>&lt;channel&gt;.failed</c> with the
 /// provider's error. A provider's own opt-out answer also records the denial on the customer.
 /// </summary>
@@ -17,43 +18,43 @@ internal sealed class MessageOutcomes(TouchpointNormalizer normalizer, ITouchpoi
 {
     private const int MaxSummaryLength = 160;
 
-    public Task<bool> SentAsync(ConnectorInstance instance, string channel, string to, string purpose, string text, MessageSendResult result, CancellationToken cancellationToken) =>
-        RecordAsync(instance, channel, to, "sent", result.ExternalMessageId ?? NewEventId("sent"),
-            $"{Capitalized(purpose)} message sent: {Shortened(text)}", [], cancellationToken);
+    public Task<bool> SentAsync(OutboundAttempt attempt, string text, MessageSendResult result, CancellationToken cancellationToken) =>
+        RecordAsync(attempt, result.TouchpointType ?? "sent", result.SourceEventId ?? result.ExternalMessageId ?? NewEventId("sent"),
+            $"{Capitalized(attempt.Purpose)} message sent: {Shortened(text)}", [], cancellationToken);
 
-    public Task<bool> BlockedAsync(ConnectorInstance instance, string channel, string to, string purpose, string reason, CancellationToken cancellationToken) =>
-        RecordAsync(instance, channel, to, "blocked", NewEventId("blocked"), $"{Capitalized(purpose)} message not sent: {reason}", [], cancellationToken);
+    public Task<bool> BlockedAsync(OutboundAttempt attempt, string reason, CancellationToken cancellationToken) =>
+        RecordAsync(attempt, "blocked", NewEventId("blocked"), $"{Capitalized(attempt.Purpose)} message not sent: {reason}", [], cancellationToken);
 
-    public Task<bool> FailedAsync(ConnectorInstance instance, string channel, string to, string purpose, MessageSendResult result, CancellationToken cancellationToken)
+    public Task<bool> FailedAsync(OutboundAttempt attempt, MessageSendResult result, CancellationToken cancellationToken)
     {
-        var facts = result.RecipientOptedOut ? new Dictionary<string, string> { [ConsentFacts.For(channel)] = ConsentFacts.Denied } : [];
-        return RecordAsync(instance, channel, to, "failed", NewEventId("failed"), $"{Capitalized(purpose)} message refused: {result.Detail}", facts, cancellationToken);
+        var facts = result.RecipientOptedOut ? new Dictionary<string, string> { [ConsentFacts.For(attempt.Channel)] = ConsentFacts.Denied } : [];
+        return RecordAsync(attempt, "failed", NewEventId("failed"), $"{Capitalized(attempt.Purpose)} message refused: {result.Detail}", facts, cancellationToken);
     }
 
+    // The outcome is a whole touchpoint type (social.dm.sent) or one under the channel (sent).
     private async Task<bool> RecordAsync(
-        ConnectorInstance instance, string channel, string to, string outcome, string sourceEventId, string summary,
-        Dictionary<string, string> facts, CancellationToken cancellationToken)
+        OutboundAttempt attempt, string outcome, string sourceEventId, string summary, Dictionary<string, string> facts, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var draft = new TouchpointDraft
         {
             SourceEventId = sourceEventId,
-            Channel = channel,
-            Type = $"{channel}.{outcome}",
+            Channel = attempt.Channel,
+            Type = outcome.Contains('.', StringComparison.Ordinal) ? outcome : $"{attempt.Channel}.{outcome}",
             OccurredAt = now,
             Direction = TouchpointDirection.Outbound,
-            Identities = [new CustomerIdentifier(IdentifierTypes.Phone, to)],
+            Identities = [new CustomerIdentifier(attempt.RecipientType, attempt.To)],
             ProfileFacts = facts,
             Summary = summary,
         };
         try
         {
-            await ingress.AcceptAsync([normalizer.Normalize(draft, instance.Id, now, instance.Settings.Get("DefaultRegion"))], cancellationToken);
+            await ingress.AcceptAsync([normalizer.Normalize(draft, attempt.Instance.Id, now, attempt.Instance.Settings.Get("DefaultRegion"))], cancellationToken);
             return true;
         }
         catch (IngressUnavailableException e)
         {
-            logger.LogWarning(e, "The {Outcome} message through {ConnectorInstance} could not be put on the timeline", outcome, instance.Id);
+            logger.LogWarning(e, "The {Outcome} message through {ConnectorInstance} could not be put on the timeline", outcome, attempt.Instance.Id);
             return false;
         }
     }
@@ -64,3 +65,6 @@ internal sealed class MessageOutcomes(TouchpointNormalizer normalizer, ITouchpoi
 
     private static string Shortened(string text) => text.Length > MaxSummaryLength ? text[..MaxSummaryLength] + "…" : text;
 }
+
+/// <summary>One message on its way: through which instance and channel, to whom, for what purpose.</summary>
+internal sealed record OutboundAttempt(ConnectorInstance Instance, string Channel, string RecipientType, string To, string Purpose);

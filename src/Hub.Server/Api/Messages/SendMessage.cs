@@ -12,9 +12,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Hub.Server.Api.Messages;
 
 /// <summary>
-/// <c>POST /api/customers/{id}/messages</c> with <c>{"connectorInstanceId": "twilio1", "text": "...", "purpose": "service"}</c>:
-/// the consent check, then the send, then the outcome (<c>sms.sent</c>, <c>sms.blocked</c>, <c>sms.failed</c>) on the
-/// customer's timeline, so every connected system learns what the customer was sent or was spared.
+/// <c>POST /api/customers/{id}/messages</c> with <c>{"connectorInstanceId": "twilio1", "text": "...", "purpose": "service"}</c>
+/// (and <c>"replyTo"</c>, an X post to answer in public): the consent check, then the send, then the outcome
+/// (<c>sms.sent</c>, <c>social.dm.sent</c>, <c>sms.blocked</c>, <c>sms.failed</c>) on the customer's timeline, so every
+/// connected system learns what the customer was sent or was spared.
 /// </summary>
 internal static class SendMessage
 {
@@ -31,7 +32,7 @@ internal static class SendMessage
         if (!instances.TryGet(request!.ConnectorInstanceId!, out var instance, out var connector) || connector is not IMessageSender sender)
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid message",
-                $"'{request.ConnectorInstanceId}' is not a connector instance that sends messages (such as a twilio instance).");
+                $"'{request.ConnectorInstanceId}' is not a connector instance that sends messages (a twilio or twitter instance).");
         }
         var customerId = await MergedCustomers.SurvivorOfAsync(db, id, cancellationToken) ?? id;
         var customer = await db.Customers.AsNoTracking().AsSplitQuery().Include(c => c.Identifiers).Include(c => c.Fields)
@@ -40,23 +41,23 @@ internal static class SendMessage
         {
             return MergedCustomers.NotFound(id);
         }
-        if (Recipient(customer, request.To, normalizer) is not { } to)
+        if (Recipient(customer, request.To, sender.RecipientType, normalizer) is not { } to)
         {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "No number to send to", request.To is null
-                ? $"Customer {customer.Id} has no phone number."
-                : $"'{request.To}' is not one of customer {customer.Id}'s phone numbers.");
+            return Problem(StatusCodes.Status422UnprocessableEntity, "No address to send to", request.To is null
+                ? $"Customer {customer.Id} has no '{sender.RecipientType}' identifier for {request.ConnectorInstanceId} to send to."
+                : $"'{request.To}' is not one of customer {customer.Id}'s '{sender.RecipientType}' identifiers.");
         }
-        var purpose = request.Purpose ?? ConsentFacts.ServicePurpose;
-        var decision = ConsentPolicy.Check(CustomerSnapshots.From(customer).Fields, sender.MessageChannel, purpose);
+        var attempt = new OutboundAttempt(instance, sender.MessageChannel, sender.RecipientType, to, request.Purpose ?? ConsentFacts.ServicePurpose);
+        var decision = ConsentPolicy.Check(CustomerSnapshots.From(customer).Fields, attempt.Channel, attempt.Purpose);
         if (!decision.Allowed)
         {
-            await outcomes.BlockedAsync(instance, sender.MessageChannel, to, purpose, decision.Reason!, cancellationToken);
+            await outcomes.BlockedAsync(attempt, decision.Reason!, cancellationToken);
             return Problem(StatusCodes.Status409Conflict, "Blocked by the customer's consent", decision.Reason!);
         }
         MessageSendResult result;
         try
         {
-            result = await sender.SendAsync(new OutboundMessage(to, request.Text!), instance, cancellationToken);
+            result = await sender.SendAsync(new OutboundMessage(to, request.Text!, request.ReplyTo), instance, cancellationToken);
         }
         catch (SyncTargetUnavailableException e)
         {
@@ -66,12 +67,12 @@ internal static class SendMessage
         }
         if (!result.Sent)
         {
-            await outcomes.FailedAsync(instance, sender.MessageChannel, to, purpose, result, cancellationToken);
+            await outcomes.FailedAsync(attempt, result, cancellationToken);
             var problem = TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The provider refused the message",
                 detail: result.Detail, extensions: new Dictionary<string, object?> { ["errorCode"] = result.ErrorCode });
             return problem;
         }
-        var recorded = await outcomes.SentAsync(instance, sender.MessageChannel, to, purpose, request.Text!, result, cancellationToken);
+        var recorded = await outcomes.SentAsync(attempt, request.Text!, result, cancellationToken);
         return TypedResults.Ok(new SentMessage(customer.Id, instance.Id, sender.MessageChannel, to, result.ExternalMessageId, recorded));
     }
 
@@ -81,28 +82,29 @@ internal static class SendMessage
         { ConnectorInstanceId: null or "" } => "'connectorInstanceId' is required: the instance that sends the message.",
         { Text: null } or { Text: "" } => "'text' is required.",
         { Text.Length: > MaxTextLength } => $"'text' may hold at most {MaxTextLength} characters.",
+        { ReplyTo: { } replyTo } when !replyTo.All(char.IsAsciiDigit) || replyTo.Length is 0 or > 19 => "'replyTo' must be the numeric id of the post to answer.",
         { Purpose: not (null or ConsentFacts.ServicePurpose or ConsentFacts.MarketingPurpose) } =>
             $"'purpose' must be '{ConsentFacts.ServicePurpose}' (a reply or a notice the customer expects) or '{ConsentFacts.MarketingPurpose}'.",
         _ => null,
     };
 
-    /// <summary>The number asked for when it is the customer's, else the customer's most recently linked number.</summary>
-    private static string? Recipient(CustomerRow customer, string? to, IdentifierNormalizer normalizer)
+    /// <summary>The address asked for when it is the customer's, else the customer's most recently linked one of that type.</summary>
+    private static string? Recipient(CustomerRow customer, string? to, string type, IdentifierNormalizer normalizer)
     {
-        var phones = customer.Identifiers.Where(i => i.Type == IdentifierTypes.Phone).OrderByDescending(i => i.LinkedAt).ToList();
+        var addresses = customer.Identifiers.Where(i => i.Type == type).OrderByDescending(i => i.LinkedAt).ToList();
         if (to is null)
         {
-            return phones.FirstOrDefault()?.Value;
+            return addresses.FirstOrDefault()?.Value;
         }
-        var asked = normalizer.Normalize(new CustomerIdentifier(IdentifierTypes.Phone, to)).Identifier?.Value;
-        return phones.FirstOrDefault(p => p.Value == asked)?.Value;
+        var asked = normalizer.Normalize(new CustomerIdentifier(type, to)).Identifier?.Value;
+        return addresses.FirstOrDefault(p => p.Value == asked)?.Value;
     }
 
     private static IResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
 }
 
-internal sealed record SendMessageRequest(string? ConnectorInstanceId, string? Text, string? Purpose, string? To);
+internal sealed record SendMessageRequest(string? ConnectorInstanceId, string? Text, string? Purpose, string? To, string? ReplyTo);
 
 /// <summary>
 /// A message that went out. <c>RecordedOnTimeline</c> is false when the hub could not put it on the timeline

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Hub.Integration.Tests.Hosting;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 using static Hub.Integration.Tests.Connectors.Salesforce.SalesforceHub;
 
 namespace Hub.Integration.Tests.Connectors.Twitter;
@@ -14,6 +16,7 @@ public sealed class TwitterWebhookTests : IAsyncLifetime
     private const string InstanceId = "x1";
     private const string ConsumerSecret = "hub-test-consumer-secret";
     private const string Jane = "767416495109227733";
+    private readonly WireMockServer _x = WireMockServer.Start();
     private EmbeddedHub _hub = null!;
 
     public async Task InitializeAsync() => _hub = await EmbeddedHub.StartAsync(new Dictionary<string, string>
@@ -21,7 +24,49 @@ public sealed class TwitterWebhookTests : IAsyncLifetime
         [$"Hub:Connectors:{InstanceId}:Kind"] = "twitter",
         [$"Hub:Connectors:{InstanceId}:ConsumerSecret"] = ConsumerSecret,
         [$"Hub:Connectors:{InstanceId}:AccountUserId"] = "1102497772336161459",
+        [$"Hub:Connectors:{InstanceId}:ConsumerKey"] = "xvz1evFS4wEEPTGEFPHBog",
+        [$"Hub:Connectors:{InstanceId}:AccessToken"] = "1102497772336161459-token",
+        [$"Hub:Connectors:{InstanceId}:AccessTokenSecret"] = "account-token-secret",
+        [$"Hub:Connectors:{InstanceId}:ApiBaseUrl"] = _x.Url!,
+        ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
     });
+
+    [Fact]
+    public async Task A_reply_and_a_dm_sent_through_the_hub_go_to_x_and_their_echoes_do_not_duplicate_them()
+    {
+        _x.Given(WireMock.RequestBuilders.Request.Create().WithPath("/2/tweets").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(Sample("v2-create-tweet-201.json")));
+        _x.Given(WireMock.RequestBuilders.Request.Create().WithPath($"/2/dm_conversations/with/{Jane}/messages").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody(Sample("v2-dm-send-201.json")));
+        await PostAsync(Sample("aaa-tweet-create-mention.json"));
+        await EventuallyAsync(async () => (await _hub.TimelineTouchpointIdsAsync()).Count == 1, "the mention");
+        var jane = await CustomerIdOfTwitterUserAsync();
+
+        using (var reply = await _hub.Hub.Client.PostAsJsonAsync(new Uri($"api/customers/{jane}/messages", UriKind.Relative),
+            new { connectorInstanceId = InstanceId, text = "@jane_example Sorry about the delay!", replyTo = "1932438400665694466" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, reply.StatusCode);
+        }
+        using (var dm = await _hub.Hub.Client.PostAsJsonAsync(new Uri($"api/customers/{jane}/messages", UriKind.Relative),
+            new { connectorInstanceId = InstanceId, text = "Order A1234 left our warehouse today." }))
+        {
+            Assert.Equal(HttpStatusCode.OK, dm.StatusCode);
+        }
+        Assert.Equal(["/2/tweets", $"/2/dm_conversations/with/{Jane}/messages"], _x.LogEntries.Select(e => e.RequestMessage!.Path));
+        await EventuallyAsync(async () => (await _hub.TimelineTouchpointIdsAsync()).Count == 3, "the reply and the DM on the timeline");
+
+        await PostAsync(Sample("aaa-tweet-reply-by-own-account.json"));
+        await PostAsync(Sample("aaa-dm-sent-by-own-account.json"));
+        using (var probe = await _hub.Sender.SendAsync("""{"type":"identify","messageId":"probe-2","userId":"p-2","traits":{"email":"probe2@example.com"}}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        }
+        await EventuallyAsync(async () => (await _hub.TimelineTouchpointIdsAsync()).Count >= 4, "the probe behind the echoes");
+
+        Assert.Equal(4, (await _hub.TimelineTouchpointIdsAsync()).Count);
+        var timeline = await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{jane}/timeline", UriKind.Relative));
+        Assert.Equal(["social.dm.sent", "social.mention", "social.reply.sent"], timeline.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("type").GetString()).Order());
+    }
 
     [Fact]
     public async Task The_crc_get_is_answered_with_the_response_token_and_needs_no_api_key()
@@ -78,7 +123,11 @@ public sealed class TwitterWebhookTests : IAsyncLifetime
         await EventuallyAsync(async () => (await _hub.TimelineTouchpointIdsAsync()).Count == 1, "the probe behind it");
     }
 
-    public async Task DisposeAsync() => await _hub.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _hub.DisposeAsync();
+        _x.Dispose();
+    }
 
     private static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "formats", "twitter", name));
 
