@@ -7,7 +7,7 @@ using Hub.Contracts.Touchpoints;
 namespace Hub.Connectors.Twitter;
 
 /// <summary>A company's X account: its mentions, replies and direct messages on each customer's timeline.</summary>
-internal sealed class TwitterConnector(XMessageSender sender) : IConnector, IInboundWebhookHandler, IMessageSender
+internal sealed class TwitterConnector(XMessageSender sender, MentionsPoller poller) : IConnector, IInboundWebhookHandler, IMessageSender, IPollingSource
 {
     public const string Kind = "twitter";
 
@@ -28,4 +28,9 @@ internal sealed class TwitterConnector(XMessageSender sender) : IConnector, IInb
 
     public async ValueTask<MessageSendResult> SendAsync(OutboundMessage message, ConnectorInstance instance, CancellationToken cancellationToken) =>
         await sender.SendAsync(TwitterOptions.From(instance.Settings), message, cancellationToken);
+
+    public bool Polls(ConnectorInstance instance) => TwitterOptions.From(instance.Settings).Mode == TwitterOptions.PollingMode;
+
+    public async ValueTask<PollResult> PollAsync(ConnectorInstance instance, string? checkpoint, CancellationToken cancellationToken) =>
+        await poller.PollAsync(TwitterOptions.From(instance.Settings), checkpoint, cancellationToken);
 }

@@ -14,6 +14,7 @@ public static class TwitterConnectorExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient();
         services.TryAddSingleton<XMessageSender>();
+        services.TryAddSingleton<Inbound.MentionsPoller>();
         return services.AddConnector<TwitterConnector>();
     }
 }

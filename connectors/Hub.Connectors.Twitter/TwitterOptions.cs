@@ -9,6 +9,11 @@ internal sealed partial record TwitterOptions(string ConsumerSecret, string Acco
     /// <summary>The account's OAuth 1.0a user context, when the instance may send (replies, DMs).</summary>
     public Signing.OAuth1Credentials? Credentials { get; init; }
 
+    /// <summary>The app's bearer token, which the mentions poll prefers to the account's tokens.</summary>
+    public string? BearerToken { get; init; }
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     public const string Key = "ConsumerKey";
     public const string Secret = "ConsumerSecret";
     public const string Token = "AccessToken";
@@ -17,6 +22,7 @@ internal sealed partial record TwitterOptions(string ConsumerSecret, string Acco
     public const string Account = "AccountUserId";
     public const string ModeOption = "Mode";
     public const string ApiBase = "ApiBaseUrl";
+    public const string Interval = "PollIntervalSeconds";
     public const string WebhookMode = "webhook";
     public const string PollingMode = "polling";
     public const string XApi = "https://api.x.com";
@@ -39,6 +45,8 @@ internal sealed partial record TwitterOptions(string ConsumerSecret, string Acco
             "'webhook' (Account Activity API pushes events to /webhooks/<instance>) or 'polling' (the v2 mentions endpoint).", WebhookMode),
         new(ApiBase, "API base URL", ConnectorOptionType.Url, Required: false,
             "X's REST API; change it only for tests.", XApi),
+        new(Interval, "Poll interval (seconds)", ConnectorOptionType.Integer, Required: false,
+            "In polling mode, how long to wait between two polls of the mentions (longer when X's rate limit asks for it).", "60"),
     ];
 
     public static IReadOnlyList<string> Problems(ConnectorSettings settings)
@@ -51,6 +59,14 @@ internal sealed partial record TwitterOptions(string ConsumerSecret, string Acco
         if (settings.Get(ModeOption) is { } mode && mode is not (WebhookMode or PollingMode))
         {
             problems.Add($"'{ModeOption}' must be '{WebhookMode}' or '{PollingMode}'.");
+        }
+        if (settings.Get(ModeOption) == PollingMode && settings.Get(Bearer) is null && (settings.Get(Key) is null || settings.Get(Token) is null))
+        {
+            problems.Add($"'{ModeOption}' polling needs '{Bearer}', or '{Key}' with '{Token}' and '{TokenSecret}', to read the mentions.");
+        }
+        if (settings.Get(Interval) is { } interval && (!int.TryParse(interval, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > 86_400))
+        {
+            problems.Add($"'{Interval}' must be a whole number of seconds from 1 to 86400.");
         }
         if ((settings.Get(Token) is null) != (settings.Get(TokenSecret) is null))
         {
@@ -68,6 +84,8 @@ internal sealed partial record TwitterOptions(string ConsumerSecret, string Acco
         Credentials = settings.Get(Key) is { } key && settings.Get(Token) is { } token && settings.Get(TokenSecret) is { } tokenSecret
             ? new Signing.OAuth1Credentials(key, settings.GetRequired(Secret), token, tokenSecret)
             : null,
+        BearerToken = settings.Get(Bearer),
+        PollInterval = TimeSpan.FromSeconds(int.Parse(settings.Get(Interval) ?? "60", System.Globalization.CultureInfo.InvariantCulture)),
     };
 
     [GeneratedRegex("^[0-9]{1,19}$")]
