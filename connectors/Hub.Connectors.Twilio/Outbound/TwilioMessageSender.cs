@@ -19,7 +19,7 @@ internal sealed class TwilioMessageSender(IHttpClientFactory httpClients, TimePr
 
     public async Task<SmsSendResult> SendAsync(TwilioOptions options, string to, string body, CancellationToken cancellationToken)
     {
-        var client = httpClients.CreateClient(HubHttpClients.Outbound);
+        var client = httpClients.CreateClient(HubHttpClients.OutboundSelfPaced);
         var url = new Uri(options.ApiBaseUrl, $"/2010-04-01/Accounts/{Uri.EscapeDataString(options.AccountSid)}/Messages.json");
         for (var attempt = 1; ; attempt++)
         {

@@ -23,7 +23,7 @@ internal sealed class MentionsPoller(IHttpClientFactory httpClients, TimeProvide
 
     public async Task<PollResult> PollAsync(TwitterOptions options, string? sinceId, CancellationToken cancellationToken)
     {
-        var client = httpClients.CreateClient(HubHttpClients.Outbound);
+        var client = httpClients.CreateClient(HubHttpClients.OutboundSelfPaced);
         var touchpoints = new List<TouchpointDraft>();
         string? newest = null;
         string? pageToken = null;

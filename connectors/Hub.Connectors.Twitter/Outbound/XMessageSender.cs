@@ -30,7 +30,7 @@ internal sealed class XMessageSender(IHttpClientFactory httpClients, TimeProvide
         var reply = message.ReplyTo is not null;
         var url = new Uri(options.ApiBaseUrl, reply ? "/2/tweets" : $"/2/dm_conversations/with/{Uri.EscapeDataString(message.To)}/messages");
         object body = reply ? new { text = message.Body, reply = new { in_reply_to_tweet_id = message.ReplyTo } } : new { text = message.Body };
-        var client = httpClients.CreateClient(HubHttpClients.Outbound);
+        var client = httpClients.CreateClient(HubHttpClients.OutboundSelfPaced);
         for (var attempt = 1; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };

@@ -26,22 +26,25 @@ public static class OutboundHttpExtensions
         var guard = new OutboundAddressGuard(options);
         services.AddSingleton(options);
         services.AddSingleton(guard);
-        services.AddHttpClient(HubHttpClients.Outbound, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                ConnectCallback = guard.ConnectAsync,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                UseCookies = false,
-            })
-            .AddResilienceHandler("outbound", builder => ConfigurePipeline(builder, options))
-            .SelectPipelineByAuthority();
+        foreach (var (name, retry) in new[] { (HubHttpClients.Outbound, true), (HubHttpClients.OutboundSelfPaced, false) })
+        {
+            services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan)
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    ConnectCallback = guard.ConnectAsync,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                    UseCookies = false,
+                })
+                .AddResilienceHandler(name, builder => ConfigurePipeline(builder, options, retry))
+                .SelectPipelineByAuthority();
+        }
         return services;
     }
 
-    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, OutboundOptions options)
+    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, OutboundOptions options, bool retry)
     {
-        if (options.MaxRetryAttempts > 0)
+        if (retry && options.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new HttpRetryStrategyOptions
             {

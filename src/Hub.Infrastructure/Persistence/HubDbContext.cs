@@ -34,6 +34,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<SeparationMemberRow> SeparationMembers => Set<SeparationMemberRow>();
 
+    public DbSet<SourceCheckpointRow> SourceCheckpoints => Set<SourceCheckpointRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -141,6 +143,13 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.ToTable("sync_checkpoints");
             e.HasKey(s => new { s.ConnectorInstanceId, s.CustomerId });
             e.Property(s => s.ConnectorInstanceId).HasMaxLength(100);
+        });
+        modelBuilder.Entity<SourceCheckpointRow>(e =>
+        {
+            e.ToTable("source_checkpoints");
+            e.HasKey(s => s.ConnectorInstanceId);
+            e.Property(s => s.ConnectorInstanceId).HasMaxLength(100);
+            e.Property(s => s.Owner).HasMaxLength(200);
         });
     }
 }

@@ -8,11 +8,11 @@ namespace Hub.Integration.Tests.Outbound;
 /// <summary>The hub's real outbound HTTP client, built from configuration as the host builds it.</summary>
 internal static class OutboundClient
 {
-    public static (HttpClient Client, ServiceProvider Services) Create(Dictionary<string, string?> settings)
+    public static (HttpClient Client, ServiceProvider Services) Create(Dictionary<string, string?> settings, string name = HubHttpClients.Outbound)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddHubOutboundHttp(configuration).BuildServiceProvider();
-        return (services.GetRequiredService<IHttpClientFactory>().CreateClient(HubHttpClients.Outbound), services);
+        return (services.GetRequiredService<IHttpClientFactory>().CreateClient(name), services);
     }
 
     public static bool WasRefusedAsInternal(Exception exception)

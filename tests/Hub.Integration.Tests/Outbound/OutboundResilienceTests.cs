@@ -37,6 +37,23 @@ public sealed class OutboundResilienceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_self_paced_client_leaves_a_429_to_its_caller_and_still_refuses_internal_addresses()
+    {
+        _target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "0"));
+        var (client, services) = OutboundClient.Create(Settings, Hub.Contracts.Connectors.HubHttpClients.OutboundSelfPaced);
+        var (guarded, guardedServices) = OutboundClient.Create([], Hub.Contracts.Connectors.HubHttpClients.OutboundSelfPaced);
+        using (services)
+        using (guardedServices)
+        {
+            using var response = await client.PostAsync(new Uri($"http://127.0.0.1:{_target.Port}/hook"), new StringContent("{}"));
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => guarded.PostAsync(new Uri($"http://127.0.0.1:{_target.Port}/hook"), new StringContent("{}")));
+            Assert.True(OutboundClient.WasRefusedAsInternal(refused), refused.ToString());
+        }
+        Assert.Single(_target.LogEntries);
+    }
+
+    [Fact]
     public async Task A_target_that_stays_down_trips_the_circuit_breaker_and_gets_no_more_requests()
     {
         _target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(503));

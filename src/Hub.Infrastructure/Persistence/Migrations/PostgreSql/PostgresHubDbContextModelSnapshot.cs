@@ -349,6 +349,33 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("identity_separations", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.SourceCheckpointRow", b =>
+                {
+                    b.Property<string>("ConnectorInstanceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Checkpoint")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("NextPollAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ConnectorInstanceId");
+
+                    b.ToTable("source_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.SyncCheckpointRow", b =>
                 {
                     b.Property<string>("ConnectorInstanceId")

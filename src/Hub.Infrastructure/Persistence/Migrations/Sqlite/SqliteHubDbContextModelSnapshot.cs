@@ -338,6 +338,33 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("identity_separations", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.SourceCheckpointRow", b =>
+                {
+                    b.Property<string>("ConnectorInstanceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Checkpoint")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextPollAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ConnectorInstanceId");
+
+                    b.ToTable("source_checkpoints", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.SyncCheckpointRow", b =>
                 {
                     b.Property<string>("ConnectorInstanceId")
