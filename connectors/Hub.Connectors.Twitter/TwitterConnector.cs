@@ -1,3 +1,4 @@
+using Hub.Connectors.Twitter.Connection;
 using Hub.Connectors.Twitter.Inbound;
 using Hub.Connectors.Twitter.Outbound;
 using Hub.Contracts.Connectors;
@@ -7,7 +8,8 @@ using Hub.Contracts.Touchpoints;
 namespace Hub.Connectors.Twitter;
 
 /// <summary>A company's X account: its mentions, replies and direct messages on each customer's timeline.</summary>
-internal sealed class TwitterConnector(XMessageSender sender, MentionsPoller poller) : IConnector, IInboundWebhookHandler, IMessageSender, IPollingSource
+internal sealed class TwitterConnector(XMessageSender sender, MentionsPoller poller, XConnectionTester tester)
+    : IConnector, IInboundWebhookHandler, IMessageSender, IPollingSource, IConnectionTester
 {
     public const string Kind = "twitter";
 
@@ -33,4 +35,7 @@ internal sealed class TwitterConnector(XMessageSender sender, MentionsPoller pol
 
     public async ValueTask<PollResult> PollAsync(ConnectorInstance instance, string? checkpoint, CancellationToken cancellationToken) =>
         await poller.PollAsync(TwitterOptions.From(instance.Settings), checkpoint, cancellationToken);
+
+    public ValueTask<ConnectionTestResult> TestAsync(ConnectorInstance instance, CancellationToken cancellationToken) =>
+        tester.TestAsync(TwitterOptions.From(instance.Settings), cancellationToken);
 }

@@ -15,6 +15,7 @@ public static class TwitterConnectorExtensions
         services.AddHttpClient();
         services.TryAddSingleton<XMessageSender>();
         services.TryAddSingleton<Inbound.MentionsPoller>();
+        services.TryAddSingleton<Connection.XConnectionTester>();
         return services.AddConnector<TwitterConnector>();
     }
 }
