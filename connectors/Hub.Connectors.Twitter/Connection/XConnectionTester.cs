@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Hub.Connectors.Twitter.Signing;
 using Hub.Contracts.Connectors;
@@ -24,8 +23,7 @@ internal sealed class XConnectionTester(IHttpClientFactory httpClients, TimeProv
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (options.Credentials is { } credentials)
         {
-            request.Headers.TryAddWithoutValidation("Authorization",
-                OAuth1Signer.Authorization("GET", url, [], credentials, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), time.GetUtcNow().ToUnixTimeSeconds()));
+            OAuth1Signer.Sign(request, credentials, time);
         }
         else
         {

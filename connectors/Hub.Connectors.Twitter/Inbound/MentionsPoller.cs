@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Hub.Connectors.Twitter.Signing;
 using Hub.Contracts.Connectors;
@@ -33,7 +32,7 @@ internal sealed class MentionsPoller(IHttpClientFactory httpClients, TimeProvide
             var query = $"max_results={PageSize}&{Fields}" + (sinceId is null ? "" : $"&since_id={sinceId}") + (pageToken is null ? "" : $"&pagination_token={Uri.EscapeDataString(pageToken)}");
             var url = new Uri(options.ApiBaseUrl, $"/2/users/{options.AccountUserId}/mentions?{query}");
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            Authorize(request, options, url);
+            Authorize(request, options);
             using var response = await client.SendAsync(request, cancellationToken);
             var untilReset = UntilReset(response);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
@@ -63,7 +62,7 @@ internal sealed class MentionsPoller(IHttpClientFactory httpClients, TimeProvide
         return new PollResult(touchpoints, newest ?? sinceId, wait);
     }
 
-    private void Authorize(HttpRequestMessage request, TwitterOptions options, Uri url)
+    private void Authorize(HttpRequestMessage request, TwitterOptions options)
     {
         if (options.BearerToken is { } bearer)
         {
@@ -71,8 +70,7 @@ internal sealed class MentionsPoller(IHttpClientFactory httpClients, TimeProvide
         }
         else if (options.Credentials is { } credentials)
         {
-            request.Headers.TryAddWithoutValidation("Authorization",
-                OAuth1Signer.Authorization("GET", url, [], credentials, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), time.GetUtcNow().ToUnixTimeSeconds()));
+            OAuth1Signer.Sign(request, credentials, time);
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Hub.Connectors.Twitter.Signing;
 using Hub.Contracts.Connectors;
@@ -34,8 +33,7 @@ internal sealed class XMessageSender(IHttpClientFactory httpClients, TimeProvide
         for (var attempt = 1; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
-            request.Headers.TryAddWithoutValidation("Authorization",
-                OAuth1Signer.Authorization("POST", url, [], credentials, Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), time.GetUtcNow().ToUnixTimeSeconds()));
+            OAuth1Signer.Sign(request, credentials, time);
             using var response = await client.SendAsync(request, cancellationToken);
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.IsSuccessStatusCode)

@@ -10,6 +10,12 @@ namespace Hub.Connectors.Twitter.Signing;
 /// </summary>
 internal static class OAuth1Signer
 {
+    /// <summary>Signs a request without form parameters (X's v2 API sends JSON) as the account, with a fresh nonce.</summary>
+    public static void Sign(HttpRequestMessage request, OAuth1Credentials credentials, TimeProvider time) =>
+        request.Headers.TryAddWithoutValidation("Authorization", Authorization(
+            request.Method.Method, request.RequestUri!, [], credentials,
+            Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), time.GetUtcNow().ToUnixTimeSeconds()));
+
     public static string Authorization(
         string method, Uri url, IEnumerable<KeyValuePair<string, string>> formParameters, OAuth1Credentials credentials, string nonce, long timestamp)
     {
