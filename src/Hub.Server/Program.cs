@@ -8,6 +8,7 @@ using Hub.Infrastructure.Persistence;
 using Hub.Server.Api.Context;
 using Hub.Server.Api.Customers;
 using Hub.Server.Api.Identity;
+using Hub.Server.Api.Operations;
 using Hub.Server.Health;
 using Hub.Server.Identity;
 using Hub.Server.Ingress;
@@ -43,6 +44,7 @@ app.MapWebhookIngress();
 app.MapCustomersApi();
 app.MapCustomerContextApi();
 app.MapIdentityReviewApi();
+app.MapFailedMessagesApi();
 
 app.Run();
 
