@@ -22,9 +22,9 @@ internal static class GetTimeline
             return MergedCustomers.MovedPermanently($"/api/customers/{survivor}/timeline{request.QueryString}");
         }
         var pageSize = limit ?? DefaultLimit;
-        if (pageSize is < 1 or > MaxLimit)
+        if (Paging.InvalidLimit(pageSize, MaxLimit) is { } invalidLimit)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid page size", detail: $"'limit' must be between 1 and {MaxLimit}.");
+            return invalidLimit;
         }
         (DateTimeOffset At, Guid Id)? after = null;
         if (cursor is not null)
@@ -32,7 +32,7 @@ internal static class GetTimeline
             after = ParseCursor(cursor);
             if (after is null)
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid cursor", detail: "'cursor' must be a value returned as 'nextCursor'.");
+                return Paging.InvalidCursor();
             }
         }
         if (!await db.Customers.AnyAsync(c => c.Id == id, cancellationToken))

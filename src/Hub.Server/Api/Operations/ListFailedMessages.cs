@@ -18,16 +18,16 @@ internal static class ListFailedMessages
                 detail: $"'status' must be one of {string.Join(", ", FailedMessageStatus.All)}.");
         }
         var pageSize = limit ?? DefaultLimit;
-        if (pageSize is < 1 or > MaxLimit)
+        if (Paging.InvalidLimit(pageSize, MaxLimit) is { } invalidLimit)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid page size", detail: $"'limit' must be between 1 and {MaxLimit}.");
+            return invalidLimit;
         }
         long? before = null;
         if (cursor is not null)
         {
             if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid cursor", detail: "'cursor' must be a value returned as 'nextCursor'.");
+                return Paging.InvalidCursor();
             }
             before = parsed;
         }
