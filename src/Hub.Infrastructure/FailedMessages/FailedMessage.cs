@@ -32,8 +32,16 @@ internal sealed record FailedMessage(
         return new FailedMessage(fingerprint, queue, type.Name, context.MessageId, body, headers,
             exception.GetType().FullName ?? exception.GetType().Name,
             reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason,
-            context.GetRetryCount() + 1, now);
+            AttemptsOf(context), now);
     }
+
+    /// <summary>
+    /// The deliveries to the consumer in this round, retries included. Outside the retry, <c>GetRetryCount()</c> sees
+    /// nothing (it reads the retry's own context); the retry filter leaves its <see cref="RetryContext"/> on the
+    /// context it was given when it gives up, and a batch consumer copies it onto each message of the batch.
+    /// </summary>
+    private static int AttemptsOf(ConsumeContext context) =>
+        context.TryGetPayload(out RetryContext? retry) ? retry.RetryCount + 1 : 1;
 
     /// <summary>The queue's name: the last segment of <c>rabbitmq://host/vhost/hub-sync-crm2</c> or <c>loopback://localhost/hub-resolution</c>.</summary>
     public static string QueueOf(Uri inputAddress) => inputAddress.AbsolutePath.TrimEnd('/').Split('/')[^1];

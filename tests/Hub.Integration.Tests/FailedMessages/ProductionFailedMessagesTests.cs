@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Integration.Tests.Hosting;
@@ -35,6 +36,41 @@ public sealed class ProductionFailedMessagesTests : IAsyncLifetime
         await _scenario.AssertReplayLandsOnceAsync(_hub.Hub.Client, _hub.Sender, id);
         Assert.Empty((await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(
             new Uri("api/operations/failed-messages?status=failed", UriKind.Relative))).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_touchpoint_the_database_refuses_is_listed_after_the_retries_and_after_the_fix_a_replay_lands_it_once()
+    {
+        // A DBA's maintenance trigger that was never removed: every resolution transaction is rolled back.
+        await _hub.ExecuteAsync("""
+            create function timeline_maintenance() returns trigger language plpgsql
+              as $$ begin raise exception 'the timeline is closed for maintenance'; end $$;
+            create trigger timeline_maintenance before insert on timeline for each row execute function timeline_maintenance();
+            """);
+        await UnallowedTargetScenario.SendCustomerAsync(_hub.Sender, 3);
+
+        var failed = await UnallowedTargetScenario.WaitForOneFailedAsync(_hub.Hub.Client);
+        Assert.Equal("hub-resolution", failed.GetProperty("queue").GetString());
+        Assert.Equal("TouchpointReceived", failed.GetProperty("messageType").GetString());
+        Assert.Contains("closed for maintenance", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.True(failed.GetProperty("attempts").GetInt32() > 1, "the consumer's retries come before the failure is recorded");
+        Assert.Equal(0, await _hub.CountAsync("timeline"));
+
+        await _hub.ExecuteAsync("drop trigger timeline_maintenance on timeline;");
+        var id = failed.GetProperty("id").GetInt64();
+        using (var replay = await UnallowedTargetScenario.PostAsync(_hub.Hub.Client, $"{id}/replay"))
+        {
+            Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        }
+        Assert.Equal(1, await _hub.WaitForCountAsync("timeline", 1));
+        using (var again = await UnallowedTargetScenario.PostAsync(_hub.Hub.Client, $"{id}/replay"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        }
+        // A later touchpoint lands after anything the replays could have queued before it.
+        await UnallowedTargetScenario.SendCustomerAsync(_hub.Sender, 4);
+        Assert.Equal(2, await _hub.WaitForCountAsync("timeline", 2));
+        Assert.Equal(2, await _hub.CountAsync("customers"));
     }
 
     public async Task DisposeAsync()

@@ -75,7 +75,7 @@ internal sealed class UnallowedTargetScenario : IDisposable
         hub.PostAsync(new Uri($"api/operations/failed-messages/{path}", UriKind.Relative), null);
 
     /// <summary>
-    /// The listed failure names the queue, the message and the reason; the CRM got nothing. Returns the failure's id.
+    /// The listed failure names the queue, the message and the reason, after one attempt; the CRM got nothing. Returns the failure's id.
     /// </summary>
     public async Task<long> AssertListedWithTheReasonAsync(HttpClient hub)
     {
@@ -84,6 +84,8 @@ internal sealed class UnallowedTargetScenario : IDisposable
         Assert.Equal("CustomerUpdated", failed.GetProperty("messageType").GetString());
         Assert.Contains("Hub:Outbound:AllowedNetworks", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("failed", failed.GetProperty("status").GetString());
+        // A refused address is configuration: retrying could not help, so there was one attempt.
+        Assert.Equal(1, failed.GetProperty("attempts").GetInt32());
         var id = failed.GetProperty("id").GetInt64();
         var detail = await hub.GetFromJsonAsync<JsonElement>(new Uri($"api/operations/failed-messages/{id}", UriKind.Relative));
         Assert.Contains("person1@example.com", detail.GetProperty("message").GetRawText(), StringComparison.Ordinal);

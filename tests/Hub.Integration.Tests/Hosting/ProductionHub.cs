@@ -79,6 +79,15 @@ public sealed class ProductionHub : IAsyncLifetime
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Runs SQL on the hub's database, as a DBA would.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Polls until <paramref name="table"/> holds <paramref name="expected"/> rows, then returns the count (which may differ on timeout).</summary>
     public async Task<long> WaitForCountAsync(string table, long expected, TimeSpan? timeout = null)
     {
