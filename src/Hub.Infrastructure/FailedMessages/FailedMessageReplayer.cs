@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Ingress;
 using Hub.Infrastructure.Persistence;
 using MassTransit;
@@ -59,9 +60,18 @@ public sealed class FailedMessageReplayer(HubDbContext db, IBus bus, IngressOpti
     public async Task<FailedMessageChange> DiscardAsync(long id, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var marked = await db.FailedMessages.Where(f => f.Id == id && f.Status == FailedMessageStatus.Failed)
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FailedMessageStatus.Discarded).SetProperty(f => f.DiscardedAt, now), cancellationToken);
-        return new FailedMessageChange(marked == 1, await db.FailedMessages.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken));
+        var row = await db.FailedMessages.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        if (marked == 1 && row!.MessageType == nameof(TouchpointReceived))
+        {
+            // Embedded mode: the ingress buffer would offer the touchpoint again every 30 s, failing it back to 'failed'.
+            var touchpointId = JsonSerializer.Deserialize<TouchpointReceived>(row.Body, JsonSerializerOptions.Web)!.TouchpointId;
+            await db.IngressBuffer.Where(b => b.TouchpointId == touchpointId).ExecuteDeleteAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return new FailedMessageChange(marked == 1, row);
     }
 
     private async Task SendAsync(FailedMessageRow row, CancellationToken cancellationToken)

@@ -43,13 +43,19 @@ public sealed class ProductionHub : IAsyncLifetime
         Hub = await StartHubAsync();
     }
 
-    /// <summary>How many messages wait in a queue of the broker (an error queue, say).</summary>
-    public async Task<uint> QueueDepthAsync(string queue)
+    /// <summary>Polls until a queue of the broker (an error queue, say) holds <paramref name="expected"/> messages, then returns the count (which may differ on timeout).</summary>
+    public async Task<uint> WaitForQueueDepthAsync(string queue, uint expected)
     {
         var factory = new RabbitMQ.Client.ConnectionFactory { Uri = Broker.AmqpUri };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        uint depth;
+        while ((depth = (await channel.QueueDeclarePassiveAsync(queue)).MessageCount) < expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        return depth;
     }
 
     private Task<HubProcess> StartHubAsync()
