@@ -11,9 +11,6 @@ namespace Hub.Server.Api.Customers;
 
 internal static class GetTimeline
 {
-    private const int DefaultLimit = 50;
-    private const int MaxLimit = 500;
-
     public static async Task<IResult> HandleAsync(
         Guid id, string? cursor, int? limit, HttpRequest request, HubDbContext db, CancellationToken cancellationToken)
     {
@@ -21,8 +18,7 @@ internal static class GetTimeline
         {
             return MergedCustomers.MovedPermanently($"/api/customers/{survivor}/timeline{request.QueryString}");
         }
-        var pageSize = limit ?? DefaultLimit;
-        if (Paging.InvalidLimit(pageSize, MaxLimit) is { } invalidLimit)
+        if (Paging.InvalidLimit(limit, out var pageSize) is { } invalidLimit)
         {
             return invalidLimit;
         }

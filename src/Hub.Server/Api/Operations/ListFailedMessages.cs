@@ -7,9 +7,6 @@ namespace Hub.Server.Api.Operations;
 /// <summary><c>GET /api/operations/failed-messages?status=failed&amp;limit=50&amp;cursor=...</c>: newest first.</summary>
 internal static class ListFailedMessages
 {
-    private const int DefaultLimit = 50;
-    private const int MaxLimit = 500;
-
     public static async Task<IResult> HandleAsync(string? status, int? limit, string? cursor, HubDbContext db, CancellationToken cancellationToken)
     {
         if (status is not null && !FailedMessageStatus.All.Contains(status))
@@ -17,8 +14,7 @@ internal static class ListFailedMessages
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid status",
                 detail: $"'status' must be one of {string.Join(", ", FailedMessageStatus.All)}.");
         }
-        var pageSize = limit ?? DefaultLimit;
-        if (Paging.InvalidLimit(pageSize, MaxLimit) is { } invalidLimit)
+        if (Paging.InvalidLimit(limit, out var pageSize) is { } invalidLimit)
         {
             return invalidLimit;
         }
