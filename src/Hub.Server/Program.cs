@@ -11,6 +11,7 @@ using Hub.Server.Api.Context;
 using Hub.Server.Api.Customers;
 using Hub.Server.Api.Identity;
 using Hub.Server.Api.Messages;
+using Hub.Server.Api.Operations;
 using Hub.Server.Health;
 using Hub.Server.Identity;
 using Hub.Server.Ingress;
@@ -51,6 +52,7 @@ app.MapCustomersApi();
 app.MapCustomerContextApi();
 app.MapIdentityReviewApi();
 app.MapMessagesApi();
+app.MapFailedMessagesApi();
 
 app.Run();
 

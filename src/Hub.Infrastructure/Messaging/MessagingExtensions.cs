@@ -1,4 +1,5 @@
 using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.FailedMessages;
 using Hub.Infrastructure.Ingress;
 using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Resolution;
@@ -13,7 +14,8 @@ public static class MessagingExtensions
 {
     /// <summary>
     /// The bus (in-memory or RabbitMQ, from <c>Hub:Bus:Transport</c>), the resolution consumer, one
-    /// sync queue per target instance, the outbox relay and the ingress that fits the transport.
+    /// sync queue per target instance, the outbox relay, the ingress that fits the transport, and the record of
+    /// messages the consumers gave up on (<c>failed_messages</c>).
     /// </summary>
     public static IServiceCollection AddHubMessaging(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +26,7 @@ public static class MessagingExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IngressBufferSignal>();
         services.AddSingleton<ConnectorInstances>();
+        services.AddFailedMessages();
 
         services.AddMassTransit(x =>
         {
@@ -58,6 +61,7 @@ public static class MessagingExtensions
     private static void ConfigureEndpoints<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg)
         where TEndpoint : IReceiveEndpointConfigurator
     {
+        cfg.UseFailedMessageRecording(context);
         var instances = context.GetRequiredService<ConnectorInstances>();
         foreach (var instance in instances.All)
         {

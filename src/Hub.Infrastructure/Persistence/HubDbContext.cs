@@ -36,6 +36,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<SourceCheckpointRow> SourceCheckpoints => Set<SourceCheckpointRow>();
 
+    public DbSet<FailedMessageRow> FailedMessages => Set<FailedMessageRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -150,6 +152,18 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.HasKey(s => s.ConnectorInstanceId);
             e.Property(s => s.ConnectorInstanceId).HasMaxLength(100);
             e.Property(s => s.Owner).HasMaxLength(200);
+        });
+        modelBuilder.Entity<FailedMessageRow>(e =>
+        {
+            e.ToTable("failed_messages");
+            e.HasKey(f => f.Id);
+            e.Property(f => f.Fingerprint).HasMaxLength(64);
+            e.Property(f => f.Queue).HasMaxLength(200);
+            e.Property(f => f.MessageType).HasMaxLength(100);
+            e.Property(f => f.ExceptionType).HasMaxLength(300);
+            e.Property(f => f.Status).HasMaxLength(10);
+            e.HasIndex(f => f.Fingerprint).IsUnique();
+            e.HasIndex(f => new { f.Status, f.Id });
         });
     }
 }

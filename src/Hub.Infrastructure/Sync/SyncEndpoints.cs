@@ -1,4 +1,5 @@
 using Hub.Contracts.Connectors;
+using Hub.Infrastructure.Outbound;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,6 +43,9 @@ internal static class SyncEndpoints
         endpoint.UseMessageRetry(r =>
         {
             r.Ignore<SyncTargetUnavailableException>();
+            // An internal address the guard refuses is configuration, not an outage: retrying cannot help, so the change
+            // goes straight to the failed messages, where the operator sees the reason and replays it once it is allowed.
+            r.Ignore<HttpRequestException>(e => e.InnerException is OutboundAddressRefusedException);
             r.Exponential(5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5));
         });
         if (connector is IBatchSyncTarget)

@@ -42,8 +42,15 @@ public sealed class EmbeddedHub : IAsyncDisposable
     }
 
     /// <summary>Starts the process (again) on the same working directory, so on the same SQLite file.</summary>
-    public async Task RestartAsync()
+    public Task RestartAsync() => RestartAsync(new Dictionary<string, string>());
+
+    /// <summary>Restarts with some settings changed, as an operator does after fixing the configuration.</summary>
+    public async Task RestartAsync(IReadOnlyDictionary<string, string> changedSettings)
     {
+        foreach (var (key, value) in changedSettings)
+        {
+            _settings[key] = value;
+        }
         if (Hub is not null)
         {
             await Hub.DisposeAsync();

@@ -11,9 +11,6 @@ namespace Hub.Server.Api.Customers;
 
 internal static class GetTimeline
 {
-    private const int DefaultLimit = 50;
-    private const int MaxLimit = 500;
-
     public static async Task<IResult> HandleAsync(
         Guid id, string? cursor, int? limit, HttpRequest request, HubDbContext db, CancellationToken cancellationToken)
     {
@@ -21,10 +18,9 @@ internal static class GetTimeline
         {
             return MergedCustomers.MovedPermanently($"/api/customers/{survivor}/timeline{request.QueryString}");
         }
-        var pageSize = limit ?? DefaultLimit;
-        if (pageSize is < 1 or > MaxLimit)
+        if (Paging.InvalidLimit(limit, out var pageSize) is { } invalidLimit)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid page size", detail: $"'limit' must be between 1 and {MaxLimit}.");
+            return invalidLimit;
         }
         (DateTimeOffset At, Guid Id)? after = null;
         if (cursor is not null)
@@ -32,7 +28,7 @@ internal static class GetTimeline
             after = ParseCursor(cursor);
             if (after is null)
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid cursor", detail: "'cursor' must be a value returned as 'nextCursor'.");
+                return Paging.InvalidCursor();
             }
         }
         if (!await db.Customers.AnyAsync(c => c.Id == id, cancellationToken))
