@@ -15,6 +15,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private static readonly Dictionary<string, string> NoEnvironment = [];
 
     private readonly string _root;
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private ServerProcess? _process;
     private int _disposed;
 
@@ -35,6 +36,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var server = new PostgresServer(Directory.CreateTempSubdirectory("hubtest-postgres-").FullName);
         try
         {
+            await server.InitializeClusterAsync(cancellationToken);
             await server.LaunchAsync(cancellationToken);
             return server;
         }
@@ -67,6 +69,43 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>
+    /// Stops the server as an operator restarting it does (<c>pg_ctl stop -m fast</c>: open connections are
+    /// cut, committed data stays); its data stays for <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await StopCoreAsync("fast", cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Starts a stopped server again on the same port with the same data.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_process is not null)
+            {
+                throw new InvalidOperationException($"PostgreSQL on 127.0.0.1:{Port} is already running.");
+            }
+
+            await LaunchAsync(cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Stops the server (immediate shutdown) and deletes its temp folder; never throws.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -75,17 +114,10 @@ public sealed class PostgresServer : IAsyncDisposable
             return;
         }
 
-        var process = _process;
-        _process = null;
+        await _gate.WaitAsync();
         try
         {
-            if (process is { HasExited: false })
-            {
-                var stop = ServiceAccount.StartInfo(
-                    ServiceUser, Binaries.Postgres("pg_ctl"), ["-D", DataDirectory, "stop", "-m", "immediate", "-w"], NoEnvironment, _root);
-                await Command.RunAsync(stop, TimeSpan.FromSeconds(15), CancellationToken.None);
-                await process.WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-            }
+            await StopCoreAsync("immediate", CancellationToken.None);
         }
 #pragma warning disable CA1031 // Disposal never throws; the process tree is killed below regardless.
         catch (Exception)
@@ -94,12 +126,38 @@ public sealed class PostgresServer : IAsyncDisposable
         }
         finally
         {
-            process?.Dispose();
             TempFolder.TryDelete(_root);
+            _gate.Release();
         }
     }
 
-    private async Task LaunchAsync(CancellationToken cancellationToken)
+    private async Task StopCoreAsync(string mode, CancellationToken cancellationToken)
+    {
+        var process = _process;
+        if (process is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!process.HasExited)
+            {
+                var stop = ServiceAccount.StartInfo(
+                    ServiceUser, Binaries.Postgres("pg_ctl"), ["-D", DataDirectory, "stop", "-m", mode, "-w"], NoEnvironment, _root);
+                await Command.RunAsync(stop, TimeSpan.FromSeconds(15), cancellationToken);
+                await process.WaitForExitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            }
+        }
+        finally
+        {
+            // Kills anything still alive.
+            process.Dispose();
+            _process = null;
+        }
+    }
+
+    private async Task InitializeClusterAsync(CancellationToken cancellationToken)
     {
         await ServiceAccount.GiveOwnershipAsync(_root, ServiceUser, cancellationToken);
         var initdb = ServiceAccount.StartInfo(
@@ -109,7 +167,10 @@ public sealed class PostgresServer : IAsyncDisposable
             NoEnvironment,
             _root);
         (await Command.RunAsync(initdb, StartTimeout, cancellationToken)).ThrowIfFailed();
+    }
 
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
         var started = Stopwatch.StartNew();
         var postgres = ServiceAccount.StartInfo(
             ServiceUser,

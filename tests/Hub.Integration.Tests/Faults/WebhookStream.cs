@@ -1,0 +1,57 @@
+using System.Net;
+using Hub.Testing.Servers;
+
+namespace Hub.Integration.Tests.Faults;
+
+/// <summary>
+/// A steady stream of signed Segment identify calls (<c>m-0</c>, <c>m-1</c>, ...) from a sender that behaves like
+/// a real one: every event is retried until it is acknowledged, after the Retry-After of a 503 or a short pause
+/// when there was no answer, each retry to the next hub process as a load balancer would. Every attempt goes into
+/// the <see cref="DeliveryLedger"/>.
+/// </summary>
+internal sealed class WebhookStream(DeliveryLedger ledger, Func<int, SignedWebhookSender> senderTo, int processes, int people)
+{
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan PauseWithoutAnswer = TimeSpan.FromMilliseconds(250);
+    private int _next = -1;
+
+    public static string SourceEventId(int n) => $"m-{n}";
+
+    /// <summary>Sends with <paramref name="workers"/> concurrent senders, each pausing <paramref name="pace"/> between events, while <paramref name="keepGoing"/> holds.</summary>
+    public Task RunAsync(Func<bool> keepGoing, int workers, TimeSpan pace) =>
+        Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            while (keepGoing())
+            {
+                await SendUntilAcknowledgedAsync(Interlocked.Increment(ref _next));
+                await Task.Delay(pace);
+            }
+        })));
+
+    private async Task SendUntilAcknowledgedAsync(int n)
+    {
+        var giveUp = DateTime.UtcNow + GiveUpAfter;
+        for (var attempt = 0; ; attempt++)
+        {
+            var wait = PauseWithoutAnswer;
+            try
+            {
+                using var response = await senderTo((n + attempt) % processes).SendAsync(SignedWebhookSender.Identify(n, people));
+                if (response.IsSuccessStatusCode)
+                {
+                    ledger.RecordAcknowledged(SourceEventId(n));
+                    return;
+                }
+                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"m-{n} was answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                wait = response.Headers.RetryAfter?.Delta ?? wait;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ObjectDisposedException)
+            {
+                // No answer: the process was killed, is restarting, or the request was cut; the sender cannot know whether it landed.
+            }
+            ledger.RecordFailed(SourceEventId(n));
+            Assert.True(DateTime.UtcNow < giveUp, $"m-{n} was not acknowledged within {GiveUpAfter.TotalSeconds} s");
+            await Task.Delay(wait);
+        }
+    }
+}
