@@ -14,12 +14,17 @@ internal sealed class DeliveryLedger
 
     public int Acknowledged => _events.Values.Count(a => a.Acknowledged);
 
-    public int Failed => _events.Values.Sum(a => a.Failed);
+    /// <summary>Attempts answered 5xx.</summary>
+    public int Refused => _events.Values.Sum(a => a.Refused);
 
-    public void RecordAcknowledged(string sourceEventId) => _events.GetOrAdd(sourceEventId, _ => new Attempts()).Acknowledged = true;
+    /// <summary>Attempts that got no answer: connection refused or cut, timeout.</summary>
+    public int Unanswered => _events.Values.Sum(a => a.Unanswered);
 
-    /// <summary>An attempt that got no answer (connection refused or cut, timeout) or a 5xx.</summary>
-    public void RecordFailed(string sourceEventId) => Interlocked.Increment(ref _events.GetOrAdd(sourceEventId, _ => new Attempts()).Failed);
+    public void RecordAcknowledged(string sourceEventId) => Of(sourceEventId).Acknowledged = true;
+
+    public void RecordRefused(string sourceEventId) => Interlocked.Increment(ref Of(sourceEventId).Refused);
+
+    public void RecordUnanswered(string sourceEventId) => Interlocked.Increment(ref Of(sourceEventId).Unanswered);
 
     /// <summary>Waits until every acknowledged event is on the timeline (90 s at most), then a little longer for a late duplicate to show, and tallies.</summary>
     public async Task<DeliveryCounts> SettleAsync(Func<Task<List<string>>> timelineSourceEventIds)
@@ -42,13 +47,18 @@ internal sealed class DeliveryLedger
             Lost: _events.Count(e => e.Value.Acknowledged && !landed.ContainsKey(e.Key)),
             Duplicated: landed.Count(l => l.Value > 1),
             Unexpected: landed.Keys.Count(id => !_events.ContainsKey(id)),
-            Recovered: _events.Count(e => e.Value.Failed > 0 && landed.GetValueOrDefault(e.Key) == 1));
+            Recovered: _events.Count(e => e.Value.Refused + e.Value.Unanswered > 0 && landed.GetValueOrDefault(e.Key) == 1));
     }
+
+    public override string ToString() => $"attempts: {Refused} answered 5xx, {Unanswered} unanswered";
+
+    private Attempts Of(string sourceEventId) => _events.GetOrAdd(sourceEventId, _ => new Attempts());
 
     private sealed class Attempts
     {
         public volatile bool Acknowledged;
-        public int Failed;
+        public int Refused;
+        public int Unanswered;
     }
 }
 

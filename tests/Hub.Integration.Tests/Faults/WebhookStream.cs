@@ -13,20 +13,39 @@ internal sealed class WebhookStream(DeliveryLedger ledger, Func<int, SignedWebho
 {
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan PauseWithoutAnswer = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(10);
     private int _next = -1;
+    private Task _running = Task.CompletedTask;
 
     public static string SourceEventId(int n) => $"m-{n}";
 
-    /// <summary>Sends with <paramref name="workers"/> concurrent senders, each pausing <paramref name="pace"/> between events, while <paramref name="keepGoing"/> holds.</summary>
-    public Task RunAsync(Func<bool> keepGoing, int workers, TimeSpan pace) =>
-        Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+    /// <summary>The stream; it ends once <see cref="Start"/>'s condition no longer holds and every event sent is acknowledged.</summary>
+    public Task Completion => _running;
+
+    /// <summary>Starts sending with <paramref name="workers"/> concurrent senders, each pausing briefly between events, while <paramref name="keepGoing"/> holds.</summary>
+    public void Start(Func<bool> keepGoing, int workers = 4) =>
+        _running = Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
         {
             while (keepGoing())
             {
                 await SendUntilAcknowledgedAsync(Interlocked.Increment(ref _next));
-                await Task.Delay(pace);
+                await Task.Delay(Pace);
             }
         })));
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails early when the stream failed or ended.</summary>
+    public async Task UntilAsync(Func<bool> condition)
+    {
+        while (!condition())
+        {
+            if (_running.IsFaulted)
+            {
+                await _running;
+            }
+            Assert.False(_running.IsCompleted, "the stream ended before the condition held");
+            await Task.Delay(20);
+        }
+    }
 
     private async Task SendUntilAcknowledgedAsync(int n)
     {
@@ -43,13 +62,14 @@ internal sealed class WebhookStream(DeliveryLedger ledger, Func<int, SignedWebho
                     return;
                 }
                 Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"m-{n} was answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                ledger.RecordRefused(SourceEventId(n));
                 wait = response.Headers.RetryAfter?.Delta ?? wait;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ObjectDisposedException)
             {
                 // No answer: the process was killed, is restarting, or the request was cut; the sender cannot know whether it landed.
+                ledger.RecordUnanswered(SourceEventId(n));
             }
-            ledger.RecordFailed(SourceEventId(n));
             Assert.True(DateTime.UtcNow < giveUp, $"m-{n} was not acknowledged within {GiveUpAfter.TotalSeconds} s");
             await Task.Delay(wait);
         }

@@ -97,8 +97,7 @@ public sealed class ProductionHub : IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(DatabaseConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"select count(*) from {table}", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
+        return await HubTables.CountAsync(connection, table);
     }
 
     /// <summary>The source event id of every timeline entry of connector instance <paramref name="instanceId"/>, repeats included.</summary>
@@ -122,14 +121,7 @@ public sealed class ProductionHub : IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(DatabaseConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""select "Id", "Version" from customers where "MergedIntoId" is null""", connection);
-        var versions = new Dictionary<Guid, long>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            versions[reader.GetGuid(0)] = reader.GetInt64(1);
-        }
-        return versions;
+        return await HubTables.CustomerVersionsAsync(connection);
     }
 
     /// <summary>Polls until <paramref name="table"/> holds <paramref name="expected"/> rows, then returns the count (which may differ on timeout).</summary>
