@@ -15,7 +15,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private static readonly Dictionary<string, string> NoEnvironment = [];
 
     private readonly string _root;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly OneAtATime _gate = new();
     private ServerProcess? _process;
     private int _disposed;
 
@@ -73,37 +73,18 @@ public sealed class PostgresServer : IAsyncDisposable
     /// Stops the server as an operator restarting it does (<c>pg_ctl stop -m fast</c>: open connections are
     /// cut, committed data stays); its data stays for <see cref="StartAgainAsync"/>.
     /// </summary>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await StopCoreAsync("fast", cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task StopAsync(CancellationToken cancellationToken = default) =>
+        _gate.RunAsync(() => StopCoreAsync("fast", cancellationToken), cancellationToken);
 
     /// <summary>Starts a stopped server again on the same port with the same data.</summary>
-    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    public Task StartAgainAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_process is not null)
-            {
-                throw new InvalidOperationException($"PostgreSQL on 127.0.0.1:{Port} is already running.");
-            }
-
-            await LaunchAsync(cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return _gate.RunAsync(
+            () => _process is null
+                ? LaunchAsync(cancellationToken)
+                : throw new InvalidOperationException($"PostgreSQL on 127.0.0.1:{Port} is already running."),
+            cancellationToken);
     }
 
     /// <summary>Stops the server (immediate shutdown) and deletes its temp folder; never throws.</summary>
@@ -114,21 +95,24 @@ public sealed class PostgresServer : IAsyncDisposable
             return;
         }
 
-        await _gate.WaitAsync();
-        try
-        {
-            await StopCoreAsync("immediate", CancellationToken.None);
-        }
-#pragma warning disable CA1031 // Disposal never throws; the process tree is killed below regardless.
-        catch (Exception)
+        await _gate.RunAsync(
+            async () =>
+            {
+                try
+                {
+                    await StopCoreAsync("immediate", CancellationToken.None);
+                }
+#pragma warning disable CA1031 // Disposal never throws; the process tree is killed regardless.
+                catch (Exception)
 #pragma warning restore CA1031
-        {
-        }
-        finally
-        {
-            TempFolder.TryDelete(_root);
-            _gate.Release();
-        }
+                {
+                }
+                finally
+                {
+                    TempFolder.TryDelete(_root);
+                }
+            },
+            CancellationToken.None);
     }
 
     private async Task StopCoreAsync(string mode, CancellationToken cancellationToken)

@@ -20,6 +20,9 @@ public sealed class BadInputFuzzTests(ITestOutputHelper output)
     private const int MaxBodyBytes = 32_768;
     private const string PbxInstanceId = TwilioHub.PbxInstanceId;
 
+    /// <summary>One from each valid request, two from the Outbound Message sample (it carries two notifications).</summary>
+    private const int ValidTouchpoints = 5;
+
     private static readonly byte[][] CallRecords =
     [
         """{"callId":"1772529302.42","direction":"inbound","from":"+14155550123","to":"12125550147","startedAt":"2026-03-03T09:15:02Z","answeredAt":"2026-03-03T09:15:09Z","endedAt":"2026-03-03T09:18:11Z","talkSeconds":182,"outcome":"answered"}"""u8.ToArray(),
@@ -57,19 +60,19 @@ public sealed class BadInputFuzzTests(ITestOutputHelper output)
         {
             output.WriteLine($"{group.Key.InstanceId,-5} {group.Key.Item2,-28} {group.Count(),4}");
         }
-        Assert.True(wrong.IsEmpty, $"{wrong.Count} of {Requests} answered otherwise:\n{string.Join('\n', wrong.Take(15))}");
+        Assert.True(wrong.IsEmpty, $"{wrong.Count} of {Requests} answered otherwise:\n{string.Join('\n', wrong.Take(40))}\nthe hub's log:\n{hub.Hub.Output[^Math.Min(5_000, hub.Hub.Output.Length)..]}");
         Assert.Equal((0, 0), (await hub.CountAsync("timeline"), await hub.CountAsync("ingress_buffer")));
 
-        // Still up and taking webhooks; once these four are on the timeline, anything stored before them would be too.
+        // Still up and taking webhooks; once these are on the timeline, anything stored before them would be too.
         foreach (var endpoint in endpoints)
         {
             using var valid = endpoint.Valid();
             using var response = await hub.Hub.Client.SendAsync(valid);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{endpoint.InstanceId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
-        await SalesforceHub.EventuallyAsync(async () => await hub.CountAsync("timeline") >= endpoints.Length, "the valid webhooks on the timeline");
+        await SalesforceHub.EventuallyAsync(async () => await hub.CountAsync("timeline") >= ValidTouchpoints, "the valid webhooks on the timeline");
         await SalesforceHub.EventuallyAsync(async () => await hub.CountAsync("ingress_buffer") == 0, "the ingress buffer drained");
-        Assert.Equal(endpoints.Length, await hub.CountAsync("timeline"));
+        Assert.Equal(ValidTouchpoints, await hub.CountAsync("timeline"));
     }
 
     private static Dictionary<string, string> Settings() => new()

@@ -25,10 +25,10 @@ public sealed class HubProcessKillTests(ITestOutputHelper output)
         var stream = new WebhookStream(ledger, hub.SenderTo, processes: 2, People);
         var kills = 0;
 
-        stream.Start(() => Volatile.Read(ref kills) < Kills || ledger.Acknowledged < (Kills + 1) * 150);
+        stream.Start(() => Volatile.Read(ref kills) < Kills || ledger.Acknowledged < (Kills + 1) * 100);
         for (var kill = 1; kill <= Kills; kill++)
         {
-            await stream.UntilAsync(() => ledger.Acknowledged >= kill * 150);
+            await stream.UntilAsync(() => ledger.Acknowledged >= kill * 100);
             await hub.RestartAsync(kill % 2);
             Interlocked.Increment(ref kills);
         }

@@ -49,7 +49,10 @@ public sealed class SyncTargetOutageTests(ITestOutputHelper output)
         await unguarded.AssertHasLatestVersionsAsync(withoutBreaker.CustomerVersionsAsync, output);
         var calledWithBreaker = guarded.Server.LogEntries.Count(e => e.RequestMessage!.DateTime < backAt);
         var calledWithoutBreaker = unguarded.Server.LogEntries.Count(e => e.RequestMessage!.DateTime < backAt);
-        output.WriteLine($"requests during the outage: {calledWithBreaker} with the breaker, {calledWithoutBreaker} with retries alone");
+        var opened = Occurrences(withBreaker.Hub.Output, "OnCircuitOpened");
+        output.WriteLine($"requests during the outage: {calledWithBreaker} with the breaker (opened {opened} times), {calledWithoutBreaker} with retries alone");
+        Assert.True(opened > 0, "the hub logged no OnCircuitOpened");
+        Assert.Equal(0, Occurrences(withoutBreaker.Hub.Output, "OnCircuitOpened"));
         Assert.Equal(Customers, (await withBreaker.CustomerVersionsAsync()).Count);
         Assert.True(calledWithBreaker * 4 <= calledWithoutBreaker, $"the breaker let {calledWithBreaker} requests through, retries alone made {calledWithoutBreaker}");
     }
@@ -64,6 +67,8 @@ public sealed class SyncTargetOutageTests(ITestOutputHelper output)
         ["Hub:Outbound:CircuitBreakerSamplingDuration"] = "00:00:10",
         ["Hub:Outbound:CircuitBreakerBreakDuration"] = "00:00:03",
     };
+
+    private static int Occurrences(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
 
     private static void Answer(SyncTarget[] targets, IResponseBuilder response)
     {

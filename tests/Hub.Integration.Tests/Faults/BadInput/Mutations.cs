@@ -16,24 +16,24 @@ internal static class Mutations
 
     private static readonly string[] NotARecord = ["null", "42", "\"text\"", "true", "-0.5e999"];
 
-    public static byte[] BreakJson(Random random, byte[] sample) => random.Next(6) switch
+    public static (string How, byte[] Body) BreakJson(Random random, byte[] sample) => random.Next(6) switch
     {
-        0 => Truncate(random, sample),
-        1 => InsertInvalidUtf8(random, sample),
-        2 => Replace(random, sample, (byte)'"', (byte)'x'),
-        3 => [.. sample, .. Encoding.UTF8.GetBytes(random.Next(2) == 0 ? "}" : " {\"again\":1}")],
-        4 => Encoding.UTF8.GetBytes(NotARecord[random.Next(NotARecord.Length)]),
-        _ => Nested(random),
+        0 => ("truncated", Truncate(random, sample)),
+        1 => ("invalid UTF-8", InsertInvalidUtf8(random, sample)),
+        2 => ("a quote broken", Replace(random, sample, (byte)'"', (byte)'x')),
+        3 => ("trailing garbage", [.. sample, .. Encoding.UTF8.GetBytes(random.Next(2) == 0 ? "}" : " {\"again\":1}")]),
+        4 => ("not an object", Encoding.UTF8.GetBytes(NotARecord[random.Next(NotARecord.Length)])),
+        _ => ("nested too deep", Nested(random)),
     };
 
-    public static byte[] BreakXml(Random random, byte[] sample) => random.Next(4) switch
+    public static (string How, byte[] Body) BreakXml(Random random, byte[] sample) => random.Next(4) switch
     {
-        0 => Truncate(random, sample),
-        1 => InsertInvalidUtf8(random, sample),
-        2 => Replace(random, sample, (byte)'<', (byte)'x'),
+        0 => ("truncated", Truncate(random, sample)),
+        1 => ("invalid UTF-8", InsertInvalidUtf8(random, sample)),
+        2 => ("an end tag broken", BreakEndTag(random, sample)),
         // An external entity: a reader that resolves it leaks files; the hub's must refuse the DTD.
-        _ => Encoding.UTF8.GetBytes(
-            "<?xml version=\"1.0\"?><!DOCTYPE e [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" + Encoding.UTF8.GetString(sample).Split("?>", 2)[^1].Replace("<sf:Email>", "<sf:Email>&x;", StringComparison.Ordinal)),
+        _ => ("external entity", Encoding.UTF8.GetBytes(
+            "<?xml version=\"1.0\"?><!DOCTYPE e [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" + Encoding.UTF8.GetString(sample).Split("?>", 2)[^1].Replace("<sf:Email>", "<sf:Email>&x;", StringComparison.Ordinal))),
     };
 
     /// <summary>A prefix of at most all but the last byte.</summary>
@@ -51,6 +51,15 @@ internal static class Mutations
         var positions = Enumerable.Range(0, sample.Length).Where(i => sample[i] == what).ToList();
         var copy = sample.ToArray();
         copy[positions[random.Next(positions.Count)]] = with;
+        return copy;
+    }
+
+    /// <summary>Turns one end tag into text, leaving its element unclosed (a broken self-closing tag would just be text).</summary>
+    public static byte[] BreakEndTag(Random random, byte[] sample)
+    {
+        var positions = Enumerable.Range(0, sample.Length - 1).Where(i => sample[i] == '<' && sample[i + 1] == '/').ToList();
+        var copy = sample.ToArray();
+        copy[positions[random.Next(positions.Count)]] = (byte)'x';
         return copy;
     }
 

@@ -27,9 +27,13 @@ internal sealed class SalesforceEndpoint() : FuzzedEndpoint(SalesforceHub.Salesf
         };
     }
 
-    protected override BadWebhook Malformed(Random random) => random.Next(2) == 0
-        ? Authenticated("malformed outbound message", Mutations.BreakXml(random, OutboundMessage), Xml, 400)
-        : Authenticated("malformed change event", Mutations.BreakJson(random, Pick(random, ChangeEvents)), Json, 400);
+    protected override BadWebhook Malformed(Random random)
+    {
+        var (what, (how, body), contentType) = random.Next(2) == 0
+            ? ("outbound message", Mutations.BreakXml(random, OutboundMessage), Xml)
+            : ("change event", Mutations.BreakJson(random, Pick(random, ChangeEvents)), Json);
+        return Authenticated($"malformed {what}: {how}", body, contentType, 400);
+    }
 
     protected override BadWebhook WrongContentType(Random random, string contentType) =>
         Authenticated("wrong content type", random.Next(2) == 0 ? OutboundMessage : Pick(random, ChangeEvents), contentType, 415);

@@ -34,8 +34,11 @@ internal sealed class StandardWebhooksEndpoint(string instanceId, IReadOnlyList<
         return new BadWebhook(InstanceId, $"forged: {kind}", bodySent, "application/json", 401) { Headers = headers };
     }
 
-    protected override BadWebhook Malformed(Random random) =>
-        Authenticated("malformed", Mutations.BreakJson(random, Pick(random, samples)), "application/json", 400);
+    protected override BadWebhook Malformed(Random random)
+    {
+        var (how, body) = Mutations.BreakJson(random, Pick(random, samples));
+        return Authenticated($"malformed: {how}", body, "application/json", 400);
+    }
 
     protected override BadWebhook WrongContentType(Random random, string contentType) =>
         Authenticated("wrong content type", Pick(random, samples), contentType, 415);

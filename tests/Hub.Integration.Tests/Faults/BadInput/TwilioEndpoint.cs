@@ -24,7 +24,7 @@ internal sealed class TwilioEndpoint() : FuzzedEndpoint(TwilioHub.InstanceId)
         {
             0 => ("no signature", null, form),
             1 => ("signed with another auth token", TwilioHub.Sign("fedcba9876543210fedcba9876543210", SignedUrl, form), form),
-            2 => ("a parameter changed after signing", TwilioHub.Sign(TwilioHub.AuthToken, SignedUrl, form), form.Replace("%2B1", "%2B4", StringComparison.Ordinal)),
+            2 => ("a parameter added after signing", TwilioHub.Sign(TwilioHub.AuthToken, SignedUrl, form), form + "&CallerName=Mallory"),
             3 => ("signed for another URL", TwilioHub.Sign(TwilioHub.AuthToken, "http://hub.example.com/webhooks/tw1", form), form),
             4 => ("signature garbage", Pick(random, ["", "x", new string('A', 28), "====", new string('/', 3_000)]), form),
             _ => ("another account, signed", TwilioHub.Sign(TwilioHub.AuthToken, SignedUrl, OtherAccount(form)), OtherAccount(form)),
@@ -38,14 +38,14 @@ internal sealed class TwilioEndpoint() : FuzzedEndpoint(TwilioHub.InstanceId)
     {
         var pairs = Pick(random, Samples).Split('&').Where(p => !Identifying.Contains(p.Split('=')[0])).ToList();
         var body = Encoding.UTF8.GetBytes(string.Join('&', pairs));
-        body = random.Next(4) switch
+        var (how, broken) = random.Next(4) switch
         {
-            0 => body,
-            1 => Mutations.InsertInvalidUtf8(random, body),
-            2 => Encoding.UTF8.GetBytes(string.Join('&', Enumerable.Range(0, random.Next(1, 30)).Select(i => $"{Mutations.Garbage(random, 6).Replace("&", "", StringComparison.Ordinal).Replace("=", "", StringComparison.Ordinal)}={Uri.EscapeDataString(Mutations.Garbage(random, 20))}"))),
-            _ => [.. body, .. Encoding.UTF8.GetBytes(Pick(random, ["&Body=%ZZ", "&Body=%", "&Body=%C3", "&%FF=%FE"]))],
+            0 => ("no call, recording or message id", body),
+            1 => ("invalid UTF-8", [.. body, .. "&Body="u8, .. Mutations.InsertInvalidUtf8(random, "Hello"u8.ToArray())]),
+            2 => ("garbage parameters", Encoding.UTF8.GetBytes(string.Join('&', Enumerable.Range(0, random.Next(1, 30)).Select(i => $"{Mutations.Garbage(random, 6).Replace("&", "", StringComparison.Ordinal).Replace("=", "", StringComparison.Ordinal)}={Uri.EscapeDataString(Mutations.Garbage(random, 20))}")))),
+            _ => ("broken percent-encoding", [.. body, .. Encoding.UTF8.GetBytes(Pick(random, ["&Body=%ZZ", "&Body=%", "&Body=%C3", "&%FF=%FE"]))]),
         };
-        return Authenticated("malformed", body, Form, 400);
+        return Authenticated($"malformed: {how}", broken, Form, 400);
     }
 
     protected override BadWebhook WrongContentType(Random random, string contentType) =>
