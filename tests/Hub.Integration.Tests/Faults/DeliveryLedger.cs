@@ -11,14 +11,20 @@ namespace Hub.Integration.Tests.Faults;
 internal sealed class DeliveryLedger
 {
     private readonly ConcurrentDictionary<string, Attempts> _events = new(StringComparer.Ordinal);
+    private int _notConnected;
 
     public int Acknowledged => _events.Values.Count(a => a.Acknowledged);
 
     /// <summary>Attempts answered 5xx.</summary>
     public int Refused => _events.Values.Sum(a => a.Refused);
 
-    /// <summary>Attempts that got no answer: connection refused or cut, timeout.</summary>
+    /// <summary>Attempts sent that got no answer: the connection was cut, or timed out.</summary>
     public int Unanswered => _events.Values.Sum(a => a.Unanswered);
+
+    /// <summary>Attempts that could not connect, so were certainly not delivered: not counted against any event.</summary>
+    public int NotConnected => Volatile.Read(ref _notConnected);
+
+    public void RecordNotConnected() => Interlocked.Increment(ref _notConnected);
 
     public void RecordAcknowledged(string sourceEventId) => Of(sourceEventId).Acknowledged = true;
 
@@ -50,7 +56,7 @@ internal sealed class DeliveryLedger
             Recovered: _events.Count(e => e.Value.Refused + e.Value.Unanswered > 0 && landed.GetValueOrDefault(e.Key) == 1));
     }
 
-    public override string ToString() => $"attempts: {Refused} answered 5xx, {Unanswered} unanswered";
+    public override string ToString() => $"attempts: {Refused} answered 5xx, {Unanswered} unanswered, {NotConnected} could not connect";
 
     private Attempts Of(string sourceEventId) => _events.GetOrAdd(sourceEventId, _ => new Attempts());
 

@@ -65,9 +65,14 @@ internal sealed class WebhookStream(DeliveryLedger ledger, Func<int, SignedWebho
                 ledger.RecordRefused(SourceEventId(n));
                 wait = response.Headers.RetryAfter?.Delta ?? wait;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ObjectDisposedException)
+            catch (Exception e) when (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } or ObjectDisposedException)
             {
-                // No answer: the process was killed, is restarting, or the request was cut; the sender cannot know whether it landed.
+                // Never sent: nobody listens there (the process is dead or restarting on a new port).
+                ledger.RecordNotConnected();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Sent, no answer: the process died or the request was cut; the sender cannot know whether it landed.
                 ledger.RecordUnanswered(SourceEventId(n));
             }
             Assert.True(DateTime.UtcNow < giveUp, $"m-{n} was not acknowledged within {GiveUpAfter.TotalSeconds} s");
