@@ -1,6 +1,4 @@
 using Hub.Integration.Tests.Hosting;
-using WireMock.RequestBuilders;
-using WireMock.ResponseBuilders;
 using Xunit.Abstractions;
 
 namespace Hub.Integration.Tests.Faults;
@@ -15,7 +13,6 @@ public sealed class HubProcessKillTests(ITestOutputHelper output)
     public async Task Killing_one_of_two_hub_processes_three_times_mid_stream_loses_and_doubles_nothing_and_every_change_reaches_the_sync_target()
     {
         using var target = new SyncTarget();
-        target.Server.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
         await using var hub = await ProductionHub.StartAsync(target.Settings(new Dictionary<string, string>
         {
             ["Hub:Ingress:RetryAfterSeconds"] = "1",

@@ -1,16 +1,27 @@
 using System.Globalization;
 using Hub.Testing.Servers;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 using WireMock.Server;
 using Xunit.Abstractions;
 
 namespace Hub.Integration.Tests.Faults;
 
-/// <summary>A system the hub syncs customers to: a <c>webhooks</c> instance whose target URL is a WireMock server on loopback.</summary>
+/// <summary>A system the hub syncs customers to: a <c>webhooks</c> instance whose target URL is a WireMock server on loopback, answering 200 unless told otherwise.</summary>
 internal sealed class SyncTarget : IDisposable
 {
     public const string InstanceId = "crm2";
 
+    public SyncTarget() => Answers(Response.Create().WithStatusCode(200));
+
     public WireMockServer Server { get; } = WireMockServer.Start();
+
+    /// <summary>From now on every request gets <paramref name="response"/>.</summary>
+    public void Answers(IResponseBuilder response)
+    {
+        Server.ResetMappings();
+        Server.Given(Request.Create().UsingPost()).RespondWith(response);
+    }
 
     /// <summary>The instance's settings, allowed through the outbound guard; the hub's other settings on top.</summary>
     public Dictionary<string, string> Settings(IReadOnlyDictionary<string, string>? more = null)

@@ -1,7 +1,6 @@
 using System.Net;
 using Hub.Integration.Tests.Hosting;
 using Hub.Testing.Servers;
-using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using Xunit.Abstractions;
 
@@ -30,7 +29,7 @@ public sealed class SyncTargetOutageTests(ITestOutputHelper output)
         await using var withoutBreaker = hubs[1];
         SyncTarget[] targets = [guarded, unguarded];
 
-        Answer(targets, Response.Create().WithStatusCode(503));
+        Array.ForEach(targets, t => t.Answers(Response.Create().WithStatusCode(503)));
         for (var n = 0; n < Customers * VersionsEach; n++)
         {
             foreach (var hub in hubs)
@@ -40,10 +39,10 @@ public sealed class SyncTargetOutageTests(ITestOutputHelper output)
             }
         }
         await Task.Delay(PhaseLength);
-        Answer(targets, Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(2)));
+        Array.ForEach(targets, t => t.Answers(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(2))));
         await Task.Delay(PhaseLength);
         var backAt = DateTime.UtcNow;
-        Answer(targets, Response.Create().WithStatusCode(200));
+        Array.ForEach(targets, t => t.Answers(Response.Create().WithStatusCode(200)));
 
         await guarded.AssertHasLatestVersionsAsync(withBreaker.CustomerVersionsAsync, output);
         await unguarded.AssertHasLatestVersionsAsync(withoutBreaker.CustomerVersionsAsync, output);
@@ -60,7 +59,7 @@ public sealed class SyncTargetOutageTests(ITestOutputHelper output)
     private static Dictionary<string, string> Outbound(int breakerMinimumThroughput) => new()
     {
         ["Hub:Outbound:AttemptTimeout"] = "00:00:01",
-        ["Hub:Outbound:MaxRetryAttempts"] = "20",
+        ["Hub:Outbound:MaxRetryAttempts"] = "40",
         ["Hub:Outbound:RetryDelay"] = "00:00:00.050",
         ["Hub:Outbound:MaxRetryDelay"] = "00:00:00.100",
         ["Hub:Outbound:CircuitBreakerMinimumThroughput"] = breakerMinimumThroughput.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -69,13 +68,4 @@ public sealed class SyncTargetOutageTests(ITestOutputHelper output)
     };
 
     private static int Occurrences(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
-
-    private static void Answer(SyncTarget[] targets, IResponseBuilder response)
-    {
-        foreach (var target in targets)
-        {
-            target.Server.ResetMappings();
-            target.Server.Given(Request.Create().UsingPost()).RespondWith(response);
-        }
-    }
 }

@@ -13,7 +13,7 @@ internal sealed class WebhookStream(DeliveryLedger ledger, Func<int, SignedWebho
 {
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan PauseWithoutAnswer = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(40);
     private int _next = -1;
     private Task _running = Task.CompletedTask;
 
