@@ -30,6 +30,21 @@ public sealed class PostgresServerTests
         Assert.Equal(1, await ScalarAsync(second.ConnectionString(), "select 1"));
     }
 
+    [Fact]
+    public async Task Postgres_server_refuses_connections_when_stopped_and_keeps_its_data_when_started_again()
+    {
+        await using var server = await PostgresServer.StartAsync();
+        // Unpooled: a pooled connection would be one the restart cut.
+        var database = await server.CreateDatabaseAsync("kept") + ";Pooling=false";
+        await ScalarAsync(database, "create table t (n int); insert into t values (42)");
+
+        await server.StopAsync();
+        Assert.Equal(SocketError.ConnectionRefused, await LoopbackPort.ConnectAsync(server.Port));
+
+        await server.StartAgainAsync();
+        Assert.Equal(42, await ScalarAsync(database, "select n from t"));
+    }
+
     private static async Task<object?> ScalarAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

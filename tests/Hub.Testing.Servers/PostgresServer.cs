@@ -15,6 +15,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private static readonly Dictionary<string, string> NoEnvironment = [];
 
     private readonly string _root;
+    private readonly OneAtATime _gate = new();
     private ServerProcess? _process;
     private int _disposed;
 
@@ -35,6 +36,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var server = new PostgresServer(Directory.CreateTempSubdirectory("hubtest-postgres-").FullName);
         try
         {
+            await server.InitializeClusterAsync(cancellationToken);
             await server.LaunchAsync(cancellationToken);
             return server;
         }
@@ -67,6 +69,24 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>
+    /// Stops the server as an operator restarting it does (<c>pg_ctl stop -m fast</c>: open connections are
+    /// cut, committed data stays); its data stays for <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) =>
+        _gate.RunAsync(() => StopCoreAsync("fast", cancellationToken), cancellationToken);
+
+    /// <summary>Starts a stopped server again on the same port with the same data.</summary>
+    public Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _gate.RunAsync(
+            () => _process is null
+                ? LaunchAsync(cancellationToken)
+                : throw new InvalidOperationException($"PostgreSQL on 127.0.0.1:{Port} is already running."),
+            cancellationToken);
+    }
+
     /// <summary>Stops the server (immediate shutdown) and deletes its temp folder; never throws.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -75,31 +95,53 @@ public sealed class PostgresServer : IAsyncDisposable
             return;
         }
 
+        await _gate.RunAsync(
+            async () =>
+            {
+                try
+                {
+                    await StopCoreAsync("immediate", CancellationToken.None);
+                }
+#pragma warning disable CA1031 // Disposal never throws; the process tree is killed regardless.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+                finally
+                {
+                    TempFolder.TryDelete(_root);
+                }
+            },
+            CancellationToken.None);
+    }
+
+    private async Task StopCoreAsync(string mode, CancellationToken cancellationToken)
+    {
         var process = _process;
-        _process = null;
+        if (process is null)
+        {
+            return;
+        }
+
         try
         {
-            if (process is { HasExited: false })
+            if (!process.HasExited)
             {
                 var stop = ServiceAccount.StartInfo(
-                    ServiceUser, Binaries.Postgres("pg_ctl"), ["-D", DataDirectory, "stop", "-m", "immediate", "-w"], NoEnvironment, _root);
-                await Command.RunAsync(stop, TimeSpan.FromSeconds(15), CancellationToken.None);
-                await process.WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+                    ServiceUser, Binaries.Postgres("pg_ctl"), ["-D", DataDirectory, "stop", "-m", mode, "-w"], NoEnvironment, _root);
+                await Command.RunAsync(stop, TimeSpan.FromSeconds(15), cancellationToken);
+                await process.WaitForExitAsync(TimeSpan.FromSeconds(10), cancellationToken);
             }
-        }
-#pragma warning disable CA1031 // Disposal never throws; the process tree is killed below regardless.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
         }
         finally
         {
-            process?.Dispose();
-            TempFolder.TryDelete(_root);
+            // Kills anything still alive.
+            process.Dispose();
+            _process = null;
         }
     }
 
-    private async Task LaunchAsync(CancellationToken cancellationToken)
+    private async Task InitializeClusterAsync(CancellationToken cancellationToken)
     {
         await ServiceAccount.GiveOwnershipAsync(_root, ServiceUser, cancellationToken);
         var initdb = ServiceAccount.StartInfo(
@@ -109,7 +151,10 @@ public sealed class PostgresServer : IAsyncDisposable
             NoEnvironment,
             _root);
         (await Command.RunAsync(initdb, StartTimeout, cancellationToken)).ThrowIfFailed();
+    }
 
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
         var started = Stopwatch.StartNew();
         var postgres = ServiceAccount.StartInfo(
             ServiceUser,

@@ -32,6 +32,14 @@ public sealed class SignedWebhookSender(HttpClient http, string instanceId, stri
         return request;
     }
 
+    /// <summary>The <c>webhook-signature</c> of raw bytes, which need not be text (the official library signs strings only).</summary>
+    public static string Signature(string secret, string webhookId, long timestamp, byte[] body)
+    {
+        var key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret["whsec_".Length..] : secret);
+        byte[] signed = [.. Encoding.UTF8.GetBytes($"{webhookId}.{timestamp}."), .. body];
+        return "v1," + Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(key, signed));
+    }
+
     /// <summary>A Segment identify call of one of <paramref name="people"/> people (so e-mails repeat).</summary>
     public static string Identify(int n, int people) =>
         $$"""{"type":"identify","messageId":"m-{{n}}","userId":"u-{{n % people}}","traits":{"email":"Person{{n % people}}@Example.com","name":"Person {{n % people}}","plan":"p{{n}}"},"timestamp":"{{new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(n):O}}"}""";

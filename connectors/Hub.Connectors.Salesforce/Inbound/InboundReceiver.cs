@@ -56,6 +56,11 @@ internal sealed class InboundReceiver(TokenCache tokens)
         {
             return unauthorized;
         }
+        // The JSON reader checks UTF-8 only in what it is asked to read, so a bad byte in a string would fail later or never.
+        if (!System.Text.Unicode.Utf8.IsValid(request.Body.Span))
+        {
+            return InboundWebhookResult.BadRequest("The body is not valid UTF-8, which JSON must be.");
+        }
         JsonDocument document;
         try
         {

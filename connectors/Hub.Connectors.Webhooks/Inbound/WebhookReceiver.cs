@@ -20,6 +20,11 @@ internal static class WebhookReceiver
             return InboundWebhookResult.UnsupportedMediaType(
                 $"Content-Type '{request.ContentType}' is not read; send application/json (Segment calls) or application/cloudevents+json.");
         }
+        // The JSON reader checks UTF-8 only in what it is asked to read, so a bad byte in a string would fail later or never.
+        if (!System.Text.Unicode.Utf8.IsValid(request.Body.Span))
+        {
+            return InboundWebhookResult.BadRequest("The body is not valid UTF-8, which JSON must be.");
+        }
         JsonDocument document;
         try
         {

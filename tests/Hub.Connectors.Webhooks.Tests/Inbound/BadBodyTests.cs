@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using static Hub.Connectors.Webhooks.Tests.WebhooksTestKit;
 
 namespace Hub.Connectors.Webhooks.Tests.Inbound;
@@ -138,5 +140,28 @@ public sealed class BadBodyTests
 
         Assert.Equal(415, rejection.StatusCode);
         Assert.Contains(contentType, rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("traits")] // read by the mapper: the reader used to fail there, a 500
+    [InlineData("context")] // never read: the body used to be taken
+    public async Task Body_with_bytes_that_are_not_UTF_8_is_rejected_with_400(string where)
+    {
+        byte[] body = [.. Encoding.UTF8.GetBytes($$"""{"type":"identify","messageId":"m-1","userId":"u-1","{{where}}":{"name":"Jos"""), 0xC3, 0x28, .. "\"}}"u8];
+        const string Id = "msg_utf8";
+        var timestamp = Now.ToUnixTimeSeconds();
+        var key = Convert.FromBase64String(SecretA["whsec_".Length..]);
+        byte[] signed = [.. Encoding.UTF8.GetBytes($"{Id}.{timestamp}."), .. body];
+        var signature = "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, signed));
+
+        var rejection = await RejectedAsync(Request(body, "application/json", Now, new()
+        {
+            ["webhook-id"] = Id,
+            ["webhook-timestamp"] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["webhook-signature"] = signature,
+        }));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("UTF-8", rejection.Detail, StringComparison.Ordinal);
     }
 }

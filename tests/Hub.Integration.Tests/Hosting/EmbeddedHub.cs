@@ -58,10 +58,22 @@ public sealed class EmbeddedHub : IAsyncDisposable
         Hub = await HubProcess.StartAsync(_settings, Directory);
     }
 
+    /// <summary>Every customer that was not merged into another, with its current version.</summary>
+    public async Task<Dictionary<Guid, long>> CustomerVersionsAsync()
+    {
+        await using var connection = await OpenReadOnlyAsync();
+        return await HubTables.CustomerVersionsAsync(connection);
+    }
+
+    public async Task<long> CountAsync(string table)
+    {
+        await using var connection = await OpenReadOnlyAsync();
+        return await HubTables.CountAsync(connection, table);
+    }
+
     public async Task<List<Guid>> TimelineTouchpointIdsAsync()
     {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = await OpenReadOnlyAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "select TouchpointId from timeline";
         var ids = new List<Guid>();
@@ -71,6 +83,13 @@ public sealed class EmbeddedHub : IAsyncDisposable
             ids.Add(Guid.Parse(reader.GetString(0)));
         }
         return ids;
+    }
+
+    private async Task<SqliteConnection> OpenReadOnlyAsync()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        return connection;
     }
 
     public async ValueTask DisposeAsync()

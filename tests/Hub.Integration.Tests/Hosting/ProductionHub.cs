@@ -3,25 +3,62 @@ using Npgsql;
 
 namespace Hub.Integration.Tests.Hosting;
 
-/// <summary>A hub in production mode: real RabbitMQ and PostgreSQL, throwaway, on loopback.</summary>
+/// <summary>
+/// The hub in production mode: real RabbitMQ and PostgreSQL, throwaway, on loopback; one hub process as a class
+/// fixture, or several identical ones (competing consumers) through <see cref="StartAsync"/>.
+/// </summary>
 public sealed class ProductionHub : IAsyncLifetime
 {
     public const string InstanceId = "crm1";
 
     private readonly string _workingDirectory = Directory.CreateTempSubdirectory("hub-prod-").FullName;
+    private readonly int _processes;
+    private readonly List<HubProcess> _hubs = [];
+    private Dictionary<string, string> _settings = null!;
+
+    public ProductionHub()
+        : this(new Dictionary<string, string>(), processes: 1)
+    {
+    }
+
+    private ProductionHub(IReadOnlyDictionary<string, string> extraSettings, int processes)
+    {
+        ExtraSettings = new Dictionary<string, string>(extraSettings);
+        _processes = processes;
+    }
+
+    /// <summary>Settings beyond the base ones (extra connector instances, say); set before <see cref="InitializeAsync"/>.</summary>
+    public Dictionary<string, string> ExtraSettings { get; }
 
     public RabbitMqServer Broker { get; private set; } = null!;
 
     public PostgresServer Postgres { get; private set; } = null!;
 
-    public HubProcess Hub { get; private set; } = null!;
+    /// <summary>The first hub process.</summary>
+    public HubProcess Hub => _hubs[0];
+
+    /// <summary>Every hub process; an entry is replaced when that process is restarted.</summary>
+    public IReadOnlyList<HubProcess> Hubs => _hubs;
 
     public string DatabaseConnectionString { get; private set; } = null!;
 
-    public SignedWebhookSender Sender => new(Hub.Client, InstanceId, SignedWebhookSender.ExampleSecret);
+    public SignedWebhookSender Sender => SenderTo(0);
 
-    /// <summary>Settings beyond the base ones (extra connector instances, say); set before <see cref="InitializeAsync"/>.</summary>
-    public Dictionary<string, string> ExtraSettings { get; } = [];
+    /// <summary>Starts broker, database and <paramref name="processes"/> hub processes configured alike, with <paramref name="extraSettings"/> on top.</summary>
+    public static async Task<ProductionHub> StartAsync(IReadOnlyDictionary<string, string> extraSettings, int processes = 1)
+    {
+        var hub = new ProductionHub(extraSettings, processes);
+        try
+        {
+            await hub.InitializeAsync();
+            return hub;
+        }
+        catch
+        {
+            await hub.DisposeAsync();
+            throw;
+        }
+    }
 
     public async Task InitializeAsync()
     {
@@ -29,18 +66,44 @@ public sealed class ProductionHub : IAsyncLifetime
         Postgres = await PostgresServer.StartAsync();
         DatabaseConnectionString = await Postgres.CreateDatabaseAsync("hub");
         Broker = await broker;
-        Hub = await StartHubAsync();
+        _settings = new Dictionary<string, string>
+        {
+            ["Hub:Database:Provider"] = "PostgreSql",
+            ["Hub:Database:ConnectionString"] = DatabaseConnectionString,
+            ["Hub:Bus:Transport"] = "RabbitMq",
+            ["Hub:Bus:RabbitMqUri"] = Broker.AmqpUri.ToString(),
+            ["Hub:Ingress:BrokerTimeout"] = "00:00:03",
+            [$"Hub:Connectors:{InstanceId}:Kind"] = "webhooks",
+            [$"Hub:Connectors:{InstanceId}:Secret"] = SignedWebhookSender.ExampleSecret,
+        };
+        foreach (var (key, value) in ExtraSettings)
+        {
+            _settings[key] = value;
+        }
+        // The first one alone applies the migrations; the others start beside each other.
+        _hubs.Add(await HubProcess.StartAsync(_settings, _workingDirectory));
+        _hubs.AddRange(await Task.WhenAll(Enumerable.Range(1, _processes - 1).Select(_ => HubProcess.StartAsync(_settings, _workingDirectory))));
     }
 
-    /// <summary>Restarts the hub process with some settings changed, as an operator does after fixing the configuration.</summary>
+    /// <summary>A signed sender of <see cref="InstanceId"/> to hub process <paramref name="process"/> as it is now.</summary>
+    public SignedWebhookSender SenderTo(int process) => new(_hubs[process].Client, InstanceId, SignedWebhookSender.ExampleSecret);
+
+    /// <summary>Kills hub process <paramref name="process"/> like kill -9 (if it still runs) and starts it again on a new port.</summary>
+    public async Task RestartAsync(int process)
+    {
+        await _hubs[process].DisposeAsync();
+        _hubs[process] = await HubProcess.StartAsync(_settings, _workingDirectory);
+    }
+
+    /// <summary>Restarts the first hub process with some settings changed, as an operator does after fixing the configuration.</summary>
     public async Task RestartAsync(IReadOnlyDictionary<string, string> changedSettings)
     {
         foreach (var (key, value) in changedSettings)
         {
             ExtraSettings[key] = value;
+            _settings[key] = value;
         }
-        await Hub.DisposeAsync();
-        Hub = await StartHubAsync();
+        await RestartAsync(0);
     }
 
     /// <summary>Polls until a queue of the broker (an error queue, say) holds <paramref name="expected"/> messages, then returns the count (which may differ on timeout).</summary>
@@ -58,33 +121,6 @@ public sealed class ProductionHub : IAsyncLifetime
         return depth;
     }
 
-    private Task<HubProcess> StartHubAsync()
-    {
-        var settings = new Dictionary<string, string>
-        {
-            ["Hub:Database:Provider"] = "PostgreSql",
-            ["Hub:Database:ConnectionString"] = DatabaseConnectionString,
-            ["Hub:Bus:Transport"] = "RabbitMq",
-            ["Hub:Bus:RabbitMqUri"] = Broker.AmqpUri.ToString(),
-            ["Hub:Ingress:BrokerTimeout"] = "00:00:03",
-            [$"Hub:Connectors:{InstanceId}:Kind"] = "webhooks",
-            [$"Hub:Connectors:{InstanceId}:Secret"] = SignedWebhookSender.ExampleSecret,
-        };
-        foreach (var (key, value) in ExtraSettings)
-        {
-            settings[key] = value;
-        }
-        return HubProcess.StartAsync(settings, _workingDirectory);
-    }
-
-    public async Task<long> CountAsync(string table)
-    {
-        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"select count(*) from {table}", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
     /// <summary>Runs SQL on the hub's database, as a DBA would.</summary>
     public async Task ExecuteAsync(string sql)
     {
@@ -92,6 +128,37 @@ public sealed class ProductionHub : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<long> CountAsync(string table)
+    {
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        return await HubTables.CountAsync(connection, table);
+    }
+
+    /// <summary>The source event id of every timeline entry of connector instance <paramref name="instanceId"/>, repeats included.</summary>
+    public async Task<List<string>> TimelineSourceEventIdsAsync(string instanceId = InstanceId)
+    {
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""select "SourceEventId" from timeline where "ConnectorInstanceId" = @instance""", connection);
+        command.Parameters.AddWithValue("instance", instanceId);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+
+    /// <summary>Every customer that was not merged into another, with its current version.</summary>
+    public async Task<Dictionary<Guid, long>> CustomerVersionsAsync()
+    {
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        return await HubTables.CustomerVersionsAsync(connection);
     }
 
     /// <summary>Polls until <paramref name="table"/> holds <paramref name="expected"/> rows, then returns the count (which may differ on timeout).</summary>
@@ -108,9 +175,9 @@ public sealed class ProductionHub : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Hub is not null)
+        foreach (var hub in _hubs)
         {
-            await Hub.DisposeAsync();
+            await hub.DisposeAsync();
         }
         if (Broker is not null)
         {

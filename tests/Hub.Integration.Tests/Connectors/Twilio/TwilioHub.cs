@@ -100,7 +100,7 @@ internal sealed class TwilioHub : IAsyncDisposable
 
     public static string Sign(string token, string url, string form)
     {
-        var pairs = form.Split('&').Select(p => p.Split('=', 2)).Select(p => (Key: Decode(p[0]), Value: Decode(p[1])));
+        var pairs = form.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).Select(p => (Key: Decode(p[0]), Value: p.Length > 1 ? Decode(p[1]) : ""));
         var text = url + string.Concat(pairs.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal).Select(p => p.Key + p.Value));
         return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(text)));
     }

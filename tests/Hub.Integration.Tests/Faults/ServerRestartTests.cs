@@ -1,0 +1,72 @@
+using Hub.Integration.Tests.Hosting;
+using Xunit.Abstractions;
+
+namespace Hub.Integration.Tests.Faults;
+
+/// <summary>RabbitMQ or PostgreSQL restarts in the middle of a stream of webhooks to a hub in production mode.</summary>
+public sealed class ServerRestartTests(ITestOutputHelper output)
+{
+    private const int Stretch = 100;
+
+    [Fact]
+    public async Task A_broker_restart_mid_stream_gets_503s_while_it_is_down_then_the_hub_recovers_by_itself_and_loses_nothing()
+    {
+        var refusedWhileDown = 0;
+        var ready = await RestartMidStreamAsync(
+            hub => hub.Broker.StopAsync(),
+            async (stream, ledger) =>
+            {
+                var refusedBefore = ledger.Refused;
+                await stream.UntilAsync(() => ledger.Refused >= refusedBefore + 8);
+                refusedWhileDown = ledger.Refused - refusedBefore;
+            },
+            hub => hub.Broker.StartAgainAsync());
+
+        Assert.True(refusedWhileDown >= 8);
+        Assert.Equal((false, true), ready);
+    }
+
+    [Fact]
+    public async Task A_database_restart_mid_stream_keeps_webhooks_coming_in_and_the_consumers_retry_until_everything_is_stored_once()
+    {
+        var ready = await RestartMidStreamAsync(
+            hub => hub.Postgres.StopAsync(),
+            // The broker holds what comes in meanwhile: the ingress does not need the database.
+            async (stream, ledger) =>
+            {
+                var acknowledgedBefore = ledger.Acknowledged;
+                await stream.UntilAsync(() => ledger.Acknowledged >= acknowledgedBefore + Stretch);
+            },
+            hub => hub.Postgres.StartAgainAsync());
+
+        Assert.Equal((false, true), ready);
+    }
+
+    /// <summary>
+    /// Streams webhooks (a sender honouring Retry-After) to a one-process hub; after a stretch of them stops a server,
+    /// lets <paramref name="whileDown"/> watch the stream, starts the server again, streams another stretch, and asserts that
+    /// every event was stored exactly once. Returns what /health/ready said while the server was down and at the end.
+    /// </summary>
+    private async Task<(bool WhileDown, bool AtTheEnd)> RestartMidStreamAsync(
+        Func<ProductionHub, Task> stop, Func<WebhookStream, DeliveryLedger, Task> whileDown, Func<ProductionHub, Task> start)
+    {
+        await using var hub = await ProductionHub.StartAsync(new Dictionary<string, string> { ["Hub:Ingress:RetryAfterSeconds"] = "1" });
+        var ledger = new DeliveryLedger();
+        var stream = new WebhookStream(ledger, hub.SenderTo, processes: 1, people: 100);
+        var restartedAt = -1;
+        stream.Start(() => Volatile.Read(ref restartedAt) < 0 || ledger.Acknowledged < restartedAt + Stretch);
+
+        await stream.UntilAsync(() => ledger.Acknowledged >= Stretch);
+        await stop(hub);
+        await whileDown(stream, ledger);
+        var readyWhileDown = await hub.Hub.IsReadyAsync();
+        await start(hub);
+        Volatile.Write(ref restartedAt, ledger.Acknowledged);
+        await stream.Completion;
+
+        var counts = await ledger.SettleAsync(() => hub.TimelineSourceEventIdsAsync());
+        output.WriteLine(ledger.ToString());
+        counts.AssertExactlyOnce(output);
+        return (readyWhileDown, await hub.Hub.IsReadyAsync());
+    }
+}
