@@ -40,6 +40,10 @@ internal static class TwitterMapper
             {
                 return MappedEvents.Of(follows.EnumerateArray().Select(f => SignalMapper.Follow(f, accountUserId)));
             }
+            if (root.TryGetProperty("tweet_delete_events", out var deletions))
+            {
+                return MappedEvents.Of(deletions.EnumerateArray().Select(SignalMapper.Deleted));
+            }
             return MappedEvents.None;
         }
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException)

@@ -5,7 +5,8 @@ namespace Hub.Connectors.Twitter.Inbound;
 
 /// <summary>
 /// Lightweight signals of someone else towards the account: a like of one of its posts, a follow or unfollow.
-/// The account's own likes and follows say nothing about a customer and bring nothing.
+/// The account's own likes and follows say nothing about a customer and bring nothing. A deleted post withdraws
+/// the touchpoint of that post: it stays on the timeline, without its text.
 /// </summary>
 internal static class SignalMapper
 {
@@ -54,6 +55,20 @@ internal static class SignalMapper
             Identities = [EventFields.Person(sourceId)],
             ProfileFacts = EventFields.Profile(EventFields.OptionalText(source, "screen_name"), EventFields.OptionalText(source, "name")),
             Summary = $"{(kind == "unfollow" ? "Unfollowed" : "Followed")} @{EventFields.OptionalText(target, "screen_name")}",
+        };
+    }
+
+    public static TouchpointDraft Deleted(JsonElement deletion)
+    {
+        var postId = EventFields.Text(deletion.GetProperty("status"), "id");
+        return new TouchpointDraft
+        {
+            SourceEventId = $"tweet-delete:{postId}",
+            Channel = TouchpointChannels.Social,
+            Type = "social.post.deleted",
+            OccurredAt = EventFields.Milliseconds(deletion, "timestamp_ms"),
+            Direction = TouchpointDirection.None,
+            Withdraws = $"tweet:{postId}",
         };
     }
 }

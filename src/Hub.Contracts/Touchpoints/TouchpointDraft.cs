@@ -35,4 +35,11 @@ public sealed record TouchpointDraft
 
     /// <summary>Where the full content lives (a URL or a source-specific reference), if anywhere.</summary>
     public string? ContentReference { get; init; }
+
+    /// <summary>
+    /// The source event id of an earlier touchpoint of the same connector instance whose content the source has
+    /// withdrawn (an X post deleted): the host removes that touchpoint's text and marks it withdrawn, even when this
+    /// event arrives first.
+    /// </summary>
+    public string? Withdraws { get; init; }
 }

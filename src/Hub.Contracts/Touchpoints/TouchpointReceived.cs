@@ -46,4 +46,10 @@ public sealed record TouchpointReceived
 
     /// <summary>Where the full content lives, if anywhere.</summary>
     public string? ContentReference { get; init; }
+
+    /// <summary>
+    /// The touchpoint whose content the source withdrew (a deleted post), if this touchpoint says so: the hub then
+    /// keeps that touchpoint on the timeline without its text, whichever of the two arrives first.
+    /// </summary>
+    public Guid? WithdrawsTouchpointId { get; init; }
 }

@@ -119,6 +119,7 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.Property(t => t.Type).HasMaxLength(100);
             e.Property(t => t.Direction).HasMaxLength(10);
             e.HasIndex(t => new { t.CustomerId, t.OccurredAt, t.TouchpointId });
+            e.HasIndex(t => t.WithdrawsTouchpointId);
         });
         modelBuilder.Entity<OutboxMessageRow>(e =>
         {

@@ -31,4 +31,10 @@ public sealed class TimelineEntryRow
 
     /// <summary>The whole canonical touchpoint as JSON.</summary>
     public required string Body { get; set; }
+
+    /// <summary>The touchpoint this one withdraws (see <see cref="Hub.Contracts.Touchpoints.TouchpointReceived.WithdrawsTouchpointId"/>).</summary>
+    public Guid? WithdrawsTouchpointId { get; set; }
+
+    /// <summary>The source withdrew this touchpoint's content: summary, content reference and their copy in the body are gone.</summary>
+    public bool Withdrawn { get; set; }
 }

@@ -99,6 +99,7 @@ internal sealed class TouchpointResolver(HubDbContext db, IdentityRules rules, S
             entry.CustomerId = landing.Id;
             landing.Stamp = Guid.NewGuid();
         }
+        await TimelineWithdrawals.ApplyAsync(db, fresh, cancellationToken);
         return changes;
     }
 
@@ -158,5 +159,6 @@ internal sealed class TouchpointResolver(HubDbContext db, IdentityRules rules, S
         Summary = touchpoint.Summary,
         ContentReference = touchpoint.ContentReference,
         Body = JsonSerializer.Serialize(touchpoint, JsonSerializerOptions.Web),
+        WithdrawsTouchpointId = touchpoint.WithdrawsTouchpointId,
     };
 }

@@ -113,16 +113,25 @@ public sealed class EventMappingTests
         Assert.Equal("The whole story, longer than 140 characters.", Assert.Single(await AcceptedAsync(Signed(body))).Summary);
     }
 
-    [Theory]
-    [InlineData("aaa-tweet-delete.json")]
-    [InlineData(null)]
-    public async Task Events_that_say_nothing_about_a_customer_are_answered_and_bring_nothing(string? sample)
+    [Fact]
+    public async Task A_deleted_post_withdraws_the_touchpoint_of_that_post_and_carries_no_text_or_person()
     {
-        var body = sample is null
-            ? $$$"""{"for_user_id":"{{{AccountUserId}}}","direct_message_indicate_typing_events":[{"created_timestamp":"1749564570111","sender_id":"{{{Jane}}}","target":{"recipient_id":"{{{AccountUserId}}}"}}]}"""
-            : Sample(sample);
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(Sample("aaa-tweet-delete.json"))));
 
-        Assert.Empty(await AcceptedAsync(Signed(body)));
+        Assert.Equal("social.post.deleted", touchpoint.Type);
+        Assert.Equal("tweet:1932439564819939844", touchpoint.Withdraws);
+        Assert.Equal("tweet-delete:1932439564819939844", touchpoint.SourceEventId);
+        Assert.Empty(touchpoint.Identities);
+        Assert.Null(touchpoint.Summary);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1749565203250), touchpoint.OccurredAt);
+    }
+
+    [Fact]
+    public async Task Events_that_say_nothing_about_a_customer_are_answered_and_bring_nothing()
+    {
+        var typing = $$$"""{"for_user_id":"{{{AccountUserId}}}","direct_message_indicate_typing_events":[{"created_timestamp":"1749564570111","sender_id":"{{{Jane}}}","target":{"recipient_id":"{{{AccountUserId}}}"}}]}""";
+
+        Assert.Empty(await AcceptedAsync(Signed(typing)));
     }
 
     [Fact]

@@ -21,10 +21,11 @@ internal sealed record ContextTouchpoint(
     string Direction,
     DateTimeOffset OccurredAt,
     string? Summary,
-    string? ContentReference)
+    string? ContentReference,
+    bool Withdrawn)
 {
     public static ContextTouchpoint From(TimelineEntryRow row) => new(
-        row.TouchpointId, row.ConnectorInstanceId, row.Channel, row.Type, row.Direction, row.OccurredAt, row.Summary, row.ContentReference);
+        row.TouchpointId, row.ConnectorInstanceId, row.Channel, row.Type, row.Direction, row.OccurredAt, row.Summary, row.ContentReference, row.Withdrawn);
 }
 
 /// <summary>Recency (last contact, overall and per channel) and frequency (touchpoints within the window).</summary>

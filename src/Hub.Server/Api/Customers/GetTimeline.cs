@@ -80,10 +80,12 @@ internal sealed record TimelineItem(
     DateTimeOffset ReceivedAt,
     string? Summary,
     string? ContentReference,
-    IReadOnlyList<RejectedIdentifier> RejectedIdentities)
+    IReadOnlyList<RejectedIdentifier> RejectedIdentities,
+    bool Withdrawn)
 {
     public static TimelineItem From(TimelineEntryRow row) => new(
         row.TouchpointId, row.ConnectorInstanceId, row.SourceEventId, row.Channel, row.Type, row.Direction,
         row.OccurredAt, row.ReceivedAt, row.Summary, row.ContentReference,
-        JsonSerializer.Deserialize<TouchpointReceived>(row.Body, JsonSerializerOptions.Web)?.RejectedIdentities ?? []);
+        JsonSerializer.Deserialize<TouchpointReceived>(row.Body, JsonSerializerOptions.Web)?.RejectedIdentities ?? [],
+        row.Withdrawn);
 }

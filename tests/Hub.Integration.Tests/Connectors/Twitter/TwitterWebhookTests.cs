@@ -106,6 +106,30 @@ public sealed class TwitterWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deleted_post_stays_on_the_timeline_without_its_text_whichever_arrives_first()
+    {
+        await PostAsync(Sample("aaa-tweet-reply-by-own-account.json"));
+        await EventuallyAsync(async () => (await _hub.TimelineTouchpointIdsAsync()).Count == 1, "the reply");
+        await PostAsync(Deletion("1932439547107394051"));
+        await PostAsync(Deletion("1932438400665694466"));
+        await EventuallyAsync(async () => (await _hub.TimelineTouchpointIdsAsync()).Count == 3, "the two deletions");
+        await PostAsync(Sample("aaa-tweet-create-mention.json"));
+        await EventuallyAsync(async () => (await _hub.TimelineTouchpointIdsAsync()).Count == 4, "the mention deleted before it arrived");
+
+        var jane = await CustomerIdOfTwitterUserAsync();
+        var items = (await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{jane}/timeline", UriKind.Relative)))
+            .GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["social.mention", "social.reply.sent"], items.Select(i => i.GetProperty("type").GetString()).Order());
+        Assert.All(items, i =>
+        {
+            Assert.True(i.GetProperty("withdrawn").GetBoolean());
+            Assert.Equal(JsonValueKind.Null, i.GetProperty("summary").ValueKind);
+            Assert.Equal(JsonValueKind.Null, i.GetProperty("contentReference").ValueKind);
+        });
+        Assert.Equal(0, await CountBodiesContainingAsync("my order A1234") + await CountBodiesContainingAsync("Sorry about the delay"));
+    }
+
+    [Fact]
     public async Task A_forged_event_is_refused_with_401_and_stores_nothing()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"webhooks/{InstanceId}", UriKind.Relative))
@@ -143,6 +167,19 @@ public sealed class TwitterWebhookTests : IAsyncLifetime
         request.Headers.Add("x-twitter-webhooks-signature", Sign(ConsumerSecret, body));
         using var response = await _hub.Hub.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static string Deletion(string postId) =>
+        $$$"""{"for_user_id":"1102497772336161459","tweet_delete_events":[{"status":{"id":"{{{postId}}}","user_id":"1102497772336161459"},"timestamp_ms":"1749565203250"}]}""";
+
+    private async Task<long> CountBodiesContainingAsync(string text)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_hub.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "select count(*) from timeline where Body like $text or Summary like $text";
+        command.Parameters.AddWithValue("$text", $"%{text}%");
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task<Guid?> CustomerIdByEmailAsync()

@@ -534,7 +534,15 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid?>("WithdrawsTouchpointId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("TouchpointId");
+
+                    b.HasIndex("WithdrawsTouchpointId");
 
                     b.HasIndex("CustomerId", "OccurredAt", "TouchpointId");
 

@@ -521,7 +521,15 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Withdrawn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("WithdrawsTouchpointId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("TouchpointId");
+
+                    b.HasIndex("WithdrawsTouchpointId");
 
                     b.HasIndex("CustomerId", "OccurredAt", "TouchpointId");
 
