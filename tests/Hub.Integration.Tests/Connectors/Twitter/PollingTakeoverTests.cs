@@ -1,0 +1,72 @@
+using Hub.Integration.Tests.Hosting;
+using Npgsql;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using static Hub.Integration.Tests.Connectors.Salesforce.SalesforceHub;
+using Request = WireMock.RequestBuilders.Request;
+
+namespace Hub.Integration.Tests.Connectors.Twitter;
+
+/// <summary>Two hub processes on RabbitMQ and PostgreSQL share one polling source: one polls; when it dies, the other takes over.</summary>
+public sealed class PollingTakeoverTests : IAsyncLifetime
+{
+    private const string MentionsPath = "/2/users/1102497772336161459/mentions";
+    private const string Newest = "1932450711308666113";
+    private readonly WireMockServer _x = WireMockServer.Start();
+    private ProductionHub _hub = null!;
+
+    public async Task InitializeAsync()
+    {
+        _x.Given(Request.Create().WithPath(MentionsPath).UsingGet()).AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(
+                File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "formats", "twitter", "v2-mentions-page1.json"))));
+        _x.Given(Request.Create().WithPath(MentionsPath).WithParam("since_id", Newest).UsingGet()).AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"meta":{"result_count":0}}"""));
+        _hub = await ProductionHub.StartAsync(new Dictionary<string, string>
+        {
+            ["Hub:Connectors:x1:Kind"] = "twitter",
+            ["Hub:Connectors:x1:ConsumerSecret"] = "hub-test-consumer-secret",
+            ["Hub:Connectors:x1:AccountUserId"] = "1102497772336161459",
+            ["Hub:Connectors:x1:Mode"] = "polling",
+            ["Hub:Connectors:x1:BearerToken"] = "app-bearer-token",
+            ["Hub:Connectors:x1:PollIntervalSeconds"] = "1",
+            ["Hub:Connectors:x1:ApiBaseUrl"] = _x.Url!,
+            ["Hub:Polling:Lease"] = "00:00:06",
+            ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
+        }, processes: 2);
+    }
+
+    [Fact]
+    public async Task One_process_polls_at_a_time_and_when_it_dies_the_other_takes_over_without_duplicates()
+    {
+        await EventuallyAsync(async () => await _hub.CountAsync("timeline") == 5, "the first page of mentions");
+        var holder = await HolderAsync();
+        Assert.Equal(1, _x.LogEntries.Count(e => !e.RequestMessage!.Query!.ContainsKey("since_id")));
+
+        var dying = _hub.Hubs.Single(h => holder.Contains($":{h.ProcessId}:", StringComparison.Ordinal));
+        var survivor = _hub.Hubs.Single(h => h != dying);
+        await dying.KillAsync();
+        await EventuallyAsync(async () => (await HolderAsync()).Contains($":{survivor.ProcessId}:", StringComparison.Ordinal), "the survivor holding the source");
+        var before = SinceIdPolls();
+        await EventuallyAsync(() => SinceIdPolls() > before, "a poll by the survivor from the stored checkpoint");
+
+        Assert.Equal(5, await _hub.CountAsync("timeline"));
+        Assert.Equal(1, _x.LogEntries.Count(e => !e.RequestMessage!.Query!.ContainsKey("since_id")));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _hub.DisposeAsync();
+        _x.Dispose();
+    }
+
+    private int SinceIdPolls() => _x.LogEntries.Count(e => e.RequestMessage!.Query!.TryGetValue("since_id", out var since) && since.Contains(Newest));
+
+    private async Task<string> HolderAsync()
+    {
+        await using var connection = new NpgsqlConnection(_hub.DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""select "Owner" from source_checkpoints where "ConnectorInstanceId" = 'x1'""", connection);
+        return (string?)await command.ExecuteScalarAsync() ?? "";
+    }
+}
