@@ -15,6 +15,7 @@ using Hub.Server.Api.Operations;
 using Hub.Server.Health;
 using Hub.Server.Identity;
 using Hub.Server.Ingress;
+using Hub.Server.RemoteConnectors;
 using Hub.Server.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -37,6 +38,7 @@ builder.Services.AddSalesforceConnector();
 builder.Services.AddTwilioConnector();
 builder.Services.AddPbxConnector();
 builder.Services.AddTwitterConnector();
+builder.Services.AddRemoteConnectors(); // any language, in its own process, behind the gateway
 
 var app = builder.Build();
 
@@ -48,6 +50,7 @@ app.UseAuthorization();
 app.MapOpenApi();
 app.MapHubHealth();
 app.MapWebhookIngress();
+app.MapRemoteConnectors();
 app.MapCustomersApi();
 app.MapCustomerContextApi();
 app.MapIdentityReviewApi();

@@ -2,7 +2,6 @@ using Hub.Contracts.Connectors;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Ingress;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Hub.Server.Ingress;
 
@@ -46,7 +45,7 @@ internal static class WebhookIngressEndpoint
                 title: "Unknown connector instance",
                 detail: $"No connector instance '{connectorInstanceId}' receives webhooks here.");
         }
-        var body = await ReadBodyAsync(http, options.MaxBodyBytes, cancellationToken);
+        var body = await RequestBody.ReadAsync(http, options.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             return Results.Problem(
@@ -85,37 +84,5 @@ internal static class WebhookIngressEndpoint
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The hub cannot take webhooks right now", detail: e.Message);
         }
         return Results.Text(result.Response.Body, result.Response.ContentType, System.Text.Encoding.UTF8, result.Response.StatusCode);
-    }
-
-    /// <summary>The whole body, or null when it is larger than the limit.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, long maxBytes, CancellationToken cancellationToken)
-    {
-        if (http.Request.ContentLength > maxBytes)
-        {
-            return null;
-        }
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = maxBytes + 1;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        try
-        {
-            while ((read = await http.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    return null;
-                }
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-        return buffer.ToArray();
     }
 }

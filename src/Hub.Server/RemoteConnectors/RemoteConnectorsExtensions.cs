@@ -1,0 +1,31 @@
+using Hub.Contracts.Connectors;
+using Hub.Server.RemoteConnectors.ConnectorApi;
+using Hub.Server.RemoteConnectors.Gateway;
+using Hub.Server.RemoteConnectors.Sync;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Hub.Server.RemoteConnectors;
+
+/// <summary>Connectors in other processes: the <c>remote</c> kind, the gateway in front of them, and the connector API.</summary>
+internal static class RemoteConnectorsExtensions
+{
+    public static IServiceCollection AddRemoteConnectors(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient();
+        services.TryAddSingleton<RemoteSyncSender>();
+        services.TryAddSingleton<ConnectorTokens>();
+        services.TryAddSingleton<RemoteGatewayConfig>();
+        services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<RemoteGatewayConfig>());
+        services.AddReverseProxy();
+        return services.AddConnector<RemoteConnector>();
+    }
+
+    public static IEndpointRouteBuilder MapRemoteConnectors(this IEndpointRouteBuilder app)
+    {
+        app.MapReverseProxy();
+        app.MapConnectorApi();
+        return app;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Hub.Contracts.Connectors;
+using Hub.Contracts.Customers;
+using StandardWebhooks;
+
+namespace Hub.Server.RemoteConnectors.Sync;
+
+/// <summary>
+/// POSTs a customer change to the remote connector's sync path as a signed Standard Webhooks message
+/// (<c>{"type": "customer.updated", "timestamp": ..., "data": ...}</c>, the same body as the webhooks connector's),
+/// to one replica after another until one takes it. The webhook-id is derived from customer and version, so the
+/// connector deduplicates our retries. Transient failures of every replica are thrown: the sync queue retries,
+/// and its circuit breaker and failed messages apply as to any target.
+/// </summary>
+internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvider time)
+{
+    private int _next;
+
+    public async ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken)
+    {
+        var options = RemoteOptions.From(instance.Settings);
+        var now = time.GetUtcNow();
+        var body = JsonSerializer.Serialize(new
+        {
+            type = "customer.updated",
+            timestamp = now.ToString("O", CultureInfo.InvariantCulture),
+            data = change,
+        }, JsonSerializerOptions.Web);
+        var messageId = $"msg_{change.CustomerId:N}_{change.Version}";
+        var signature = new StandardWebhook(options.SigningSecret).Sign(messageId, now, body);
+
+        // Start at a different replica each time, so the changes spread like the webhooks do.
+        var start = (int)((uint)Interlocked.Increment(ref _next) % (uint)options.Addresses.Count);
+        var failures = new List<string>();
+        for (var i = 0; i < options.Addresses.Count; i++)
+        {
+            var address = options.Addresses[(start + i) % options.Addresses.Count];
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, options.SyncPath));
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            request.Headers.Add("webhook-id", messageId);
+            request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add("webhook-signature", signature);
+            HttpResponseMessage response;
+            try
+            {
+                response = await httpClients.CreateClient(HubHttpClients.OutboundSelfPaced).SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException e) when (!IsRefusedAddress(e))
+            {
+                failures.Add($"{address}: {e.Message}");
+                continue;
+            }
+            catch (Polly.CircuitBreaker.BrokenCircuitException e)
+            {
+                failures.Add($"{address}: {e.Message}");
+                continue;
+            }
+            using (response)
+            {
+                var status = (int)response.StatusCode;
+                switch (status)
+                {
+                    case >= 200 and < 300:
+                        return SyncResult.Success(detail: $"{address} answered {status}");
+                    case (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500:
+                        failures.Add($"{address} answered {status}");
+                        continue;
+                    default:
+                        return SyncResult.Refused($"{address} refused the change with {status}");
+                }
+            }
+        }
+        throw new HttpRequestException("No replica of the remote connector took the change: " + string.Join("; ", failures));
+    }
+
+    private static bool IsRefusedAddress(HttpRequestException exception) =>
+        exception.InnerException is Infrastructure.Outbound.OutboundAddressRefusedException;
+}
