@@ -85,6 +85,22 @@ public sealed class EmbeddedHub : IAsyncDisposable
         return ids;
     }
 
+    /// <summary>The source event id of every timeline entry of connector instance <paramref name="instanceId"/>, repeats included.</summary>
+    public async Task<List<string>> TimelineSourceEventIdsAsync(string instanceId)
+    {
+        await using var connection = await OpenReadOnlyAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "select SourceEventId from timeline where ConnectorInstanceId = $instance";
+        command.Parameters.AddWithValue("$instance", instanceId);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+
     private async Task<SqliteConnection> OpenReadOnlyAsync()
     {
         var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
