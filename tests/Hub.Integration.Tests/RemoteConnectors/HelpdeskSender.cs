@@ -12,8 +12,10 @@ namespace Hub.Integration.Tests.RemoteConnectors;
 /// </summary>
 public sealed class HelpdeskSender(HttpClient hub, string instanceId, string secret)
 {
+    private int _failedAttempts;
+
     /// <summary>Requests that were not answered 2xx and were sent again.</summary>
-    public int FailedAttempts { get; private set; }
+    public int FailedAttempts => Volatile.Read(ref _failedAttempts);
 
     public static string Event(string id, string email, string subject = "Printer on fire") =>
         $$$"""{"id":"{{{id}}}","event":"ticket.opened","occurred_at":"2026-03-01T10:00:00Z","subject":"{{{subject}}}","customer":{"email":"{{{email}}}","name":"Ada Example"}}""";
@@ -48,7 +50,7 @@ public sealed class HelpdeskSender(HttpClient hub, string instanceId, string sec
             {
                 // as a sender would: try again
             }
-            FailedAttempts++;
+            Interlocked.Increment(ref _failedAttempts);
             await Task.Delay(250);
         }
         return false;

@@ -14,6 +14,9 @@ public sealed class RemoteConnectorHub : IAsyncLifetime
     public const string SyncSecret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
     public const string EventSource = "urn:example:helpdesk";
 
+    /// <summary>A replica is taken out after two failed probes in a row, so at least this long after it died.</summary>
+    public const int HealthIntervalSeconds = 2;
+
     private readonly string _directory = Directory.CreateTempSubdirectory("hub-remote-").FullName;
     private readonly HttpClient _public = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -36,7 +39,7 @@ public sealed class RemoteConnectorHub : IAsyncLifetime
             [$"Hub:Connectors:{InstanceId}:Addresses"] = string.Join(' ', Replicas.Select(r => r.Address)),
             [$"Hub:Connectors:{InstanceId}:Token"] = Token,
             [$"Hub:Connectors:{InstanceId}:SigningSecret"] = SyncSecret,
-            [$"Hub:Connectors:{InstanceId}:HealthIntervalSeconds"] = "1",
+            [$"Hub:Connectors:{InstanceId}:HealthIntervalSeconds"] = HealthIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
         });
         await Task.WhenAll(Replicas.Select(r => r.StartAsync(Hub.Hub.BaseAddress, Token, SourceSecret, SyncSecret)));
