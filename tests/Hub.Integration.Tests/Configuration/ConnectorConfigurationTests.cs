@@ -30,6 +30,30 @@ public sealed class ConnectorConfigurationTests
     }
 
     [Fact]
+    public async Task A_remote_instance_with_bad_addresses_token_and_secret_stops_the_start_naming_each()
+    {
+        var directory = Directory.CreateTempSubdirectory("hub-config-").FullName;
+        try
+        {
+            var settings = new Dictionary<string, string>
+            {
+                ["Hub:Connectors:helpdesk:Kind"] = "remote",
+                ["Hub:Connectors:helpdesk:Addresses"] = "http://10.0.0.1:8080 ftp://10.0.0.2/",
+                ["Hub:Connectors:helpdesk:Token"] = "short",
+                ["Hub:Connectors:helpdesk:SigningSecret"] = "not-a-whsec-secret",
+            };
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => HubProcess.StartAsync(settings, directory));
+            Assert.Contains("Connector instance 'helpdesk' (remote): 'Addresses' must be", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("Connector instance 'helpdesk' (remote): 'Token' must be at least 32 characters", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("Connector instance 'helpdesk' (remote): 'SigningSecret' must be", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_caller_twiml_template_that_is_not_twiml_stops_the_start_naming_the_setting()
     {
         var directory = Directory.CreateTempSubdirectory("hub-config-").FullName;

@@ -103,6 +103,31 @@ public sealed class RemoteConnectorGatewayTests(RemoteConnectorHub remote) : ICl
         Assert.DoesNotContain(RemoteConnectorHub.SourceEventId("half-1"), timeline);
     }
 
+    [Theory]
+    [InlineData("{not json", "not valid JSON")]
+    [InlineData("""{"specversion":"1.0"}""", "a JSON array of events")]
+    [InlineData("[]", "1 to 500 events")]
+    [InlineData("""[{"specversion":"1.0","source":"urn:x","type":"io.hub.touchpoint","data":{}}]""", "event [0] is not a valid CloudEvent")]
+    [InlineData("""[{"specversion":"1.0","id":"1","source":"urn:x","type":"com.example.other","data":{}}]""", "'type' must be")]
+    [InlineData("""[{"specversion":"1.0","id":"1","source":"urn:x","type":"io.hub.touchpoint","data_base64":"e30="}]""", "'data' must be a JSON object")]
+    [InlineData("""[{"specversion":"1.0","id":"1","source":"urn:x","type":"io.hub.touchpoint","data":{"channel":"web","identities":[{"type":"email","value":"a@b.c"}]}}]""", "'data.type'")]
+    [InlineData("""[{"specversion":"1.0","id":"1","source":"urn:x","type":"io.hub.touchpoint","data":{"channel":"web","type":"t","identities":[]}}]""", "'data.identities' needs at least one entry")]
+    [InlineData("""[{"specversion":"1.0","id":"1","source":"urn:x","type":"io.hub.touchpoint","data":{"channel":"web","type":"t","direction":"sideways","identities":[{"type":"email","value":"a@b.c"}]}}]""", "'data.direction'")]
+    public async Task A_bad_batch_gets_a_problem_saying_what_is_wrong(string body, string expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("connector-api/v1/touchpoints", UriKind.Relative))
+        {
+            Content = new StringContent(body, Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new("application/cloudevents-batch+json");
+        request.Headers.Authorization = new("Bearer", RemoteConnectorHub.Token);
+        using var response = await remote.Anonymous.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_batch_sent_twice_lands_once()
     {
