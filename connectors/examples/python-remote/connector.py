@@ -92,6 +92,8 @@ def to_cloud_event(event):
     if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("event"), str):
         raise ValueError("every event needs a string 'id' and 'event'")
     customer = event.get("customer") or {}
+    if not isinstance(customer, dict):
+        raise ValueError(f"event {event['id']}: 'customer' must be an object")
     identities = [{"type": kind, "value": customer[kind]} for kind in ("email", "phone") if customer.get(kind)]
     if not identities:
         raise ValueError(f"event {event['id']}: the customer needs an email or a phone")
@@ -214,10 +216,10 @@ class Handler(BaseHTTPRequestHandler):
             first_time = message_id not in seen_sync_ids
             seen_sync_ids.add(message_id)
         if first_time:
-            change = json.loads(body)["data"]
+            change = json.loads(body).get("data") or {}
             record({"kind": "sync", "port": PORT, "webhookId": message_id, "webhookTimestamp": headers["webhook-timestamp"],
                     "webhookSignature": headers["webhook-signature"], "body": body.decode(),
-                    "customerId": change["customerId"], "version": change["version"]})
+                    "customerId": change.get("customerId"), "version": change.get("version")})
         self.answer(204)
 
     def answer(self, status, document=None, headers=None):

@@ -89,6 +89,9 @@ public sealed class PythonConnector : IAsyncDisposable
         throw new TimeoutException($"connector.py did not answer /health:{Environment.NewLine}{Output}");
     }
 
+    /// <summary>How many health probes the replica answered (its own start-up check included).</summary>
+    public int HealthProbesAnswered => Output.Split('\n').Count(l => l.Contains("\"GET /health HTTP/1.1\" 200", StringComparison.Ordinal));
+
     /// <summary>Like kill -9.</summary>
     public async Task KillAsync()
     {

@@ -43,6 +43,14 @@ public sealed class RemoteConnectorHub : IAsyncLifetime
             ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
         });
         await Task.WhenAll(Replicas.Select(r => r.StartAsync(Hub.Hub.BaseAddress, Token, SourceSecret, SyncSecret)));
+        // The gateway probed the replicas before they ran and may have taken them out: wait until it has seen each
+        // answer (beside the start-up check above), so both are in the rotation when a test begins.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Replicas.Any(r => r.HealthProbesAnswered < 2) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        await Task.Delay(500);
         _public.BaseAddress = Hub.Hub.BaseAddress;
         Helpdesk = new HelpdeskSender(_public, InstanceId, SourceSecret);
     }
