@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's one test command: makes sure the server binaries the integration tests start
-# (RabbitMQ, PostgreSQL) are installed, then runs every test in Hub.sln. Extra arguments go to dotnet test.
+# (RabbitMQ, PostgreSQL, and python3 for the example remote connector) are installed, then runs every test in Hub.sln. Extra arguments go to dotnet test.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +11,11 @@ if [[ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && ! command -v rabbitmq-ser
 fi
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && ! command -v initdb >/dev/null 2>&1; then
     missing+=(postgresql)
+fi
+
+# The remote-connector tests run the Python example connector (standard library only).
+if ! command -v python3 >/dev/null 2>&1; then
+    missing+=(python3)
 fi
 
 if ((${#missing[@]} > 0)); then
