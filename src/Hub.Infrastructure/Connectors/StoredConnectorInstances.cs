@@ -83,10 +83,11 @@ public sealed partial class StoredConnectorInstances(
 
     /// <summary>
     /// Validates and saves an instance. A secret left empty on an existing instance keeps its stored value (secrets are
-    /// write-only: the form never shows them). Returns the problems; nothing is saved when there are any.
+    /// write-only: the form never shows them). <paramref name="create"/> says whether the id must be new or must exist.
+    /// Returns the problems; nothing is saved when there are any.
     /// </summary>
     public async Task<IReadOnlyList<string>> SaveAsync(
-        string id, string kind, IReadOnlyDictionary<string, string?> values, bool enabled, string actor, CancellationToken cancellationToken)
+        string id, string kind, IReadOnlyDictionary<string, string?> values, bool enabled, bool create, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(values);
         if (!ConnectorInstances.IsValidId(id))
@@ -95,7 +96,7 @@ public sealed partial class StoredConnectorInstances(
         }
         if (instances.IsConfigured(id))
         {
-            return [$"'{id}' is managed by configuration (Hub:Connectors:{id}); change it there."];
+            return [$"'Id': '{id}' is managed by configuration (Hub:Connectors:{id}); change it there."];
         }
         if (!instances.Connectors.TryGetValue(kind, out var connector))
         {
@@ -104,6 +105,14 @@ public sealed partial class StoredConnectorInstances(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var row = await db.StoredConnectorInstances.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (row is not null && create)
+        {
+            return [$"'Id': an instance '{id}' exists already; pick another id or edit that one."];
+        }
+        if (row is null && !create)
+        {
+            return [$"'Id': there is no instance '{id}' (any more)."];
+        }
         if (row is not null && !row.Kind.Equals(kind, StringComparison.OrdinalIgnoreCase))
         {
             return [$"'{id}' is a {row.Kind} instance; its kind cannot change."];

@@ -46,6 +46,7 @@ public static class MessagingExtensions
             }
         });
         services.AddHostedService<OutboxRelay>();
+        services.AddHostedService<RuntimeSyncEndpoints>();
         if (bus.Transport == BusTransport.RabbitMq)
         {
             services.AddSingleton<ITouchpointIngress, BrokerTouchpointIngress>();
