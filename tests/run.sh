@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's one test command: makes sure the server binaries the integration tests start
-# (RabbitMQ, PostgreSQL) are installed, then runs every test in Hub.sln. Extra arguments go to dotnet test.
+# (RabbitMQ, PostgreSQL) and the browser the UI tests drive (Chromium) are installed, then runs every test in Hub.sln. Extra arguments go to dotnet test.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +11,11 @@ if [[ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && ! command -v rabbitmq-ser
 fi
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && ! command -v initdb >/dev/null 2>&1; then
     missing+=(postgresql)
+fi
+
+# The admin UI tests (tests/Hub.Ui.Tests) drive Debian's Chromium through Playwright; no browser is downloaded.
+if [[ ! -x /usr/bin/chromium ]]; then
+    missing+=(chromium)
 fi
 
 if ((${#missing[@]} > 0)); then

@@ -48,7 +48,7 @@ public sealed class AdminUiTests(UiHub ui)
         await Expect(problems).ToContainTextAsync("'Secret' must be one or more base64 secrets with the whsec_ prefix");
         await Expect(page.Locator("#option-Secret")).ToHaveAttributeAsync("aria-invalid", "true");
         await UiHub.ScreenshotAsync(page, "connector-form-errors");
-        using (var unknown = await ui.Hub.Client.PostAsync(new Uri("webhooks/shop", UriKind.Relative), new StringContent("{}")))
+        using (var unknown = await ui.Hub.Client.PostAsync(new Uri("webhooks/shop", UriKind.Relative), new StringContent("{}", System.Text.Encoding.UTF8, "application/json")))
         {
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         }
