@@ -8,7 +8,8 @@ namespace Hub.Ui.Tests;
 /// <summary>
 /// One embedded hub process (SQLite, in-memory bus) and one headless Debian Chromium shared by every UI test. The hub has
 /// its first admin from <c>Hub:Admin</c>, a configured inbound instance <c>crm1</c>, and a configured sync target
-/// <c>crm2</c> on a loopback address the outbound guard refuses, so every customer change becomes a failed message.
+/// <c>crm2</c> on a loopback address the outbound guard refuses, so every customer change becomes a failed message;
+/// <see cref="AllowedTargetAddress"/> is the one loopback address sync targets may use.
 /// </summary>
 public sealed class UiHub : IAsyncLifetime
 {
@@ -16,6 +17,7 @@ public sealed class UiHub : IAsyncLifetime
     public const string AdminPassword = "correct horse battery staple";
     public const string ConfiguredInstance = "crm1";
     public const string ChromiumPath = "/usr/bin/chromium";
+    public const string AllowedTargetAddress = "127.0.0.2";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("hub-ui-").FullName;
     private IPlaywright? _playwright;
@@ -35,6 +37,8 @@ public sealed class UiHub : IAsyncLifetime
             ["Hub:Connectors:crm2:Kind"] = "webhooks",
             ["Hub:Connectors:crm2:Secret"] = SignedWebhookSender.ExampleSecret,
             ["Hub:Connectors:crm2:TargetUrl"] = "http://127.0.0.1:9/hub-events",
+            // Only the CRM that tests add in the UI (on 127.0.0.2) is allowed; crm2's 127.0.0.1 stays refused.
+            ["Hub:Outbound:AllowedNetworks:0"] = $"{AllowedTargetAddress}/32",
         }, _directory);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -88,6 +92,22 @@ public sealed class UiHub : IAsyncLifetime
             {
                 return null;
             }
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Polls the REST API until a customer with that e-mail exists.</summary>
+    public async Task WaitForCustomerAsync(string email, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var found = await Hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers?email={Uri.EscapeDataString(email)}", UriKind.Relative));
+            if (found.GetArrayLength() > 0)
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"No customer {email} within {within}.");
             await Task.Delay(250);
         }
     }
