@@ -17,9 +17,9 @@ public sealed class RuntimeSyncTargetTests(UiHub ui) : IDisposable
     private readonly WireMockServer _crm = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://{UiHub.AllowedTargetAddress}:{FreePort()}"] });
 
     [Fact]
-    public async Task A_sync_target_added_in_the_ui_gets_customer_changes_without_a_restart_and_none_once_disabled()
+    public async Task A_sync_target_added_in_the_ui_passes_its_connection_test_gets_changes_without_a_restart_and_none_once_disabled()
     {
-        _crm.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        _crm.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200));
         var page = await ui.SignedInPageAsync();
         await page.GotoAsync("/admin/connectors/edit?kind=webhooks");
         await page.GetByLabel("Instance id").FillAsync("erp");
@@ -32,6 +32,10 @@ public sealed class RuntimeSyncTargetTests(UiHub ui) : IDisposable
         Assert.True(await DeliveredAsync("person41@example.com", TimeSpan.FromSeconds(60)), "The new target got no change for the new customer.");
 
         await page.GotoAsync("/admin/connectors/edit/erp");
+        await Expect(page.GetByLabel("Signing secret(s)")).ToHaveValueAsync("");
+        await Expect(page.GetByLabel("Signing secret(s)")).ToHaveAttributeAsync("placeholder", "stored: leave empty to keep it");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Test connection: OK. The target answered 200.");
         await page.GetByLabel("Enabled").UncheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The instance is disabled.");
