@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command: makes sure the server binaries the integration tests start
-# (RabbitMQ, PostgreSQL, and python3 for the example remote connector) are installed, then runs every test in Hub.sln. Extra arguments go to dotnet test.
+# (RabbitMQ, PostgreSQL, python3 for the example remote connector) and the browser the UI tests drive (Chromium)
+# are installed, then runs every test in Hub.sln. Extra arguments go to dotnet test.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +17,11 @@ fi
 # The remote-connector tests run the Python example connector (standard library only).
 if ! command -v python3 >/dev/null 2>&1; then
     missing+=(python3)
+fi
+
+# The admin UI tests (tests/Hub.Ui.Tests) drive Debian's Chromium through Playwright; no browser is downloaded.
+if [[ ! -x /usr/bin/chromium ]]; then
+    missing+=(chromium)
 fi
 
 if ((${#missing[@]} > 0)); then

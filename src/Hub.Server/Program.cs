@@ -7,6 +7,7 @@ using Hub.Infrastructure.Messaging;
 using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Polling;
+using Hub.Server.Admin;
 using Hub.Server.Api.Context;
 using Hub.Server.Api.Customers;
 using Hub.Server.Api.Identity;
@@ -26,6 +27,7 @@ builder.Services.AddHubOutboundHttp(builder.Configuration);
 builder.Services.AddHubPolling(builder.Configuration);
 builder.Services.AddHubIdentity(builder.Configuration);
 builder.Services.AddHubApiKeys(builder.Configuration);
+builder.Services.AddHubAdminUi(builder.Configuration);
 builder.Services.AddHubHealth();
 builder.Services.AddHubMessages();
 builder.Services.AddCustomerContext(builder.Configuration);
@@ -56,6 +58,7 @@ app.MapCustomerContextApi();
 app.MapIdentityReviewApi();
 app.MapMessagesApi();
 app.MapFailedMessagesApi();
+app.MapHubAdminUi();
 
 app.Run();
 

@@ -1,37 +1,46 @@
+using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using Hub.Contracts.Connectors;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Primitives;
 
 namespace Hub.Infrastructure.Connectors;
 
 /// <summary>
-/// The connector instances declared under <c>Hub:Connectors:&lt;instanceId&gt;</c> (<c>Kind</c> plus the
-/// connector's options), validated when the hub starts: a misconfigured instance stops the start with
-/// a message naming the instance and the problem.
+/// Every connector instance the hub runs: those declared under <c>Hub:Connectors:&lt;instanceId&gt;</c> (<c>Kind</c> plus the
+/// connector's options), validated when the hub starts (a misconfigured instance stops the start with a message naming
+/// the instance and the problem), and those added in the admin UI (<see cref="StoredConnectorInstances"/>), which can
+/// change at run time. A configured instance wins over a stored one of the same id.
+/// Whoever builds something from the list (routes, endpoints) watches <see cref="GetChangeToken"/>.
 /// </summary>
 public sealed partial class ConnectorInstances
 {
     public const string Section = "Hub:Connectors";
 
-    private readonly Dictionary<string, (ConnectorInstance Instance, IConnector Connector)> _instances = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ImmutableDictionary<string, (ConnectorInstance Instance, IConnector Connector)> _configured;
+    private readonly Dictionary<string, IConnector> _byKind;
+    private readonly Lock _changeLock = new();
+    private volatile ImmutableDictionary<string, (ConnectorInstance Instance, IConnector Connector)> _all;
+    private CancellationTokenSource _changed = new();
 
     public ConnectorInstances(IEnumerable<IConnector> connectors, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var byKind = connectors.ToDictionary(c => c.Descriptor.Kind, StringComparer.OrdinalIgnoreCase);
+        _byKind = connectors.ToDictionary(c => c.Descriptor.Kind, StringComparer.OrdinalIgnoreCase);
+        var configured = ImmutableDictionary.CreateBuilder<string, (ConnectorInstance, IConnector)>(StringComparer.OrdinalIgnoreCase);
         var problems = new List<string>();
         foreach (var section in configuration.GetSection(Section).GetChildren())
         {
             var id = section.Key;
-            if (!InstanceId().IsMatch(id))
+            if (!IsValidId(id))
             {
                 problems.Add($"Connector instance '{id}': the id may hold only letters, digits, '-' and '_' (at most 100).");
                 continue;
             }
             var kind = section["Kind"];
-            if (string.IsNullOrWhiteSpace(kind) || !byKind.TryGetValue(kind, out var connector))
+            if (string.IsNullOrWhiteSpace(kind) || !_byKind.TryGetValue(kind, out var connector))
             {
-                problems.Add($"Connector instance '{id}': Hub:Connectors:{id}:Kind must be one of {string.Join(", ", byKind.Keys)} (got '{kind}').");
+                problems.Add($"Connector instance '{id}': Hub:Connectors:{id}:Kind must be one of {string.Join(", ", _byKind.Keys)} (got '{kind}').");
                 continue;
             }
             var prefix = section.Path + ConfigurationPath.KeyDelimiter;
@@ -44,19 +53,28 @@ public sealed partial class ConnectorInstances
                 problems.AddRange(invalid.Select(p => $"Connector instance '{id}' ({connector.Descriptor.Kind}): {p}"));
                 continue;
             }
-            _instances[id] = (new ConnectorInstance(id, connector.Descriptor.Kind, settings), connector);
+            configured[id] = (new ConnectorInstance(id, connector.Descriptor.Kind, settings), connector);
         }
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Connector configuration is not valid:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
         }
+        _configured = configured.ToImmutable();
+        _all = _configured;
     }
 
-    public IEnumerable<ConnectorInstance> All => _instances.Values.Select(v => v.Instance);
+    /// <summary>Every running instance, configured and stored (enabled ones only).</summary>
+    public IEnumerable<ConnectorInstance> All => _all.Values.Select(v => v.Instance);
+
+    /// <summary>The installed connectors by kind: what an instance can be made of.</summary>
+    public IReadOnlyDictionary<string, IConnector> Connectors => _byKind;
+
+    /// <summary>Whether the instance comes from configuration (read-only in the admin UI).</summary>
+    public bool IsConfigured(string id) => _configured.ContainsKey(id);
 
     public bool TryGet(string id, out ConnectorInstance instance, out IConnector connector)
     {
-        if (_instances.TryGetValue(id, out var entry))
+        if (_all.TryGetValue(id, out var entry))
         {
             (instance, connector) = entry;
             return true;
@@ -64,6 +82,53 @@ public sealed partial class ConnectorInstances
         (instance, connector) = (null!, null!);
         return false;
     }
+
+    /// <summary>Fires once the next time the list changes; take a new token after it fired.</summary>
+    public IChangeToken GetChangeToken()
+    {
+        lock (_changeLock)
+        {
+            return new CancellationChangeToken(_changed.Token);
+        }
+    }
+
+    /// <summary>Replaces the stored (run-time) instances; configured ones keep precedence. Signals a change when the list differs.</summary>
+    public void ReplaceStored(IEnumerable<ConnectorInstance> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var all = _configured.ToBuilder();
+        foreach (var instance in stored)
+        {
+            if (!all.ContainsKey(instance.Id) && _byKind.TryGetValue(instance.Kind, out var connector))
+            {
+                all[instance.Id] = (instance, connector);
+            }
+        }
+        var next = all.ToImmutable();
+        if (SameInstances(_all, next))
+        {
+            return;
+        }
+        CancellationTokenSource fired;
+        lock (_changeLock)
+        {
+            _all = next;
+            fired = _changed;
+            _changed = new CancellationTokenSource();
+        }
+        fired.Cancel();
+    }
+
+    public static bool IsValidId(string id) => InstanceId().IsMatch(id);
+
+    private static bool SameInstances(
+        ImmutableDictionary<string, (ConnectorInstance Instance, IConnector Connector)> a,
+        ImmutableDictionary<string, (ConnectorInstance Instance, IConnector Connector)> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && other.Instance.Kind == kv.Value.Instance.Kind
+            && SameSettings(other.Instance.Settings, kv.Value.Instance.Settings));
+
+    private static bool SameSettings(ConnectorSettings a, ConnectorSettings b) =>
+        a.Keys.Count() == b.Keys.Count() && a.Keys.All(k => a.Get(k) == b.Get(k));
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,100}$")]
     private static partial Regex InstanceId();

@@ -25,7 +25,7 @@ public static class MessagingExtensions
         services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IngressBufferSignal>();
-        services.AddSingleton<ConnectorInstances>();
+        services.AddConnectorInstances();
         services.AddFailedMessages();
 
         services.AddMassTransit(x =>
@@ -46,6 +46,7 @@ public static class MessagingExtensions
             }
         });
         services.AddHostedService<OutboxRelay>();
+        services.AddHostedService<RuntimeSyncEndpoints>();
         if (bus.Transport == BusTransport.RabbitMq)
         {
             services.AddSingleton<ITouchpointIngress, BrokerTouchpointIngress>();

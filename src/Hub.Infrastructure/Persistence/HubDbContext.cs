@@ -1,9 +1,10 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Infrastructure.Persistence;
 
 /// <summary>The hub's store. Provider-specific subclasses carry their own migrations.</summary>
-public abstract class HubDbContext(DbContextOptions options) : DbContext(options)
+public abstract class HubDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>Longer profile values are cut to this length.</summary>
     public const int FieldValueMaxLength = 1000;
@@ -37,6 +38,15 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
     public DbSet<SourceCheckpointRow> SourceCheckpoints => Set<SourceCheckpointRow>();
 
     public DbSet<FailedMessageRow> FailedMessages => Set<FailedMessageRow>();
+
+    public DbSet<AdminUserRow> AdminUsers => Set<AdminUserRow>();
+
+    public DbSet<StoredConnectorInstanceRow> StoredConnectorInstances => Set<StoredConnectorInstanceRow>();
+
+    public DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
+
+    /// <summary>ASP.NET Core Data Protection's key ring, shared by every hub process (cookies, connector secrets).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -166,5 +176,6 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.HasIndex(f => f.Fingerprint).IsUnique();
             e.HasIndex(f => new { f.Status, f.Id });
         });
+        AdminModel.Configure(modelBuilder);
     }
 }

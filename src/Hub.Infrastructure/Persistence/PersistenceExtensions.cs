@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -7,7 +8,10 @@ namespace Hub.Infrastructure.Persistence;
 
 public static class PersistenceExtensions
 {
-    /// <summary>Registers <see cref="HubDbContext"/> on the configured provider and applies migrations at start.</summary>
+    /// <summary>
+    /// Registers <see cref="HubDbContext"/> on the configured provider, applies migrations at start, and keeps the Data
+    /// Protection key ring in the database.
+    /// </summary>
     public static IServiceCollection AddHubPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -24,6 +28,8 @@ public static class PersistenceExtensions
             services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString));
         }
         services.AddHostedService<DatabaseMigrator>();
+        // One key ring for every hub process: a cookie signed by one is read by the others, and so are the connector secrets.
+        services.AddDataProtection().SetApplicationName("Hub").PersistKeysToDbContext<HubDbContext>();
         return services;
     }
 

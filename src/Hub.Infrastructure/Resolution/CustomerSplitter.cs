@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hub.Contracts.Identity;
 using Hub.Core.Identity;
 using Hub.Core.MasterRecord;
+using Hub.Infrastructure.Audit;
 using Hub.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,9 +11,10 @@ namespace Hub.Infrastructure.Resolution;
 /// <summary>
 /// An admin's undo of a merge: the merged customer's identifiers (as they were at the merge) and the
 /// survivor's other identifiers are separated for good, and the component is replayed, which restores
-/// the merged customer with its own identifiers and timeline. Recorded in the merge history as a split.
+/// the merged customer with its own identifiers and timeline. Recorded in the merge history as a split, and in the
+/// audit log in the same transaction.
 /// </summary>
-public sealed class CustomerSplitter(HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, TimeProvider time)
+public sealed class CustomerSplitter(HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, AuditLog audit, TimeProvider time)
 {
     public async Task<SplitResult> SplitAsync(Guid customerId, Guid mergedCustomerId, string actor, CancellationToken cancellationToken)
     {
@@ -45,6 +47,7 @@ public sealed class CustomerSplitter(HubDbContext db, IdentityRules rules, Survi
             Actor = actor,
             At = now,
         });
+        audit.Add(db, actor, AuditActions.CustomerSplit, customerId.ToString(), $"split {mergedCustomerId} off again");
 
         var changes = new ResolutionChanges();
         var fields = new CustomerFieldsCalculator(db, survivorship, changes);

@@ -10,7 +10,7 @@ namespace Hub.Infrastructure.Sync;
 /// customer changes (one at a time, or in batches for an <see cref="IBatchSyncTarget"/>) and, for an
 /// <see cref="ITouchpointSyncTarget"/>, the touchpoints appended to timelines.
 /// </summary>
-internal static class SyncEndpoints
+public static class SyncEndpoints
 {
     private const string Prefix = "hub-sync-";
 

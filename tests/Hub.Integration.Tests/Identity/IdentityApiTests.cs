@@ -63,6 +63,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         var history = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{bea}/merges", UriKind.Relative));
         Assert.Equal(["merge", "split"], history.EnumerateArray().Select(m => m.GetProperty("kind").GetString()));
         Assert.Equal("tests", history[1].GetProperty("actor").GetString());
+        Assert.Equal(1, await fixture.Embedded.CountAsync("audit_entries")); // customer.split, in the split's own transaction
 
         // The split holds: the same pair of identifiers together again does not merge them.
         await IdentifyAsync("s-4", """{"email":"bea@split.example","phone":"+12015550142"}""");

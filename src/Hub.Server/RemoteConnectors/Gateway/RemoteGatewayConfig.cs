@@ -11,12 +11,23 @@ namespace Hub.Server.RemoteConnectors.Gateway;
 /// <c>/webhooks/{instanceId}</c> (and anything below it) goes to its replicas, round robin among the healthy ones.
 /// A replica is probed every <c>HealthIntervalSeconds</c> and taken out after two failed probes in a row (active),
 /// or when too many forwarded requests fail to reach it (passive); it comes back when it answers again.
-/// <see cref="Reload"/> rebuilds everything from the instance list as it is then (call it when the list changes).
+/// <see cref="Reload"/> rebuilds everything from the instance list as it is then; it runs whenever the list changes
+/// (an instance added, edited or disabled in the admin UI).
 /// </summary>
-internal sealed class RemoteGatewayConfig(ConnectorInstances instances) : IProxyConfigProvider
+internal sealed class RemoteGatewayConfig : IProxyConfigProvider, IDisposable
 {
     private readonly Lock _lock = new();
+    private readonly ConnectorInstances _instances;
+    private readonly IDisposable _instancesWatch;
     private Snapshot? _current;
+
+    public RemoteGatewayConfig(ConnectorInstances instances)
+    {
+        _instances = instances;
+        _instancesWatch = ChangeToken.OnChange(instances.GetChangeToken, Reload);
+    }
+
+    public void Dispose() => _instancesWatch.Dispose();
 
     public IProxyConfig GetConfig()
     {
@@ -42,7 +53,7 @@ internal sealed class RemoteGatewayConfig(ConnectorInstances instances) : IProxy
     {
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
-        foreach (var instance in instances.All.Where(i => string.Equals(i.Kind, RemoteConnector.Kind, StringComparison.OrdinalIgnoreCase)))
+        foreach (var instance in _instances.All.Where(i => string.Equals(i.Kind, RemoteConnector.Kind, StringComparison.OrdinalIgnoreCase)))
         {
             var options = RemoteOptions.From(instance.Settings);
             var clusterId = "remote-" + instance.Id;

@@ -1,0 +1,206 @@
+using System.Text.Json;
+using Hub.Contracts.Connectors;
+using Hub.Infrastructure.Audit;
+using Hub.Infrastructure.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Infrastructure.Connectors;
+
+/// <summary>
+/// The connector instances added in the admin UI (<c>connector_instances</c>). Secret option values are encrypted with
+/// Data Protection (the key ring is in the database, so every hub process can read them) and never leave this class in
+/// clear text except inside the running <see cref="ConnectorInstances"/>. Every change is audited in its transaction,
+/// then the running list is reloaded, which signals its change token.
+/// </summary>
+public sealed partial class StoredConnectorInstances(
+    ConnectorInstances instances,
+    IServiceScopeFactory scopes,
+    IDataProtectionProvider protection,
+    AuditLog audit,
+    TimeProvider time,
+    ILogger<StoredConnectorInstances> logger)
+{
+    private readonly IDataProtector _secrets = protection.CreateProtector("Hub.ConnectorInstances.Secrets");
+
+    /// <summary>Reads every stored instance and hands the enabled, valid ones to <see cref="ConnectorInstances"/>.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        var rows = await ListAsync(cancellationToken);
+        var running = new List<ConnectorInstance>();
+        foreach (var row in rows.Where(r => r.Enabled))
+        {
+            if (!instances.Connectors.TryGetValue(row.Kind, out var connector))
+            {
+                LogUnknownKind(logger, row.Id, row.Kind);
+                continue;
+            }
+            var settings = Decrypt(row, connector);
+            if (ConnectorSettingsValidator.Validate(connector, settings) is { Count: > 0 } problems)
+            {
+                LogInvalid(logger, row.Id, string.Join(" ", problems));
+                continue;
+            }
+            running.Add(new ConnectorInstance(row.Id, connector.Descriptor.Kind, settings));
+        }
+        instances.ReplaceStored(running);
+    }
+
+    public async Task<IReadOnlyList<StoredConnectorInstanceRow>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        return await db.StoredConnectorInstances.AsNoTracking().OrderBy(r => r.Id).ToListAsync(cancellationToken);
+    }
+
+    public async Task<StoredConnectorInstanceRow?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        return await db.StoredConnectorInstances.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+    }
+
+    /// <summary>The stored settings without secrets: what the edit form may show.</summary>
+    public IReadOnlyDictionary<string, string> VisibleSettings(StoredConnectorInstanceRow row, IConnector connector)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(connector);
+        var secrets = SecretNames(connector);
+        return Read(row).Where(kv => !secrets.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The settings with secrets decrypted: for a connection test and for the signing secret shown once after saving.</summary>
+    public ConnectorSettings Decrypt(StoredConnectorInstanceRow row, IConnector connector)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(connector);
+        var secrets = SecretNames(connector);
+        return new ConnectorSettings(Read(row).Select(kv =>
+            KeyValuePair.Create(kv.Key, secrets.Contains(kv.Key) ? _secrets.Unprotect(kv.Value) : kv.Value))!);
+    }
+
+    /// <summary>
+    /// Validates and saves an instance. A secret left empty on an existing instance keeps its stored value (secrets are
+    /// write-only: the form never shows them). <paramref name="create"/> says whether the id must be new or must exist.
+    /// Returns the problems; nothing is saved when there are any.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SaveAsync(
+        string id, string kind, IReadOnlyDictionary<string, string?> values, bool enabled, bool create, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (!ConnectorInstances.IsValidId(id))
+        {
+            return ["'Id' may hold only letters, digits, '-' and '_' (at most 100)."];
+        }
+        if (instances.IsConfigured(id))
+        {
+            return [$"'Id': '{id}' is managed by configuration (Hub:Connectors:{id}); change it there."];
+        }
+        if (!instances.Connectors.TryGetValue(kind, out var connector))
+        {
+            return [$"'Kind' must be one of {string.Join(", ", instances.Connectors.Keys)}."];
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var row = await db.StoredConnectorInstances.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (row is not null && create)
+        {
+            return [$"'Id': an instance '{id}' exists already; pick another id or edit that one."];
+        }
+        if (row is null && !create)
+        {
+            return [$"'Id': there is no instance '{id}' (any more)."];
+        }
+        if (row is not null && !row.Kind.Equals(kind, StringComparison.OrdinalIgnoreCase))
+        {
+            return [$"'{id}' is a {row.Kind} instance; its kind cannot change."];
+        }
+        var secrets = SecretNames(connector);
+        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var kept = row is null ? new ConnectorSettings([]) : Decrypt(row, connector);
+        foreach (var option in connector.Descriptor.Options)
+        {
+            var value = values.GetValueOrDefault(option.Name);
+            merged[option.Name] = string.IsNullOrWhiteSpace(value) && option.IsSecret ? kept.Get(option.Name) : value;
+        }
+        var settings = new ConnectorSettings(merged);
+        var problems = ConnectorSettingsValidator.Validate(connector, settings);
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+        var stored = settings.Keys.ToDictionary(k => k, k => secrets.Contains(k) ? _secrets.Protect(settings.Get(k)!) : settings.Get(k)!);
+        var now = time.GetUtcNow();
+        if (row is null)
+        {
+            row = new StoredConnectorInstanceRow { Id = id, Kind = connector.Descriptor.Kind, Settings = "{}", CreatedAt = now, UpdatedBy = actor };
+            db.StoredConnectorInstances.Add(row);
+            audit.Add(db, actor, AuditActions.ConnectorCreated, id, $"{connector.Descriptor.Kind}, {(enabled ? "enabled" : "disabled")}");
+        }
+        else
+        {
+            var changed = settings.Keys.Concat(Read(row).Keys).Distinct(StringComparer.OrdinalIgnoreCase)
+                .Where(k => !Equals(settings.Get(k), kept.Get(k))).ToList();
+            audit.Add(db, actor, row.Enabled == enabled ? AuditActions.ConnectorUpdated : enabled ? AuditActions.ConnectorEnabled : AuditActions.ConnectorDisabled,
+                id, changed.Count == 0 ? null : "changed: " + string.Join(", ", changed));
+        }
+        row.Settings = JsonSerializer.Serialize(stored);
+        row.Enabled = enabled;
+        row.UpdatedAt = now;
+        row.UpdatedBy = actor;
+        await db.SaveChangesAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
+        return [];
+    }
+
+    public async Task<bool> SetEnabledAsync(string id, bool enabled, string actor, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var row = await db.StoredConnectorInstances.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return false;
+        }
+        if (row.Enabled != enabled)
+        {
+            row.Enabled = enabled;
+            row.UpdatedAt = time.GetUtcNow();
+            row.UpdatedBy = actor;
+            audit.Add(db, actor, enabled ? AuditActions.ConnectorEnabled : AuditActions.ConnectorDisabled, id);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await ReloadAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> DeleteAsync(string id, string actor, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var row = await db.StoredConnectorInstances.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return false;
+        }
+        db.StoredConnectorInstances.Remove(row);
+        audit.Add(db, actor, AuditActions.ConnectorDeleted, id, row.Kind);
+        await db.SaveChangesAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
+        return true;
+    }
+
+    private static Dictionary<string, string> Read(StoredConnectorInstanceRow row) =>
+        new(JsonSerializer.Deserialize<Dictionary<string, string>>(row.Settings) ?? [], StringComparer.OrdinalIgnoreCase);
+
+    private static HashSet<string> SecretNames(IConnector connector) =>
+        new(connector.Descriptor.Options.Where(o => o.IsSecret).Select(o => o.Name), StringComparer.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored connector instance '{Id}' has kind '{Kind}', which no installed connector serves; it is not run")]
+    private static partial void LogUnknownKind(ILogger logger, string id, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored connector instance '{Id}' is not valid and is not run: {Problems}")]
+    private static partial void LogInvalid(ILogger logger, string id, string problems);
+}

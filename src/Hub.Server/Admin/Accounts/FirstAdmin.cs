@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Hub.Server.Admin.Accounts;
+
+/// <summary>
+/// Makes sure someone can sign in to a new hub: with no account yet, the first admin is created from
+/// <c>Hub:Admin:Email</c> and <c>Hub:Admin:Password</c> (only the password's hash is stored), or, when those are not set,
+/// a one-time setup link is printed on the console. The link works once and only while no account exists.
+/// </summary>
+public sealed partial class FirstAdmin(
+    IServiceScopeFactory scopes, IConfiguration configuration, ILogger<FirstAdmin> logger) : IHostedService
+{
+    public const string EmailKey = "Hub:Admin:Email";
+    public const string PasswordKey = "Hub:Admin:Password";
+    public const string SetupPath = "/admin/setup";
+
+    private byte[]? _setupTokenHash;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<AdminAccounts>();
+        if (await accounts.AnyAsync(cancellationToken))
+        {
+            return;
+        }
+        var email = configuration[EmailKey];
+        var password = configuration[PasswordKey];
+        if (!string.IsNullOrWhiteSpace(email) && !string.IsNullOrEmpty(password))
+        {
+            var problems = await accounts.CreateAsync(email, password, AdminRoles.Admin, "configuration", cancellationToken);
+            if (problems.Count > 0)
+            {
+                throw new InvalidOperationException($"{EmailKey} / {PasswordKey} cannot make the first admin: {string.Join(" ", problems)}");
+            }
+            LogCreated(logger, email.Trim().ToLowerInvariant());
+            return;
+        }
+        var token = Base64Url(RandomNumberGenerator.GetBytes(24));
+        _setupTokenHash = Hash(token);
+        Console.WriteLine();
+        Console.WriteLine("  No admin account exists yet. Open this link (once) to create the first one:");
+        Console.WriteLine($"    <hub url>{SetupPath}?token={token}");
+        Console.WriteLine($"  Or set {EmailKey} and {PasswordKey} and restart.");
+        Console.WriteLine();
+        LogSetupLink(logger);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Whether the token is this process's setup token; once an account exists no token is valid.</summary>
+    public bool IsSetupToken(string? token) =>
+        _setupTokenHash is { } expected && !string.IsNullOrEmpty(token) && CryptographicOperations.FixedTimeEquals(expected, Hash(token));
+
+    public void SetupDone() => _setupTokenHash = null;
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first admin account {Email} from Hub:Admin (only the password's hash is stored)")]
+    private static partial void LogCreated(ILogger logger, string email);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No admin account exists: a one-time setup link was printed on the console")]
+    private static partial void LogSetupLink(ILogger logger);
+}

@@ -1,0 +1,144 @@
+using Hub.Contracts.Connectors;
+using Hub.Infrastructure.Connectors;
+using Hub.Server.Admin.Connectors;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Hub.Server.Pages.Admin.Connectors;
+
+/// <summary>
+/// Add or edit a connector instance stored in the database. The form comes from the connector's descriptor and is checked
+/// by the same validator as configuration; secrets are write-only (an empty secret field keeps the stored one).
+/// </summary>
+public sealed class EditModel(ConnectorInstances instances, StoredConnectorInstances stored) : PageModel
+{
+    private Dictionary<string, string?> _values = new(StringComparer.OrdinalIgnoreCase);
+    private HashSet<string> _storedSecrets = new(StringComparer.OrdinalIgnoreCase);
+
+    public string? Id { get; private set; }
+
+    public bool IsNew { get; private set; } = true;
+
+    public ConnectorDescriptor Descriptor { get; private set; } = null!;
+
+    public bool Enabled { get; private set; } = true;
+
+    public bool Saved { get; private set; }
+
+    public IReadOnlyList<string> Problems { get; private set; } = [];
+
+    public IReadOnlyList<(string Name, string Value)> EnteredSecrets { get; private set; } = [];
+
+    public ConnectionTestResult? TestResult { get; private set; }
+
+    public bool ReceivesWebhooks => instances.Connectors.TryGetValue(Descriptor.Kind, out var c) && c is IInboundWebhookHandler;
+
+    public bool CanTest => instances.Connectors.TryGetValue(Descriptor.Kind, out var c) && c is IConnectionTester;
+
+    public string WebhookUrl => WebhookUrls.For(Request, Id ?? "");
+
+    public string? Value(string option) => _values.GetValueOrDefault(option);
+
+    public bool HasStoredSecret(string option) => _storedSecrets.Contains(option);
+
+    /// <summary>The validator's message about this option (its messages start with the option's quoted name).</summary>
+    public string? ProblemFor(string option) => Problems.FirstOrDefault(p => p.StartsWith($"'{option}'", StringComparison.OrdinalIgnoreCase));
+
+    public async Task<IActionResult> OnGetAsync(string? id, string? kind)
+    {
+        return await LoadAsync(id, kind) ?? Page();
+    }
+
+    public async Task<IActionResult> OnPostSaveAsync(string? instanceId, string? kind, bool enabled, bool existing)
+    {
+        if (await LoadAsync(existing ? instanceId : null, kind) is { } missing)
+        {
+            return missing;
+        }
+        Id = instanceId?.Trim();
+        Enabled = enabled;
+        ReadForm();
+        Problems = await stored.SaveAsync(Id ?? "", Descriptor.Kind, _values, enabled, create: !existing, User.Identity!.Name!, HttpContext.RequestAborted);
+        if (Problems.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        Saved = true;
+        IsNew = false;
+        EnteredSecrets = [.. Descriptor.Options.Where(o => o.IsSecret && !string.IsNullOrWhiteSpace(_values.GetValueOrDefault(o.Name)))
+            .Select(o => (o.Name, _values[o.Name]!.Trim()))];
+        _storedSecrets = new(Descriptor.Options.Where(o => o.IsSecret).Select(o => o.Name), StringComparer.OrdinalIgnoreCase);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostTestAsync(string? instanceId, string? kind, bool enabled, bool existing)
+    {
+        if (await LoadAsync(existing ? instanceId : null, kind) is { } missing)
+        {
+            return missing;
+        }
+        Id = instanceId?.Trim();
+        Enabled = enabled;
+        ReadForm();
+        var connector = instances.Connectors[Descriptor.Kind];
+        var kept = Id is not null && await stored.FindAsync(Id, HttpContext.RequestAborted) is { } row ? stored.Decrypt(row, connector) : new ConnectorSettings([]);
+        var settings = new ConnectorSettings(Descriptor.Options.Select(o => KeyValuePair.Create(o.Name,
+            string.IsNullOrWhiteSpace(_values.GetValueOrDefault(o.Name)) && o.IsSecret ? kept.Get(o.Name) : _values.GetValueOrDefault(o.Name))));
+        Problems = ConnectorSettingsValidator.Validate(connector, settings);
+        if (Problems.Count == 0 && connector is IConnectionTester tester)
+        {
+            TestResult = await tester.TestAsync(new ConnectorInstance(Id ?? "test", Descriptor.Kind, settings), HttpContext.RequestAborted);
+        }
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(string? instanceId)
+    {
+        if (string.IsNullOrEmpty(instanceId) || !await stored.DeleteAsync(instanceId, User.Identity!.Name!, HttpContext.RequestAborted))
+        {
+            return NotFound();
+        }
+        return Redirect("/admin/connectors");
+    }
+
+    private async Task<IActionResult?> LoadAsync(string? id, string? kind)
+    {
+        if (!string.IsNullOrEmpty(id))
+        {
+            if (instances.IsConfigured(id))
+            {
+                return Redirect("/admin/connectors");
+            }
+            var row = await stored.FindAsync(id, HttpContext.RequestAborted);
+            if (row is null || !instances.Connectors.TryGetValue(row.Kind, out var existing))
+            {
+                return NotFound();
+            }
+            Id = row.Id;
+            IsNew = false;
+            Enabled = row.Enabled;
+            Descriptor = existing.Descriptor;
+            _values = stored.VisibleSettings(row, existing).ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.OrdinalIgnoreCase);
+            _storedSecrets = new(stored.Decrypt(row, existing).Keys.Where(k => existing.Descriptor.Options.Any(o => o.IsSecret && o.Name.Equals(k, StringComparison.OrdinalIgnoreCase))),
+                StringComparer.OrdinalIgnoreCase);
+            return null;
+        }
+        if (string.IsNullOrEmpty(kind) || !instances.Connectors.TryGetValue(kind, out var connector))
+        {
+            return Redirect("/admin/connectors");
+        }
+        Descriptor = connector.Descriptor;
+        return null;
+    }
+
+    private void ReadForm()
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var option in Descriptor.Options)
+        {
+            values[option.Name] = Request.Form[$"o.{option.Name}"].ToString();
+        }
+        _values = values;
+    }
+}
