@@ -38,6 +38,12 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<FailedMessageRow> FailedMessages => Set<FailedMessageRow>();
 
+    public DbSet<ErasureRequestRow> ErasureRequests => Set<ErasureRequestRow>();
+
+    public DbSet<ErasureTargetRow> ErasureTargets => Set<ErasureTargetRow>();
+
+    public DbSet<ErasureTombstoneRow> ErasureTombstones => Set<ErasureTombstoneRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -166,5 +172,6 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.HasIndex(f => f.Fingerprint).IsUnique();
             e.HasIndex(f => new { f.Status, f.Id });
         });
+        ErasureModel.Configure(modelBuilder);
     }
 }
