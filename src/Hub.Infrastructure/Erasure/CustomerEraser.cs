@@ -43,7 +43,7 @@ public sealed class CustomerEraser(HubDbContext db, ConnectorInstances instances
         };
         db.ErasureRequests.Add(request);
         await AddTargetsAsync(request, identifiers, now, cancellationToken);
-        await AddTombstonesAsync(request, identifiers, now, cancellationToken);
+        await AddTombstonesAsync(request, [.. identifiers.Select(TombstoneHash.Of), .. touchpointIds.Select(TombstoneHash.Of)], now, cancellationToken);
         await FreezeSyncCheckpointsAsync(customerId, now, cancellationToken);
 
         var ids = customerIds.OfType<Guid>().ToList();
@@ -112,9 +112,9 @@ public sealed class CustomerEraser(HubDbContext db, ConnectorInstances instances
         }
     }
 
-    private async Task AddTombstonesAsync(ErasureRequestRow request, HashSet<CustomerIdentifier> identifiers, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task AddTombstonesAsync(ErasureRequestRow request, List<string> all, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var hashes = identifiers.Select(TombstoneHash.Of).Distinct().ToList();
+        var hashes = all.Distinct(StringComparer.Ordinal).ToList();
         var existing = await db.ErasureTombstones.Where(t => hashes.Contains(t.Hash)).ToDictionaryAsync(t => t.Hash, cancellationToken);
         foreach (var hash in hashes)
         {

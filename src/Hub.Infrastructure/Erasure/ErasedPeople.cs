@@ -6,14 +6,16 @@ namespace Hub.Infrastructure.Erasure;
 
 /// <summary>
 /// Keeps an erased person erased: a touchpoint that happened before an erasure and names one of the erased
-/// identifiers (a re-sent old webhook, a replayed failed message) is dropped before resolution. A touchpoint that
-/// happened after the erasure is the person coming back (signing up again) and is resolved as usual.
+/// identifiers is dropped before resolution, and so is any touchpoint that was on the erased timeline (a re-sent old
+/// webhook, a replayed failed message: same source event, same touchpoint id), whatever time it claims. Any other
+/// touchpoint that happened after the erasure is the person coming back (signing up again) and is resolved as usual.
 /// </summary>
 internal static class ErasedPeople
 {
     public static async Task<List<TouchpointReceived>> WithoutErasedAsync(HubDbContext db, List<TouchpointReceived> touchpoints, CancellationToken cancellationToken)
     {
-        var hashes = touchpoints.SelectMany(t => t.Identities).Select(TombstoneHash.Of).Distinct().ToList();
+        var hashes = touchpoints.SelectMany(t => t.Identities).Select(TombstoneHash.Of)
+            .Concat(touchpoints.Select(t => TombstoneHash.Of(t.TouchpointId))).Distinct().ToList();
         if (hashes.Count == 0)
         {
             return touchpoints;
@@ -22,6 +24,7 @@ internal static class ErasedPeople
             .ToDictionaryAsync(t => t.Hash, t => t.ErasedAt, cancellationToken);
         return erased.Count == 0
             ? touchpoints
-            : touchpoints.Where(t => !t.Identities.Any(i => erased.TryGetValue(TombstoneHash.Of(i), out var at) && t.OccurredAt <= at)).ToList();
+            : touchpoints.Where(t => !erased.ContainsKey(TombstoneHash.Of(t.TouchpointId))
+                && !t.Identities.Any(i => erased.TryGetValue(TombstoneHash.Of(i), out var at) && t.OccurredAt <= at)).ToList();
     }
 }

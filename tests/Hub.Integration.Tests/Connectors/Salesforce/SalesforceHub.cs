@@ -41,8 +41,15 @@ internal sealed class SalesforceHub : IAsyncDisposable
     public HttpClient Client => Hub.Client;
 
     /// <summary>Starts it embedded; <paramref name="crm1Channel"/> is the channel of crm1's touchpoints (<c>phone</c>: a phone system).</summary>
-    public static Task<SalesforceHub> StartAsync(string crm1Channel = "crm") =>
-        StartAsync(crm1Channel, async (hub, settings) => hub.Hub = (hub.Embedded = await EmbeddedHub.StartAsync(settings)).Hub);
+    public static Task<SalesforceHub> StartAsync(string crm1Channel = "crm", IReadOnlyDictionary<string, string>? extraSettings = null) =>
+        StartAsync(crm1Channel, async (hub, settings) =>
+        {
+            foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+            {
+                settings[key] = value;
+            }
+            hub.Hub = (hub.Embedded = await EmbeddedHub.StartAsync(settings)).Hub;
+        });
 
     /// <summary>Starts it in production mode, on RabbitMQ and PostgreSQL.</summary>
     public static Task<SalesforceHub> StartOnBrokerAsync(string crm1Channel = "crm") => StartAsync(crm1Channel, async (hub, settings) =>
