@@ -102,7 +102,7 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture) : IClassFixture<P
         Hub.Target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(503));
         var (status, erasure) = await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{customerId}/erasure");
         Assert.Equal(HttpStatusCode.Accepted, status);
-        Assert.Equal(["crm2", "sf1"], erasure.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("connectorInstanceId").GetString()).ToArray());
+        Assert.Equal(["crm2", "sf1"], erasure.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("connectorInstanceId").GetString()!).ToList());
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendJsonAsync(HttpMethod.Get, $"api/customers/{customerId}")).Status);
 
         await EventuallyAsync(() => Hub.Org.Requests("DELETE", $"{SalesforceOrg.Api}/sobjects/Contact/{contactId}").Count == 1, "the Contact's deletion");

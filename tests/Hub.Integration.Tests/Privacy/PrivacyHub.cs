@@ -54,7 +54,7 @@ public sealed class PrivacyHub : IAsyncLifetime
     }
 
     public static string Identify(string messageId, string email, string phone, string name) =>
-        $$"""{"type":"identify","messageId":"{{messageId}}","userId":"{{messageId}}-user","timestamp":"2026-11-20T10:00:00Z","traits":{"email":"{{email}}","phone":"{{phone}}","name":"{{name}}"}}""";
+        $$$"""{"type":"identify","messageId":"{{{messageId}}}","userId":"{{{messageId}}}-user","timestamp":"2026-11-20T10:00:00Z","traits":{"email":"{{{email}}}","phone":"{{{phone}}}","name":"{{{name}}}"}}""";
 
     public async Task<Guid> CustomerIdAsync(string query)
     {
