@@ -33,6 +33,9 @@ internal sealed class SalesforceHub : IAsyncDisposable
 
     public HubProcess Hub { get; private set; } = null!;
 
+    /// <summary>The PostgreSQL database's connection string on a broker; null when embedded.</summary>
+    public string? PostgresConnectionString { get; private set; }
+
     public SalesforceOrg Org { get; } = new();
 
     /// <summary>crm2's webhook receiver.</summary>
@@ -62,7 +65,7 @@ internal sealed class SalesforceHub : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("hub-salesforce-");
         hub._hosting.Add(new TempDirectory(directory.FullName));
         settings["Hub:Database:Provider"] = "PostgreSql";
-        settings["Hub:Database:ConnectionString"] = await postgres.CreateDatabaseAsync("hub");
+        settings["Hub:Database:ConnectionString"] = hub.PostgresConnectionString = await postgres.CreateDatabaseAsync("hub");
         settings["Hub:Bus:Transport"] = "RabbitMq";
         settings["Hub:Bus:RabbitMqUri"] = broker.AmqpUri.ToString();
         settings[$"Hub:Connectors:{EmbeddedHub.InstanceId}:Kind"] = "webhooks";
