@@ -60,7 +60,7 @@ public sealed class CustomerEraser(HubDbContext db, ConnectorInstances instances
         {
             await db.Outbox.Where(o => o.Body.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
             await db.IngressBuffer.Where(b => b.Body.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
-            await db.FailedMessages.Where(f => f.Body.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
+            await db.FailedMessages.Where(f => f.Body.Contains(mention) || f.ExceptionMessage.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
         }
         await db.Customers.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
