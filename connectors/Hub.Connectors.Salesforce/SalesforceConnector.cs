@@ -3,13 +3,14 @@ using Hub.Connectors.Salesforce.Inbound;
 using Hub.Connectors.Salesforce.Sync;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
+using Hub.Contracts.Erasure;
 
 namespace Hub.Connectors.Salesforce;
 
 /// <summary>One Salesforce org per instance: contacts, leads, cases and tasks in; the master record out as Contacts and Tasks.</summary>
 internal sealed class SalesforceConnector(
-    InboundReceiver receiver, ContactWriter contacts, ContactBatchWriter batches, TaskWriter tasks, ConnectionTester tester)
-    : IConnector, IInboundWebhookHandler, IBatchSyncTarget, ITouchpointSyncTarget, IConnectionTester
+    InboundReceiver receiver, ContactWriter contacts, ContactBatchWriter batches, TaskWriter tasks, ContactEraser eraser, ConnectionTester tester)
+    : IConnector, IInboundWebhookHandler, IBatchSyncTarget, ITouchpointSyncTarget, IErasureTarget, IConnectionTester
 {
     public const string Kind = "salesforce";
 
@@ -32,6 +33,9 @@ internal sealed class SalesforceConnector(
 
     public ValueTask<SyncResult> PushTouchpointAsync(CustomerTouchpoint touchpoint, ConnectorInstance instance, CancellationToken cancellationToken) =>
         tasks.PushTouchpointAsync(touchpoint, instance, cancellationToken);
+
+    public ValueTask<ErasureResult> EraseAsync(CustomerErasure erasure, ConnectorInstance instance, CancellationToken cancellationToken) =>
+        eraser.EraseAsync(erasure, instance, cancellationToken);
 
     public ValueTask<ConnectionTestResult> TestAsync(ConnectorInstance instance, CancellationToken cancellationToken) =>
         tester.TestAsync(instance, cancellationToken);

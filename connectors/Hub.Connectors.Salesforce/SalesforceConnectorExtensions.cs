@@ -25,6 +25,7 @@ public static class SalesforceConnectorExtensions
         services.TryAddSingleton<ContactWriter>();
         services.TryAddSingleton<ContactBatchWriter>();
         services.TryAddSingleton<TaskWriter>();
+        services.TryAddSingleton<ContactEraser>();
         services.TryAddSingleton<InboundReceiver>();
         services.TryAddSingleton<ConnectionTester>();
         return services.AddConnector<SalesforceConnector>();

@@ -18,7 +18,9 @@ internal sealed record SalesforceOptions(
     string? EndpointSecret,
     string? IntegrationUserId,
     IReadOnlySet<string> TaskChannels,
-    string? TaskExternalIdField)
+    string? TaskExternalIdField,
+    string? SmsOptOutField = null,
+    bool AnonymizeOnErasure = false)
 {
     public const string OrgId = "OrganizationId";
     public const string Instance = "InstanceUrl";
@@ -35,6 +37,10 @@ internal sealed record SalesforceOptions(
     public const string Tasks = "TaskChannels";
     public const string TaskExternalId = "TaskExternalIdField";
     public const string Region = "DefaultRegion";
+    public const string SmsOptOut = "SmsOptOutField";
+    public const string Erasure = "ErasureMode";
+    public const string DeleteOnErasure = "delete";
+    public const string AnonymizeErasure = "anonymize";
 
     public const string DefaultLoginUrl = "https://login.salesforce.com";
     public const string DefaultExternalIdField = "Hub_Customer_Id__c";
@@ -76,6 +82,10 @@ internal sealed record SalesforceOptions(
             "An External ID field on Activity: Tasks are then upserted by touchpoint id, so a retried Task is never doubled."),
         new(Region, "Default phone region", ConnectorOptionType.Text, Required: false,
             "ISO 3166 region for national phone numbers from this org; default Hub:Identity:DefaultRegion."),
+        new(SmsOptOut, "SMS opt-out field", ConnectorOptionType.Text, Required: false,
+            "A checkbox on Contact that means 'no texts' (e.g. SMS_Opt_Out__c): read as the customer's SMS consent and written from it."),
+        new(Erasure, "On erasure", ConnectorOptionType.Text, Required: false,
+            "What an erased customer's Contact becomes: 'delete' (deleted) or 'anonymize' (kept, its mapped fields cleared, LastName 'Erased').", DeleteOnErasure),
     ];
 
     public static IReadOnlyList<string> Problems(ConnectorSettings settings)
@@ -120,6 +130,14 @@ internal sealed record SalesforceOptions(
         {
             problems.Add($"'{Tasks}' must be 'none' or channels among {string.Join(", ", TouchpointChannels.All)}.");
         }
+        if (settings.Get(SmsOptOut) is { } smsField && !FieldMapping.IsApiName(smsField))
+        {
+            problems.Add($"'{SmsOptOut}' must be a field API name such as SMS_Opt_Out__c.");
+        }
+        if (settings.Get(Erasure, DeleteOnErasure) is not (DeleteOnErasure or AnonymizeErasure))
+        {
+            problems.Add($"'{Erasure}' must be '{DeleteOnErasure}' or '{AnonymizeErasure}'.");
+        }
         if (settings.Get(Region) is { } region && (region.Length != 2 || !region.All(char.IsAsciiLetter)))
         {
             problems.Add($"'{Region}' must be an ISO 3166 two-letter region such as US or DE.");
@@ -141,7 +159,9 @@ internal sealed record SalesforceOptions(
             settings.Get(Secret),
             SalesforceId.Normalize(settings.Get(IntegrationUser)),
             ParseChannels(settings.Get(Tasks, DefaultTaskChannels)) ?? new HashSet<string>(),
-            settings.Get(TaskExternalId));
+            settings.Get(TaskExternalId),
+            settings.Get(SmsOptOut),
+            settings.Get(Erasure, DeleteOnErasure) == AnonymizeErasure);
     }
 
     private static bool TryApiVersion(string text, out string version)

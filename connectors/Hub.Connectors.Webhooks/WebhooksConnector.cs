@@ -2,12 +2,13 @@ using Hub.Connectors.Webhooks.Inbound;
 using Hub.Connectors.Webhooks.Sync;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
+using Hub.Contracts.Erasure;
 
 namespace Hub.Connectors.Webhooks;
 
 /// <summary>Generic signed webhooks in and out, the way any existing CRM or app talks to the hub.</summary>
 internal sealed class WebhooksConnector(CustomerWebhookSender sender, IHttpClientFactory httpClients)
-    : IConnector, IInboundWebhookHandler, ISyncTarget, IConnectionTester
+    : IConnector, IInboundWebhookHandler, ISyncTarget, IErasureTarget, IConnectionTester
 {
     public const string Kind = "webhooks";
 
@@ -26,6 +27,9 @@ internal sealed class WebhooksConnector(CustomerWebhookSender sender, IHttpClien
 
     public ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken) =>
         sender.PushAsync(change, instance, cancellationToken);
+
+    public ValueTask<ErasureResult> EraseAsync(CustomerErasure erasure, ConnectorInstance instance, CancellationToken cancellationToken) =>
+        sender.EraseAsync(erasure, instance, cancellationToken);
 
     public async ValueTask<ConnectionTestResult> TestAsync(ConnectorInstance instance, CancellationToken cancellationToken)
     {

@@ -32,7 +32,8 @@ public sealed class SalesforceOptionsTests
         Assert.Equal("salesforce", descriptor.Kind);
         Assert.Equal(
             ["OrganizationId", "InstanceUrl", "LoginUrl", "ClientId", "ClientSecret", "Username", "PrivateKey", "ExternalIdField", "ApiVersion", "FieldMapping",
-             "EndpointSecret", "IntegrationUserId", "TaskChannels", "TaskExternalIdField", "DefaultRegion"],
+             "EndpointSecret", "IntegrationUserId", "TaskChannels", "TaskExternalIdField", "DefaultRegion",
+             "SmsOptOutField", "ErasureMode"],
             descriptor.Options.Select(o => o.Name));
         Assert.Equal(["ClientSecret", "PrivateKey", "EndpointSecret"], descriptor.Options.Where(o => o.IsSecret).Select(o => o.Name));
         Assert.Equal("Hub_Customer_Id__c", descriptor.Options.Single(o => o.Name == "ExternalIdField").DefaultValue);

@@ -61,6 +61,7 @@ internal static class PersonMapper
                 facts[hubField] = value;
             }
         }
+        Records.ConsentFields.Read(e.Field, facts, options);
         // A partial update naming only one part of the name cannot say what the whole name is now.
         var first = e.Field("FirstName");
         var last = e.Field("LastName");

@@ -11,8 +11,7 @@ internal sealed partial class FieldMapping
     public const string Default =
         "firstName=FirstName, lastName=LastName, email=Email, phone=Phone, mobilePhone=MobilePhone, title=Title, " +
         "address.street=MailingStreet, address.city=MailingCity, address.state=MailingState, " +
-        "address.postalCode=MailingPostalCode, address.country=MailingCountry, " +
-        "doNotCall=DoNotCall, emailOptOut=HasOptedOutOfEmail";
+        "address.postalCode=MailingPostalCode, address.country=MailingCountry";
 
     private FieldMapping(IReadOnlyList<(string HubField, string SalesforceField)> pairs)
     {

@@ -33,6 +33,7 @@ internal sealed record ContactPayload(string ExternalIdValue, string? ContactId,
                 fields[salesforceField] = JsonValue.Create(identifier);
             }
         }
+        Records.ConsentFields.Write(customer.Fields, fields, options);
         // LastName is required to create a Contact; a customer known only by a full name still gets one.
         if (customer.Fields.TryGetValue("name", out var name) && name.Value.Trim() is { Length: > 0 } full
             && options.Mapping.ToHub.ContainsKey("LastName") && !fields.ContainsKey("LastName"))

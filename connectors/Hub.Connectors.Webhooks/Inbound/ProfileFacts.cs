@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hub.Contracts.Consent;
 
 namespace Hub.Connectors.Webhooks.Inbound;
 
@@ -53,6 +54,24 @@ internal static class ProfileFacts
         {
             facts["company"] = company;
         }
+    }
+
+    /// <summary>
+    /// <c>traits.consent</c> (<c>{"email": {"marketing": "denied"}, "sms": "granted"}</c>) flattens to consent facts;
+    /// their values are stored as granted, denied or revoked (a boolean: true = granted, false = denied). Anything
+    /// else is a problem, so that the call is refused whole rather than applied in part.
+    /// </summary>
+    public static string? ConsentProblem(Dictionary<string, string> facts)
+    {
+        foreach (var (name, value) in facts.Where(f => ConsentFacts.IsConsent(f.Key)).ToList())
+        {
+            if (ConsentFacts.NormalizeStatus(value) is not { } status)
+            {
+                return $"traits.{name} must be one of {string.Join(", ", ConsentFacts.Statuses)}, true or false (got '{value}').";
+            }
+            facts[name] = status;
+        }
+        return null;
     }
 
     private static string Truncate(string text) => text.Length <= MaxValueLength ? text : text[..MaxValueLength];

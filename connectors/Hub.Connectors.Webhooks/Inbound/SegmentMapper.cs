@@ -114,6 +114,10 @@ internal static class SegmentMapper
                 identities.Add(CustomerIdentifier.Phone(phone));
             }
             ProfileFacts.Flatten(t, facts);
+            if (ProfileFacts.ConsentProblem(facts) is { } consent)
+            {
+                return (null, $"{where}: {consent}");
+            }
         }
         if (callType == "group" && traits is { } groupTraits && Text(groupTraits, "name") is { } company)
         {

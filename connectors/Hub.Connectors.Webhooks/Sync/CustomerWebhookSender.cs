@@ -4,6 +4,7 @@ using System.Text.Json;
 using Hub.Connectors.Webhooks.Signing;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
+using Hub.Contracts.Erasure;
 
 namespace Hub.Connectors.Webhooks.Sync;
 
@@ -28,9 +29,44 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
             timestamp = now.ToString("O", CultureInfo.InvariantCulture),
             data = change,
         }, JsonSerializerOptions.Web);
-        var messageId = $"msg_{change.CustomerId:N}_{change.Version}";
-        var timestamp = now.ToUnixTimeSeconds();
+        var status = await PostAsync(options, $"msg_{change.CustomerId:N}_{change.Version}", now, body, cancellationToken);
+        return status switch
+        {
+            >= 200 and < 300 => SyncResult.Success(detail: $"target answered {status}"),
+            (int)HttpStatusCode.Gone => SyncResult.Refused("target answered 410 Gone: it no longer wants webhooks"),
+            >= 300 and < 400 => SyncResult.Refused($"target answered a redirect ({status}); redirects are not followed, fix the URL"),
+            _ => SyncResult.Refused($"target refused the change with {status}"),
+        };
+    }
 
+    /// <summary>
+    /// <c>{"type": "customer.erased", "timestamp": ..., "data": {"customerId", "erasureRequestId", "requestedAt", "externalIdentifiers"}}</c>,
+    /// signed the same way; the webhook-id is derived from the erasure request, so retries deduplicate.
+    /// </summary>
+    public async ValueTask<ErasureResult> EraseAsync(CustomerErasure erasure, ConnectorInstance instance, CancellationToken cancellationToken)
+    {
+        var options = WebhooksOptions.From(instance.Settings);
+        if (options.TargetUrl is null)
+        {
+            return ErasureResult.Erased("no target URL configured: nothing was sent there");
+        }
+        var now = time.GetUtcNow();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            type = "customer.erased",
+            timestamp = now.ToString("O", CultureInfo.InvariantCulture),
+            data = erasure,
+        }, JsonSerializerOptions.Web);
+        var status = await PostAsync(options, $"msg_erasure_{erasure.ErasureRequestId:N}", now, body, cancellationToken);
+        return status is >= 200 and < 300
+            ? ErasureResult.Erased($"target answered {status}")
+            : ErasureResult.Refused($"target refused the erasure with {status}");
+    }
+
+    /// <summary>The status of a 2xx or a refusal for good; a redelivery-worthy answer (408, 429, 5xx) throws.</summary>
+    private async Task<int> PostAsync(WebhooksOptions options, string messageId, DateTimeOffset now, byte[] body, CancellationToken cancellationToken)
+    {
+        var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, options.TargetUrl);
         request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
@@ -40,14 +76,8 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
 
         using var response = await httpClients.CreateClient(HubHttpClients.Outbound).SendAsync(request, cancellationToken);
         var status = (int)response.StatusCode;
-        return status switch
-        {
-            >= 200 and < 300 => SyncResult.Success(detail: $"target answered {status}"),
-            (int)HttpStatusCode.Gone => SyncResult.Refused("target answered 410 Gone: it no longer wants webhooks"),
-            >= 300 and < 400 => SyncResult.Refused($"target answered a redirect ({status}); redirects are not followed, fix the URL"),
-            (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500 =>
-                throw new HttpRequestException($"target answered {status}", null, response.StatusCode),
-            _ => SyncResult.Refused($"target refused the change with {status}"),
-        };
+        return status is (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500
+            ? throw new HttpRequestException($"target answered {status}", null, response.StatusCode)
+            : status;
     }
 }

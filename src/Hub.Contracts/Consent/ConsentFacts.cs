@@ -1,3 +1,5 @@
+using Hub.Contracts.Customers;
+
 namespace Hub.Contracts.Consent;
 
 /// <summary>
@@ -36,4 +38,46 @@ public static class ConsentFacts
     /// <summary>Whether <paramref name="status"/> withholds consent (<see cref="Denied"/> or <see cref="Revoked"/>).</summary>
     public static bool Withholds(string? status) =>
         string.Equals(status, Denied, StringComparison.OrdinalIgnoreCase) || string.Equals(status, Revoked, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The three statuses, as stored.</summary>
+    public static IReadOnlyList<string> Statuses { get; } = [Granted, Denied, Revoked];
+
+    /// <summary>
+    /// A stated status as stored: <c>granted</c>, <c>denied</c>, <c>revoked</c> (any case), or a boolean
+    /// (<c>true</c> = granted, <c>false</c> = denied); null when it is none of these.
+    /// </summary>
+    public static string? NormalizeStatus(string? status) => status?.Trim().ToLowerInvariant() switch
+    {
+        Granted or "true" => Granted,
+        Denied or "false" => Denied,
+        Revoked => Revoked,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The statement that withholds consent for a message on <paramref name="channel"/> for <paramref name="purpose"/>:
+    /// the whole channel's first (it covers every purpose), then the purpose's; null when neither withholds.
+    /// With <paramref name="channelOnly"/>, only the whole channel's counts.
+    /// </summary>
+    public static (string Fact, CustomerFieldValue Statement)? Withholding(
+        IReadOnlyDictionary<string, CustomerFieldValue> fields, string channel, string purpose, bool channelOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var facts = channelOnly ? [For(channel)] : new[] { For(channel), For(channel, purpose) };
+        foreach (var fact in facts)
+        {
+            if (fields.TryGetValue(fact, out var statement) && Withholds(statement.Value))
+            {
+                return (fact, statement);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether anyone stated consent for the channel or for the purpose on it.</summary>
+    public static bool IsStated(IReadOnlyDictionary<string, CustomerFieldValue> fields, string channel, string? purpose = null)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        return fields.ContainsKey(For(channel)) || (purpose is not null && fields.ContainsKey(For(channel, purpose)));
+    }
 }

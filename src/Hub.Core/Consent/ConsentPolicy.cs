@@ -4,25 +4,24 @@ using Hub.Contracts.Customers;
 namespace Hub.Core.Consent;
 
 /// <summary>
-/// The one check every outbound message passes before it leaves the hub. A message is blocked when the customer
-/// withheld consent for the whole channel (<c>consent.sms</c> denied: an SMS STOP), which also stops service
-/// replies, or for the message's purpose on that channel (<c>consent.sms.marketing</c> denied). Anything else
-/// is allowed: the hub does not invent consent that no system stated.
+/// The one check every outbound message passes before it leaves the hub, whatever its channel (SMS, e-mail,
+/// social). A message is blocked when the customer withheld consent for the whole channel (<c>consent.sms</c>
+/// denied: an SMS STOP), or for the message's purpose on that channel (<c>consent.email.marketing</c> denied).
+/// A service reply to a message the customer sent is blocked only by the whole channel's denial: the customer
+/// who writes in expects an answer even if they declined, say, service notices on that channel. Anything else is
+/// allowed: the hub does not invent consent that no system stated.
 /// </summary>
 public static class ConsentPolicy
 {
-    public static ConsentDecision Check(IReadOnlyDictionary<string, CustomerFieldValue> fields, string channel, string purpose)
+    public static ConsentDecision Check(
+        IReadOnlyDictionary<string, CustomerFieldValue> fields, string channel, string purpose, bool replyToCustomer = false)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        foreach (var fact in new[] { ConsentFacts.For(channel), ConsentFacts.For(channel, purpose) })
-        {
-            if (fields.TryGetValue(fact, out var statement) && ConsentFacts.Withholds(statement.Value))
-            {
-                return ConsentDecision.Block(
-                    $"The customer {statement.Value} consent ({fact}), stated by '{statement.Source}' at {statement.ObservedAt:O}.");
-            }
-        }
-        return ConsentDecision.Allow;
+        var serviceReply = replyToCustomer && purpose == ConsentFacts.ServicePurpose;
+        return ConsentFacts.Withholding(fields, channel, purpose, channelOnly: serviceReply) is { } withheld
+            ? ConsentDecision.Block(
+                $"The customer {withheld.Statement.Value} consent ({withheld.Fact}), stated by '{withheld.Statement.Source}' at {withheld.Statement.ObservedAt:O}.")
+            : ConsentDecision.Allow;
     }
 }
 

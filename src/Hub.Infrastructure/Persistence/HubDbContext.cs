@@ -48,6 +48,12 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
     /// <summary>ASP.NET Core Data Protection's key ring, shared by every hub process (cookies, connector secrets).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<ErasureRequestRow> ErasureRequests => Set<ErasureRequestRow>();
+
+    public DbSet<ErasureTargetRow> ErasureTargets => Set<ErasureTargetRow>();
+
+    public DbSet<ErasureTombstoneRow> ErasureTombstones => Set<ErasureTombstoneRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
@@ -177,5 +183,6 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.HasIndex(f => new { f.Status, f.Id });
         });
         AdminModel.Configure(modelBuilder);
+        ErasureModel.Configure(modelBuilder);
     }
 }

@@ -4,6 +4,7 @@ using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Core.Identity.Resolution;
 using Hub.Core.MasterRecord;
+using Hub.Infrastructure.Erasure;
 using Hub.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,6 +28,7 @@ internal sealed class TouchpointResolver(HubDbContext db, IdentityRules rules, S
         var fresh = batch.Where(t => known.Add(t.TouchpointId))
             .Select(WithoutBlockedIdentities)
             .OrderBy(t => t.OccurredAt.UtcTicks).ThenBy(t => t.TouchpointId).ToList();
+        fresh = await ErasedPeople.WithoutErasedAsync(db, fresh, cancellationToken);
 
         var workingSet = new CustomerWorkingSet(db);
         var fields = new CustomerFieldsCalculator(db, survivorship, changes);

@@ -59,8 +59,8 @@ public sealed class ChangeEventTests
             ["address.state"] = "OR",
             ["address.postalCode"] = "97205",
             ["address.country"] = "United States",
-            ["doNotCall"] = "false",
-            ["emailOptOut"] = "false",
+            ["consent.phone"] = "granted",
+            ["consent.email.marketing"] = "granted",
         }, created.ProfileFacts);
         Assert.Contains(new CustomerIdentifier(ContactType, "0035g00000Rz2LmAAJ"), created.Identities);
     }

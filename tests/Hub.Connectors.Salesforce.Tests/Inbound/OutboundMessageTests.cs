@@ -50,8 +50,8 @@ public sealed class OutboundMessageTests
             ["address.state"] = "OR",
             ["address.postalCode"] = "97205",
             ["address.country"] = "United States",
-            ["doNotCall"] = "false",
-            ["emailOptOut"] = "false",
+            ["consent.phone"] = "granted",
+            ["consent.email.marketing"] = "granted",
         }, amara.ProfileFacts);
     }
 
@@ -62,7 +62,9 @@ public sealed class OutboundMessageTests
 
         var amara = (await AcceptedAsync(OutboundMessage(Sample("outbound-message-contact.xml")), instance))[0];
 
-        Assert.Equal(Facts(("workEmail", "amara.okafor@example.com"), ("lastName", "Okafor"), ("name", "Amara Okafor")), amara.ProfileFacts);
+        // The opt-out checkboxes are consent whatever the mapping says.
+        Assert.Equal(Facts(("workEmail", "amara.okafor@example.com"), ("lastName", "Okafor"), ("name", "Amara Okafor"),
+            ("consent.phone", "granted"), ("consent.email.marketing", "granted")), amara.ProfileFacts);
     }
 
     [Fact]
@@ -72,7 +74,8 @@ public sealed class OutboundMessageTests
 
         Assert.Equal(new DateTimeOffset(2026, 3, 10, 14, 21, 38, TimeSpan.Zero), daniel.OccurredAt);
         Assert.Equal($"{SampleInstanceUrl}/0035g00000Qk7YbAAJ", daniel.ContentReference);
-        Assert.Equal("true", daniel.ProfileFacts["doNotCall"]);
+        Assert.Equal("denied", daniel.ProfileFacts["consent.phone"]);
+        Assert.Equal("denied", daniel.ProfileFacts["consent.email.marketing"]);
     }
 
     [Fact]

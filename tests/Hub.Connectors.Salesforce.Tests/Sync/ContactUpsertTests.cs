@@ -88,14 +88,26 @@ public sealed class ContactUpsertTests : IDisposable
     }
 
     [Fact]
-    public async Task A_customer_known_only_by_full_name_gets_first_and_last_name_and_booleans_stay_booleans()
+    public async Task A_customer_known_only_by_full_name_gets_first_and_last_name_and_consent_becomes_the_opt_out_checkboxes()
     {
         _salesforce.Answers("PATCH", "/services/data/v66.0/sobjects/Contact/*", 201, Sample("upsert-created-201.json"));
 
-        await PushAsync(Change(fields: [("name", "Mary Ann van Dyke"), ("doNotCall", "true")]));
+        await PushAsync(Change(fields: [("name", "Mary Ann van Dyke"), ("consent.phone", "denied"), ("consent.email", "revoked"), ("consent.sms", "denied")]));
+
+        // consent.email revoked withholds marketing e-mail too; no SmsOptOutField is configured, so consent.sms is not written.
+        var upsert = Assert.Single(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"DoNotCall":true,"HasOptedOutOfEmail":true,"Email":"lena.fischer@example.com","FirstName":"Mary Ann van","LastName":"Dyke"}"""), upsert.Json), upsert.Body);
+    }
+
+    [Fact]
+    public async Task The_sms_opt_out_field_follows_an_sms_stop_and_unstated_consent_is_not_written()
+    {
+        _salesforce.Answers("PATCH", "/services/data/v66.0/sobjects/Contact/*", 201, Sample("upsert-created-201.json"));
+
+        await PushAsync(Change(fields: [("lastName", "Dyke"), ("consent.sms", "denied"), ("consent.email.marketing", "granted")]), SalesforceInstance(("SmsOptOutField", "SMS_Opt_Out__c")));
 
         var upsert = Assert.Single(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath));
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"DoNotCall":true,"Email":"lena.fischer@example.com","FirstName":"Mary Ann van","LastName":"Dyke"}"""), upsert.Json), upsert.Body);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"SMS_Opt_Out__c":true,"HasOptedOutOfEmail":false,"Email":"lena.fischer@example.com","LastName":"Dyke"}"""), upsert.Json), upsert.Body);
     }
 
     [Fact]

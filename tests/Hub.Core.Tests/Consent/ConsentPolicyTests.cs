@@ -48,4 +48,26 @@ public sealed class ConsentPolicyTests
     {
         Assert.True(ConsentPolicy.Check(Fields(("consent.sms", "granted")), "sms", "marketing").Allowed);
     }
+
+    [Fact]
+    public void A_service_reply_to_the_customer_passes_a_denial_of_service_notices_on_the_channel()
+    {
+        var fields = Fields(("consent.email.service", "denied"));
+        Assert.False(ConsentPolicy.Check(fields, "email", "service").Allowed);
+        Assert.True(ConsentPolicy.Check(fields, "email", "service", replyToCustomer: true).Allowed);
+    }
+
+    [Fact]
+    public void A_service_reply_is_blocked_when_the_whole_channel_is_denied()
+    {
+        var decision = ConsentPolicy.Check(Fields(("consent.sms", "revoked")), "sms", "service", replyToCustomer: true);
+        Assert.False(decision.Allowed);
+        Assert.Contains("consent.sms", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_marketing_message_is_no_reply_even_right_after_the_customer_wrote()
+    {
+        Assert.False(ConsentPolicy.Check(Fields(("consent.email.marketing", "denied")), "email", "marketing", replyToCustomer: true).Allowed);
+    }
 }

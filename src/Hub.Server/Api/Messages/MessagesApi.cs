@@ -1,10 +1,14 @@
+using Hub.Infrastructure.Consent;
 using Hub.Server.Security;
 
 namespace Hub.Server.Api.Messages;
 
 internal static class MessagesApi
 {
-    public static IServiceCollection AddHubMessages(this IServiceCollection services) => services.AddScoped<MessageOutcomes>();
+    public static IServiceCollection AddHubMessages(this IServiceCollection services, IConfiguration configuration) => services
+        .AddSingleton(configuration.GetSection(ConsentOptions.Section).Get<ConsentOptions>() ?? new ConsentOptions())
+        .AddScoped<OutboundConsentGate>()
+        .AddScoped<MessageOutcomes>();
 
     public static IEndpointRouteBuilder MapMessagesApi(this IEndpointRouteBuilder app)
     {

@@ -1,7 +1,7 @@
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Consent;
 using Hub.Contracts.Identity;
-using Hub.Core.Consent;
+using Hub.Infrastructure.Consent;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Persistence;
@@ -23,7 +23,7 @@ internal static class SendMessage
 
     public static async Task<IResult> HandleAsync(
         Guid id, SendMessageRequest? request, HubDbContext db, ConnectorInstances instances, IdentifierNormalizer normalizer,
-        MessageOutcomes outcomes, HttpContext http, CancellationToken cancellationToken)
+        MessageOutcomes outcomes, OutboundConsentGate gate, HttpContext http, CancellationToken cancellationToken)
     {
         if (Invalid(request) is { } invalid)
         {
@@ -48,22 +48,22 @@ internal static class SendMessage
                 : $"'{request.To}' is not one of customer {customer.Id}'s '{sender.RecipientType}' identifiers.");
         }
         var attempt = new OutboundAttempt(instance, sender.MessageChannel, sender.RecipientType, to, request.Purpose ?? ConsentFacts.ServicePurpose);
-        var decision = ConsentPolicy.Check(CustomerSnapshots.From(customer).Fields, attempt.Channel, attempt.Purpose);
-        if (!decision.Allowed)
-        {
-            await outcomes.BlockedAsync(attempt, decision.Reason!, cancellationToken);
-            return Problem(StatusCodes.Status409Conflict, "Blocked by the customer's consent", decision.Reason!);
-        }
-        MessageSendResult result;
+        GatedSend gated;
         try
         {
-            result = await sender.SendAsync(new OutboundMessage(to, request.Text!, request.ReplyTo), instance, cancellationToken);
+            gated = await gate.SendAsync(sender, instance, customer.Id, CustomerSnapshots.From(customer).Fields,
+                new OutboundMessage(to, request.Text!, request.ReplyTo), attempt.Purpose, cancellationToken);
         }
         catch (SyncTargetUnavailableException e)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling((e.RetryAfter ?? TimeSpan.FromSeconds(30)).TotalSeconds))
                 .ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Problem(StatusCodes.Status503ServiceUnavailable, "The provider cannot take the message now", e.Message);
+        }
+        if (gated.Result is not { } result)
+        {
+            await outcomes.BlockedAsync(attempt, gated.Decision.Reason!, cancellationToken);
+            return Problem(StatusCodes.Status409Conflict, "Blocked by the customer's consent", gated.Decision.Reason!);
         }
         if (!result.Sent)
         {

@@ -33,6 +33,9 @@ internal sealed class SalesforceHub : IAsyncDisposable
 
     public HubProcess Hub { get; private set; } = null!;
 
+    /// <summary>The PostgreSQL database's connection string on a broker; null when embedded.</summary>
+    public string? PostgresConnectionString { get; private set; }
+
     public SalesforceOrg Org { get; } = new();
 
     /// <summary>crm2's webhook receiver.</summary>
@@ -41,8 +44,15 @@ internal sealed class SalesforceHub : IAsyncDisposable
     public HttpClient Client => Hub.Client;
 
     /// <summary>Starts it embedded; <paramref name="crm1Channel"/> is the channel of crm1's touchpoints (<c>phone</c>: a phone system).</summary>
-    public static Task<SalesforceHub> StartAsync(string crm1Channel = "crm") =>
-        StartAsync(crm1Channel, async (hub, settings) => hub.Hub = (hub.Embedded = await EmbeddedHub.StartAsync(settings)).Hub);
+    public static Task<SalesforceHub> StartAsync(string crm1Channel = "crm", IReadOnlyDictionary<string, string>? extraSettings = null) =>
+        StartAsync(crm1Channel, async (hub, settings) =>
+        {
+            foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+            {
+                settings[key] = value;
+            }
+            hub.Hub = (hub.Embedded = await EmbeddedHub.StartAsync(settings)).Hub;
+        });
 
     /// <summary>Starts it in production mode, on RabbitMQ and PostgreSQL.</summary>
     public static Task<SalesforceHub> StartOnBrokerAsync(string crm1Channel = "crm") => StartAsync(crm1Channel, async (hub, settings) =>
@@ -55,7 +65,7 @@ internal sealed class SalesforceHub : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("hub-salesforce-");
         hub._hosting.Add(new TempDirectory(directory.FullName));
         settings["Hub:Database:Provider"] = "PostgreSql";
-        settings["Hub:Database:ConnectionString"] = await postgres.CreateDatabaseAsync("hub");
+        settings["Hub:Database:ConnectionString"] = hub.PostgresConnectionString = await postgres.CreateDatabaseAsync("hub");
         settings["Hub:Bus:Transport"] = "RabbitMq";
         settings["Hub:Bus:RabbitMqUri"] = broker.AmqpUri.ToString();
         settings[$"Hub:Connectors:{EmbeddedHub.InstanceId}:Kind"] = "webhooks";

@@ -1,0 +1,13 @@
+namespace Hub.Infrastructure.Consent;
+
+/// <summary><c>Hub:Consent</c>: the enforcement rule's one setting.</summary>
+public sealed class ConsentOptions
+{
+    public const string Section = "Hub:Consent";
+
+    /// <summary>
+    /// A service message counts as a reply to the customer when they sent an inbound message on the same channel
+    /// within this time; a reply is blocked only by a denial of the whole channel.
+    /// </summary>
+    public TimeSpan ReplyWindow { get; set; } = TimeSpan.FromDays(1);
+}

@@ -1,0 +1,164 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Hub.Contracts.Identity;
+using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Infrastructure.Erasure;
+
+/// <summary>
+/// Removes a customer's personal data from the hub in one transaction: identifiers, fields and their observations,
+/// the timeline, the identity graph's links, merges, conflicts and separations that name them, outbox messages,
+/// ingress buffer rows and failed messages that mention them. What stays: the erasure request (who asked and when),
+/// one tombstone hash per identifier, a row per connected system to erase them from, and the sync checkpoints
+/// frozen at the highest version, so a change already on its way to a system is never delivered.
+/// </summary>
+public sealed class CustomerEraser(HubDbContext db, ConnectorInstances instances, ErasureSignal signal, TimeProvider time)
+{
+    /// <summary>The erasure, or null when there is no such (unmerged) customer.</summary>
+    public async Task<ErasureRequestRow?> EraseAsync(Guid customerId, string actor, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var customer = await db.Customers.AsNoTracking().Include(c => c.Identifiers)
+            .FirstOrDefaultAsync(c => c.Id == customerId && c.MergedIntoId == null, cancellationToken);
+        if (customer is null)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        var customerIds = await db.Customers.Where(c => c.MergedIntoId == customerId).Select(c => (Guid?)c.Id).ToListAsync(cancellationToken);
+        customerIds.Add(customerId);
+        var touchpointIds = await db.Timeline.Where(t => customerIds.Contains(t.CustomerId)).Select(t => t.TouchpointId).ToListAsync(cancellationToken);
+        var identifiers = await IdentifiersAsync(customer, customerIds, touchpointIds, cancellationToken);
+        var values = identifiers.Select(i => i.Value).Distinct().ToList();
+
+        var request = new ErasureRequestRow
+        {
+            Id = Guid.CreateVersion7(now),
+            CustomerId = customerId,
+            RequestedBy = actor,
+            RequestedAt = now,
+            ErasedIdentifiers = identifiers.Count,
+        };
+        db.ErasureRequests.Add(request);
+        await AddTargetsAsync(request, identifiers, now, cancellationToken);
+        await AddTombstonesAsync(request, [.. identifiers.Select(TombstoneHash.Of), .. touchpointIds.Select(TombstoneHash.Of)], now, cancellationToken);
+        await FreezeSyncCheckpointsAsync(customerId, now, cancellationToken);
+
+        var ids = customerIds.OfType<Guid>().ToList();
+        await db.CustomerIdentifiers.Where(i => ids.Contains(i.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        await db.CustomerFields.Where(f => ids.Contains(f.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        await db.FieldObservations.Where(o => ids.Contains(o.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        await db.IdentityLinks.Where(l => touchpointIds.Contains(l.TouchpointId) || values.Contains(l.Value)).ExecuteDeleteAsync(cancellationToken);
+        await db.IdentityConflicts.Where(c => ids.Contains(c.CustomerId) || customerIds.Contains(c.OtherCustomerId) || values.Contains(c.IdentifierValue!))
+            .ExecuteDeleteAsync(cancellationToken);
+        await db.CustomerMerges.Where(m => ids.Contains(m.SurvivorId) || ids.Contains(m.MergedId)).ExecuteDeleteAsync(cancellationToken);
+        await db.SeparationMembers.Where(s => values.Contains(s.Value)).ExecuteDeleteAsync(cancellationToken);
+        await db.Timeline.Where(t => customerIds.Contains(t.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        foreach (var mention in Mentions(ids, values))
+        {
+            await db.Outbox.Where(o => o.Body.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
+            await db.IngressBuffer.Where(b => b.Body.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
+            await db.FailedMessages.Where(f => f.Body.Contains(mention) || f.ExceptionMessage.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
+        }
+        await db.Customers.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+        return request;
+    }
+
+    /// <summary>Every identifier the customer holds or that any of their touchpoints or merges named.</summary>
+    private async Task<HashSet<CustomerIdentifier>> IdentifiersAsync(
+        Persistence.CustomerRow customer, List<Guid?> customerIds, List<Guid> touchpointIds, CancellationToken cancellationToken)
+    {
+        var identifiers = customer.Identifiers.Select(i => new CustomerIdentifier(i.Type, i.Value)).ToHashSet();
+        var linked = await db.IdentityLinks.Where(l => touchpointIds.Contains(l.TouchpointId)).Select(l => new { l.Type, l.Value }).Distinct().ToListAsync(cancellationToken);
+        identifiers.UnionWith(linked.Select(l => new CustomerIdentifier(l.Type, l.Value)));
+        var ids = customerIds.OfType<Guid>().ToList();
+        var merged = await db.CustomerMerges.Where(m => ids.Contains(m.SurvivorId) || ids.Contains(m.MergedId)).Select(m => m.MergedIdentifiers).ToListAsync(cancellationToken);
+        foreach (var json in merged)
+        {
+            identifiers.UnionWith(JsonSerializer.Deserialize<List<CustomerIdentifier>>(json, JsonSerializerOptions.Web) ?? []);
+        }
+        return identifiers;
+    }
+
+    private async Task AddTargetsAsync(ErasureRequestRow request, HashSet<CustomerIdentifier> identifiers, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var recordIds = await db.SyncCheckpoints.Where(c => c.CustomerId == request.CustomerId)
+            .ToDictionaryAsync(c => c.ConnectorInstanceId, c => c.ExternalRecordId, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        var external = JsonSerializer.Serialize(identifiers.Where(i => i.Type.Contains(':', StringComparison.Ordinal)).OrderBy(i => i.Type).ThenBy(i => i.Value), JsonSerializerOptions.Web);
+        foreach (var instance in instances.All)
+        {
+            if (instances.TryGet(instance.Id, out _, out var connector) && ErasureDispatcher.Erases(connector, instance))
+            {
+                request.Targets.Add(new ErasureTargetRow
+                {
+                    RequestId = request.Id,
+                    ConnectorInstanceId = instance.Id,
+                    Status = ErasureStatus.Pending,
+                    ExternalRecordId = recordIds.GetValueOrDefault(instance.Id),
+                    ExternalIdentifiers = external,
+                    NextAttemptAt = now,
+                    UpdatedAt = now,
+                });
+            }
+        }
+        if (request.Targets.Count == 0)
+        {
+            request.CompletedAt = now;
+        }
+    }
+
+    private async Task AddTombstonesAsync(ErasureRequestRow request, List<string> all, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var hashes = all.Distinct(StringComparer.Ordinal).ToList();
+        var existing = await db.ErasureTombstones.Where(t => hashes.Contains(t.Hash)).ToDictionaryAsync(t => t.Hash, cancellationToken);
+        foreach (var hash in hashes)
+        {
+            if (existing.TryGetValue(hash, out var tombstone))
+            {
+                tombstone.RequestId = request.Id;
+                tombstone.ErasedAt = now;
+            }
+            else
+            {
+                db.ErasureTombstones.Add(new ErasureTombstoneRow { Hash = hash, RequestId = request.Id, ErasedAt = now });
+            }
+        }
+    }
+
+    /// <summary>Every sync target's checkpoint at the highest version: no change of this customer is pushed any more.</summary>
+    private async Task FreezeSyncCheckpointsAsync(Guid customerId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rows = await db.SyncCheckpoints.Where(c => c.CustomerId == customerId).ToDictionaryAsync(c => c.ConnectorInstanceId, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        foreach (var instance in instances.All)
+        {
+            if (!rows.TryGetValue(instance.Id, out var row))
+            {
+                row = new SyncCheckpointRow { ConnectorInstanceId = instance.Id, CustomerId = customerId };
+                db.SyncCheckpoints.Add(row);
+            }
+            row.DeliveredVersion = long.MaxValue;
+            row.ExternalRecordId = null;
+            row.LastError = null;
+            row.FailedVersion = null;
+            row.LastErrorAt = null;
+            row.UpdatedAt = now;
+        }
+    }
+
+    /// <summary>The texts that mark a stored message as about this person: their ids and identifiers, raw and as JSON writes them.</summary>
+    private static IEnumerable<string> Mentions(List<Guid> customerIds, List<string> values) =>
+        customerIds.Select(id => id.ToString())
+            .Concat(values)
+            .Concat(values.Select(v => JsonEncodedText.Encode(v).ToString()))
+            .Concat(values.Select(v => JsonEncodedText.Encode(v, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString()))
+            .Where(m => m.Length >= 3)
+            .Distinct(StringComparer.Ordinal);
+}
+
+/// <summary>Wakes the erasure dispatcher.</summary>
+public sealed class ErasureSignal : Outbox.WorkSignal;

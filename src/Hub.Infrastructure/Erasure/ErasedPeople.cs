@@ -1,0 +1,30 @@
+using Hub.Contracts.Touchpoints;
+using Hub.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Infrastructure.Erasure;
+
+/// <summary>
+/// Keeps an erased person erased: a touchpoint that happened before an erasure and names one of the erased
+/// identifiers is dropped before resolution, and so is any touchpoint that was on the erased timeline (a re-sent old
+/// webhook, a replayed failed message: same source event, same touchpoint id), whatever time it claims. Any other
+/// touchpoint that happened after the erasure is the person coming back (signing up again) and is resolved as usual.
+/// </summary>
+internal static class ErasedPeople
+{
+    public static async Task<List<TouchpointReceived>> WithoutErasedAsync(HubDbContext db, List<TouchpointReceived> touchpoints, CancellationToken cancellationToken)
+    {
+        var hashes = touchpoints.SelectMany(t => t.Identities).Select(TombstoneHash.Of)
+            .Concat(touchpoints.Select(t => TombstoneHash.Of(t.TouchpointId))).Distinct().ToList();
+        if (hashes.Count == 0)
+        {
+            return touchpoints;
+        }
+        var erased = await db.ErasureTombstones.AsNoTracking().Where(t => hashes.Contains(t.Hash))
+            .ToDictionaryAsync(t => t.Hash, t => t.ErasedAt, cancellationToken);
+        return erased.Count == 0
+            ? touchpoints
+            : touchpoints.Where(t => !erased.ContainsKey(TombstoneHash.Of(t.TouchpointId))
+                && !t.Identities.Any(i => erased.TryGetValue(TombstoneHash.Of(i), out var at) && t.OccurredAt <= at)).ToList();
+    }
+}

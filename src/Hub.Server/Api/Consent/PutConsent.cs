@@ -1,0 +1,81 @@
+using Hub.Contracts.Consent;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+using Hub.Core.Identity;
+using Hub.Infrastructure.Ingress;
+using Hub.Infrastructure.Persistence;
+using Hub.Server.Api.Customers;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Server.Api.Consent;
+
+/// <summary>
+/// <c>PUT /api/customers/{id}/consent</c> with <c>{"channel": "email", "purpose": "marketing", "status": "denied"}</c>
+/// (purpose left out: the whole channel). The statement goes through the ingress like any touchpoint
+/// (<c>consent.changed</c> on the timeline, source <c>api:&lt;key name&gt;</c>), so it resolves by the same
+/// most-recent-wins rule, keeps its provenance and reaches every connected system through the outbox. 202 Accepted.
+/// </summary>
+internal static class PutConsent
+{
+    public const string SourcePrefix = "api:";
+
+    private static readonly string[] Channels = [TouchpointChannels.Email, TouchpointChannels.Sms, TouchpointChannels.Phone, TouchpointChannels.Social];
+    private static readonly string[] Purposes = [ConsentFacts.ServicePurpose, ConsentFacts.MarketingPurpose];
+
+    public static async Task<IResult> HandleAsync(
+        Guid id, ConsentStatement? statement, HubDbContext db, TouchpointNormalizer normalizer, ITouchpointIngress ingress, TimeProvider time,
+        HttpContext http, CancellationToken cancellationToken)
+    {
+        if (Invalid(statement) is { } problem)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid consent statement", detail: problem);
+        }
+        var customerId = await MergedCustomers.SurvivorOfAsync(db, id, cancellationToken) ?? id;
+        var identifier = await db.CustomerIdentifiers.AsNoTracking().Where(i => i.CustomerId == customerId)
+            .OrderBy(i => i.LinkedAt).ThenBy(i => i.Type).ThenBy(i => i.Value).FirstOrDefaultAsync(cancellationToken);
+        if (identifier is null)
+        {
+            return MergedCustomers.NotFound(id);
+        }
+        var fact = ConsentFacts.For(statement!.Channel!, statement.Purpose);
+        var status = ConsentFacts.NormalizeStatus(statement.Status)!;
+        var now = time.GetUtcNow();
+        var source = SourcePrefix + (http.User.Identity?.Name ?? "unknown");
+        var draft = new TouchpointDraft
+        {
+            SourceEventId = $"consent-{Guid.CreateVersion7(now):N}",
+            Channel = statement.Channel!,
+            Type = "consent.changed",
+            OccurredAt = now,
+            Identities = [new CustomerIdentifier(identifier.Type, identifier.Value)],
+            ProfileFacts = new Dictionary<string, string> { [fact] = status },
+            Summary = $"Consent {status} ({fact}) through the API",
+        };
+        var touchpoint = normalizer.Normalize(draft, source[..Math.Min(source.Length, 100)], now);
+        try
+        {
+            await ingress.AcceptAsync([touchpoint], cancellationToken);
+        }
+        catch (IngressUnavailableException e)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The hub cannot take the statement now", detail: e.Message);
+        }
+        return TypedResults.Accepted($"/api/customers/{customerId}/consent", new AcceptedConsent(customerId, fact, status, touchpoint.ConnectorInstanceId, now, touchpoint.TouchpointId));
+    }
+
+    private static string? Invalid(ConsentStatement? statement) => statement switch
+    {
+        null => "Send {\"channel\": \"email\", \"purpose\": \"marketing\", \"status\": \"denied\"}.",
+        { Channel: null } or { Channel: "" } => $"'channel' is required: one of {string.Join(", ", Channels)}.",
+        _ when !Channels.Contains(statement.Channel) => $"'channel' must be one of {string.Join(", ", Channels)} (got '{statement.Channel}').",
+        { Purpose: { } purpose } when !Purposes.Contains(purpose) => $"'purpose' must be one of {string.Join(", ", Purposes)}, or left out for the whole channel (got '{purpose}').",
+        _ when ConsentFacts.NormalizeStatus(statement.Status) is null || statement.Status is "true" or "false" =>
+            $"'status' must be one of {string.Join(", ", ConsentFacts.Statuses)} (got '{statement.Status}').",
+        _ => null,
+    };
+}
+
+internal sealed record ConsentStatement(string? Channel, string? Purpose, string? Status);
+
+internal sealed record AcceptedConsent(Guid CustomerId, string Fact, string Status, string Source, DateTimeOffset StatedAt, Guid TouchpointId);

@@ -1,0 +1,30 @@
+using Hub.Server.Api.Consent;
+using Hub.Server.Security;
+
+namespace Hub.Server.Api.Privacy;
+
+internal static class PrivacyApi
+{
+    public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
+    {
+        var customers = app.MapGroup("/api/customers")
+            .RequireAuthorization(ApiKeyExtensions.ApiPolicy)
+            .WithTags("Consent and erasure")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        customers.MapGet("/{id:guid}/consent", GetConsent.HandleAsync).WithName("GetCustomerConsent")
+            .WithSummary("The consent in force per channel and purpose, with who said so and when, and the statements behind it.");
+        customers.MapPut("/{id:guid}/consent", PutConsent.HandleAsync).WithName("PutCustomerConsent")
+            .WithSummary("States the customer's consent for a channel (and purpose); it reaches every connected system like any change.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        customers.MapPost("/{id:guid}/erasure", RequestErasure.HandleAsync).WithName("EraseCustomer")
+            .WithSummary("Forgets the customer in the hub now and in every connected system that supports it; answers the per-system status.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        customers.MapGet("/{id:guid}/erasure", GetErasure.HandleAsync).WithName("GetCustomerErasure")
+            .WithSummary("Who asked for the customer's erasure and when, and per connected system: pending, retrying, done or failed with the reason.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        customers.MapGet("/{id:guid}/export", ExportCustomer.HandleAsync).WithName("ExportCustomer")
+            .WithSummary("Everything the hub holds about the customer, as one JSON document.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+}

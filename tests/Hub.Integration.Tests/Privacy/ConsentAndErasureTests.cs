@@ -1,0 +1,182 @@
+using System.Net;
+using System.Text.Json;
+using Hub.Integration.Tests.Connectors.Salesforce;
+using Hub.Integration.Tests.Connectors.Twilio;
+using Hub.Testing.Servers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
+using StandardWebhooks;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using static Hub.Integration.Tests.Connectors.Salesforce.SalesforceHub;
+
+namespace Hub.Integration.Tests.Privacy;
+
+/// <summary>Consent from every source held everywhere, and erasure, through one running hub with WireMock Salesforce, Twilio and webhook target.</summary>
+public sealed class ConsentAndErasureTests(PrivacyHub fixture) : IClassFixture<PrivacyHub>
+{
+    private SalesforceHub Hub => fixture.Hub;
+
+    [Fact]
+    public async Task A_customer_who_texted_stop_gets_no_sms_the_block_is_on_the_timeline_and_salesforce_gets_the_opt_out()
+    {
+        var customerId = await fixture.KnownPersonAsync("stop-1", "sam.stop@example.com", "+1 415 555 0188", "Sam Stopper");
+        await EventuallyAsync(() => Hub.Org.ContactOf(customerId) is not null, "the Contact");
+
+        await fixture.PostTwilioAsync(TwilioHub.InboundSms("SM00000000000000000000000000000901", "STOP", from: "%2B14155550188"));
+
+        await EventuallyAsync(() => Hub.Org.ContactWritesOf(customerId, Hub.Org.ContactOf(customerId))
+            .Any(r => r.Body.Contains($"\"{PrivacyHub.SmsOptOutField}\":true", StringComparison.Ordinal)), "the SMS opt-out in Salesforce");
+        foreach (var purpose in new[] { "marketing", "service" })
+        {
+            // The service text would be a reply (the customer just wrote), but STOP denied the whole channel.
+            var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{customerId}/messages",
+                $$"""{"connectorInstanceId":"tw1","text":"Spring sale!","purpose":"{{purpose}}"}""");
+            Assert.Equal(HttpStatusCode.Conflict, status);
+            Assert.Contains("consent.sms", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Empty(fixture.Twilio.LogEntries);
+        var blocked = await fixture.EventuallyOnTimelineAsync(customerId, "sms.blocked");
+        Assert.Contains("consent.sms", blocked.GetProperty("summary").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Consent_from_the_api_and_from_segment_traits_is_validated_kept_with_its_source_and_synced_back()
+    {
+        var customerId = await fixture.KnownPersonAsync("consent-1", "carla.consent@example.com", "+1 415 555 0199", "Carla Consent");
+        foreach (var bad in new[] { """{"channel":"fax","status":"denied"}""", """{"channel":"email","status":"maybe"}""", """{"channel":"email","purpose":"spam","status":"denied"}""", "null" })
+        {
+            var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Put, $"api/customers/{customerId}/consent", bad);
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendJsonAsync(HttpMethod.Put, $"api/customers/{Guid.NewGuid()}/consent", """{"channel":"email","status":"denied"}""")).Status);
+        using (var invalidTrait = await new SignedWebhookSender(Hub.Client, "crm1", SignedWebhookSender.ExampleSecret).SendAsync(
+            """{"type":"identify","messageId":"consent-bad","userId":"consent-1-user","traits":{"consent":{"sms":"perhaps"}}}"""))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, invalidTrait.StatusCode);
+        }
+
+        var (accepted, _) = await fixture.SendJsonAsync(HttpMethod.Put, $"api/customers/{customerId}/consent", """{"channel":"email","purpose":"marketing","status":"denied"}""");
+        Assert.Equal(HttpStatusCode.Accepted, accepted);
+        await Hub.SendSegmentAsync("""{"type":"identify","messageId":"consent-2","userId":"consent-1-user","traits":{"email":"carla.consent@example.com","consent":{"sms":{"marketing":false}}}}""");
+
+        JsonElement consent = default;
+        await EventuallyAsync(async () =>
+        {
+            consent = (await fixture.SendJsonAsync(HttpMethod.Get, $"api/customers/{customerId}/consent")).Body;
+            return consent.ValueKind == JsonValueKind.Array && consent.GetArrayLength() == 2;
+        }, "both consent statements on the customer");
+        var email = consent.EnumerateArray().Single(c => c.GetProperty("fact").GetString() == "consent.email.marketing");
+        Assert.Equal("denied", email.GetProperty("status").GetString());
+        Assert.StartsWith("api:", email.GetProperty("source").GetString(), StringComparison.Ordinal);
+        var sms = consent.EnumerateArray().Single(c => c.GetProperty("fact").GetString() == "consent.sms.marketing");
+        Assert.Equal(("denied", "crm1"), (sms.GetProperty("status").GetString(), sms.GetProperty("source").GetString()));
+        await EventuallyAsync(() => Hub.Org.ContactWritesOf(customerId, Hub.Org.ContactOf(customerId))
+            .Any(r => r.Body.Contains("\"HasOptedOutOfEmail\":true", StringComparison.Ordinal)), "the e-mail opt-out in Salesforce");
+        await EventuallyAsync(() => Hub.Target.LogEntries.Select(e => e.RequestMessage!.Body ?? "")
+            .Any(b => b.Contains(customerId.ToString(), StringComparison.Ordinal) && b.Contains("\"consent.email.marketing\":{\"value\":\"denied\"", StringComparison.Ordinal)),
+            "the consent in the webhook target's customer payload");
+    }
+
+    [Fact]
+    public async Task Erasure_forgets_the_person_here_and_in_every_system_and_an_old_event_does_not_bring_them_back()
+    {
+        const string Email = "erin.erasmus@example.com";
+        const string Name = "Erin Erasmusson";
+        var identify = PrivacyHub.Identify("erase-1", Email, "+1 415 555 0177", Name);
+        var customerId = await fixture.KnownPersonAsync("erase-1", Email, "+1 415 555 0177", Name);
+        await EventuallyAsync(() => Hub.Org.ContactOf(customerId) is not null, "the Contact");
+        var contactId = Hub.Org.ContactOf(customerId)!;
+        await EventuallyAsync(async () => IdentifierOf(Assert.Single(await Hub.FindAsync("email=erin.erasmus%40example.com")), "salesforce:contact") == contactId,
+            "the Contact id on the customer");
+        await EventuallyAsync(() => Hub.Target.LogEntries.Any(e => (e.RequestMessage!.Body ?? "").Contains(customerId.ToString(), StringComparison.Ordinal)), "the customer at crm2");
+
+        var (exported, export) = await fixture.SendJsonAsync(HttpMethod.Get, $"api/customers/{customerId}/export");
+        Assert.Equal(HttpStatusCode.OK, exported);
+        Assert.Equal(Name, export.GetProperty("customer").GetProperty("fields").GetProperty("name").GetProperty("value").GetString());
+        Assert.Contains(export.GetProperty("timeline").EnumerateArray(), t => t.GetProperty("type").GetString() == "profile.identified");
+        Assert.Contains(export.GetProperty("fieldStatements").EnumerateArray(), s => s.GetProperty("value").GetString() == Name);
+
+        Hub.Target.ResetMappings();
+        Hub.Target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(503));
+        var (status, erasure) = await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{customerId}/erasure");
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal(["crm2", "sf1"], erasure.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("connectorInstanceId").GetString()!).ToList());
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.SendJsonAsync(HttpMethod.Get, $"api/customers/{customerId}")).Status);
+
+        await EventuallyAsync(() => Hub.Org.Requests("DELETE", $"{SalesforceOrg.Api}/sobjects/Contact/{contactId}").Count == 1, "the Contact's deletion");
+        await EventuallyAsync(async () => Target(await ErasureAsync(customerId), "crm2") is { } crm2
+            && crm2.GetProperty("status").GetString() == "retrying" && crm2.GetProperty("lastError").GetString()!.Contains("503", StringComparison.Ordinal),
+            "crm2 retrying after its 503");
+
+        Hub.Target.ResetMappings();
+        Hub.Target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        await EventuallyAsync(async () => (await ErasureAsync(customerId)).GetProperty("status").GetString() == "done", "the erasure done everywhere");
+        // The same signed message each time: refused while crm2 was down, taken once it was back.
+        var deliveries = Hub.Target.LogEntries.Select(e => e.RequestMessage!).Where(r => (r.Body ?? "").Contains("customer.erased", StringComparison.Ordinal)).ToList();
+        Assert.True(deliveries.Count >= 2);
+        Assert.Single(deliveries.Select(r => r.Headers!["webhook-id"][0]).Distinct());
+        var erased = deliveries[^1];
+        var headers = new HeaderDictionary();
+        foreach (var (name, values) in erased.Headers!)
+        {
+            headers[name] = values.ToArray();
+        }
+        new StandardWebhook(SalesforceHub.TargetSecret).Verify(erased.Body!, headers);
+        Assert.Equal(customerId, JsonDocument.Parse(erased.Body!).RootElement.GetProperty("data").GetProperty("customerId").GetGuid());
+        var done = await ErasureAsync(customerId);
+        Assert.False(string.IsNullOrEmpty(done.GetProperty("requestedBy").GetString()));
+        Assert.True(Target(done, "crm2")!.Value.GetProperty("attempts").GetInt32() >= 2);
+        Assert.Equal("done", Target(done, "sf1")!.Value.GetProperty("status").GetString());
+        await AssertNoTraceAsync(Email, "14155550177", Name, "Erasmusson");
+
+        // The old identify again (same messageId, its own timestamp), beside a newcomer's: only the newcomer lands.
+        await Hub.SendSegmentAsync($$"""{"batch":[{{identify}},{{PrivacyHub.Identify("erase-marker", "newcomer@example.com", "+1 415 555 0166", "New Comer")}}]}""");
+        await fixture.CustomerIdAsync("email=newcomer%40example.com");
+        Assert.Empty(await Hub.FindAsync("email=erin.erasmus%40example.com"));
+        await AssertNoTraceAsync(Email, "14155550177", Name, "Erasmusson");
+    }
+
+    private async Task<JsonElement> ErasureAsync(Guid customerId) =>
+        (await fixture.SendJsonAsync(HttpMethod.Get, $"api/customers/{customerId}/erasure")).Body;
+
+    private static JsonElement? Target(JsonElement erasure, string instance) =>
+        erasure.GetProperty("targets").EnumerateArray().Where(t => t.GetProperty("connectorInstanceId").GetString() == instance).Select(t => (JsonElement?)t).FirstOrDefault();
+
+    /// <summary>Every text column of every table of the hub's database, searched for each needle.</summary>
+    private async Task AssertNoTraceAsync(params string[] needles)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Hub.Embedded!.DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        var columns = new List<(string Table, string Column)>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                select m.name, p.name from sqlite_master m join pragma_table_info(m.name) p
+                where m.type = 'table' and (p.type = 'TEXT' or p.type = '' or p.type like '%CHAR%' or p.type = 'BLOB')
+                """;
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                columns.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        Assert.Contains(columns, c => c.Table == "timeline" && c.Column == "Body");
+        var found = new List<string>();
+        foreach (var (table, column) in columns)
+        {
+            foreach (var needle in needles)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"""select count(*) from "{table}" where instr(cast("{column}" as text), $needle) > 0""";
+                command.Parameters.AddWithValue("$needle", needle);
+                if (Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+                {
+                    found.Add($"{table}.{column} holds '{needle}'");
+                }
+            }
+        }
+        Assert.Empty(found);
+    }
+}
