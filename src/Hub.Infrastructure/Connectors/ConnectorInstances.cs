@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Hub.Contracts.Connectors;
+using Hub.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Hub.Infrastructure.Connectors;
@@ -9,6 +10,7 @@ namespace Hub.Infrastructure.Connectors;
 /// connector's options), validated when the hub starts: a misconfigured instance stops the start with
 /// a message naming the instance and the problem.
 /// </summary>
+[ConfigurationKey("<instanceId>:Kind", "The connector kind of instance `<instanceId>` (letters, digits, `-`, `_`), which receives webhooks at `/webhooks/<instanceId>`. Its options follow below, per kind.")]
 public sealed partial class ConnectorInstances
 {
     public const string Section = "Hub:Connectors";
