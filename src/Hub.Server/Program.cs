@@ -16,6 +16,7 @@ using Hub.Server.Health;
 using Hub.Server.Identity;
 using Hub.Server.Ingress;
 using Hub.Server.Security;
+using Hub.Server.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -26,6 +27,7 @@ builder.Services.AddHubPolling(builder.Configuration);
 builder.Services.AddHubIdentity(builder.Configuration);
 builder.Services.AddHubApiKeys(builder.Configuration);
 builder.Services.AddHubHealth();
+builder.Services.AddHubTelemetry(builder.Configuration);
 builder.Services.AddHubMessages();
 builder.Services.AddCustomerContext(builder.Configuration);
 builder.Services.AddProblemDetails();
@@ -47,6 +49,7 @@ app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapHubHealth();
+app.MapHubMetrics();
 app.MapWebhookIngress();
 app.MapCustomersApi();
 app.MapCustomerContextApi();

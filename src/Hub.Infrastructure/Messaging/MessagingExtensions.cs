@@ -4,9 +4,11 @@ using Hub.Infrastructure.Ingress;
 using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Resolution;
 using Hub.Infrastructure.Sync;
+using Hub.Infrastructure.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hub.Infrastructure.Messaging;
 
@@ -27,6 +29,8 @@ public static class MessagingExtensions
         services.AddSingleton<IngressBufferSignal>();
         services.AddSingleton<ConnectorInstances>();
         services.AddFailedMessages();
+        services.AddMetrics();
+        services.TryAddSingleton<HubMetrics>();
 
         services.AddMassTransit(x =>
         {
@@ -49,6 +53,7 @@ public static class MessagingExtensions
         if (bus.Transport == BusTransport.RabbitMq)
         {
             services.AddSingleton<ITouchpointIngress, BrokerTouchpointIngress>();
+            services.AddHostedService<QueueDepthMonitor>();
         }
         else
         {
