@@ -14,6 +14,10 @@ public sealed class BusOptions
     /// <summary>The broker, for example <c>amqp://hub:secret@rabbit:5672/hub</c>.</summary>
     [Description("The broker with credentials and virtual host, e.g. `amqp://hub:secret@rabbit:5672/hub`.")]
     public Uri RabbitMqUri { get; set; } = new("amqp://guest:guest@localhost:5672/");
+
+    /// <summary>Declare the hub's queues as RabbitMQ quorum queues (replicated across the nodes of a cluster).</summary>
+    [Description("Declare the hub's queues as quorum queues, replicated over the nodes of a RabbitMQ cluster (3.8 or later), so queued touchpoints and changes survive the loss of a node and its disk. Applies to queues not declared yet: an existing classic queue keeps its type (see docs/operations.md).")]
+    public bool QuorumQueues { get; set; }
 }
 
 public enum BusTransport

@@ -38,6 +38,17 @@ public static class MessagingExtensions
             x.AddSyncConsumers();
             if (bus.Transport == BusTransport.RabbitMq)
             {
+                if (bus.QuorumQueues)
+                {
+                    // Every receive endpoint, the sync targets' included; their error queues follow the same type.
+                    x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                    {
+                        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                        {
+                            rabbit.SetQuorumQueue();
+                        }
+                    });
+                }
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     cfg.Host(bus.RabbitMqUri);

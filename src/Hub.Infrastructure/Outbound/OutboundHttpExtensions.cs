@@ -48,7 +48,7 @@ public static class OutboundHttpExtensions
 
     private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, OutboundOptions options, bool retry, ResilienceHandlerContext context)
     {
-        // One pipeline per target host (SelectPipelineByAuthority): the instance name is the host, and so the breaker's.
+        // One pipeline per target (SelectPipelineByAuthority): its instance name is the target's scheme, host and port.
         var metrics = context.ServiceProvider.GetRequiredService<HubMetrics>();
         var host = context.InstanceName;
         metrics.BreakerChanged(host, Polly.CircuitBreaker.CircuitState.Closed);

@@ -35,7 +35,7 @@ internal sealed partial class ResolutionConsumer(
         var touchpoints = context.Message.Select(m => m.Message).DistinctBy(t => t.TouchpointId).ToList();
         // The commit and the outbox rows it writes continue the first touchpoint's trace and link the others'.
         var traces = context.Message.Select(m => m.Headers.Get<string>(MessageTraceHeader)).OfType<string>().Distinct().ToList();
-        using var activity = HubTelemetry.StartActivity("resolution commit", ActivityKind.Internal, traces.FirstOrDefault() ?? HubTelemetry.CurrentTraceParent(), Links(traces.Skip(1)));
+        using var activity = HubTelemetry.StartActivity("resolution commit", ActivityKind.Internal, Parent(traces.FirstOrDefault()), Links(traces.Skip(1)));
         activity?.SetTag("hub.touchpoints", touchpoints.Count);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -53,6 +53,13 @@ internal sealed partial class ResolutionConsumer(
 
     /// <summary>MassTransit's trace context header (the W3C id of the publishing span).</summary>
     private const string MessageTraceHeader = "MT-Activity-Id";
+
+    /// <summary>The consume span when it belongs to the first touchpoint's trace (a batch of one), else that touchpoint's publish span.</summary>
+    private static string? Parent(string? firstTouchpoint) =>
+        Activity.Current is { } consume && (firstTouchpoint is null
+            || (ActivityContext.TryParse(firstTouchpoint, null, out var published) && published.TraceId == consume.TraceId))
+            ? HubTelemetry.CurrentTraceParent()
+            : firstTouchpoint;
 
     private static List<ActivityLink> Links(IEnumerable<string> traces) =>
         [.. traces.Select(t => ActivityContext.TryParse(t, null, out var c) ? new ActivityLink(c) : default).Where(l => l.Context != default)];

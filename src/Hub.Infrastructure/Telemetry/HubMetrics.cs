@@ -34,8 +34,8 @@ public sealed class HubMetrics
             "Changes handed to a sync target per target instance and outcome: delivered, refused (the target said no), failed (an error; retried).");
         meter.CreateObservableGauge(
             "hub.sync.breaker.state",
-            () => _breakers.Select(b => new Measurement<int>(State(b.Value), new KeyValuePair<string, object?>("server.address", b.Key))),
-            "{state}", "Circuit breaker per target host: 0 closed, 1 open, 2 half-open (one trial call), 3 isolated.");
+            () => _breakers.Select(b => new Measurement<int>(State(b.Value), new KeyValuePair<string, object?>("target.address", b.Key))),
+            "{state}", "Circuit breaker per target address (scheme, host and port): 0 closed, 1 open, 2 half-open (one trial call), 3 isolated.");
         meter.CreateObservableGauge(
             "hub.queue.depth",
             () => _queueDepths.Select(q => new Measurement<long>(q.Value, new KeyValuePair<string, object?>("queue", q.Key))),
@@ -57,7 +57,7 @@ public sealed class HubMetrics
         }
     }
 
-    public void BreakerChanged(string host, CircuitState state) => _breakers[host] = state;
+    public void BreakerChanged(string address, CircuitState state) => _breakers[address] = state;
 
     public void QueueDepth(string queue, long depth) => _queueDepths[queue] = depth;
 
