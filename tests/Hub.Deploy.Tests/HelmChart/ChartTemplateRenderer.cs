@@ -46,7 +46,7 @@ internal sealed partial class ChartTemplateRenderer
     /// <summary>Each template's output, by file name (as <c>helm template</c> prints them under <c># Source:</c>).</summary>
     public Dictionary<string, string> RenderAll() =>
         Directory.GetFiles(TemplatesDirectory, "*.yaml").Order(StringComparer.Ordinal)
-            .ToDictionary(Path.GetFileName, f => Render(File.ReadAllText(f))!, StringComparer.Ordinal)!;
+            .ToDictionary(f => Path.GetFileName(f), f => Render(File.ReadAllText(f)), StringComparer.Ordinal);
 
     public string Render(string template)
     {
