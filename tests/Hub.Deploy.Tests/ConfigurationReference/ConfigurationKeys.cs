@@ -95,6 +95,7 @@ internal static class ConfigurationKeys
     {
         null => null,
         string s => s.Length == 0 ? "empty" : $"`{s}`",
+        bool b => b ? "`true`" : "`false`",
         TimeSpan t => $"`{t.ToString("c", CultureInfo.InvariantCulture)}`",
         IFormattable f => $"`{f.ToString(null, CultureInfo.InvariantCulture)}`",
         IEnumerable e => e.Cast<object>().ToList() is { Count: > 0 } items ? string.Join(", ", items.Select(Format)) : null,
