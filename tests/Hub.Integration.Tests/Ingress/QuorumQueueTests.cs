@@ -1,27 +1,41 @@
 using Hub.Integration.Tests.Faults;
 using Hub.Integration.Tests.Hosting;
+using Hub.Integration.Tests.Telemetry;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
 namespace Hub.Integration.Tests.Ingress;
 
 /// <summary><c>Hub:Bus:QuorumQueues</c>: the hub declares its queues as quorum queues on a fresh broker.</summary>
-public sealed class QuorumQueueTests
+[Collection(ObservedHubCollection.Name)]
+public sealed class QuorumQueueTests(ObservedHub observed)
 {
     [Fact]
-    public async Task With_quorum_queues_on_the_resolution_and_sync_queues_are_quorum_queues_and_a_webhook_still_lands()
+    public async Task With_quorum_queues_on_the_resolution_and_sync_queues_are_quorum_queues_and_webhooks_land_and_sync()
     {
-        using var target = new SyncTarget();
-        await using var hub = await ProductionHub.StartAsync(target.Settings(new Dictionary<string, string> { ["Hub:Bus:QuorumQueues"] = "true" }));
+        var hub = observed.Hub;
+        var before = await hub.CountAsync("timeline");
 
-        using var response = await hub.Sender.SendAsync(Hub.Testing.Servers.SignedWebhookSender.Identify(1, 1));
+        using var response = await hub.Sender.SendAsync(Hub.Testing.Servers.SignedWebhookSender.Identify(9001, 9002));
         Assert.True(response.IsSuccessStatusCode);
-        Assert.Equal(1, await hub.WaitForCountAsync("timeline", 1));
+        Assert.Equal(before + 1, await hub.WaitForCountAsync("timeline", before + 1));
+        await WaitForDeliveryAsync(observed.Target);
 
         foreach (var queue in new[] { "hub-resolution", $"hub-sync-{SyncTarget.InstanceId}" })
         {
             Assert.True(await IsQuorumQueueAsync(hub, queue), $"{queue} is not a quorum queue");
         }
+    }
+
+    private static async Task WaitForDeliveryAsync(SyncTarget target)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!target.Server.LogEntries.Any(e => e.RequestMessage!.Body?.Contains("Person9001@Example.com", StringComparison.OrdinalIgnoreCase) == true)
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+        Assert.Contains(target.Server.LogEntries, e => e.RequestMessage!.Body?.Contains("Person9001@Example.com", StringComparison.OrdinalIgnoreCase) == true);
     }
 
     /// <summary>
