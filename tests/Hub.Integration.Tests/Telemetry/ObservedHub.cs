@@ -10,7 +10,7 @@ namespace Hub.Integration.Tests.Telemetry;
 /// </summary>
 public sealed class ObservedHub : IAsyncLifetime
 {
-    public OtlpCollector Collector { get; } = new();
+    internal OtlpCollector Collector { get; } = new();
 
     internal SyncTarget Target { get; } = new();
 
