@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's one test command: makes sure the server binaries the integration tests start
-# (RabbitMQ, PostgreSQL, python3 for the example remote connector) and the browser the UI tests drive (Chromium)
-# are installed, then runs every test in Hub.sln. Extra arguments go to dotnet test.
+# (RabbitMQ, PostgreSQL, python3 for the example remote connector), the browser the UI tests drive (Chromium)
+# and the tools the deploy tests call (Docker Compose, systemd-analyze) are installed, then runs every test in
+# Hub.sln. Extra arguments go to dotnet test.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,6 +13,14 @@ if [[ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] && ! command -v rabbitmq-ser
 fi
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && ! command -v initdb >/dev/null 2>&1; then
     missing+=(postgresql)
+fi
+# deploy/docker-compose.yml is validated by `docker compose config`, or by Debian's standalone docker-compose.
+if ! { command -v docker >/dev/null 2>&1 && docker compose version >/dev/null 2>&1; } && ! command -v docker-compose >/dev/null 2>&1; then
+    missing+=(docker-compose)
+fi
+# deploy/systemd/hub.service is checked with `systemd-analyze verify`.
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+    missing+=(systemd)
 fi
 
 # The remote-connector tests run the Python example connector (standard library only).

@@ -20,6 +20,7 @@ using Hub.Server.Identity;
 using Hub.Server.Ingress;
 using Hub.Server.RemoteConnectors;
 using Hub.Server.Security;
+using Hub.Server.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -31,6 +32,7 @@ builder.Services.AddHubIdentity(builder.Configuration);
 builder.Services.AddHubApiKeys(builder.Configuration);
 builder.Services.AddHubAdminUi(builder.Configuration);
 builder.Services.AddHubHealth();
+builder.Services.AddHubTelemetry(builder.Configuration);
 builder.Services.AddHubMessages(builder.Configuration);
 builder.Services.AddHubErasure(builder.Configuration);
 builder.Services.AddCustomerContext(builder.Configuration);
@@ -54,6 +56,7 @@ app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapHubHealth();
+app.MapHubMetrics();
 app.MapWebhookIngress();
 app.MapRemoteConnectors();
 app.MapCustomersApi();

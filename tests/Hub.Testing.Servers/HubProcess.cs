@@ -16,6 +16,7 @@ public sealed class HubProcess : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private int _disposed;
 
     private HubProcess(Process process, Uri baseAddress, string apiKey)
     {
@@ -124,6 +125,12 @@ public sealed class HubProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A restart that failed leaves the disposed process in its fixture, which disposes it again at the end:
+        // that second call must not hide the failure.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await KillAsync();
         _process.Dispose();
         Client.Dispose();

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace Hub.Infrastructure.Ingress;
 
 /// <summary><c>Hub:Ingress</c>.</summary>
@@ -6,11 +8,14 @@ public sealed class IngressOptions
     public const string Section = "Hub:Ingress";
 
     /// <summary>Largest webhook body accepted; larger ones get 413. About 256 KB by default.</summary>
+    [Description("Largest webhook body accepted, in bytes; larger ones get `413`.")]
     public long MaxBodyBytes { get; set; } = 256 * 1024;
 
     /// <summary>How long to wait for the broker's confirm before answering 503.</summary>
+    [Description("How long the ingress waits for the broker's publish confirm before answering `503`.")]
     public TimeSpan BrokerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The Retry-After sent with a 503.</summary>
+    [Description("The `Retry-After` (seconds) sent with a `503`.")]
     public int RetryAfterSeconds { get; set; } = 30;
 }

@@ -4,9 +4,11 @@ using Hub.Infrastructure.Ingress;
 using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Resolution;
 using Hub.Infrastructure.Sync;
+using Hub.Infrastructure.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hub.Infrastructure.Messaging;
 
@@ -27,6 +29,8 @@ public static class MessagingExtensions
         services.AddSingleton<IngressBufferSignal>();
         services.AddConnectorInstances();
         services.AddFailedMessages();
+        services.AddMetrics();
+        services.TryAddSingleton<HubMetrics>();
 
         services.AddMassTransit(x =>
         {
@@ -34,6 +38,17 @@ public static class MessagingExtensions
             x.AddSyncConsumers();
             if (bus.Transport == BusTransport.RabbitMq)
             {
+                if (bus.QuorumQueues)
+                {
+                    // Every receive endpoint, the sync targets' included; their error queues follow the same type.
+                    x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                    {
+                        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                        {
+                            rabbit.SetQuorumQueue();
+                        }
+                    });
+                }
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     cfg.Host(bus.RabbitMqUri);
@@ -50,6 +65,7 @@ public static class MessagingExtensions
         if (bus.Transport == BusTransport.RabbitMq)
         {
             services.AddSingleton<ITouchpointIngress, BrokerTouchpointIngress>();
+            services.AddHostedService<QueueDepthMonitor>();
         }
         else
         {

@@ -1,7 +1,9 @@
 using System.Net;
 using Hub.Contracts.Connectors;
+using Hub.Infrastructure.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -26,6 +28,8 @@ public static class OutboundHttpExtensions
         var guard = new OutboundAddressGuard(options);
         services.AddSingleton(options);
         services.AddSingleton(guard);
+        services.AddMetrics();
+        services.TryAddSingleton<HubMetrics>();
         foreach (var (name, retry) in new[] { (HubHttpClients.Outbound, true), (HubHttpClients.OutboundSelfPaced, false) })
         {
             services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan)
@@ -36,14 +40,18 @@ public static class OutboundHttpExtensions
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                     UseCookies = false,
                 })
-                .AddResilienceHandler(name, builder => ConfigurePipeline(builder, options, retry))
+                .AddResilienceHandler(name, (builder, context) => ConfigurePipeline(builder, options, retry, context))
                 .SelectPipelineByAuthority();
         }
         return services;
     }
 
-    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, OutboundOptions options, bool retry)
+    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, OutboundOptions options, bool retry, ResilienceHandlerContext context)
     {
+        // One pipeline per target (SelectPipelineByAuthority): its instance name is the target's scheme, host and port.
+        var metrics = context.ServiceProvider.GetRequiredService<HubMetrics>();
+        var host = context.InstanceName;
+        metrics.BreakerChanged(host, Polly.CircuitBreaker.CircuitState.Closed);
         if (retry && options.MaxRetryAttempts > 0)
         {
             builder.AddRetry(new HttpRetryStrategyOptions
@@ -65,8 +73,17 @@ public static class OutboundHttpExtensions
                 SamplingDuration = options.CircuitBreakerSamplingDuration,
                 BreakDuration = options.CircuitBreakerBreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                OnOpened = _ => Changed(Polly.CircuitBreaker.CircuitState.Open),
+                OnHalfOpened = _ => Changed(Polly.CircuitBreaker.CircuitState.HalfOpen),
+                OnClosed = _ => Changed(Polly.CircuitBreaker.CircuitState.Closed),
             })
             .AddTimeout(options.AttemptTimeout);
+
+        ValueTask Changed(Polly.CircuitBreaker.CircuitState state)
+        {
+            metrics.BreakerChanged(host, state);
+            return ValueTask.CompletedTask;
+        }
     }
 
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hub.Contracts.Customers;
 using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Telemetry;
 
 namespace Hub.Infrastructure.Outbox;
 
@@ -27,6 +28,7 @@ public static class OutboxMessages
             MessageType = typeof(T).Name,
             Body = JsonSerializer.Serialize(message, JsonSerializerOptions.Web),
             CreatedAt = now,
+            TraceParent = HubTelemetry.CurrentTraceParent(),
         });
     }
 

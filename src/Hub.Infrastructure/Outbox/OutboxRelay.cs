@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using MassTransit;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +19,7 @@ internal sealed partial class OutboxRelay(
     IBus bus,
     OutboxSignal signal,
     OutboxOptions options,
+    HubMetrics metrics,
     TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -65,15 +68,24 @@ internal sealed partial class OutboxRelay(
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, token).SetProperty(m => m.ClaimedUntil, until), cancellationToken);
         var claimed = await db.Outbox.AsNoTracking().Where(m => m.ClaimToken == token).OrderBy(m => m.Id).ToListAsync(cancellationToken);
         // Published together, so the broker's confirms overlap; consumers order a customer's changes by version.
-        await Task.WhenAll(claimed.Select(row =>
-        {
-            var (message, type) = OutboxMessages.Read(row);
-            return bus.Publish(message, type, cancellationToken);
-        }));
+        await Task.WhenAll(claimed.Select(row => PublishAsync(row, cancellationToken)));
         var ids = claimed.Select(m => m.Id).ToList();
         var sentAt = time.GetUtcNow();
         await db.Outbox.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, sentAt), cancellationToken);
+        foreach (var row in claimed)
+        {
+            metrics.OutboxRowPublished(sentAt - row.CreatedAt);
+        }
         return claimed.Count;
+    }
+
+    /// <summary>Publishes under the trace that wrote the row, so a customer change's sync stays in its touchpoint's trace.</summary>
+    private async Task PublishAsync(OutboxMessageRow row, CancellationToken cancellationToken)
+    {
+        using var activity = HubTelemetry.StartActivity("outbox publish", ActivityKind.Internal, row.TraceParent);
+        activity?.SetTag("messaging.message.type", row.MessageType);
+        var (message, type) = OutboxMessages.Read(row);
+        await bus.Publish(message, type, cancellationToken);
     }
 
     private async Task CleanupIfDueAsync(CancellationToken cancellationToken)

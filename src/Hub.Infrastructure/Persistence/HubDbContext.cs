@@ -142,6 +142,7 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.ToTable("outbox");
             e.HasKey(m => m.Id);
             e.Property(m => m.MessageType).HasMaxLength(100);
+            e.Property(m => m.TraceParent).HasMaxLength(64);
             e.HasIndex(m => new { m.SentAt, m.Id });
         });
         modelBuilder.Entity<IngressBufferRow>(e =>

@@ -17,4 +17,7 @@ public sealed class OutboxMessageRow
     public DateTimeOffset? ClaimedUntil { get; set; }
 
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>The W3C <c>traceparent</c> of the span that wrote the row: the relay publishes it in that trace.</summary>
+    public string? TraceParent { get; set; }
 }

@@ -1,11 +1,21 @@
 using Hub.Contracts.Identity;
 using Hub.Core.Identity;
 using Hub.Core.MasterRecord;
+using Hub.Infrastructure.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Hub.Infrastructure.Resolution;
 
 /// <summary>Reads merge protection and survivorship from <c>Hub:Identity</c> (see docs/identity.md).</summary>
+[ConfigurationKey("DefaultRegion", "ISO 3166 region national phone numbers are read in; a connector instance may override it with its own `DefaultRegion` option.", Default = "`US`")]
+[ConfigurationKey("MaxPerType:<type>", "Merge protection: identifiers of one type a customer may hold; a merge that would exceed it becomes a conflict for review. See docs/identity.md.", Default = "`email` 5, `phone` 5, `twitter` 3, CRM record types (`system:record`) 1, others 10")]
+[ConfigurationKey("BlockedValues", "More values that are never identifiers, beside the built-in placeholders (docs/identity.md); a list or comma-separated.")]
+[ConfigurationKey("BlockedIdentifiers", "Shared e-mail addresses or phone numbers of the company itself (`info@example.com`), never used to match; a list or comma-separated.")]
+[ConfigurationKey("Email:IgnoreDotsForDomains", "Domains whose mailboxes ignore dots in the local part (`gmail.com`); a list or comma-separated.")]
+[ConfigurationKey("Email:IgnorePlusTagsForDomains", "Domains (or `*`) where `jane+news@` is delivered to `jane@`; a list or comma-separated.")]
+[ConfigurationKey("Survivorship:Default", "The rule that picks a master record field's value among observations: `MostRecent`, `MostFrequent` or `SourcePriority`.", Default = "`MostRecent`")]
+[ConfigurationKey("Survivorship:Fields:<field>:Rule", "The survivorship rule of one field (`MostRecent`, `MostFrequent`, `SourcePriority`).", Default = "`Survivorship:Default`")]
+[ConfigurationKey("Survivorship:Fields:<field>:Sources", "For `SourcePriority`: connector instance ids, highest priority first; a list or comma-separated.")]
 public static class IdentityConfiguration
 {
     public const string Section = "Hub:Identity";

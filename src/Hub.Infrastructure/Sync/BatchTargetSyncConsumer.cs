@@ -1,6 +1,7 @@
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
 using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.Telemetry;
 using MassTransit;
 
 namespace Hub.Infrastructure.Sync;
@@ -10,7 +11,7 @@ namespace Hub.Infrastructure.Sync;
 /// target, after the same checks as <see cref="TargetSyncConsumer"/>, go out in one
 /// <see cref="IBatchSyncTarget.PushBatchAsync"/>, the newest version of each customer only.
 /// </summary>
-internal sealed class BatchTargetSyncConsumer(ConnectorInstances instances, SyncCheckpoints checkpoints, TimeProvider time) : IConsumer<Batch<CustomerUpdated>>
+internal sealed class BatchTargetSyncConsumer(ConnectorInstances instances, SyncCheckpoints checkpoints, HubMetrics metrics, TimeProvider time) : IConsumer<Batch<CustomerUpdated>>
 {
     public const int BatchSize = 50;
     public static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(200);
@@ -24,9 +25,18 @@ internal sealed class BatchTargetSyncConsumer(ConnectorInstances instances, Sync
         }
         var cancellationToken = context.CancellationToken;
         var plan = await checkpoints.PlanAsync(instance, [.. context.Message.Select(m => m.Message)], cancellationToken);
-        var results = plan.ToPush.Count == 0
-            ? []
-            : await TargetBackOff.CallAsync(token => target.PushBatchAsync(plan.ToPush, instance, token), time, cancellationToken);
+        IReadOnlyList<SyncResult> results;
+        try
+        {
+            results = plan.ToPush.Count == 0
+                ? []
+                : await TargetBackOff.CallAsync(token => target.PushBatchAsync(plan.ToPush, instance, token), time, cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            metrics.SyncCompleted(instance.Id, "failed", plan.ToPush.Count);
+            throw;
+        }
         await checkpoints.CompleteAsync(instance, plan, results, cancellationToken);
     }
 }

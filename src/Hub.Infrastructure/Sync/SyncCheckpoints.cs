@@ -1,6 +1,7 @@
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +13,8 @@ namespace Hub.Infrastructure.Sync;
 /// and so are changes the target caused itself (recorded as delivered, never sent back). After the push, the
 /// delivered versions and record ids are recorded and the identifiers the target reported are linked.
 /// </summary>
-internal sealed partial class SyncCheckpoints(HubDbContext db, ExternalIdentifierLinks links, TimeProvider time, ILogger<SyncCheckpoints> logger)
+internal sealed partial class SyncCheckpoints(
+    HubDbContext db, ExternalIdentifierLinks links, HubMetrics metrics, TimeProvider time, ILogger<SyncCheckpoints> logger)
 {
     /// <summary>
     /// Per customer, the newest of its changes the target does not have yet: each carries the whole master
@@ -51,6 +53,12 @@ internal sealed partial class SyncCheckpoints(HubDbContext db, ExternalIdentifie
             LogRefused(logger, instance.Id, change.CustomerId, change.Version, result.Detail);
         }
         var delivered = pushed.Where(p => p.Second.Delivered).ToList();
+        foreach (var (change, _) in delivered)
+        {
+            LogDelivered(logger, instance.Id, change.CustomerId, change.Version);
+        }
+        metrics.SyncCompleted(instance.Id, "delivered", delivered.Count);
+        metrics.SyncCompleted(instance.Id, "refused", pushed.Count - delivered.Count);
         await links.LinkAsync(instance, [.. delivered.Select(p => new ExternalIdentifierLink(p.First.Customer, p.Second, p.First.OccurredAt))], cancellationToken);
         await RecordAsync(instance.Id, [
             .. plan.OwnChanges.Select(c => new SyncDelivery(c.CustomerId, c.Version, null)),
@@ -106,6 +114,9 @@ internal sealed partial class SyncCheckpoints(HubDbContext db, ExternalIdentifie
 
     private static bool CausedBy(CustomerUpdated change, ConnectorInstance instance) =>
         string.Equals(change.SourceConnectorInstanceId, instance.Id, StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sync target {InstanceId} has customer {CustomerId} v{Version}")]
+    private static partial void LogDelivered(ILogger logger, string instanceId, Guid customerId, long version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync target {InstanceId} refused customer {CustomerId} v{Version}: {Detail}")]
     private static partial void LogRefused(ILogger logger, string instanceId, Guid customerId, long version, string detail);

@@ -1,5 +1,6 @@
 using Hub.Contracts.Connectors;
 using Hub.Infrastructure.Outbound;
+using Hub.Infrastructure.Messaging;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -36,6 +37,10 @@ public static class SyncEndpoints
 
     public static void Configure(IReceiveEndpointConfigurator endpoint, IRegistrationContext context, IConnector connector)
     {
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && context.GetRequiredService<BusOptions>().QuorumQueues)
+        {
+            rabbit.SetQuorumQueue();
+        }
         // One change at a time per target keeps a customer's versions in order and lets the circuit breaker
         // see failures before it is flooded. A target's own wait (Retry-After) is honoured inside the
         // consumer (TargetBackOff), so the retry here leaves SyncTargetUnavailableException alone.

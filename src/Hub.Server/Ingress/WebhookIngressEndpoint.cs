@@ -2,6 +2,7 @@ using Hub.Contracts.Connectors;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Ingress;
+using Hub.Infrastructure.Telemetry;
 
 namespace Hub.Server.Ingress;
 
@@ -10,7 +11,7 @@ namespace Hub.Server.Ingress;
 /// request; the hub answers the source only once the touchpoints are durable, and 503 with Retry-After
 /// when they cannot be made durable now, so the source retries.
 /// </summary>
-internal static class WebhookIngressEndpoint
+internal static partial class WebhookIngressEndpoint
 {
     public static IEndpointRouteBuilder MapWebhookIngress(this IEndpointRouteBuilder app)
     {
@@ -35,6 +36,8 @@ internal static class WebhookIngressEndpoint
         TouchpointNormalizer normalizer,
         ITouchpointIngress ingress,
         IngressOptions options,
+        HubMetrics metrics,
+        ILogger<IngressLog> logger,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -48,6 +51,7 @@ internal static class WebhookIngressEndpoint
         var body = await RequestBody.ReadAsync(http, options.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
+            metrics.TouchpointsReceived(instance.Id, instance.Kind, "rejected", 1);
             return Results.Problem(
                 statusCode: StatusCodes.Status413PayloadTooLarge,
                 title: "Webhook body is too large",
@@ -66,6 +70,8 @@ internal static class WebhookIngressEndpoint
         var result = await handler.HandleAsync(request, instance, cancellationToken);
         if (result.Rejection is { } rejection)
         {
+            metrics.TouchpointsReceived(instance.Id, instance.Kind, "rejected", 1);
+            LogRejected(logger, instance.Id, rejection.StatusCode, rejection.Title);
             return Results.Problem(statusCode: rejection.StatusCode, title: rejection.Title, detail: rejection.Detail);
         }
         var region = instance.Settings.Get("DefaultRegion");
@@ -76,13 +82,30 @@ internal static class WebhookIngressEndpoint
         }
         catch (IngressUnavailableException) when (result.UnavailableResponse is { } unavailable)
         {
+            metrics.TouchpointsReceived(instance.Id, instance.Kind, "unavailable", touchpoints.Count);
             return Results.Text(unavailable.Body, unavailable.ContentType, System.Text.Encoding.UTF8, unavailable.StatusCode);
         }
         catch (IngressUnavailableException e)
         {
+            metrics.TouchpointsReceived(instance.Id, instance.Kind, "unavailable", touchpoints.Count);
             http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The hub cannot take webhooks right now", detail: e.Message);
         }
+        metrics.TouchpointsReceived(instance.Id, instance.Kind, "accepted", touchpoints.Count);
+        foreach (var touchpoint in touchpoints)
+        {
+            LogAccepted(logger, touchpoint.TouchpointId, instance.Id, touchpoint.SourceEventId);
+        }
         return Results.Text(result.Response.Body, result.Response.ContentType, System.Text.Encoding.UTF8, result.Response.StatusCode);
     }
+
+    // Ids only: bodies and headers may hold personal data and secrets.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Touchpoint {TouchpointId} of {ConnectorInstanceId} accepted (source event {SourceEventId})")]
+    private static partial void LogAccepted(ILogger logger, Guid touchpointId, string connectorInstanceId, string sourceEventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook for {ConnectorInstanceId} rejected with {StatusCode}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string connectorInstanceId, int statusCode, string reason);
+
+    /// <summary>The log category of the webhook ingress.</summary>
+    internal sealed class IngressLog;
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Hub.Infrastructure.Configuration;
 using Hub.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,6 +10,7 @@ namespace Hub.Server.Security;
 /// The API keys clients may present: those configured as <c>Hub:ApiKeys:&lt;name&gt;</c> and those the hub
 /// generated and stored (as SHA-256 hashes). Keys are compared by hash in constant time.
 /// </summary>
+[ConfigurationKey("<name>", "An API key (the value itself; use 32+ random characters). Clients send `Authorization: Bearer <key>` to `/api/...`. None configured or stored: the first start generates one and prints it once.")]
 internal sealed class ApiKeyStore(IConfiguration configuration, IServiceScopeFactory scopes)
 {
     public const string Section = "Hub:ApiKeys";

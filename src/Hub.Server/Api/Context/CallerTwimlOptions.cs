@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace Hub.Server.Api.Context;
 
 /// <summary>
@@ -9,14 +11,18 @@ internal sealed class CallerTwimlOptions
 {
     public const string Section = "Hub:Context:Twiml";
 
+    [Description("TwiML `/api/context/twiml` answers for a caller the hub knows (placeholders `{name}`, `{customerId}`, `{openIssues}`).")]
     public string KnownCaller { get; set; } =
         """<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello {name}, welcome back.</Say></Response>""";
 
     /// <summary>For a known caller with an open case (for example, to route them to a queue); null uses <see cref="KnownCaller"/>.</summary>
+    [Description("TwiML for a known caller with an open case (to route them, say); none uses `KnownCaller`.")]
     public string? KnownCallerWithOpenIssue { get; set; }
 
+    [Description("TwiML for a caller the hub does not know.")]
     public string UnknownCaller { get; set; } = """<?xml version="1.0" encoding="UTF-8"?><Response></Response>""";
 
+    [Description("`{name}` when the customer has no `firstName` or `name`.")]
     public string NameFallback { get; set; } = "there";
 
     public static bool IsTwiml(string template)
