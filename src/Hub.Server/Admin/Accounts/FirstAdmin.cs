@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Hub.Infrastructure.Configuration;
 
 namespace Hub.Server.Admin.Accounts;
 
@@ -8,11 +9,14 @@ namespace Hub.Server.Admin.Accounts;
 /// <c>Hub:Admin:Email</c> and <c>Hub:Admin:Password</c> (only the password's hash is stored), or, when those are not set,
 /// a one-time setup link is printed on the console. The link works once and only while no account exists.
 /// </summary>
+[ConfigurationKey("Email", "The first admin account's e-mail, created at the first start when no account exists. Without it (and `Password`) a one-time setup link is printed at start.")]
+[ConfigurationKey("Password", "The first admin account's password; only its hash is stored, at the first start. Keep it in a secret store or environment variable and remove it once the account exists.")]
 public sealed partial class FirstAdmin(
     IServiceScopeFactory scopes, IConfiguration configuration, ILogger<FirstAdmin> logger) : IHostedService
 {
-    public const string EmailKey = "Hub:Admin:Email";
-    public const string PasswordKey = "Hub:Admin:Password";
+    public const string Section = "Hub:Admin";
+    public const string EmailKey = Section + ":Email";
+    public const string PasswordKey = Section + ":Password";
     public const string SetupPath = "/admin/setup";
 
     private byte[]? _setupTokenHash;

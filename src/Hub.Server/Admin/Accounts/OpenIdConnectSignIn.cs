@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Hub.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Hub.Server.Admin.Accounts;
@@ -8,6 +9,9 @@ namespace Hub.Server.Admin.Accounts;
 /// The provider proves who the person is; the hub's own account list decides the role: an e-mail without an account
 /// here is refused, so an admin adds people (with any password, or none they know) before they can use SSO.
 /// </summary>
+[ConfigurationKey("Authority", "Optional single sign-on: the OpenID Connect provider's issuer URL. Single sign-on is on when this and `ClientId` are set; the hub's own account list still decides the role.")]
+[ConfigurationKey("ClientId", "The hub's client id at the OpenID Connect provider (redirect URI `/admin/signin-oidc`).")]
+[ConfigurationKey("ClientSecret", "The client secret at the OpenID Connect provider.")]
 internal static class OpenIdConnectSignIn
 {
     public const string Scheme = "AdminOidc";
