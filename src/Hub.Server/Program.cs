@@ -1,3 +1,4 @@
+using Hub.Connectors.Email;
 using Hub.Connectors.Pbx;
 using Hub.Connectors.Salesforce;
 using Hub.Connectors.Twilio;
@@ -37,6 +38,7 @@ builder.Services.AddSalesforceConnector();
 builder.Services.AddTwilioConnector();
 builder.Services.AddPbxConnector();
 builder.Services.AddTwitterConnector();
+builder.Services.AddEmailConnector();
 
 var app = builder.Build();
 
