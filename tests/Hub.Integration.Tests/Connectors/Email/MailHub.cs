@@ -12,7 +12,7 @@ namespace Hub.Integration.Tests.Connectors.Email;
 
 /// <summary>
 /// One mail system (dovecot + postfix) and one embedded hub reading its support mailbox (<c>mail1</c>, batches of
-/// <see cref="BatchSize"/>) and taking the three providers' inbound-parse posts, shared by a test class.
+/// <see cref="MailHub.BatchSize"/>) and taking the three providers' inbound-parse posts, shared by a test class.
 /// </summary>
 [CollectionDefinition(MailHub.Collection)]
 public sealed class MailHubCollection : ICollectionFixture<MailHub>;
