@@ -15,7 +15,9 @@ internal static class MimeTwin
         var body = new BodyBuilder { TextBody = text, HtmlBody = html };
         foreach (var (name, type, content) in attachments)
         {
-            body.Attachments.Add(name, content, ContentType.Parse(type));
+            // Base64, as mail clients send files: a text attachment keeps its own line endings.
+            var attachment = (MimePart)body.Attachments.Add(name, content, ContentType.Parse(type));
+            attachment.ContentTransferEncoding = ContentEncoding.Base64;
         }
         message.Body = body.ToMessageBody();
         using var raw = new MemoryStream();
