@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's one test command: makes sure the server binaries the integration tests start
-# (RabbitMQ, PostgreSQL, python3 for the example remote connector), the browser the UI tests drive (Chromium)
-# and the tools the deploy tests call (Docker Compose, systemd-analyze) are installed, then runs every test in
-# Hub.sln. Extra arguments go to dotnet test.
+# (RabbitMQ, PostgreSQL, dovecot and postfix, python3 for the example remote connector), the browser the UI tests
+# drive (Chromium) and the tools the deploy tests call (Docker Compose, systemd-analyze) are installed, then runs
+# every test in Hub.sln. Extra arguments go to dotnet test.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +33,16 @@ if [[ ! -x /usr/bin/chromium ]]; then
     missing+=(chromium)
 fi
 
+# The mail tests: dovecot for IMAP (and LMTP delivery), postfix for SMTP.
+for package in dovecot-imapd dovecot-lmtpd; do
+    if ! dpkg -s "$package" >/dev/null 2>&1; then
+        missing+=("$package")
+    fi
+done
+if [[ ! -x /usr/sbin/postfix ]]; then
+    missing+=(postfix)
+fi
+
 if ((${#missing[@]} > 0)); then
     if [[ $(id -u) -ne 0 ]]; then
         echo "The integration tests need these Debian packages: ${missing[*]}" >&2
@@ -43,6 +53,8 @@ if ((${#missing[@]} > 0)); then
 
     echo "Installing ${missing[*]} ..."
     apt-get update
+    # postfix asks how it is used; the tests give it a config directory of their own.
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 
     # The packages start system-wide services; the tests start their own throwaway servers instead.
@@ -60,6 +72,12 @@ if ((${#missing[@]} > 0)); then
         service postgresql stop >/dev/null 2>&1 || true
         systemctl disable postgresql >/dev/null 2>&1 || true
     fi
+    for service in dovecot postfix; do
+        if dpkg -s "$service" >/dev/null 2>&1 || dpkg -s "$service-core" >/dev/null 2>&1; then
+            service "$service" stop >/dev/null 2>&1 || true
+            systemctl disable "$service" >/dev/null 2>&1 || true
+        fi
+    done
 fi
 
 log="$(mktemp)"

@@ -1,3 +1,4 @@
+using Hub.Connectors.Email;
 using Hub.Connectors.Pbx;
 using Hub.Connectors.Salesforce;
 using Hub.Connectors.Twilio;
@@ -45,6 +46,7 @@ builder.Services.AddSalesforceConnector();
 builder.Services.AddTwilioConnector();
 builder.Services.AddPbxConnector();
 builder.Services.AddTwitterConnector();
+builder.Services.AddEmailConnector();
 builder.Services.AddRemoteConnectors(); // any language, in its own process, behind the gateway
 
 var app = builder.Build();

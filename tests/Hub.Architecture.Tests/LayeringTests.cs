@@ -23,6 +23,7 @@ public sealed class LayeringTests
         typeof(Hub.Connectors.Twilio.TwilioConnectorExtensions).Assembly.GetName().Name!,
         typeof(Hub.Connectors.Pbx.PbxConnectorExtensions).Assembly.GetName().Name!,
         typeof(Hub.Connectors.Twitter.TwitterConnectorExtensions).Assembly.GetName().Name!,
+        typeof(Hub.Connectors.Email.EmailConnectorExtensions).Assembly.GetName().Name!,
     };
 
     [Theory]

@@ -37,6 +37,12 @@ public sealed record TouchpointDraft
     public string? ContentReference { get; init; }
 
     /// <summary>
+    /// Channel-specific details kept with the touchpoint (an e-mail's <c>subject</c>, <c>messageId</c>,
+    /// <c>conversationId</c>, <c>attachments</c>, <c>flags</c>): shown on the timeline, never profile facts.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
     /// The source event id of an earlier touchpoint of the same connector instance whose content the source has
     /// withdrawn (an X post deleted): the host removes that touchpoint's text and marks it withdrawn, even when this
     /// event arrives first.

@@ -47,6 +47,9 @@ public sealed record TouchpointReceived
     /// <summary>Where the full content lives, if anywhere.</summary>
     public string? ContentReference { get; init; }
 
+    /// <summary>Channel-specific details (an e-mail's subject, Message-ID, conversation id), as the connector gave them.</summary>
+    public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>();
+
     /// <summary>
     /// The touchpoint whose content the source withdrew (a deleted post), if this touchpoint says so: the hub then
     /// keeps that touchpoint on the timeline without its text, whichever of the two arrives first.

@@ -42,6 +42,7 @@ public sealed class TouchpointNormalizer(IdentifierNormalizer identifiers)
             ProfileFacts = draft.ProfileFacts,
             Summary = draft.Summary,
             ContentReference = draft.ContentReference,
+            Details = draft.Details,
             WithdrawsTouchpointId = draft.Withdraws is { } withdrawn ? TouchpointIds.From(connectorInstanceId, withdrawn) : null,
         };
     }

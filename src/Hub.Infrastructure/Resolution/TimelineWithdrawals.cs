@@ -35,7 +35,7 @@ internal static class TimelineWithdrawals
     private static void Withdraw(TimelineEntryRow entry)
     {
         var touchpoint = JsonSerializer.Deserialize<TouchpointReceived>(entry.Body, JsonSerializerOptions.Web)!;
-        entry.Body = JsonSerializer.Serialize(touchpoint with { Summary = null, ContentReference = null }, JsonSerializerOptions.Web);
+        entry.Body = JsonSerializer.Serialize(touchpoint with { Summary = null, ContentReference = null, Details = new Dictionary<string, string>() }, JsonSerializerOptions.Web);
         entry.Summary = null;
         entry.ContentReference = null;
         entry.Withdrawn = true;

@@ -19,7 +19,7 @@ internal static partial class WebhookIngressEndpoint
         app.MapMethods("/webhooks/{connectorInstanceId}", [HttpMethods.Post, HttpMethods.Get], HandleAsync)
             .WithName("ReceiveWebhook")
             .WithSummary("Receives a webhook for one connector instance.")
-            .Accepts<byte[]>("application/json", "application/cloudevents+json", "application/x-www-form-urlencoded", "text/xml")
+            .Accepts<byte[]>("application/json", "application/cloudevents+json", "application/x-www-form-urlencoded", "multipart/form-data", "text/xml")
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -81,11 +81,17 @@ internal sealed record TimelineItem(
     string? Summary,
     string? ContentReference,
     IReadOnlyList<RejectedIdentifier> RejectedIdentities,
-    bool Withdrawn)
+    bool Withdrawn,
+    IReadOnlyDictionary<string, string> Details)
 {
-    public static TimelineItem From(TimelineEntryRow row) => new(
-        row.TouchpointId, row.ConnectorInstanceId, row.SourceEventId, row.Channel, row.Type, row.Direction,
-        row.OccurredAt, row.ReceivedAt, row.Summary, row.ContentReference,
-        JsonSerializer.Deserialize<TouchpointReceived>(row.Body, JsonSerializerOptions.Web)?.RejectedIdentities ?? [],
-        row.Withdrawn);
+    public static TimelineItem From(TimelineEntryRow row)
+    {
+        var touchpoint = JsonSerializer.Deserialize<TouchpointReceived>(row.Body, JsonSerializerOptions.Web);
+        return new(
+            row.TouchpointId, row.ConnectorInstanceId, row.SourceEventId, row.Channel, row.Type, row.Direction,
+            row.OccurredAt, row.ReceivedAt, row.Summary, row.ContentReference,
+            touchpoint?.RejectedIdentities ?? [],
+            row.Withdrawn,
+            row.Withdrawn ? new Dictionary<string, string>() : touchpoint?.Details ?? new Dictionary<string, string>());
+    }
 }

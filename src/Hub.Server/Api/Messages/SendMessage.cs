@@ -1,6 +1,8 @@
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Consent;
 using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+using Hub.Core.Consent;
 using Hub.Infrastructure.Consent;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Connectors;
@@ -13,13 +15,14 @@ namespace Hub.Server.Api.Messages;
 
 /// <summary>
 /// <c>POST /api/customers/{id}/messages</c> with <c>{"connectorInstanceId": "twilio1", "text": "...", "purpose": "service"}</c>
-/// (and <c>"replyTo"</c>, an X post to answer in public): the consent check, then the send, then the outcome
+/// (and <c>"replyTo"</c>: an X post to answer in public, or the Message-ID of an e-mail to answer): the consent check, then the send, then the outcome
 /// (<c>sms.sent</c>, <c>social.dm.sent</c>, <c>sms.blocked</c>, <c>sms.failed</c>) on the customer's timeline, so every
 /// connected system learns what the customer was sent or was spared.
 /// </summary>
 internal static class SendMessage
 {
     public const int MaxTextLength = 1600;
+    public const int MaxReplyToLength = 998;
 
     public static async Task<IResult> HandleAsync(
         Guid id, SendMessageRequest? request, HubDbContext db, ConnectorInstances instances, IdentifierNormalizer normalizer,
@@ -32,7 +35,11 @@ internal static class SendMessage
         if (!instances.TryGet(request!.ConnectorInstanceId!, out var instance, out var connector) || connector is not IMessageSender sender)
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid message",
-                $"'{request.ConnectorInstanceId}' is not a connector instance that sends messages (a twilio or twitter instance).");
+                $"'{request.ConnectorInstanceId}' is not a connector instance that sends messages (a twilio, twitter or imap instance).");
+        }
+        if (InvalidReplyTo(request.ReplyTo, sender.MessageChannel) is { } invalidReplyTo)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid message", invalidReplyTo);
         }
         var customerId = await MergedCustomers.SurvivorOfAsync(db, id, cancellationToken) ?? id;
         var customer = await db.Customers.AsNoTracking().AsSplitQuery().Include(c => c.Identifiers).Include(c => c.Fields)
@@ -82,9 +89,20 @@ internal static class SendMessage
         { ConnectorInstanceId: null or "" } => "'connectorInstanceId' is required: the instance that sends the message.",
         { Text: null } or { Text: "" } => "'text' is required.",
         { Text.Length: > MaxTextLength } => $"'text' may hold at most {MaxTextLength} characters.",
-        { ReplyTo: { } replyTo } when !replyTo.All(char.IsAsciiDigit) || replyTo.Length is 0 or > 19 => "'replyTo' must be the numeric id of the post to answer.",
+        { ReplyTo: { Length: 0 or > MaxReplyToLength } } => $"'replyTo' must be the id of the message to answer, at most {MaxReplyToLength} characters.",
         { Purpose: not (null or ConsentFacts.ServicePurpose or ConsentFacts.MarketingPurpose) } =>
             $"'purpose' must be '{ConsentFacts.ServicePurpose}' (a reply or a notice the customer expects) or '{ConsentFacts.MarketingPurpose}'.",
+        _ => null,
+    };
+
+    /// <summary>What a reply points at depends on the channel: an X post's numeric id, an e-mail's Message-ID.</summary>
+    private static string? InvalidReplyTo(string? replyTo, string channel) => replyTo switch
+    {
+        null => null,
+        _ when channel == TouchpointChannels.Social && (!replyTo.All(char.IsAsciiDigit) || replyTo.Length > 19) =>
+            "'replyTo' must be the numeric id of the post to answer.",
+        _ when channel == TouchpointChannels.Email && !(replyTo.StartsWith('<') && replyTo.EndsWith('>') && replyTo.Contains('@', StringComparison.Ordinal) && !replyTo.Any(char.IsWhiteSpace)) =>
+            "'replyTo' must be the Message-ID of the e-mail to answer, such as <20250314091802.4A7C2E1F@mail.example.org>.",
         _ => null,
     };
 

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Hub.Connectors.Email.Reading;
+using Hub.Connectors.Email.Signing;
+using Hub.Contracts.Connectors;
+
+namespace Hub.Connectors.Email.Inbound;
+
+/// <summary>
+/// A Mailgun route's <c>forward()</c> post: the signature first (401 when it is missing or wrong), then the mail from
+/// <c>body-mime</c> (routes ending in <c>mime</c>) or from <c>message-headers</c>, <c>body-plain</c>, <c>body-html</c>
+/// and the <c>attachment-N</c> files.
+/// </summary>
+internal static class MailgunReceiver
+{
+    public static InboundWebhookResult Receive(InboundWebhookRequest request, ConnectorSettings settings)
+    {
+        if (FormFields.Parse(request.ContentType, request.Body, out var problem) is not { } form)
+        {
+            return request.ContentType is null || problem!.Contains("is not a form", StringComparison.Ordinal)
+                ? InboundWebhookResult.UnsupportedMediaType(problem!)
+                : InboundWebhookResult.BadRequest(problem!);
+        }
+        if (!MailgunSignature.IsValid(settings.GetRequired(InboundParseOptions.SigningKey), form.Text("timestamp"), form.Text("token"), form.Text("signature")))
+        {
+            return InboundWebhookResult.Unauthorized("'signature' is not the HMAC-SHA256 of timestamp and token under this instance's signing key.");
+        }
+        var flags = new HashSet<string>();
+        Mail mail;
+        if (form.Field("body-mime") is { } mime)
+        {
+            using var stream = new MemoryStream(mime.Value);
+            mail = MessageReader.Read(stream, flags);
+        }
+        else if (Headers(form.Text("message-headers")) is { } headers)
+        {
+            var attachments = form.All.Where(f => f.FileName is not null && f.Name.StartsWith("attachment-", StringComparison.Ordinal))
+                .Select(f => new Attachment(f.FileName!, f.Value.LongLength)).ToList();
+            mail = ParsedMail.FromHeaders(headers, form.Text("body-plain"), form.Text("body-html"), attachments, flags);
+        }
+        else
+        {
+            return InboundWebhookResult.BadRequest("The post has neither 'body-mime' nor a 'message-headers' JSON list of [name, value] pairs.");
+        }
+        return InboundWebhookResult.Accept([EmailMapper.ToDraft(mail, request.ReceivedAt)]);
+    }
+
+    private static List<KeyValuePair<string, string>>? Headers(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return [.. document.RootElement.EnumerateArray()
+                .Where(pair => pair.ValueKind == JsonValueKind.Array && pair.GetArrayLength() == 2)
+                .Select(pair => KeyValuePair.Create(pair[0].GetString() ?? "", pair[1].GetString() ?? ""))];
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}
