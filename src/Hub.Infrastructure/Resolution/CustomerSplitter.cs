@@ -3,6 +3,7 @@ using Hub.Contracts.Identity;
 using Hub.Core.Identity;
 using Hub.Core.MasterRecord;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.RelationshipHealth;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Infrastructure.Resolution;
@@ -12,7 +13,8 @@ namespace Hub.Infrastructure.Resolution;
 /// survivor's other identifiers are separated for good, and the component is replayed, which restores
 /// the merged customer with its own identifiers and timeline. Recorded in the merge history as a split.
 /// </summary>
-public sealed class CustomerSplitter(HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, TimeProvider time)
+public sealed class CustomerSplitter(
+    HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, TimeProvider time, RelationshipHealthOptions healthOptions)
 {
     public async Task<SplitResult> SplitAsync(Guid customerId, Guid mergedCustomerId, string actor, CancellationToken cancellationToken)
     {
@@ -48,7 +50,7 @@ public sealed class CustomerSplitter(HubDbContext db, IdentityRules rules, Survi
 
         var changes = new ResolutionChanges();
         var fields = new CustomerFieldsCalculator(db, survivorship, changes);
-        var customers = await new ComponentReplayer(db, rules, fields, changes, now).ReplayAsync(sideA.Concat(sideB), cancellationToken);
+        var customers = await new ComponentReplayer(db, rules, fields, changes, now, healthOptions).ReplayAsync(sideA.Concat(sideB), cancellationToken);
         var restored = customers.Where(id => id != customerId).ToList();
         changes.Splits.Add((customerId, restored, actor));
         await ResolutionEvents.WriteAsync(db, changes, now, cancellationToken);

@@ -4,6 +4,7 @@ using Hub.Core.MasterRecord;
 using Hub.Infrastructure.Messaging;
 using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.RelationshipHealth;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,8 @@ namespace Hub.Infrastructure.Resolution;
 /// touched the same customer or identifier) fails the transaction, and the batch is retried.
 /// </summary>
 internal sealed class ResolutionConsumer(
-    HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, BusOptions bus, OutboxSignal outboxSignal, TimeProvider time)
+    HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, BusOptions bus, OutboxSignal outboxSignal, TimeProvider time,
+    RelationshipHealthOptions healthOptions)
     : IConsumer<Batch<TouchpointReceived>>
 {
     public async Task Consume(ConsumeContext<Batch<TouchpointReceived>> context)
@@ -24,7 +26,7 @@ internal sealed class ResolutionConsumer(
         db.ChangeTracker.Clear();
         var touchpoints = context.Message.Select(m => m.Message).DistinctBy(t => t.TouchpointId).ToList();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var changes = await new TouchpointResolver(db, rules, survivorship, time).ResolveAsync(touchpoints, cancellationToken);
+        var changes = await new TouchpointResolver(db, rules, survivorship, time, healthOptions).ResolveAsync(touchpoints, cancellationToken);
         await ResolutionEvents.WriteAsync(db, changes, time.GetUtcNow(), cancellationToken);
         if (bus.Transport == BusTransport.InMemory)
         {
