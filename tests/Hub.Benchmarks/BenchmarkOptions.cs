@@ -48,6 +48,12 @@ internal sealed record BenchmarkOptions
 
     public string? JsonPath { get; init; }
 
+    /// <summary>Extra <c>Hub:...</c> settings for every hub process of the run (the health mode switches a feature with it).</summary>
+    public IReadOnlyDictionary<string, string> HubSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The production mode's database on the run's PostgreSQL; runs sharing one server need one each.</summary>
+    public string DatabaseName { get; init; } = "hub";
+
     public int EffectiveDatabaseConcurrency => DatabaseConcurrency ?? Hubs;
 
     public const string Usage = """

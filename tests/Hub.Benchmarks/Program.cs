@@ -5,6 +5,10 @@ if (args.FirstOrDefault() == "resolution")
 {
     return await Hub.Benchmarks.Resolution.ResolutionCostBenchmark.RunAsync(args[1..], CancellationToken.None);
 }
+if (args.FirstOrDefault() == "health")
+{
+    return await Hub.Benchmarks.RelationshipHealth.HealthCostBenchmark.RunAsync(args[1..], CancellationToken.None);
+}
 if (args.FirstOrDefault() == "context")
 {
     return await Hub.Benchmarks.Context.ContextLatencyBenchmark.RunAsync(args[1..], CancellationToken.None);

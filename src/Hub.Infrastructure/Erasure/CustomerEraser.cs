@@ -56,6 +56,7 @@ public sealed class CustomerEraser(HubDbContext db, ConnectorInstances instances
         await db.CustomerMerges.Where(m => ids.Contains(m.SurvivorId) || ids.Contains(m.MergedId)).ExecuteDeleteAsync(cancellationToken);
         await db.SeparationMembers.Where(s => values.Contains(s.Value)).ExecuteDeleteAsync(cancellationToken);
         await db.Timeline.Where(t => customerIds.Contains(t.CustomerId)).ExecuteDeleteAsync(cancellationToken);
+        await db.CustomerHealth.Where(h => ids.Contains(h.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         foreach (var mention in Mentions(ids, values))
         {
             await db.Outbox.Where(o => o.Body.Contains(mention)).ExecuteDeleteAsync(cancellationToken);

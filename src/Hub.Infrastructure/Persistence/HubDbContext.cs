@@ -54,9 +54,12 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<ErasureTombstoneRow> ErasureTombstones => Set<ErasureTombstoneRow>();
 
+    public DbSet<CustomerHealthRow> CustomerHealth => Set<CustomerHealthRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfiguration(new CustomerHealthRowConfiguration());
         modelBuilder.Entity<CustomerRow>(e =>
         {
             e.ToTable("customers");

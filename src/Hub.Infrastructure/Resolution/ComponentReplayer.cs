@@ -4,6 +4,7 @@ using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Core.Identity.Resolution;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.RelationshipHealth;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Infrastructure.Resolution;
@@ -15,7 +16,8 @@ namespace Hub.Infrastructure.Resolution;
 /// oldest existing id that held any of its identifiers, including merged ids (so a split restores them).
 /// </summary>
 internal sealed class ComponentReplayer(
-    HubDbContext db, IdentityRules rules, CustomerFieldsCalculator fields, ResolutionChanges changes, DateTimeOffset now)
+    HubDbContext db, IdentityRules rules, CustomerFieldsCalculator fields, ResolutionChanges changes, DateTimeOffset now,
+    RelationshipHealthOptions? health = null)
 {
     private const int MaxComponentLinks = 200_000;
 
@@ -42,6 +44,12 @@ internal sealed class ComponentReplayer(
         var owner = Map(result, customers, formerIdentifiers);
         await ApplyAsync(result, owner, customers, identifierRows, cancellationToken);
         await RecomputeFieldsAsync(result, owner, touchpointIds, cancellationToken);
+        if ((health ?? RelationshipHealthOptions.Default).Enabled)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await HealthRebuild.RunAsync(db, [.. owner.Values.Select(c => c.Id).Distinct()],
+                [.. customers.Where(c => c.MergedIntoId is not null).Select(c => c.Id)], cancellationToken);
+        }
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return [.. owner.Values.Select(c => c.Id).Distinct()];

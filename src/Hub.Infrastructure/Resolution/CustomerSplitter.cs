@@ -4,6 +4,7 @@ using Hub.Core.Identity;
 using Hub.Core.MasterRecord;
 using Hub.Infrastructure.Audit;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.RelationshipHealth;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Infrastructure.Resolution;
@@ -14,7 +15,8 @@ namespace Hub.Infrastructure.Resolution;
 /// the merged customer with its own identifiers and timeline. Recorded in the merge history as a split, and in the
 /// audit log in the same transaction.
 /// </summary>
-public sealed class CustomerSplitter(HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, AuditLog audit, TimeProvider time)
+public sealed class CustomerSplitter(
+    HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, AuditLog audit, TimeProvider time, RelationshipHealthOptions healthOptions)
 {
     public async Task<SplitResult> SplitAsync(Guid customerId, Guid mergedCustomerId, string actor, CancellationToken cancellationToken)
     {
@@ -51,7 +53,7 @@ public sealed class CustomerSplitter(HubDbContext db, IdentityRules rules, Survi
 
         var changes = new ResolutionChanges();
         var fields = new CustomerFieldsCalculator(db, survivorship, changes);
-        var customers = await new ComponentReplayer(db, rules, fields, changes, now).ReplayAsync(sideA.Concat(sideB), cancellationToken);
+        var customers = await new ComponentReplayer(db, rules, fields, changes, now, healthOptions).ReplayAsync(sideA.Concat(sideB), cancellationToken);
         var restored = customers.Where(id => id != customerId).ToList();
         changes.Splits.Add((customerId, restored, actor));
         await ResolutionEvents.WriteAsync(db, changes, now, cancellationToken);

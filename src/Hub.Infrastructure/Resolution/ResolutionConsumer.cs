@@ -6,6 +6,7 @@ using Hub.Infrastructure.Messaging;
 using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Telemetry;
+using Hub.Infrastructure.RelationshipHealth;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,8 @@ internal sealed partial class ResolutionConsumer(
     OutboxSignal outboxSignal,
     HubMetrics metrics,
     TimeProvider time,
-    ILogger<ResolutionConsumer> logger)
+    ILogger<ResolutionConsumer> logger,
+    RelationshipHealthOptions healthOptions)
     : IConsumer<Batch<TouchpointReceived>>
 {
     public async Task Consume(ConsumeContext<Batch<TouchpointReceived>> context)
@@ -39,7 +41,7 @@ internal sealed partial class ResolutionConsumer(
         activity?.SetTag("hub.touchpoints", touchpoints.Count);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var changes = await new TouchpointResolver(db, rules, survivorship, time).ResolveAsync(touchpoints, cancellationToken);
+        var changes = await new TouchpointResolver(db, rules, survivorship, time, healthOptions).ResolveAsync(touchpoints, cancellationToken);
         await ResolutionEvents.WriteAsync(db, changes, time.GetUtcNow(), cancellationToken);
         if (bus.Transport == BusTransport.InMemory)
         {

@@ -6,6 +6,7 @@ using Hub.Core.Identity.Resolution;
 using Hub.Core.MasterRecord;
 using Hub.Infrastructure.Erasure;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.RelationshipHealth;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Infrastructure.Resolution;
@@ -17,8 +18,11 @@ namespace Hub.Infrastructure.Resolution;
 /// is replayed in canonical order instead (<see cref="ComponentReplayer"/>): the outcome then depends only
 /// on the set of touchpoints, never on their order or on how many processes applied them.
 /// </summary>
-internal sealed class TouchpointResolver(HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, TimeProvider time)
+internal sealed class TouchpointResolver(
+    HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, TimeProvider time, RelationshipHealthOptions? healthOptions = null)
 {
+    private readonly RelationshipHealthOptions _healthOptions = healthOptions ?? RelationshipHealthOptions.Default;
+
     public async Task<ResolutionChanges> ResolveAsync(IReadOnlyList<TouchpointReceived> batch, CancellationToken cancellationToken)
     {
         var changes = new ResolutionChanges();
@@ -32,8 +36,10 @@ internal sealed class TouchpointResolver(HubDbContext db, IdentityRules rules, S
 
         var workingSet = new CustomerWorkingSet(db);
         var fields = new CustomerFieldsCalculator(db, survivorship, changes);
-        var replayer = new ComponentReplayer(db, rules, fields, changes, now);
+        var replayer = new ComponentReplayer(db, rules, fields, changes, now, _healthOptions);
+        var health = new HealthLedger(db, _healthOptions);
         await workingSet.LoadAsync(fresh.SelectMany(t => t.Identities), cancellationToken);
+        await health.LoadAsync(workingSet.Customers.Keys, cancellationToken);
         for (var i = 0; i < fresh.Count; i++)
         {
             var touchpoint = fresh[i];
@@ -59,20 +65,25 @@ internal sealed class TouchpointResolver(HubDbContext db, IdentityRules rules, S
             var outcome = state.Apply(link, () => new IdentityCluster(Guid.CreateVersion7(now), long.MaxValue));
             if (outcome.Conflicts.Count > 0 || touched.Any(c => c.Tainted) || touchpoint.Identities.Any(workingSet.IsContested))
             {
+                health.Flush();
                 await replayer.ReplayAsync(touchpoint.Identities, cancellationToken);
                 workingSet.Forget();
+                health.Forget();
                 await workingSet.LoadAsync(fresh.Skip(i + 1).SelectMany(t => t.Identities), cancellationToken);
+                await health.LoadAsync(workingSet.Customers.Keys, cancellationToken);
                 continue;
             }
             var landing = outcome.Created ? workingSet.Create(outcome.Landing.Key, now) : workingSet.Customers[outcome.Landing.Key];
             if (outcome.Created)
             {
                 changes.For(landing.Id).Created = true;
+                health.Created(landing.Id);
             }
             foreach (var merged in outcome.Merged)
             {
                 var absorbed = workingSet.Customers[merged.Key];
                 await MergeAsync(landing, absorbed, touchpoint.TouchpointId, fields, changes, now, cancellationToken);
+                await health.MergeAsync(landing.Id, absorbed.Id, cancellationToken);
                 foreach (var identifier in landing.Identifiers)
                 {
                     workingSet.Own(new CustomerIdentifier(identifier.Type, identifier.Value), landing);
@@ -100,7 +111,9 @@ internal sealed class TouchpointResolver(HubDbContext db, IdentityRules rules, S
             changes.For(landing.Id).LastTouchpointId = touchpoint.TouchpointId;
             entry.CustomerId = landing.Id;
             landing.Stamp = Guid.NewGuid();
+            await health.ApplyAsync(landing.Id, touchpoint, cancellationToken);
         }
+        health.Flush();
         await TimelineWithdrawals.ApplyAsync(db, fresh, cancellationToken);
         return changes;
     }

@@ -12,7 +12,12 @@ internal static class EmbeddedScenario
     {
         using var target = SyncTarget.Start();
         log("embedded: starting the hub");
-        await using var fleet = await HubFleet.StartAsync(1, InboundInstances.Settings(target.Url), cancellationToken);
+        var settings = InboundInstances.Settings(target.Url);
+        foreach (var (name, value) in options.HubSettings)
+        {
+            settings[name] = value;
+        }
+        await using var fleet = await HubFleet.StartAsync(1, settings, cancellationToken);
         var timeline = new SqliteTimeline(Path.Combine(fleet.FirstDirectory, "data", "hub.db"));
         var run = new HubRun("embedded", fleet, timeline, target, options, Describe, log);
         return await run.RunAsync(cancellationToken);

@@ -17,8 +17,12 @@ internal static class ProductionScenario
     public static async Task<ModeResult> RunAsync(BenchmarkServers servers, BenchmarkOptions options, Action<string> log, CancellationToken cancellationToken)
     {
         using var target = SyncTarget.Start();
-        var database = await servers.Postgres.CreateDatabaseAsync("hub", cancellationToken);
+        var database = await servers.Postgres.CreateDatabaseAsync(options.DatabaseName, cancellationToken);
         var settings = InboundInstances.Settings(target.Url);
+        foreach (var (name, value) in options.HubSettings)
+        {
+            settings[name] = value;
+        }
         settings["Hub:Database:Provider"] = "PostgreSql";
         settings["Hub:Database:ConnectionString"] = database;
         settings["Hub:Bus:Transport"] = "RabbitMq";

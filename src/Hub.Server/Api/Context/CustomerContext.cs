@@ -11,7 +11,8 @@ internal sealed record CustomerContext(
     IReadOnlyList<ContextTouchpoint> LatestTouchpoints,
     IReadOnlyList<OpenIssue> OpenIssues,
     IReadOnlyDictionary<string, CustomerFieldValue> Consent,
-    RelationshipMetrics Metrics);
+    RelationshipMetrics Metrics,
+    RelationshipHealth.CustomerHealthView Health);
 
 internal sealed record ContextTouchpoint(
     Guid TouchpointId,

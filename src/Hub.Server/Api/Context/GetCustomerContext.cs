@@ -2,6 +2,8 @@ using Hub.Contracts.Consent;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Persistence;
 using Hub.Server.Api.Customers;
+using Hub.Server.Api.RelationshipHealth;
+using Hub.Infrastructure.RelationshipHealth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -62,6 +64,7 @@ internal static class GetCustomerContext
             [.. latest.Select(ContextTouchpoint.From)],
             openIssues,
             view.Fields.Where(f => ConsentFacts.IsConsent(f.Key)).ToDictionary(f => f.Key[ConsentFacts.Prefix.Length..], f => f.Value),
-            new RelationshipMetrics(channels.FirstOrDefault()?.LastContactAt, (int)FrequencyWindow.TotalDays, recent.Values.Sum(), channels)));
+            new RelationshipMetrics(channels.FirstOrDefault()?.LastContactAt, (int)FrequencyWindow.TotalDays, recent.Values.Sum(), channels),
+            CustomerHealthView.From(customer.Id, await CustomerHealthReader.ReadAsync(db, customer.Id, cancellationToken), time.GetUtcNow())));
     }
 }

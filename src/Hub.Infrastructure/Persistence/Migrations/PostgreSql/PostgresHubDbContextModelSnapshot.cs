@@ -126,6 +126,62 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("customer_fields", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerHealthRow", b =>
+                {
+                    b.Property<Guid>("CustomerId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AwaitingReplySince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ContactsStartedByCompany")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ContactsStartedByCustomer")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastContactAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("LastResponseSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("LastUnresolvedComplaintAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("MedianResponseSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("OpenCases")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Responses")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("State")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("UnansweredMessages")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("WaitingSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("CustomerId");
+
+                    b.HasIndex("AwaitingReplySince");
+
+                    b.HasIndex("LastUnresolvedComplaintAt");
+
+                    b.HasIndex("MedianResponseSeconds");
+
+                    b.HasIndex("WaitingSince", "CustomerId");
+
+                    b.ToTable("customer_health", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerIdentifierRow", b =>
                 {
                     b.Property<string>("Type")

@@ -119,6 +119,62 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("customer_fields", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerHealthRow", b =>
+                {
+                    b.Property<Guid>("CustomerId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AwaitingReplySince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ContactsStartedByCompany")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ContactsStartedByCustomer")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastContactAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastResponseSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUnresolvedComplaintAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MedianResponseSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenCases")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Responses")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("State")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("UnansweredMessages")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WaitingSince")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CustomerId");
+
+                    b.HasIndex("AwaitingReplySince");
+
+                    b.HasIndex("LastUnresolvedComplaintAt");
+
+                    b.HasIndex("MedianResponseSeconds");
+
+                    b.HasIndex("WaitingSince", "CustomerId");
+
+                    b.ToTable("customer_health", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerIdentifierRow", b =>
                 {
                     b.Property<string>("Type")
