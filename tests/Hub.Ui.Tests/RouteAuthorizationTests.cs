@@ -22,10 +22,13 @@ public sealed partial class RouteAuthorizationTests : IAsyncLifetime
     private const string ViewerEmail = "viewer@example.com";
     private const string ViewerPassword = "a viewer's long password";
 
-    /// <summary>Routes anyone may call: they authenticate by other means (webhook signatures) or hold nothing secret.</summary>
+    /// <summary>
+    /// Routes anyone may call: they authenticate by other means (webhook signatures) or hold nothing secret. <c>/metrics</c>
+    /// is open to Prometheus by default (counts and ids, no personal data); <c>Hub:Telemetry:MetricsRequireApiKey</c> closes it.
+    /// </summary>
     private static readonly string[] PublicRoutes =
     [
-        "/", "/health/live", "/health/ready", "/openapi/{documentName}.json", "/webhooks/{connectorInstanceId}", "/admin/signin", "/admin/setup",
+        "/", "/health/live", "/health/ready", "/metrics", "/openapi/{documentName}.json", "/webhooks/{connectorInstanceId}", "/admin/signin", "/admin/setup",
     ];
 
     /// <summary>Admin pages a viewer may open (GET). Every other admin page refuses a viewer.</summary>
@@ -106,6 +109,27 @@ public sealed partial class RouteAuthorizationTests : IAsyncLifetime
             }
         }
         Assert.True(refusedPages >= 8, $"Only {refusedPages} admin-only page requests were checked.");
+    }
+
+    [Fact]
+    public async Task Metrics_take_an_api_key_once_the_operator_asks_for_it()
+    {
+        await using var guarded = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Production");
+            b.UseSetting("Hub:Database:ConnectionString", $"Data Source={Path.Combine(_directory, "guarded.db")}");
+            b.UseSetting("Hub:ApiKeys:prometheus", "a-scrape-key-of-thirty-two-characters");
+            b.UseSetting("Hub:Telemetry:MetricsRequireApiKey", "true");
+        });
+        using var client = guarded.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using (var anonymous = await client.GetAsync(new Uri("/metrics", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "a-scrape-key-of-thirty-two-characters");
+        using var scraped = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
     }
 
     public async Task DisposeAsync()
