@@ -18,15 +18,17 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture) : IClassFixture<P
     private SalesforceHub Hub => fixture.Hub;
 
     [Fact]
-    public async Task A_customer_who_texted_stop_gets_no_sms_the_block_is_on_the_timeline_and_salesforce_gets_the_opt_out()
+    public async Task A_customer_who_texted_stop_gets_no_sms_and_no_marketing_email_the_blocks_are_on_the_timeline_and_salesforce_gets_the_opt_outs()
     {
-        var customerId = await fixture.KnownPersonAsync("stop-1", "sam.stop@example.com", "+1 415 555 0188", "Sam Stopper");
+        var customerId = await fixture.KnownPersonAsync("stop-1", PrivacyHub.MailedCustomer, "+1 415 555 0188", "Sam Stopper");
         await EventuallyAsync(() => Hub.Org.ContactOf(customerId) is not null, "the Contact");
 
         await fixture.PostTwilioAsync(TwilioHub.InboundSms("SM00000000000000000000000000000901", "STOP", from: "%2B14155550188"));
 
-        await EventuallyAsync(() => Hub.Org.ContactWritesOf(customerId, Hub.Org.ContactOf(customerId))
-            .Any(r => r.Body.Contains($"\"{PrivacyHub.SmsOptOutField}\":true", StringComparison.Ordinal)), "the SMS opt-out in Salesforce");
+        await EventuallyAsync(() => Hub.Org.ContactWritesOf(customerId, Hub.Org.ContactOf(customerId)).Any(r =>
+                r.Body.Contains($"\"{PrivacyHub.SmsOptOutField}\":true", StringComparison.Ordinal)
+                && r.Body.Contains("\"HasOptedOutOfEmail\":true", StringComparison.Ordinal)),
+            "the SMS and e-mail opt-outs in Salesforce");
         foreach (var purpose in new[] { "marketing", "service" })
         {
             // The service text would be a reply (the customer just wrote), but STOP denied the whole channel.
@@ -35,9 +37,32 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture) : IClassFixture<P
             Assert.Equal(HttpStatusCode.Conflict, status);
             Assert.Contains("consent.sms", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
+        var (mailStatus, mailProblem) = await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{customerId}/messages",
+            $$"""{"connectorInstanceId":"{{PrivacyHub.MailInstance}}","text":"Spring sale: 20 % off every mug!","purpose":"marketing"}""");
+        Assert.Equal(HttpStatusCode.Conflict, mailStatus);
+        Assert.Contains("consent.*.marketing", mailProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // STOP refused what the customer did not ask for, not the service they expect: this one goes out, and once it
+        // is in the mailbox, a marketing mail sent before it would have been there too.
+        var (serviceStatus, _) = await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{customerId}/messages",
+            $$"""{"connectorInstanceId":"{{PrivacyHub.MailInstance}}","text":"Your order 10452 has shipped.","purpose":"service"}""");
+        Assert.Equal(HttpStatusCode.OK, serviceStatus);
+        using var inbox = await fixture.OpenInboxAsync(PrivacyHub.MailedCustomer);
+        await EventuallyAsync(async () =>
+        {
+            await inbox.NoOpAsync();
+            return inbox.Inbox.Count > 0;
+        }, "the service e-mail in the customer's mailbox");
+        var delivered = await inbox.Inbox.SearchAsync(MailKit.Search.SearchQuery.All);
+        var only = await inbox.Inbox.GetMessageAsync(Assert.Single(delivered));
+        Assert.Contains("order 10452 has shipped", only.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Spring sale", only.TextBody, StringComparison.Ordinal);
+
         Assert.Empty(fixture.Twilio.LogEntries);
-        var blocked = await fixture.EventuallyOnTimelineAsync(customerId, "sms.blocked");
-        Assert.Contains("consent.sms", blocked.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        var smsBlocked = await fixture.EventuallyOnTimelineAsync(customerId, "sms.blocked");
+        Assert.Contains("consent.sms", smsBlocked.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        var emailBlocked = await fixture.EventuallyOnTimelineAsync(customerId, "email.blocked");
+        Assert.Contains("consent.*.marketing", emailBlocked.GetProperty("summary").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
