@@ -69,7 +69,7 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture) : IClassFixture<P
     public async Task Consent_from_the_api_and_from_segment_traits_is_validated_kept_with_its_source_and_synced_back()
     {
         var customerId = await fixture.KnownPersonAsync("consent-1", "carla.consent@example.com", "+1 415 555 0199", "Carla Consent");
-        foreach (var bad in new[] { """{"channel":"fax","status":"denied"}""", """{"channel":"email","status":"maybe"}""", """{"channel":"email","purpose":"spam","status":"denied"}""", "null" })
+        foreach (var bad in new[] { """{"channel":"fax","status":"denied"}""", """{"channel":"email","status":"maybe"}""", """{"channel":"email","purpose":"spam","status":"denied"}""", """{"status":"denied"}""", """{"purpose":"spam","status":"denied"}""", """{"purpose":"marketing","status":"maybe"}""", "null" })
         {
             var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Put, $"api/customers/{customerId}/consent", bad);
             Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -84,14 +84,18 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture) : IClassFixture<P
 
         var (accepted, _) = await fixture.SendJsonAsync(HttpMethod.Put, $"api/customers/{customerId}/consent", """{"channel":"email","purpose":"marketing","status":"denied"}""");
         Assert.Equal(HttpStatusCode.Accepted, accepted);
+        var (everywhere, accepted2) = await fixture.SendJsonAsync(HttpMethod.Put, $"api/customers/{customerId}/consent", """{"purpose":"service","status":"granted"}""");
+        Assert.Equal(HttpStatusCode.Accepted, everywhere);
+        Assert.Equal("consent.*.service", accepted2.GetProperty("fact").GetString());
         await Hub.SendSegmentAsync("""{"type":"identify","messageId":"consent-2","userId":"consent-1-user","traits":{"email":"carla.consent@example.com","consent":{"sms":{"marketing":false}}}}""");
 
         JsonElement consent = default;
         await EventuallyAsync(async () =>
         {
             consent = (await fixture.SendJsonAsync(HttpMethod.Get, $"api/customers/{customerId}/consent")).Body;
-            return consent.ValueKind == JsonValueKind.Array && consent.GetArrayLength() == 2;
-        }, "both consent statements on the customer");
+            return consent.ValueKind == JsonValueKind.Array && consent.GetArrayLength() == 3;
+        }, "the three consent statements on the customer");
+        Assert.Equal("granted", consent.EnumerateArray().Single(c => c.GetProperty("fact").GetString() == "consent.*.service").GetProperty("status").GetString());
         var email = consent.EnumerateArray().Single(c => c.GetProperty("fact").GetString() == "consent.email.marketing");
         Assert.Equal("denied", email.GetProperty("status").GetString());
         Assert.StartsWith("api:", email.GetProperty("source").GetString(), StringComparison.Ordinal);
