@@ -8,7 +8,9 @@ namespace Hub.Connectors.Twilio.Inbound;
 /// Incoming SMS/MMS to <c>sms.received</c>; Twilio's opt-out and opt-in keywords (the whole body, any case,
 /// or Advanced Opt-Out's <c>OptOutType</c>) to <c>sms.opt_out</c> / <c>sms.opt_in</c>, which also state the
 /// customer's consent for the whole SMS channel (<c>consent.sms</c> denied / granted): after a STOP Twilio itself
-/// refuses every text to that number from the account, whatever its purpose.
+/// refuses every text to that number from the account, whatever its purpose. A STOP is also the customer's
+/// refusal of messages they did not ask for, so it denies marketing on every channel (<c>consent.*.marketing</c>);
+/// START grants back both.
 /// </summary>
 internal static class MessageMapper
 {
@@ -48,9 +50,15 @@ internal static class MessageMapper
 
     private static Dictionary<string, string> Consent(string type) => type switch
     {
-        "sms.opt_out" => new() { [ConsentFacts.For(TouchpointChannels.Sms)] = ConsentFacts.Denied },
-        "sms.opt_in" => new() { [ConsentFacts.For(TouchpointChannels.Sms)] = ConsentFacts.Granted },
+        "sms.opt_out" => Both(ConsentFacts.Denied),
+        "sms.opt_in" => Both(ConsentFacts.Granted),
         _ => [],
+    };
+
+    private static Dictionary<string, string> Both(string status) => new()
+    {
+        [ConsentFacts.For(TouchpointChannels.Sms)] = status,
+        [ConsentFacts.For(ConsentFacts.AllChannels, ConsentFacts.MarketingPurpose)] = status,
     };
 
     private static string Summary(string body, string? numMedia)

@@ -5,7 +5,8 @@ namespace Hub.Contracts.Consent;
 /// <summary>
 /// How a connector states a customer's consent: as a profile fact named <c>consent.&lt;channel&gt;</c> (the whole
 /// channel, every purpose: an SMS STOP) or <c>consent.&lt;channel&gt;.&lt;purpose&gt;</c> (one purpose, such as
-/// <c>consent.email.marketing</c>), whose value is one of <see cref="Granted"/>, <see cref="Denied"/>,
+/// <c>consent.email.marketing</c>) or <c>consent.*.&lt;purpose&gt;</c> (one purpose on every channel: an SMS STOP
+/// also states <c>consent.*.marketing</c> denied), whose value is one of <see cref="Granted"/>, <see cref="Denied"/>,
 /// <see cref="Revoked"/>. The master record keeps the most recent statement per fact, with its source.
 /// </summary>
 public static class ConsentFacts
@@ -27,6 +28,11 @@ public static class ConsentFacts
 
     /// <summary>Messages the company starts to sell or promote.</summary>
     public const string MarketingPurpose = "marketing";
+
+    /// <summary>
+    /// The channel of a purpose-wide fact (<c>consent.*.marketing</c>): every channel. No channel can be named so.
+    /// </summary>
+    public const string AllChannels = "*";
 
     /// <summary>The fact for a whole channel (<paramref name="purpose"/> null) or for one purpose on it.</summary>
     public static string For(string channel, string? purpose = null) =>
@@ -56,28 +62,43 @@ public static class ConsentFacts
 
     /// <summary>
     /// The statement that withholds consent for a message on <paramref name="channel"/> for <paramref name="purpose"/>:
-    /// the whole channel's first (it covers every purpose), then the purpose's; null when neither withholds.
+    /// the whole channel's first (it covers every purpose); then, of the purpose's on that channel
+    /// (<c>consent.email.marketing</c>) and the purpose's on every channel (<c>consent.*.marketing</c>), the most
+    /// recent one (on a tie, the withholding one); null when none withholds.
     /// With <paramref name="channelOnly"/>, only the whole channel's counts.
     /// </summary>
     public static (string Fact, CustomerFieldValue Statement)? Withholding(
         IReadOnlyDictionary<string, CustomerFieldValue> fields, string channel, string purpose, bool channelOnly = false)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        var facts = channelOnly ? [For(channel)] : new[] { For(channel), For(channel, purpose) };
-        foreach (var fact in facts)
+        if (fields.TryGetValue(For(channel), out var whole) && Withholds(whole.Value))
         {
-            if (fields.TryGetValue(fact, out var statement) && Withholds(statement.Value))
+            return (For(channel), whole);
+        }
+        if (channelOnly)
+        {
+            return null;
+        }
+        (string Fact, CustomerFieldValue Statement)? latest = null;
+        foreach (var fact in new[] { For(channel, purpose), For(AllChannels, purpose) })
+        {
+            if (fields.TryGetValue(fact, out var statement)
+                && (latest is not { } current || statement.ObservedAt > current.Statement.ObservedAt
+                    || (statement.ObservedAt == current.Statement.ObservedAt && Withholds(statement.Value))))
             {
-                return (fact, statement);
+                latest = (fact, statement);
             }
         }
-        return null;
+        return latest is { } said && Withholds(said.Statement.Value) ? said : null;
     }
 
-    /// <summary>Whether anyone stated consent for the channel or for the purpose on it.</summary>
+    /// <summary>
+    /// Whether anyone stated consent for the channel, or for the purpose on it or on every channel.
+    /// </summary>
     public static bool IsStated(IReadOnlyDictionary<string, CustomerFieldValue> fields, string channel, string? purpose = null)
     {
         ArgumentNullException.ThrowIfNull(fields);
-        return fields.ContainsKey(For(channel)) || (purpose is not null && fields.ContainsKey(For(channel, purpose)));
+        return fields.ContainsKey(For(channel))
+            || (purpose is not null && (fields.ContainsKey(For(channel, purpose)) || fields.ContainsKey(For(AllChannels, purpose))));
     }
 }

@@ -6,7 +6,8 @@ namespace Hub.Core.Consent;
 /// <summary>
 /// The one check every outbound message passes before it leaves the hub, whatever its channel (SMS, e-mail,
 /// social). A message is blocked when the customer withheld consent for the whole channel (<c>consent.sms</c>
-/// denied: an SMS STOP), or for the message's purpose on that channel (<c>consent.email.marketing</c> denied).
+/// denied: an SMS STOP), or for the message's purpose: of <c>consent.email.marketing</c> (that channel) and
+/// <c>consent.*.marketing</c> (every channel, which an SMS STOP also denies), the more recent statement decides.
 /// A service reply to a message the customer sent is blocked only by the whole channel's denial: the customer
 /// who writes in expects an answer even if they declined, say, service notices on that channel. Anything else is
 /// allowed: the hub does not invent consent that no system stated.

@@ -111,6 +111,18 @@ public sealed class ContactUpsertTests : IDisposable
     }
 
     [Fact]
+    public async Task An_sms_stop_checks_both_the_sms_opt_out_field_and_has_opted_out_of_email()
+    {
+        _salesforce.Answers("PATCH", "/services/data/v66.0/sobjects/Contact/*", 201, Sample("upsert-created-201.json"));
+
+        // What a STOP states: no texts, and no marketing on any channel, e-mail included.
+        await PushAsync(Change(fields: [("lastName", "Dyke"), ("consent.sms", "denied"), ("consent.*.marketing", "denied")]), SalesforceInstance(("SmsOptOutField", "SMS_Opt_Out__c")));
+
+        var upsert = Assert.Single(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"SMS_Opt_Out__c":true,"HasOptedOutOfEmail":true,"Email":"lena.fischer@example.com","LastName":"Dyke"}"""), upsert.Json), upsert.Body);
+    }
+
+    [Fact]
     public async Task A_customer_whose_email_and_phone_are_only_identifiers_gets_them_written_when_there_is_one_of_each()
     {
         _salesforce.Answers("PATCH", "/services/data/v66.0/sobjects/Contact/*", 201, Sample("upsert-created-201.json"));

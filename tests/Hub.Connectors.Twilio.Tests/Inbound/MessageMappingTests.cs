@@ -30,21 +30,25 @@ public sealed class MessageMappingTests
     }
 
     [Fact]
-    public async Task Stop_is_an_opt_out_that_denies_consent_for_the_whole_sms_channel()
+    public async Task Stop_is_an_opt_out_that_denies_the_whole_sms_channel_and_marketing_on_every_channel()
     {
         var touchpoint = Assert.Single(await AcceptedAsync(Signed(Sample("sms-stop.form"))));
 
         Assert.Equal("sms.opt_out", touchpoint.Type);
         Assert.Equal("SMded130e92430f574d374b44f0571c4ba", touchpoint.SourceEventId);
         Assert.Equal("denied", touchpoint.ProfileFacts["consent.sms"]);
+        Assert.Equal("denied", touchpoint.ProfileFacts["consent.*.marketing"]);
     }
 
     [Fact]
-    public async Task Start_grants_consent_for_the_sms_channel_again()
+    public async Task Start_grants_back_what_stop_denied()
     {
         var form = Sample("sms-inbound.form").Replace("Body=Hi%2C%20can%20I%20move%20my%20appointment%20to%20Thursday%3F", "Body=START", StringComparison.Ordinal);
 
-        Assert.Equal("granted", Assert.Single(await AcceptedAsync(Signed(form))).ProfileFacts["consent.sms"]);
+        var facts = Assert.Single(await AcceptedAsync(Signed(form))).ProfileFacts;
+
+        Assert.Equal("granted", facts["consent.sms"]);
+        Assert.Equal("granted", facts["consent.*.marketing"]);
     }
 
     [Fact]

@@ -70,4 +70,82 @@ public sealed class ConsentPolicyTests
     {
         Assert.False(ConsentPolicy.Check(Fields(("consent.email.marketing", "denied")), "email", "marketing", replyToCustomer: true).Allowed);
     }
+
+    private static CustomerFieldValue Said(string value, string source, int minutesLater) => new(value, source, At.AddMinutes(minutesLater));
+
+    [Theory]
+    [InlineData("email")]
+    [InlineData("social")]
+    [InlineData("phone")]
+    public void Marketing_denied_on_every_channel_blocks_marketing_on_each_channel_with_the_reason(string channel)
+    {
+        var decision = ConsentPolicy.Check(Fields(("consent.*.marketing", "denied")), channel, "marketing");
+
+        Assert.False(decision.Allowed);
+        Assert.Contains("consent.*.marketing", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Marketing_denied_on_every_channel_leaves_service_messages_on_other_channels_allowed()
+    {
+        var fields = Fields(("consent.sms", "denied"), ("consent.*.marketing", "denied"));
+
+        Assert.True(ConsentPolicy.Check(fields, "email", "service").Allowed);
+        Assert.True(ConsentPolicy.Check(fields, "email", "service", replyToCustomer: true).Allowed);
+        Assert.False(ConsentPolicy.Check(fields, "sms", "service", replyToCustomer: true).Allowed);
+    }
+
+    [Fact]
+    public void A_later_grant_of_marketing_on_one_channel_outweighs_an_earlier_denial_on_every_channel()
+    {
+        var fields = new Dictionary<string, CustomerFieldValue>
+        {
+            ["consent.*.marketing"] = Said("denied", "twilio1", 0),
+            ["consent.email.marketing"] = Said("granted", "api:admin", 5),
+        };
+
+        Assert.True(ConsentPolicy.Check(fields, "email", "marketing").Allowed);
+        Assert.False(ConsentPolicy.Check(fields, "social", "marketing").Allowed);
+    }
+
+    [Fact]
+    public void A_later_denial_on_every_channel_outweighs_an_earlier_grant_on_one_channel()
+    {
+        var fields = new Dictionary<string, CustomerFieldValue>
+        {
+            ["consent.email.marketing"] = Said("granted", "sf1", 0),
+            ["consent.*.marketing"] = Said("denied", "twilio1", 5),
+        };
+
+        var decision = ConsentPolicy.Check(fields, "email", "marketing");
+
+        Assert.False(decision.Allowed);
+        Assert.Contains("consent.*.marketing", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Statements_made_at_the_same_moment_resolve_to_the_one_that_withholds()
+    {
+        var fields = new Dictionary<string, CustomerFieldValue>
+        {
+            ["consent.email.marketing"] = Said("granted", "sf1", 0),
+            ["consent.*.marketing"] = Said("revoked", "twilio1", 0),
+        };
+
+        Assert.False(ConsentPolicy.Check(fields, "email", "marketing").Allowed);
+    }
+
+    [Fact]
+    public void Start_after_stop_grants_back_marketing_everywhere_even_over_an_opt_out_echoed_in_between()
+    {
+        var fields = new Dictionary<string, CustomerFieldValue>
+        {
+            ["consent.sms"] = Said("granted", "twilio1", 10),
+            ["consent.*.marketing"] = Said("granted", "twilio1", 10),
+            ["consent.email.marketing"] = Said("denied", "sf1", 1),
+        };
+
+        Assert.True(ConsentPolicy.Check(fields, "email", "marketing").Allowed);
+        Assert.True(ConsentPolicy.Check(fields, "sms", "marketing").Allowed);
+    }
 }

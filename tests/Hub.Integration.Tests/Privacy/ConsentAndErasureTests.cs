@@ -18,15 +18,17 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture) : IClassFixture<P
     private SalesforceHub Hub => fixture.Hub;
 
     [Fact]
-    public async Task A_customer_who_texted_stop_gets_no_sms_the_block_is_on_the_timeline_and_salesforce_gets_the_opt_out()
+    public async Task A_customer_who_texted_stop_gets_no_sms_and_no_marketing_email_the_blocks_are_on_the_timeline_and_salesforce_gets_the_opt_outs()
     {
-        var customerId = await fixture.KnownPersonAsync("stop-1", "sam.stop@example.com", "+1 415 555 0188", "Sam Stopper");
+        var customerId = await fixture.KnownPersonAsync("stop-1", PrivacyHub.MailedCustomer, "+1 415 555 0188", "Sam Stopper");
         await EventuallyAsync(() => Hub.Org.ContactOf(customerId) is not null, "the Contact");
 
         await fixture.PostTwilioAsync(TwilioHub.InboundSms("SM00000000000000000000000000000901", "STOP", from: "%2B14155550188"));
 
-        await EventuallyAsync(() => Hub.Org.ContactWritesOf(customerId, Hub.Org.ContactOf(customerId))
-            .Any(r => r.Body.Contains($"\"{PrivacyHub.SmsOptOutField}\":true", StringComparison.Ordinal)), "the SMS opt-out in Salesforce");
+        await EventuallyAsync(() => Hub.Org.ContactWritesOf(customerId, Hub.Org.ContactOf(customerId)).Any(r =>
+                r.Body.Contains($"\"{PrivacyHub.SmsOptOutField}\":true", StringComparison.Ordinal)
+                && r.Body.Contains("\"HasOptedOutOfEmail\":true", StringComparison.Ordinal)),
+            "the SMS and e-mail opt-outs in Salesforce");
         foreach (var purpose in new[] { "marketing", "service" })
         {
             // The service text would be a reply (the customer just wrote), but STOP denied the whole channel.
@@ -35,16 +37,39 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture) : IClassFixture<P
             Assert.Equal(HttpStatusCode.Conflict, status);
             Assert.Contains("consent.sms", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
+        var (mailStatus, mailProblem) = await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{customerId}/messages",
+            $$"""{"connectorInstanceId":"{{PrivacyHub.MailInstance}}","text":"Spring sale: 20 % off every mug!","purpose":"marketing"}""");
+        Assert.Equal(HttpStatusCode.Conflict, mailStatus);
+        Assert.Contains("consent.*.marketing", mailProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // STOP refused what the customer did not ask for, not the service they expect: this one goes out, and once it
+        // is in the mailbox, a marketing mail sent before it would have been there too.
+        var (serviceStatus, _) = await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{customerId}/messages",
+            $$"""{"connectorInstanceId":"{{PrivacyHub.MailInstance}}","text":"Your order 10452 has shipped.","purpose":"service"}""");
+        Assert.Equal(HttpStatusCode.OK, serviceStatus);
+        using var inbox = await fixture.OpenInboxAsync(PrivacyHub.MailedCustomer);
+        await EventuallyAsync(async () =>
+        {
+            await inbox.NoOpAsync();
+            return inbox.Inbox.Count > 0;
+        }, "the service e-mail in the customer's mailbox");
+        var delivered = await inbox.Inbox.SearchAsync(MailKit.Search.SearchQuery.All);
+        var only = await inbox.Inbox.GetMessageAsync(Assert.Single(delivered));
+        Assert.Contains("order 10452 has shipped", only.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Spring sale", only.TextBody, StringComparison.Ordinal);
+
         Assert.Empty(fixture.Twilio.LogEntries);
-        var blocked = await fixture.EventuallyOnTimelineAsync(customerId, "sms.blocked");
-        Assert.Contains("consent.sms", blocked.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        var smsBlocked = await fixture.EventuallyOnTimelineAsync(customerId, "sms.blocked");
+        Assert.Contains("consent.sms", smsBlocked.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        var emailBlocked = await fixture.EventuallyOnTimelineAsync(customerId, "email.blocked");
+        Assert.Contains("consent.*.marketing", emailBlocked.GetProperty("summary").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Consent_from_the_api_and_from_segment_traits_is_validated_kept_with_its_source_and_synced_back()
     {
         var customerId = await fixture.KnownPersonAsync("consent-1", "carla.consent@example.com", "+1 415 555 0199", "Carla Consent");
-        foreach (var bad in new[] { """{"channel":"fax","status":"denied"}""", """{"channel":"email","status":"maybe"}""", """{"channel":"email","purpose":"spam","status":"denied"}""", "null" })
+        foreach (var bad in new[] { """{"channel":"fax","status":"denied"}""", """{"channel":"email","status":"maybe"}""", """{"channel":"email","purpose":"spam","status":"denied"}""", """{"status":"denied"}""", """{"purpose":"spam","status":"denied"}""", """{"purpose":"marketing","status":"maybe"}""", "null" })
         {
             var (status, problem) = await fixture.SendJsonAsync(HttpMethod.Put, $"api/customers/{customerId}/consent", bad);
             Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -59,14 +84,18 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture) : IClassFixture<P
 
         var (accepted, _) = await fixture.SendJsonAsync(HttpMethod.Put, $"api/customers/{customerId}/consent", """{"channel":"email","purpose":"marketing","status":"denied"}""");
         Assert.Equal(HttpStatusCode.Accepted, accepted);
+        var (everywhere, accepted2) = await fixture.SendJsonAsync(HttpMethod.Put, $"api/customers/{customerId}/consent", """{"purpose":"service","status":"granted"}""");
+        Assert.Equal(HttpStatusCode.Accepted, everywhere);
+        Assert.Equal("consent.*.service", accepted2.GetProperty("fact").GetString());
         await Hub.SendSegmentAsync("""{"type":"identify","messageId":"consent-2","userId":"consent-1-user","traits":{"email":"carla.consent@example.com","consent":{"sms":{"marketing":false}}}}""");
 
         JsonElement consent = default;
         await EventuallyAsync(async () =>
         {
             consent = (await fixture.SendJsonAsync(HttpMethod.Get, $"api/customers/{customerId}/consent")).Body;
-            return consent.ValueKind == JsonValueKind.Array && consent.GetArrayLength() == 2;
-        }, "both consent statements on the customer");
+            return consent.ValueKind == JsonValueKind.Array && consent.GetArrayLength() == 3;
+        }, "the three consent statements on the customer");
+        Assert.Equal("granted", consent.EnumerateArray().Single(c => c.GetProperty("fact").GetString() == "consent.*.service").GetProperty("status").GetString());
         var email = consent.EnumerateArray().Single(c => c.GetProperty("fact").GetString() == "consent.email.marketing");
         Assert.Equal("denied", email.GetProperty("status").GetString());
         Assert.StartsWith("api:", email.GetProperty("source").GetString(), StringComparison.Ordinal);

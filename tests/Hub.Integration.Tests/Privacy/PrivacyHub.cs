@@ -4,6 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Hub.Integration.Tests.Connectors.Salesforce;
 using Hub.Integration.Tests.Connectors.Twilio;
+using Hub.Testing.Servers;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -13,23 +17,41 @@ namespace Hub.Integration.Tests.Privacy;
 /// <summary>
 /// One embedded hub for the consent and erasure tests: a Salesforce org <c>sf1</c> (WireMock, with an SMS opt-out
 /// field), the Segment source <c>crm1</c>, the signed webhook target <c>crm2</c> and a Twilio instance <c>tw1</c>
-/// whose REST API is another WireMock. Each test uses its own person.
+/// whose REST API is another WireMock, and an e-mail instance <c>mail1</c> reading <see cref="SupportMailbox"/> on a
+/// real dovecot and sending through the real postfix beside it, which holds a mailbox for <see cref="MailedCustomer"/>.
+/// Each test uses its own person.
 /// </summary>
 public sealed class PrivacyHub : IAsyncLifetime
 {
     public const string SmsOptOutField = "SMS_Opt_Out__c";
+    public const string MailInstance = "mail1";
+    public const string SupportMailbox = "support@example.com";
+    public const string MailedCustomer = "sam.stop@example.com";
     private const string TwilioInstance = "tw1";
 
     internal SalesforceHub Hub { get; private set; } = null!;
 
     public WireMockServer Twilio { get; } = WireMockServer.Start();
 
+    public MailServer Mail { get; private set; } = null!;
+
     public HttpClient Client => Hub.Client;
 
     public async Task InitializeAsync()
     {
+        Mail = await MailServer.StartAsync([SupportMailbox, MailedCustomer]);
         Hub = await SalesforceHub.StartAsync(extraSettings: new Dictionary<string, string>
         {
+            [$"Hub:Connectors:{MailInstance}:Kind"] = "imap",
+            [$"Hub:Connectors:{MailInstance}:Host"] = "127.0.0.1",
+            [$"Hub:Connectors:{MailInstance}:Port"] = Mail.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"Hub:Connectors:{MailInstance}:Security"] = "none",
+            [$"Hub:Connectors:{MailInstance}:User"] = SupportMailbox,
+            [$"Hub:Connectors:{MailInstance}:Password"] = MailServer.Password,
+            [$"Hub:Connectors:{MailInstance}:SmtpHost"] = "127.0.0.1",
+            [$"Hub:Connectors:{MailInstance}:SmtpPort"] = Mail.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"Hub:Connectors:{MailInstance}:SmtpSecurity"] = "none",
+            [$"Hub:Connectors:{MailInstance}:FromAddress"] = SupportMailbox,
             [$"Hub:Connectors:{SalesforceHub.SalesforceInstanceId}:SmsOptOutField"] = SmsOptOutField,
             [$"Hub:Connectors:{TwilioInstance}:Kind"] = "twilio",
             [$"Hub:Connectors:{TwilioInstance}:AccountSid"] = TwilioHub.AccountSid,
@@ -98,9 +120,26 @@ public sealed class PrivacyHub : IAsyncLifetime
         return found;
     }
 
+    /// <summary>The INBOX of a user on the real mail server, open for reading.</summary>
+    public async Task<ImapClient> OpenInboxAsync(string user)
+    {
+        var imap = new ImapClient();
+        await imap.ConnectAsync("127.0.0.1", Mail.ImapPort, SecureSocketOptions.None);
+        await imap.AuthenticateAsync(user, MailServer.Password);
+        await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        return imap;
+    }
+
     public async Task DisposeAsync()
     {
-        await Hub.DisposeAsync();
+        if (Hub is not null)
+        {
+            await Hub.DisposeAsync();
+        }
+        if (Mail is not null)
+        {
+            await Mail.DisposeAsync();
+        }
         Twilio.Dispose();
     }
 }

@@ -11,7 +11,8 @@ namespace Hub.Server.Api.Consent;
 
 /// <summary>
 /// <c>PUT /api/customers/{id}/consent</c> with <c>{"channel": "email", "purpose": "marketing", "status": "denied"}</c>
-/// (purpose left out: the whole channel). The statement goes through the ingress like any touchpoint
+/// (purpose left out: the whole channel; channel left out: the purpose on every channel, <c>consent.*.marketing</c>).
+/// The statement goes through the ingress like any touchpoint
 /// (<c>consent.changed</c> on the timeline, source <c>api:&lt;key name&gt;</c>), so it resolves by the same
 /// most-recent-wins rule, keeps its provenance and reaches every connected system through the outbox. 202 Accepted.
 /// </summary>
@@ -37,14 +38,14 @@ internal static class PutConsent
         {
             return MergedCustomers.NotFound(id);
         }
-        var fact = ConsentFacts.For(statement!.Channel!, statement.Purpose);
+        var fact = ConsentFacts.For(statement!.Channel ?? ConsentFacts.AllChannels, statement.Purpose);
         var status = ConsentFacts.NormalizeStatus(statement.Status)!;
         var now = time.GetUtcNow();
         var source = SourcePrefix + (http.User.Identity?.Name ?? "unknown");
         var draft = new TouchpointDraft
         {
             SourceEventId = $"consent-{Guid.CreateVersion7(now):N}",
-            Channel = statement.Channel!,
+            Channel = statement.Channel ?? TouchpointChannels.Web,
             Type = "consent.changed",
             OccurredAt = now,
             Identities = [new CustomerIdentifier(identifier.Type, identifier.Value)],
@@ -67,13 +68,19 @@ internal static class PutConsent
     private static string? Invalid(ConsentStatement? statement) => statement switch
     {
         null => "Send {\"channel\": \"email\", \"purpose\": \"marketing\", \"status\": \"denied\"}.",
-        { Channel: null } or { Channel: "" } => $"'channel' is required: one of {string.Join(", ", Channels)}.",
+        { Channel: null, Purpose: null } or { Channel: "" } =>
+            $"'channel' is required (one of {string.Join(", ", Channels)}), unless 'purpose' is stated for every channel.",
+        { Channel: null } => Purposes.Contains(statement.Purpose) ? InvalidStatus(statement.Status)
+            : $"'purpose' must be one of {string.Join(", ", Purposes)} (got '{statement.Purpose}').",
         _ when !Channels.Contains(statement.Channel) => $"'channel' must be one of {string.Join(", ", Channels)} (got '{statement.Channel}').",
         { Purpose: { } purpose } when !Purposes.Contains(purpose) => $"'purpose' must be one of {string.Join(", ", Purposes)}, or left out for the whole channel (got '{purpose}').",
-        _ when ConsentFacts.NormalizeStatus(statement.Status) is null || statement.Status is "true" or "false" =>
-            $"'status' must be one of {string.Join(", ", ConsentFacts.Statuses)} (got '{statement.Status}').",
-        _ => null,
+        _ => InvalidStatus(statement.Status),
     };
+
+    private static string? InvalidStatus(string? status) =>
+        ConsentFacts.NormalizeStatus(status) is null || status is "true" or "false"
+            ? $"'status' must be one of {string.Join(", ", ConsentFacts.Statuses)} (got '{status}')."
+            : null;
 }
 
 internal sealed record ConsentStatement(string? Channel, string? Purpose, string? Status);
