@@ -25,7 +25,7 @@ public sealed partial class RouteAuthorizationTests : IAsyncLifetime
     /// <summary>Routes anyone may call: they authenticate by other means (webhook signatures) or hold nothing secret.</summary>
     private static readonly string[] PublicRoutes =
     [
-        "/", "/health/live", "/health/ready", "/openapi/{documentName}.json", "/webhooks/{connectorInstanceId}", "/admin/signin", "/admin/setup",
+        "/", "/health/live", "/health/ready", "/metrics", "/openapi/{documentName}.json", "/webhooks/{connectorInstanceId}", "/admin/signin", "/admin/setup",
     ];
 
     /// <summary>Admin pages a viewer may open (GET). Every other admin page refuses a viewer.</summary>
