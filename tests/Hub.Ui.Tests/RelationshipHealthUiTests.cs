@@ -76,8 +76,9 @@ public sealed class RelationshipHealthUiTests(UiHub ui)
 
         var page = await ui.SignedInPageAsync();
         var breaker = page.Locator("tr[data-instance='crm2'] td[data-breaker]");
+        // The first sync after the hub started can be slow on a busy machine (cold consumers, outbox polling): poll for it.
         await page.GotoAsync("/admin/connectors");
-        for (var attempt = 0; attempt < 60 && await breaker.GetAttributeAsync("data-breaker") == "unknown"; attempt++)
+        for (var attempt = 0; attempt < 180 && await breaker.GetAttributeAsync("data-breaker") == "unknown"; attempt++)
         {
             await Task.Delay(500);
             await page.ReloadAsync();
