@@ -66,6 +66,9 @@ public sealed class RelationshipHealthUiTests(UiHub ui)
     [Fact]
     public async Task The_connector_list_shows_the_circuit_breaker_state_of_a_sync_target_the_hub_has_called()
     {
+        // Signed in first: signing in writes to the database, which would queue behind the change's writes on SQLite.
+        var page = await ui.SignedInPageAsync();
+
         // A customer change makes the hub call crm2's target address (refused by the outbound guard: not a transient
         // fault, so the breaker stays closed); before that call the hub does not know the breaker's state.
         using (var response = await new SignedWebhookSender(ui.Hub.Client, UiHub.ConfiguredInstance, SignedWebhookSender.ExampleSecret)
@@ -74,7 +77,6 @@ public sealed class RelationshipHealthUiTests(UiHub ui)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var page = await ui.SignedInPageAsync();
         var breaker = page.Locator("tr[data-instance='crm2'] td[data-breaker]");
         // The first sync after the hub started can be slow on a busy machine (cold consumers, outbox polling): poll for it.
         await page.GotoAsync("/admin/connectors");
