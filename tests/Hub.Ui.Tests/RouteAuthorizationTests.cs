@@ -34,7 +34,7 @@ public sealed partial class RouteAuthorizationTests : IAsyncLifetime
     /// <summary>Admin pages a viewer may open (GET). Every other admin page refuses a viewer.</summary>
     private static readonly string[] ViewerPages =
     [
-        "/Admin/Index", "/Admin/Connectors/Index", "/Admin/Customers/Index", "/Admin/Customers/Details",
+        "/Admin/Index", "/Admin/Health", "/Admin/Connectors/Index", "/Admin/Customers/Index", "/Admin/Customers/Details",
         "/Admin/Operations/FailedMessages", "/Admin/Operations/Audit", "/Admin/SignOut",
     ];
 

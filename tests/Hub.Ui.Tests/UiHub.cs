@@ -76,6 +76,10 @@ public sealed class UiHub : IAsyncLifetime
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryRoot(), "docs", "ui", name + ".png"), FullPage = true });
 
+    /// <summary>Writes one element's screenshot to docs/ui/&lt;name&gt;.png.</summary>
+    public static Task ScreenshotAsync(ILocator element, string name) =>
+        element.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(RepositoryRoot(), "docs", "ui", name + ".png") });
+
     /// <summary>Polls the REST API (with the API key) until the failed-message list with that status holds one; returns it.</summary>
     public async Task<JsonElement?> FailedMessageAsync(string status, TimeSpan within)
     {

@@ -1,6 +1,7 @@
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.FailedMessages;
 using Hub.Infrastructure.Ingress;
+using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Resolution;
 using Hub.Infrastructure.Sync;
@@ -30,6 +31,7 @@ public static class MessagingExtensions
         services.AddConnectorInstances();
         services.AddFailedMessages();
         services.AddMetrics();
+        services.TryAddSingleton<CircuitBreakerStates>();
         services.TryAddSingleton<HubMetrics>();
 
         services.AddMassTransit(x =>

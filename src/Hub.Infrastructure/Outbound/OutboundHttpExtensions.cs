@@ -29,6 +29,7 @@ public static class OutboundHttpExtensions
         services.AddSingleton(options);
         services.AddSingleton(guard);
         services.AddMetrics();
+        services.TryAddSingleton<CircuitBreakerStates>();
         services.TryAddSingleton<HubMetrics>();
         foreach (var (name, retry) in new[] { (HubHttpClients.Outbound, true), (HubHttpClients.OutboundSelfPaced, false) })
         {

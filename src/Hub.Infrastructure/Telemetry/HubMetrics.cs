@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Hub.Infrastructure.Outbound;
 using Polly.CircuitBreaker;
 
 namespace Hub.Infrastructure.Telemetry;
@@ -13,12 +14,13 @@ public sealed class HubMetrics
     private readonly Histogram<double> _resolutionLatency;
     private readonly Histogram<double> _outboxLag;
     private readonly Counter<long> _syncResults;
-    private readonly ConcurrentDictionary<string, CircuitState> _breakers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CircuitBreakerStates _breakers;
     private readonly ConcurrentDictionary<string, long> _queueDepths = new(StringComparer.Ordinal);
 
-    public HubMetrics(IMeterFactory meterFactory)
+    public HubMetrics(IMeterFactory meterFactory, CircuitBreakerStates breakers)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
+        _breakers = breakers ?? throw new ArgumentNullException(nameof(breakers));
         var meter = meterFactory.Create(HubTelemetry.Name);
         _touchpointsReceived = meter.CreateCounter<long>(
             "hub.touchpoints.received", "{touchpoint}",
@@ -34,7 +36,7 @@ public sealed class HubMetrics
             "Changes handed to a sync target per target instance and outcome: delivered, refused (the target said no), failed (an error; retried).");
         meter.CreateObservableGauge(
             "hub.sync.breaker.state",
-            () => _breakers.Select(b => new Measurement<int>(State(b.Value), new KeyValuePair<string, object?>("target.address", b.Key))),
+            () => _breakers.All.Select(b => new Measurement<int>(State(b.Value), new KeyValuePair<string, object?>("target.address", b.Key))),
             "{state}", "Circuit breaker per target address (scheme, host and port): 0 closed, 1 open, 2 half-open (one trial call), 3 isolated.");
         meter.CreateObservableGauge(
             "hub.queue.depth",
@@ -57,7 +59,7 @@ public sealed class HubMetrics
         }
     }
 
-    public void BreakerChanged(string address, CircuitState state) => _breakers[address] = state;
+    public void BreakerChanged(string address, CircuitState state) => _breakers.Set(address, state);
 
     public void QueueDepth(string queue, long depth) => _queueDepths[queue] = depth;
 

@@ -1,8 +1,10 @@
 using Hub.Contracts.Connectors;
 using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Sync;
 using Microsoft.EntityFrameworkCore;
+using Polly.CircuitBreaker;
 
 namespace Hub.Server.Admin.Connectors;
 
@@ -17,13 +19,16 @@ public sealed record ConnectorListItem(
     bool IsSyncTarget,
     DateTimeOffset? LastEventAt,
     double EventsPerMinute,
-    int FailedMessages);
+    int FailedMessages,
+    string? BreakerState);
 
 /// <summary>
 /// The connector list with each instance's status, from data the hub already keeps: the timeline (last event received,
-/// events per minute over the last <see cref="RateWindow"/>) and the failed messages of its sync queue.
+/// events per minute over the last <see cref="RateWindow"/>), the failed messages of its sync queue, and for a sync target
+/// the circuit breaker of the address it calls.
 /// </summary>
-public sealed class ConnectorList(ConnectorInstances instances, StoredConnectorInstances stored, HubDbContext db, TimeProvider time)
+public sealed class ConnectorList(
+    ConnectorInstances instances, StoredConnectorInstances stored, HubDbContext db, TimeProvider time, CircuitBreakerStates breakers)
 {
     public static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(5);
 
@@ -57,12 +62,48 @@ public sealed class ConnectorList(ConnectorInstances instances, StoredConnectorI
         var failed = await db.FailedMessages.AsNoTracking().Where(f => queues.Contains(f.Queue) && f.Status == FailedMessageStatus.Failed)
             .GroupBy(f => f.Queue).Select(g => new { Queue = g.Key, Count = g.Count() })
             .ToDictionaryAsync(x => x.Queue, x => x.Count, cancellationToken);
-        return [.. entries.OrderBy(e => e.Id, StringComparer.OrdinalIgnoreCase).Select(e => new ConnectorListItem(
-            e.Id, e.Kind, e.Connector?.Descriptor.DisplayName ?? e.Kind, e.Configured, e.Enabled,
-            e.Connector is IInboundWebhookHandler,
-            e.Connector is not null && e.Running is not null && SyncEndpoints.IsTarget(e.Connector, e.Running),
-            last.TryGetValue(e.Id, out var at) ? at : null,
-            recent.GetValueOrDefault(e.Id) / RateWindow.TotalMinutes,
-            failed.GetValueOrDefault(SyncEndpoints.For(e.Id))))];
+        return [.. entries.OrderBy(e => e.Id, StringComparer.OrdinalIgnoreCase).Select(e =>
+        {
+            var isTarget = e.Connector is not null && e.Running is not null && SyncEndpoints.IsTarget(e.Connector, e.Running);
+            return new ConnectorListItem(
+                e.Id, e.Kind, e.Connector?.Descriptor.DisplayName ?? e.Kind, e.Configured, e.Enabled,
+                e.Connector is IInboundWebhookHandler,
+                isTarget,
+                last.TryGetValue(e.Id, out var at) ? at : null,
+                recent.GetValueOrDefault(e.Id) / RateWindow.TotalMinutes,
+                failed.GetValueOrDefault(SyncEndpoints.For(e.Id)),
+                isTarget ? BreakerStateOf(e.Running!) : null);
+        })];
     }
+
+    /// <summary>
+    /// The breaker state of the addresses the instance's settings point at (its http(s) URLs); of several, the least
+    /// healthy. Null when the hub has not called any of them yet (it keeps breaker state only in memory).
+    /// </summary>
+    private string? BreakerStateOf(ConnectorInstance instance)
+    {
+        var states = instance.Settings.Keys
+            .Select(instance.Settings.Get)
+            .Select(value => Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? uri : null)
+            .OfType<Uri>()
+            .Select(breakers.StateOf)
+            .OfType<CircuitState>()
+            .ToList();
+        return states.Count == 0 ? null : Name(states.MaxBy(Severity));
+    }
+
+    private static int Severity(CircuitState state) => state switch
+    {
+        CircuitState.Closed => 0,
+        CircuitState.HalfOpen => 1,
+        _ => 2,
+    };
+
+    private static string Name(CircuitState state) => state switch
+    {
+        CircuitState.Closed => "closed",
+        CircuitState.HalfOpen => "half-open",
+        CircuitState.Open => "open",
+        _ => "isolated",
+    };
 }

@@ -4,7 +4,7 @@ namespace Hub.Server.Api.RelationshipHealth;
 /// The answer of <c>GET /api/customers/{id}/health</c> and the <c>health</c> of the customer context. Instants are
 /// what the timeline says; the <c>...Days</c> and <c>...Seconds</c> beside them are measured at <see cref="AsOf"/>.
 /// </summary>
-internal sealed record CustomerHealthView(
+public sealed record CustomerHealthView(
     Guid CustomerId,
     DateTimeOffset AsOf,
     DateTimeOffset? LastContactAt,
@@ -38,7 +38,7 @@ internal sealed record CustomerHealthView(
     private static long? Seconds(TimeSpan? time) => time is { } t ? (long)Math.Round(t.TotalSeconds, MidpointRounding.AwayFromZero) : null;
 }
 
-internal sealed record ChannelHealthView(
+public sealed record ChannelHealthView(
     string Channel,
     int Contacts,
     int StartedByCustomer,
@@ -50,11 +50,11 @@ internal sealed record ChannelHealthView(
     DateTimeOffset? AwaitingReplySince,
     int UnansweredMessages);
 
-internal sealed record ContactsStartedView(int ByCustomer, int ByCompany, double? CustomerShare);
+public sealed record ContactsStartedView(int ByCustomer, int ByCompany, double? CustomerShare);
 
-internal sealed record OpenIssuesView(
+public sealed record OpenIssuesView(
     int Total, int OpenCases, int UnansweredMessages, DateTimeOffset? AwaitingReplySince, long? WaitingForReplySeconds, IReadOnlyList<OpenCaseView> Cases);
 
-internal sealed record OpenCaseView(string Reference, DateTimeOffset OpenedAt, DateTimeOffset LastChangedAt, string LatestType);
+public sealed record OpenCaseView(string Reference, DateTimeOffset OpenedAt, DateTimeOffset LastChangedAt, string LatestType);
 
-internal sealed record ResponseTimeView(int Responses, long? MedianSeconds, long? LastSeconds, DateTimeOffset? LastRespondedAt);
+public sealed record ResponseTimeView(int Responses, long? MedianSeconds, long? LastSeconds, DateTimeOffset? LastRespondedAt);

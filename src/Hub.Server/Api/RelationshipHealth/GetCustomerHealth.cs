@@ -18,7 +18,10 @@ internal static class GetCustomerHealth
         {
             return MergedCustomers.NotFound(id);
         }
-        var health = await CustomerHealthReader.ReadAsync(db, id, cancellationToken);
-        return TypedResults.Ok(CustomerHealthView.From(id, health, time.GetUtcNow()));
+        return TypedResults.Ok(await ReadAsync(db, id, time.GetUtcNow(), cancellationToken));
     }
+
+    /// <summary>The health of an existing (not merged) customer, its ages measured at <paramref name="now"/>.</summary>
+    public static async Task<CustomerHealthView> ReadAsync(HubDbContext db, Guid id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        CustomerHealthView.From(id, await CustomerHealthReader.ReadAsync(db, id, cancellationToken), now);
 }

@@ -27,7 +27,13 @@ internal static class GetHealthOverview
         {
             return Paging.InvalidCursor();
         }
-        var now = time.GetUtcNow();
+        return TypedResults.Ok(await QueryAsync(db, time.GetUtcNow(), after, pageSize, cancellationToken));
+    }
+
+    /// <summary>The overview at <paramref name="now"/>, with the page of waiting customers after <paramref name="after"/> (a parsed cursor).</summary>
+    public static async Task<HealthOverview> QueryAsync(
+        HubDbContext db, DateTimeOffset now, (DateTimeOffset At, Guid Id)? after, int pageSize, CancellationToken cancellationToken)
+    {
         var (hourAgo, dayAgo, weekAgo) = (now - Hour, now - Day, now - Week);
         var (hourSeconds, daySeconds) = ((long)Hour.TotalSeconds, (long)Day.TotalSeconds);
         var counts = await db.CustomerHealth.AsNoTracking().GroupBy(_ => 1).Select(g => new
@@ -64,7 +70,7 @@ internal static class GetHealthOverview
             h.AwaitingReplySince, h.UnansweredMessages, h.OpenCases, h.LastUnresolvedComplaintAt)).ToList();
         var next = rows.Count > pageSize ? Cursor(page[^1]) : null;
 
-        return TypedResults.Ok(new HealthOverview(
+        return new HealthOverview(
             now,
             counts?.Customers ?? 0,
             new AwaitingReplyDistribution(counts?.Awaiting ?? 0, counts?.AwaitingHour ?? 0, counts?.AwaitingDay ?? 0, counts?.AwaitingWeek ?? 0),
@@ -74,13 +80,14 @@ internal static class GetHealthOverview
             new ResponseTimeDistribution(counts?.Answered ?? 0, counts?.AnsweredHour ?? 0,
                 (counts?.AnsweredDay ?? 0) - (counts?.AnsweredHour ?? 0), (counts?.Answered ?? 0) - (counts?.AnsweredDay ?? 0)),
             new ContactsStartedDistribution(counts?.ByCustomer ?? 0, counts?.Even ?? 0, counts?.ByCompany ?? 0),
-            new WaitingPage(items, next)));
+            new WaitingPage(items, next));
     }
 
     private static string Cursor(CustomerHealthRow row) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{row.WaitingSince!.Value.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{row.CustomerId}"));
 
-    private static (DateTimeOffset, Guid)? ParseCursor(string cursor)
+    /// <summary>A <c>nextCursor</c> read back; null when it is not one.</summary>
+    public static (DateTimeOffset At, Guid Id)? ParseCursor(string cursor)
     {
         try
         {

@@ -1,7 +1,7 @@
 namespace Hub.Server.Api.RelationshipHealth;
 
 /// <summary>The answer of <c>GET /api/health/overview</c>: how the metrics spread over all customers, and whom to help first.</summary>
-internal sealed record HealthOverview(
+public sealed record HealthOverview(
     DateTimeOffset AsOf,
     int Customers,
     AwaitingReplyDistribution AwaitingReply,
@@ -12,21 +12,21 @@ internal sealed record HealthOverview(
     WaitingPage Waiting);
 
 /// <summary>Customers with an inbound message still unanswered, by how long the oldest has waited.</summary>
-internal sealed record AwaitingReplyDistribution(int Customers, int LongerThanOneHour, int LongerThanOneDay, int LongerThanOneWeek);
+public sealed record AwaitingReplyDistribution(int Customers, int LongerThanOneHour, int LongerThanOneDay, int LongerThanOneWeek);
 
 /// <summary>Customers with an open case (complaint), by how long ago the newest open one was opened.</summary>
-internal sealed record OpenComplaintDistribution(int Customers, int OpenedWithinOneDay, int OpenedWithinOneWeek, int OpenedEarlier);
+public sealed record OpenComplaintDistribution(int Customers, int OpenedWithinOneDay, int OpenedWithinOneWeek, int OpenedEarlier);
 
 /// <summary>Customers the company has answered at least once, by their median response time.</summary>
-internal sealed record ResponseTimeDistribution(int Customers, int WithinOneHour, int WithinOneDay, int LongerThanOneDay);
+public sealed record ResponseTimeDistribution(int Customers, int WithinOneHour, int WithinOneDay, int LongerThanOneDay);
 
 /// <summary>Customers with contacts, by who started more of them.</summary>
-internal sealed record ContactsStartedDistribution(int MostlyByCustomer, int Even, int MostlyByCompany);
+public sealed record ContactsStartedDistribution(int MostlyByCustomer, int Even, int MostlyByCompany);
 
-internal sealed record WaitingPage(IReadOnlyList<WaitingCustomer> Items, string? NextCursor);
+public sealed record WaitingPage(IReadOnlyList<WaitingCustomer> Items, string? NextCursor);
 
 /// <summary>One customer to act on: waiting since the earlier of their oldest unanswered message and their oldest open case.</summary>
-internal sealed record WaitingCustomer(
+public sealed record WaitingCustomer(
     Guid CustomerId,
     string? Name,
     DateTimeOffset WaitingSince,

@@ -2,6 +2,7 @@ using Hub.Contracts.Consent;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Resolution;
 using Hub.Server.Api.Customers;
+using Hub.Server.Api.RelationshipHealth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -10,10 +11,10 @@ namespace Hub.Server.Pages.Admin.Customers;
 
 /// <summary>
 /// The customer 360 page: who they are (master record with each field's source), what happened on every channel lately,
-/// what is still open, their consent, where the record is synced, and how the record came together (merges, splits,
-/// refused merges, likely duplicates).
+/// what is still open, their relationship health (the same figures as <c>GET /api/customers/{id}/health</c>), their consent,
+/// where the record is synced, and how the record came together (merges, splits, refused merges, likely duplicates).
 /// </summary>
-public sealed class DetailsModel(HubDbContext db, DuplicateSuggestions suggestions) : PageModel
+public sealed class DetailsModel(HubDbContext db, DuplicateSuggestions suggestions, TimeProvider time) : PageModel
 {
     public const int PageSize = 50;
 
@@ -30,6 +31,8 @@ public sealed class DetailsModel(HubDbContext db, DuplicateSuggestions suggestio
     public bool MoreTimeline { get; private set; }
 
     public IReadOnlyList<(string? Reference, string? Summary, string Instance, DateTimeOffset OpenedAt, DateTimeOffset LastChangedAt)> OpenIssues { get; private set; } = [];
+
+    public CustomerHealthView Health { get; private set; } = null!;
 
     public IReadOnlyList<CustomerFieldRow> Consent { get; private set; } = [];
 
@@ -72,6 +75,7 @@ public sealed class DetailsModel(HubDbContext db, DuplicateSuggestions suggestio
         MoreTimeline = entries.Count > take;
         Timeline = [.. entries.Take(take)];
         OpenIssues = [.. (await Api.Context.OpenIssues.OfAsync(db, id, cancel)).Select(i => (i.Reference, i.Summary, i.ConnectorInstanceId, i.OpenedAt, i.LastChangedAt))];
+        Health = await GetCustomerHealth.ReadAsync(db, id, time.GetUtcNow(), cancel);
         Sync = await db.SyncCheckpoints.AsNoTracking().Where(s => s.CustomerId == id).OrderBy(s => s.ConnectorInstanceId).ToListAsync(cancel);
         Merges = await db.CustomerMerges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id).OrderByDescending(m => m.At).ToListAsync(cancel);
         Conflicts = await db.IdentityConflicts.AsNoTracking().Where(c => c.CustomerId == id || c.OtherCustomerId == id)
