@@ -1,55 +1,149 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Persistence;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Hub.Infrastructure.Ingress;
 
 /// <summary>
 /// Embedded mode: the in-memory bus forgets on a crash, so touchpoints are committed to the database
-/// before the answer and the bus is fed from there (<see cref="IngressBufferPump"/>).
+/// before the answer. SQLite has one writer, so the requests waiting at a moment are written together
+/// in one transaction (group commit) by a single loop, instead of each request queueing for the write
+/// lock; every request is answered once its own rows are committed. The committed touchpoints then go
+/// straight to the in-memory bus; <see cref="IngressBufferPump"/> publishes again whatever was not
+/// applied in time (a crash, a failure), so nothing answered is lost.
 /// </summary>
-internal sealed class BufferedTouchpointIngress(HubDbContext db, IngressBufferSignal signal, TimeProvider time) : ITouchpointIngress
+internal sealed partial class BufferedTouchpointIngress(
+    IServiceScopeFactory scopes,
+    IBus bus,
+    TimeProvider time,
+    ILogger<BufferedTouchpointIngress> logger) : BackgroundService, ITouchpointIngress
 {
+    /// <summary>Touchpoints per transaction at most; more waiting requests go into the next one.</summary>
+    public const int MaxTouchpointsPerCommit = 500;
+
+    private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+
     public async Task AcceptAsync(IReadOnlyList<TouchpointReceived> touchpoints, CancellationToken cancellationToken)
     {
         if (touchpoints.Count == 0)
         {
             return;
         }
-        var ids = touchpoints.Select(t => t.TouchpointId).Distinct().ToList();
-        for (var attempt = 1; ; attempt++)
+        var rows = touchpoints.DistinctBy(t => t.TouchpointId).Select(t => (Touchpoint: t, Body: JsonSerializer.Serialize(t, JsonSerializerOptions.Web))).ToList();
+        var write = new PendingWrite(rows);
+        if (!_pending.Writer.TryWrite(write))
         {
-            try
+            throw new IngressUnavailableException("The hub is shutting down.");
+        }
+        // A caller that gives up still gets its touchpoints written: it was never answered, so a retry is deduplicated.
+        await write.Committed.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _pending.Reader;
+        var group = new List<PendingWrite>();
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
             {
-                var buffered = await db.IngressBuffer.Where(b => ids.Contains(b.TouchpointId)).Select(b => b.TouchpointId).ToListAsync(cancellationToken);
-                var now = time.GetUtcNow();
-                foreach (var touchpoint in touchpoints.DistinctBy(t => t.TouchpointId).Where(t => !buffered.Contains(t.TouchpointId)))
+                group.Clear();
+                var count = 0;
+                while (count < MaxTouchpointsPerCommit && reader.TryRead(out var write))
                 {
-                    db.IngressBuffer.Add(new IngressBufferRow
-                    {
-                        TouchpointId = touchpoint.TouchpointId,
-                        Body = JsonSerializer.Serialize(touchpoint, JsonSerializerOptions.Web),
-                        ReceivedAt = touchpoint.ReceivedAt,
-                        NextAttemptAt = now,
-                    });
+                    group.Add(write);
+                    count += write.Rows.Count;
                 }
-                await db.SaveChangesAsync(cancellationToken);
-                signal.Notify();
-                return;
-            }
-            catch (DbUpdateException) when (attempt < 3)
-            {
-                // The same event arrived twice at once; the other request buffered it. Look again.
-                db.ChangeTracker.Clear();
-            }
-            catch (DbUpdateException e)
-            {
-                throw new IngressUnavailableException("The embedded store could not take the touchpoints.", e);
+                await CommitAsync(group, CancellationToken.None);
             }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The web server stopped before this service: whatever is still queued was never answered.
+        }
+        _pending.Writer.TryComplete();
+        while (reader.TryRead(out var left))
+        {
+            left.Committed.TrySetException(new IngressUnavailableException("The hub is shutting down."));
+        }
     }
-}
 
-/// <summary>Wakes the ingress buffer pump.</summary>
-public sealed class IngressBufferSignal : Outbox.WorkSignal;
+    private async Task CommitAsync(List<PendingWrite> group, CancellationToken cancellationToken)
+    {
+        List<TouchpointReceived> written;
+        try
+        {
+            written = await WriteAsync(group, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            LogWriteFailed(logger, group.Sum(g => g.Rows.Count), e);
+            var unavailable = new IngressUnavailableException("The embedded store could not take the touchpoints.", e);
+            foreach (var write in group)
+            {
+                write.Committed.TrySetException(unavailable);
+            }
+            return;
+        }
+        foreach (var write in group)
+        {
+            write.Committed.TrySetResult();
+        }
+        try
+        {
+            await bus.PublishBatch(written, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Committed rows are safe: the pump publishes them once their redelivery time has come.
+            LogPublishFailed(logger, written.Count, e);
+        }
+    }
+
+    private async Task<List<TouchpointReceived>> WriteAsync(List<PendingWrite> group, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var candidates = group.SelectMany(g => g.Rows).DistinctBy(r => r.Touchpoint.TouchpointId).ToList();
+        var ids = candidates.Select(r => r.Touchpoint.TouchpointId).ToList();
+        // Only this loop writes the buffer, so what is not there now cannot appear before the commit.
+        var buffered = (await db.IngressBuffer.Where(b => ids.Contains(b.TouchpointId)).Select(b => b.TouchpointId).ToListAsync(cancellationToken)).ToHashSet();
+        var now = time.GetUtcNow();
+        var written = new List<TouchpointReceived>();
+        foreach (var (touchpoint, body) in candidates.Where(r => !buffered.Contains(r.Touchpoint.TouchpointId)))
+        {
+            db.IngressBuffer.Add(new IngressBufferRow
+            {
+                TouchpointId = touchpoint.TouchpointId,
+                Body = body,
+                ReceivedAt = touchpoint.ReceivedAt,
+                // Published right after the commit; the pump only takes it again if it is still here by then.
+                NextAttemptAt = now + IngressBufferPump.RedeliveryDelay,
+                Attempts = 1,
+            });
+            written.Add(touchpoint);
+        }
+        if (written.Count > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return written;
+    }
+
+    private sealed record PendingWrite(List<(TouchpointReceived Touchpoint, string Body)> Rows)
+    {
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not buffer {Count} touchpoints; their requests are answered 503")]
+    private static partial void LogWriteFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish {Count} buffered touchpoints; the ingress buffer pump publishes them later")]
+    private static partial void LogPublishFailed(ILogger logger, int count, Exception exception);
+}

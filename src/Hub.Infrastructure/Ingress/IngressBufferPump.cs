@@ -10,29 +10,32 @@ using Microsoft.Extensions.Logging;
 namespace Hub.Infrastructure.Ingress;
 
 /// <summary>
-/// Embedded mode: feeds buffered touchpoints to the in-memory bus. A row stays until the resolution
-/// consumer deletes it in the transaction that applies it; a row not applied in time (crash, failure)
-/// is published again, so nothing answered is lost.
+/// Embedded mode: publishes buffered touchpoints again when they were not applied in time. The ingress
+/// publishes each one right after committing it (<see cref="BufferedTouchpointIngress"/>); a row stays
+/// until the resolution consumer deletes it in the transaction that applies it, so a row still here
+/// after <see cref="RedeliveryDelay"/> was lost on the way (a failure, or a crash of the previous run:
+/// everything found at start is published at once). Nothing answered is lost.
 /// </summary>
 internal sealed partial class IngressBufferPump(
     IServiceScopeFactory scopes,
     IBus bus,
-    IngressBufferSignal signal,
     TimeProvider time,
     ILogger<IngressBufferPump> logger) : BackgroundService
 {
+    public static readonly TimeSpan RedeliveryDelay = TimeSpan.FromSeconds(30);
     private const int BatchSize = 500;
-    private static readonly TimeSpan RedeliveryDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The in-memory bus starts empty: whatever the buffer holds at start belongs to the previous run.
+        var dueAtStart = time.GetUtcNow() + RedeliveryDelay;
         while (!stoppingToken.IsCancellationRequested)
         {
             var pumped = 0;
             try
             {
-                pumped = await PumpOnceAsync(stoppingToken);
+                pumped = await PumpOnceAsync(dueAtStart, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -40,17 +43,19 @@ internal sealed partial class IngressBufferPump(
             }
             if (pumped < BatchSize)
             {
-                await signal.WaitAsync(PollInterval, stoppingToken);
+                dueAtStart = DateTimeOffset.MinValue;
+                await Task.Delay(PollInterval, time, stoppingToken);
             }
         }
     }
 
-    private async Task<int> PumpOnceAsync(CancellationToken cancellationToken)
+    private async Task<int> PumpOnceAsync(DateTimeOffset dueAtStart, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var now = time.GetUtcNow();
-        var due = await db.IngressBuffer.AsNoTracking().Where(b => b.NextAttemptAt <= now)
+        var dueBy = dueAtStart > now ? dueAtStart : now;
+        var due = await db.IngressBuffer.AsNoTracking().Where(b => b.NextAttemptAt <= dueBy)
             .OrderBy(b => b.ReceivedAt).Take(BatchSize).ToListAsync(cancellationToken);
         if (due.Count == 0)
         {

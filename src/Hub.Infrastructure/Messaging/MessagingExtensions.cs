@@ -27,7 +27,6 @@ public static class MessagingExtensions
         services.AddSingleton(configuration.GetSection(IngressOptions.Section).Get<IngressOptions>() ?? new IngressOptions());
         services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
         services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<IngressBufferSignal>();
         services.AddConnectorInstances();
         services.AddFailedMessages();
         services.AddMetrics();
@@ -71,7 +70,9 @@ public static class MessagingExtensions
         }
         else
         {
-            services.AddScoped<ITouchpointIngress, BufferedTouchpointIngress>();
+            services.AddSingleton<BufferedTouchpointIngress>();
+            services.AddSingleton<ITouchpointIngress>(sp => sp.GetRequiredService<BufferedTouchpointIngress>());
+            services.AddHostedService(sp => sp.GetRequiredService<BufferedTouchpointIngress>());
             services.AddHostedService<IngressBufferPump>();
         }
         return services;
