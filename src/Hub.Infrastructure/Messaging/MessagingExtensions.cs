@@ -33,6 +33,8 @@ public static class MessagingExtensions
         services.TryAddSingleton<CircuitBreakerStates>();
         services.TryAddSingleton<HubMetrics>();
 
+        services.AddSingleton<ResolutionBatcher>();
+        services.AddScoped<ResolutionCommit>();
         services.AddMassTransit(x =>
         {
             x.AddConsumer<ResolutionConsumer, ResolutionConsumerDefinition>();

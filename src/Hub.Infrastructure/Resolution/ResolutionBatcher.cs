@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Hub.Contracts.Touchpoints;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Infrastructure.Resolution;
+
+/// <summary>
+/// Group commit for resolution: one loop per process takes every touchpoint waiting at that moment (up to
+/// <see cref="MaxBatchSize"/>) into one transaction. Under load the groups grow by themselves to the full
+/// size, because touchpoints pile up while the previous transaction runs; when it is quiet a touchpoint is
+/// applied at once, without waiting for a batch to fill or a timer to run out.
+/// A group that fails fails each of its touchpoints, which the endpoint retries; a touchpoint that failed
+/// <see cref="RetriesBeforeAlone"/> times is applied alone, so one that can never be applied does not
+/// keep taking the others down with it.
+/// </summary>
+internal sealed partial class ResolutionBatcher : IAsyncDisposable
+{
+    public const int MaxBatchSize = 100;
+    public const int RetriesBeforeAlone = 2;
+
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ILogger<ResolutionBatcher> _logger;
+    private readonly Task _loop;
+
+    public ResolutionBatcher(IServiceScopeFactory scopes, ILogger<ResolutionBatcher> logger)
+    {
+        _scopes = scopes;
+        _logger = logger;
+        _loop = Task.Run(() => RunAsync(_stopping.Token));
+    }
+
+    /// <summary>Completes once the touchpoint is committed (or was already); throws what its transaction threw.</summary>
+    public Task ResolveAsync(TouchpointReceived touchpoint, ActivityContext consumeSpan, bool alone, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(touchpoint, consumeSpan, alone);
+        if (!_pending.Writer.TryWrite(pending))
+        {
+            throw new OperationCanceledException("The hub is shutting down.");
+        }
+        // A consumer that gives up leaves its message unacknowledged; committing it anyway is harmless (idempotent).
+        return pending.Committed.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        while (_pending.Reader.TryRead(out var left))
+        {
+            left.Committed.TrySetCanceled();
+        }
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var reader = _pending.Reader;
+        var group = new List<Pending>(MaxBatchSize);
+        while (await reader.WaitToReadAsync(stopping))
+        {
+            group.Clear();
+            while (group.Count < MaxBatchSize && reader.TryRead(out var pending))
+            {
+                if (pending.Alone)
+                {
+                    await CommitAsync([pending], stopping);
+                    continue;
+                }
+                group.Add(pending);
+            }
+            if (group.Count > 0)
+            {
+                await CommitAsync(group, stopping);
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> group, CancellationToken stopping)
+    {
+        var live = group.Where(p => !p.Committed.Task.IsCompleted).ToList();
+        try
+        {
+            var touchpoints = live.DistinctBy(p => p.Touchpoint.TouchpointId).Select(p => p.Touchpoint).ToList();
+            var spans = live.Select(p => p.ConsumeSpan).Where(c => c != default).Distinct().ToList();
+            await using var scope = _scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ResolutionCommit>().CommitAsync(touchpoints, spans, stopping);
+        }
+        catch (Exception e)
+        {
+            if (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                LogGroupFailed(_logger, live.Count, e);
+            }
+            foreach (var pending in live)
+            {
+                pending.Committed.TrySetException(e);
+            }
+            return;
+        }
+        foreach (var pending in live)
+        {
+            pending.Committed.TrySetResult();
+        }
+    }
+
+    private sealed record Pending(TouchpointReceived Touchpoint, ActivityContext ConsumeSpan, bool Alone)
+    {
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Resolution of {Count} touchpoints failed; each is retried")]
+    private static partial void LogGroupFailed(ILogger logger, int count, Exception exception);
+}

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Hub.Contracts.Touchpoints;
+using Hub.Core.Identity;
+using Hub.Core.MasterRecord;
+using Hub.Infrastructure.Messaging;
+using Hub.Infrastructure.Outbox;
+using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.RelationshipHealth;
+using Hub.Infrastructure.Telemetry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Hub.Infrastructure.Resolution;
+
+/// <summary>
+/// Applies a group of touchpoints in one transaction: identity resolution, master records, timelines,
+/// and the events announcing the changes (outbox). A conflicting concurrent write (another process
+/// touched the same customer or identifier) fails the transaction, and the touchpoints are retried.
+/// </summary>
+internal sealed partial class ResolutionCommit(
+    HubDbContext db,
+    IdentityRules rules,
+    SurvivorshipRules survivorship,
+    BusOptions bus,
+    OutboxSignal outboxSignal,
+    HubMetrics metrics,
+    TimeProvider time,
+    ILogger<ResolutionCommit> logger,
+    RelationshipHealthOptions healthOptions)
+{
+    /// <summary>Commits distinct <paramref name="touchpoints"/>; <paramref name="consumeSpans"/> are their messages' consume spans, where there are any.</summary>
+    public async Task CommitAsync(IReadOnlyList<TouchpointReceived> touchpoints, IReadOnlyList<ActivityContext> consumeSpans, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        // The commit and the outbox rows it writes continue the first touchpoint's trace and link the others'.
+        var parent = consumeSpans.Count > 0 ? consumeSpans[0] : default;
+        using var activity = HubTelemetry.ActivitySource.StartActivity(
+            "resolution commit", ActivityKind.Internal, parent, links: [.. consumeSpans.Skip(1).Select(c => new ActivityLink(c))]);
+        activity?.SetTag("hub.touchpoints", touchpoints.Count);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var changes = await new TouchpointResolver(db, rules, survivorship, time, healthOptions).ResolveAsync(touchpoints, cancellationToken);
+        await ResolutionEvents.WriteAsync(db, changes, time.GetUtcNow(), cancellationToken);
+        if (bus.Transport == BusTransport.InMemory)
+        {
+            var ids = touchpoints.Select(t => t.TouchpointId).ToList();
+            await db.IngressBuffer.Where(b => ids.Contains(b.TouchpointId)).ExecuteDeleteAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        outboxSignal.Notify();
+        Report(touchpoints, changes);
+    }
+
+    private void Report(IReadOnlyList<TouchpointReceived> touchpoints, ResolutionChanges changes)
+    {
+        var committedAt = time.GetUtcNow();
+        var added = new HashSet<Guid>(changes.NewTouchpointIds);
+        var customers = db.ChangeTracker.Entries<TimelineEntryRow>()
+            .Where(e => added.Contains(e.Entity.TouchpointId))
+            .ToDictionary(e => e.Entity.TouchpointId, e => e.Entity.CustomerId);
+        foreach (var touchpoint in touchpoints.Where(t => added.Contains(t.TouchpointId)))
+        {
+            metrics.TouchpointResolved(committedAt - touchpoint.ReceivedAt);
+            LogResolved(logger, touchpoint.TouchpointId, touchpoint.ConnectorInstanceId, customers.GetValueOrDefault(touchpoint.TouchpointId));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Touchpoint {TouchpointId} of {ConnectorInstanceId} is on the timeline of customer {CustomerId}")]
+    private static partial void LogResolved(ILogger logger, Guid touchpointId, string connectorInstanceId, Guid? customerId);
+}
