@@ -14,6 +14,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Webhooks sent (and waited for) before measuring, so the hub's JIT has tiered up.</summary>
     public int WarmUp { get; init; } = 2_000;
 
+    /// <summary>Warm-up rounds at most; rounds stop early once the hubs' JIT settled (<see cref="Scenarios.HubRun"/>).</summary>
+    public int WarmUpRounds { get; init; } = 10;
+
     /// <summary>Share of touchpoints that reuse an already known customer's e-mail or phone.</summary>
     public double Overlap { get; init; } = 0.75;
 
@@ -64,7 +67,9 @@ internal sealed record BenchmarkOptions
           --hubs N              hub processes in production mode (default 1)
           --customers N         distinct customers in the workload (default 3000)
           --touchpoints N       webhooks in the maximum-throughput phase (default 12000)
-          --warm-up N           webhooks sent before measuring (default 2000)
+          --warm-up N           webhooks per warm-up round (default 2000)
+          --warm-up-rounds N    warm-up rounds at most (default 10); they stop once the hubs' JIT used
+                                under 5 % of a core in the last round
           --overlap F           share of touchpoints reusing a known customer's e-mail or phone, 0..1 (default 0.75)
           --payload-bytes N     size of one webhook body, traits padded to reach it (default 700)
           --concurrency N       webhook requests in flight across all hubs (default 32)
@@ -138,6 +143,7 @@ internal sealed record BenchmarkOptions
         Customers = 250,
         Touchpoints = 1_000,
         WarmUp = 200,
+        WarmUpRounds = 1,
         CeilingDuration = TimeSpan.FromSeconds(1),
         PacedDuration = TimeSpan.FromSeconds(2),
         SyncTimeout = TimeSpan.FromSeconds(2),
@@ -149,6 +155,7 @@ internal sealed record BenchmarkOptions
         "customers" => o with { Customers = Int(name, value) },
         "touchpoints" => o with { Touchpoints = Int(name, value) },
         "warm-up" => o with { WarmUp = Int(name, value) },
+        "warm-up-rounds" => o with { WarmUpRounds = Int(name, value) },
         "overlap" => o with { Overlap = Double(name, value) },
         "payload-bytes" => o with { PayloadBytes = Int(name, value) },
         "concurrency" => o with { Concurrency = Int(name, value) },
@@ -174,6 +181,7 @@ internal sealed record BenchmarkOptions
             { Customers: < 1 } => "--customers must be at least 1.",
             { Touchpoints: < 1 } => "--touchpoints must be at least 1.",
             { WarmUp: < 1 } => "--warm-up must be at least 1.",
+            { WarmUpRounds: < 1 } => "--warm-up-rounds must be at least 1.",
             { Overlap: < 0 or > 1 } => "--overlap must be between 0 and 1.",
             { Concurrency: < 1 } => "--concurrency must be at least 1.",
             { DatabaseConcurrency: < 1 } => "--db-concurrency must be at least 1.",

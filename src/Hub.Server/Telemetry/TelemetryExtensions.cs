@@ -39,7 +39,8 @@ internal static class TelemetryExtensions
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(HubTelemetry.Name, "MassTransit").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                // "System.Runtime": the runtime's own GC, thread pool, JIT and CPU metrics (.NET 9 and later).
+                metrics.AddMeter(HubTelemetry.Name, "MassTransit", "System.Runtime").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
                 if (options.PrometheusEnabled)
                 {
                     metrics.AddPrometheusExporter();

@@ -33,7 +33,10 @@ internal sealed record MaxPhaseResult(
     BatchSummary? Batches,
     double HubCpuSecondsPer1k,
     IReadOnlyList<double> HubCpuSecondsPer1kByProcess,
-    PhaseCpu Cpu);
+    PhaseCpu Cpu,
+    double? JitSeconds,
+    int WarmUpRounds,
+    double? WarmUpJitShare);
 
 /// <summary>
 /// The latency phase: webhooks at a fixed rate of half the measured end-to-end maximum, after the sync-back

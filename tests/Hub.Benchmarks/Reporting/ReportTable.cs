@@ -53,6 +53,12 @@ internal static class ReportTable
         ("resolution batches, latency phase", m => B(m.Paced.Batches)),
         ("hub CPU-seconds per 1k touchpoints", m => $"{m.Max.HubCpuSecondsPer1k.ToString("0.00", CultureInfo.InvariantCulture)} s"
             + (m.Max.HubCpuSecondsPer1kByProcess.Count > 1 ? $" ({string.Join(" + ", m.Max.HubCpuSecondsPer1kByProcess.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)))})" : "")),
+        ("  of which JIT compilation (steady state when small)", m => m.Max.JitSeconds is { } jit && m.Max.Committed > 0
+            ? $"{(jit * 1000.0 / m.Max.Committed).ToString("0.00", CultureInfo.InvariantCulture)} s"
+            : "-"),
+        ("warm-up rounds; JIT share of a core in the last", m => m.Max.WarmUpJitShare is { } share
+            ? $"{m.Max.WarmUpRounds}; {share.ToString("P0", CultureInfo.InvariantCulture)}"
+            : m.Max.WarmUpRounds.ToString(CultureInfo.InvariantCulture)),
         ("cores busy in max phase: hubs/broker/db/harness/other", m => Cores(m.Max.Cpu)),
         ("peak memory per hub process (VmHWM)", m => string.Join(", ", m.PeakMemoryBytes.Select(b => $"{N(b / 1048576.0)} MiB"))),
         ("sync-back to WireMock.Net: customer changes delivered/s", m => $"{N(m.Sync.DeliveriesPerSecond)}/s ({m.Sync.Deliveries} in {m.Sync.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s{(m.Sync.Drained ? ", drained" : ", not drained")})"),

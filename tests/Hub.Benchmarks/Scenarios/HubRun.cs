@@ -60,19 +60,51 @@ internal sealed class HubRun(
             [.. fleet.Hubs.Select(h => h.PeakWorkingSetBytes)]);
     }
 
-    /// <summary>Lets the JIT tier up and the pools fill; its sync-back work may still run into the next phase, which runs sync-back flat out anyway.</summary>
+    /// <summary>
+    /// Lets the JIT tier up and the pools fill: rounds of <see cref="BenchmarkOptions.WarmUp"/> webhooks until the hubs'
+    /// JIT compilation took under <see cref="SettledJitShare"/> of one core during a round (or the rounds run out).
+    /// A hub is a long-running server; what it does while still compiling its hot paths is not its throughput.
+    /// Its sync-back work may still run into the next phase, which runs sync-back flat out anyway.
+    /// </summary>
     private async Task WarmUpAsync(CancellationToken cancellationToken)
     {
-        var calls = options.WarmUp;
-        log($"{mode}: warm-up, {calls} webhooks");
-        var baseline = await timeline.CountAsync(cancellationToken);
-        var drive = await _driver.RunClosedLoopAsync(_plan.Take(calls, "w"), options.Concurrency, cancellationToken);
-        if (drive.Accepted == 0)
+        for (var round = 1; round <= options.WarmUpRounds; round++)
         {
-            throw new InvalidOperationException($"{mode}: the hub accepted none of the warm-up webhooks ({string.Join(", ", drive.NotAccepted.Select(p => $"{p.Key}: {p.Value}"))}; {drive.FirstError}).");
+            var calls = options.WarmUp;
+            log($"{mode}: warm-up round {round}, {calls} webhooks");
+            var baseline = await timeline.CountAsync(cancellationToken);
+            var jitBefore = await JitTime.ReadAsync(fleet.Clients, cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            var drive = await _driver.RunClosedLoopAsync(_plan.Take(calls, $"w{round}"), options.Concurrency, cancellationToken);
+            if (drive.Accepted == 0)
+            {
+                throw new InvalidOperationException($"{mode}: the hub accepted none of the warm-up webhooks ({string.Join(", ", drive.NotAccepted.Select(p => $"{p.Key}: {p.Value}"))}; {drive.FirstError}).");
+            }
+            await TimelineWaiter.WaitForAsync(timeline, baseline + drive.Accepted, cancellationToken);
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var jitAfter = await JitTime.ReadAsync(fleet.Clients, cancellationToken);
+            if (jitBefore is null || jitAfter is null)
+            {
+                log($"{mode}:   the hubs do not report JIT time; one round only");
+                return;
+            }
+            var share = (jitAfter.Value - jitBefore.Value) / seconds / fleet.Hubs.Count;
+            log($"{mode}:   {seconds:0.0} s, JIT compilation {share:P0} of a core per hub");
+            WarmUpRounds = round;
+            WarmUpJitShare = share;
+            if (share < SettledJitShare)
+            {
+                return;
+            }
         }
-        await TimelineWaiter.WaitForAsync(timeline, baseline + drive.Accepted, cancellationToken);
     }
+
+    private const double SettledJitShare = 0.05;
+
+    /// <summary>The warm-up rounds run, and the JIT's share of a core per hub in the last one.</summary>
+    public int WarmUpRounds { get; private set; }
+
+    public double? WarmUpJitShare { get; private set; }
 
     private async Task<MaxPhaseResult> MaxPhaseAsync(bool recordedAt, CancellationToken cancellationToken)
     {
@@ -82,10 +114,12 @@ internal sealed class HubRun(
         target.Reset();
         log($"{mode}: maximum throughput, {calls.Count} webhooks, {options.Concurrency} in flight");
         var cpuBefore = CpuUsage.Snapshot(_pids);
+        var jitBefore = await JitTime.ReadAsync(fleet.Clients, cancellationToken);
         var drive = await _driver.RunClosedLoopAsync(calls, options.Concurrency, cancellationToken);
         log($"{mode}:   {drive.Accepted} accepted in {drive.Seconds:0.0} s ({drive.AcceptedPerSecond:0}/s); waiting for the timeline");
         var (count, seenAt, complete) = await TimelineWaiter.WaitForAsync(timeline, baseline + drive.Accepted, cancellationToken);
         var cpu = CpuUsage.Snapshot(_pids) - cpuBefore;
+        var jitAfter = await JitTime.ReadAsync(fleet.Clients, cancellationToken);
         var committed = count - baseline;
 
         LatencySummary? endToEnd = null;
@@ -120,7 +154,10 @@ internal sealed class HubRun(
             batches,
             cpu.Hubs.Values.Sum() * perThousand,
             [.. _pids.Select(pid => cpu.Hubs.GetValueOrDefault(pid) * perThousand)],
-            PhaseCpu.From(cpu, Stopwatch.GetElapsedTime(drive.FirstTimestamp, seenAt).TotalSeconds, _pids));
+            PhaseCpu.From(cpu, Stopwatch.GetElapsedTime(drive.FirstTimestamp, seenAt).TotalSeconds, _pids),
+            jitAfter - jitBefore,
+            WarmUpRounds,
+            WarmUpJitShare);
         log($"{mode}:   {committed} on the timeline after {seconds:0.0} s: {result.EndToEndPerSecond:0}/s end to end{(complete ? "" : " (INCOMPLETE)")}");
         return result;
     }
