@@ -25,22 +25,30 @@ internal static class TouchpointFanout
         {
             return;
         }
-        var entries = await db.Timeline.AsNoTracking()
-            .Where(t => touchpointIds.Contains(t.TouchpointId) && t.CustomerId != null)
-            .Select(t => new { t.TouchpointId, CustomerId = t.CustomerId!.Value, t.Body })
-            .ToListAsync(cancellationToken);
+        // The resolver's own rows are still tracked, as they were just saved; a replay clears the tracker, so read the rest.
+        var wanted = touchpointIds.ToHashSet();
+        var entries = db.ChangeTracker.Entries<TimelineEntryRow>()
+            .Where(e => wanted.Contains(e.Entity.TouchpointId) && e.State == EntityState.Unchanged)
+            .Select(e => e.Entity)
+            .ToList();
+        var untracked = wanted.Except(entries.Select(e => e.TouchpointId)).ToList();
+        if (untracked.Count > 0)
+        {
+            entries.AddRange(await db.Timeline.AsNoTracking().Where(t => untracked.Contains(t.TouchpointId)).ToListAsync(cancellationToken));
+        }
+        entries = [.. entries.Where(e => e.CustomerId != null)];
         if (entries.Count == 0)
         {
             return;
         }
-        var customers = await SnapshotsAsync(db, [.. entries.Select(e => e.CustomerId).Distinct()], cancellationToken);
+        var customers = await SnapshotsAsync(db, [.. entries.Select(e => e.CustomerId!.Value).Distinct()], cancellationToken);
         var order = touchpointIds.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
         foreach (var entry in entries.OrderBy(e => order[e.TouchpointId]))
         {
-            if (customers.TryGetValue(entry.CustomerId, out var customer))
+            if (customers.TryGetValue(entry.CustomerId!.Value, out var customer))
             {
                 var touchpoint = JsonSerializer.Deserialize<TouchpointReceived>(entry.Body, JsonSerializerOptions.Web)!;
-                OutboxMessages.Add(db, new TouchpointAppended { Touchpoint = touchpoint, CustomerId = entry.CustomerId, Customer = customer }, now);
+                OutboxMessages.Add(db, new TouchpointAppended { Touchpoint = touchpoint, CustomerId = entry.CustomerId.Value, Customer = customer }, now);
             }
         }
     }
