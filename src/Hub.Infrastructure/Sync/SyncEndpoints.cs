@@ -8,7 +8,7 @@ namespace Hub.Infrastructure.Sync;
 
 /// <summary>
 /// Every sync target instance has its own queue, so one slow or broken target never holds up another. On it:
-/// customer changes (one at a time, or in batches for an <see cref="IBatchSyncTarget"/>) and, for an
+/// customer changes in batches (one call for an <see cref="IBatchSyncTarget"/>, one per customer otherwise) and, for an
 /// <see cref="ITouchpointSyncTarget"/>, the touchpoints appended to timelines.
 /// </summary>
 public static class SyncEndpoints
@@ -31,7 +31,6 @@ public static class SyncEndpoints
         configurator.AddScoped<SyncCheckpoints>();
         configurator.AddScoped<ExternalIdentifierLinks>();
         configurator.AddConsumer<TargetSyncConsumer>().ExcludeFromConfigureEndpoints();
-        configurator.AddConsumer<BatchTargetSyncConsumer>().ExcludeFromConfigureEndpoints();
         configurator.AddConsumer<TouchpointSyncConsumer>().ExcludeFromConfigureEndpoints();
     }
 
@@ -41,10 +40,9 @@ public static class SyncEndpoints
         {
             rabbit.SetQuorumQueue();
         }
-        // One change at a time per target keeps a customer's versions in order and lets the circuit breaker
+        // One batch at a time per target keeps a customer's versions in order and lets the circuit breaker
         // see failures before it is flooded. A target's own wait (Retry-After) is honoured inside the
         // consumer (TargetBackOff), so the retry here leaves SyncTargetUnavailableException alone.
-        endpoint.ConcurrentMessageLimit = 1;
         endpoint.UseMessageRetry(r =>
         {
             r.Ignore<SyncTargetUnavailableException>();
@@ -53,19 +51,15 @@ public static class SyncEndpoints
             r.Ignore<HttpRequestException>(e => e.InnerException is OutboundAddressRefusedException);
             r.Exponential(5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5));
         });
-        if (connector is IBatchSyncTarget)
+        // A batch needs its messages in flight at once; batches stay one at a time, and touchpoints one at a time beside them.
+        endpoint.ConcurrentMessageLimit = TargetSyncConsumer.BatchSize + 1;
+        endpoint.PrefetchCount = TargetSyncConsumer.BatchSize + 1;
+        if (connector is ISyncTarget)
         {
-            // A batch needs its messages in flight at once; batches stay one at a time, and touchpoints one at a time beside them.
-            endpoint.ConcurrentMessageLimit = BatchTargetSyncConsumer.BatchSize + 1;
-            endpoint.PrefetchCount = BatchTargetSyncConsumer.BatchSize + 1;
-            endpoint.ConfigureConsumer<BatchTargetSyncConsumer>(context, c => c.Options<BatchOptions>(o => o
-                .SetMessageLimit(BatchTargetSyncConsumer.BatchSize)
-                .SetTimeLimit(BatchTargetSyncConsumer.BatchTime)
+            endpoint.ConfigureConsumer<TargetSyncConsumer>(context, c => c.Options<BatchOptions>(o => o
+                .SetMessageLimit(TargetSyncConsumer.BatchSize)
+                .SetTimeLimit(connector is IBatchSyncTarget ? TargetSyncConsumer.BatchTime : TargetSyncConsumer.SingleCallBatchTime)
                 .SetConcurrencyLimit(1)));
-        }
-        else if (connector is ISyncTarget)
-        {
-            endpoint.ConfigureConsumer<TargetSyncConsumer>(context);
         }
         if (connector is ITouchpointSyncTarget)
         {
