@@ -119,6 +119,40 @@ public sealed class CustomerSyncTests : IAsyncLifetime
         Assert.Single(_target.LogEntries);
     }
 
+    [Fact]
+    public async Task When_a_target_fails_on_one_customer_of_a_batch_the_retry_does_not_send_the_customers_it_already_took()
+    {
+        // person6 is applied first (earlier timestamp), so its change goes out before person7's in the same sync batch.
+        _target.Given(Request.Create().UsingPost().WithBody(b => b != null && b.Contains("person7@example.com", StringComparison.Ordinal)))
+            .AtPriority(1).RespondWith(Response.Create().WithStatusCode(503));
+        _target.Given(Request.Create().UsingPost()).AtPriority(2).RespondWith(Response.Create().WithStatusCode(200));
+        using (var response = await _hub.Sender.SendAsync($$"""{"batch":[{{SignedWebhookSender.Identify(6, 100)}},{{SignedWebhookSender.Identify(7, 100)}}]}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        // The hub's own retries of person7 include at least one redelivery of the whole batch (a second 503 round).
+        await WaitForAsync(() => RequestsFor("person7@example.com") >= 4);
+        _target.Given(Request.Create().UsingPost().WithBody(b => b != null && b.Contains("person7@example.com", StringComparison.Ordinal)))
+            .AtPriority(1).RespondWith(Response.Create().WithStatusCode(200));
+        await WaitForAsync(() => _target.LogEntries.Any(e => e.RequestMessage!.Body!.Contains("person7@example.com", StringComparison.Ordinal)
+            && e.ResponseMessage?.StatusCode is 200));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // room for a wrong extra delivery to show up
+
+        Assert.Equal(1, RequestsFor("person6@example.com"));
+    }
+
+    private int RequestsFor(string email) => _target.LogEntries.Count(e => e.RequestMessage!.Body!.Contains(email, StringComparison.Ordinal));
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(100);
+        }
+    }
+
     private async Task<List<WireMock.IRequestMessage>> DeliveriesAsync(int atLeast)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
