@@ -44,7 +44,7 @@ public sealed class QuorumQueueTests(ObservedHub observed)
     /// </summary>
     private static async Task<bool> IsQuorumQueueAsync(ProductionHub hub, string queue)
     {
-        var factory = new ConnectionFactory { Uri = hub.Broker.AmqpUri };
+        var factory = new ConnectionFactory { Uri = hub.BrokerUri };
         await using var connection = await factory.CreateConnectionAsync();
         foreach (var type in new[] { "classic", "quorum" })
         {
