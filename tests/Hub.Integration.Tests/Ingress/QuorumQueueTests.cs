@@ -6,7 +6,7 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Hub.Integration.Tests.Ingress;
 
-/// <summary><c>Hub:Bus:QuorumQueues</c>: the hub declares its queues as quorum queues on a fresh broker.</summary>
+/// <summary><c>Hub:Bus:QuorumQueues</c>: the hub declares its queues as quorum queues on a fresh virtual host.</summary>
 [Collection(ObservedHubCollection.Name)]
 public sealed class QuorumQueueTests(ObservedHub observed)
 {
