@@ -6,7 +6,8 @@ namespace Hub.Integration.Tests.Hosting;
 /// One RabbitMQ node and one PostgreSQL cluster for the whole test run, started on first use; every hub on them
 /// gets a virtual host and a database of its own, so it starts as empty as on fresh servers. Starting a node
 /// costs many seconds, a virtual host or a database a fraction of that. Tests that stop or restart a server start
-/// their own instead. Both servers stop with the test process (see ServerProcess), even when it is killed.
+/// their own instead. <see cref="SharedServersTestFramework"/> stops both once the last test has run; a test process
+/// that crashes or is killed takes them with it (see ServerProcess).
 /// </summary>
 internal static class SharedServers
 {
@@ -21,6 +22,19 @@ internal static class SharedServers
     /// <summary>A fresh database on the shared cluster, named after <paramref name="purpose"/>; its connection string.</summary>
     public static async Task<string> NewDatabaseAsync(string purpose) =>
         await (await Postgres.Value).CreateDatabaseAsync(UniqueName(purpose));
+
+    /// <summary>Stops whichever of the two was started; never throws.</summary>
+    public static async Task StopAsync()
+    {
+        if (Broker.IsValueCreated && Broker.Value.IsCompletedSuccessfully)
+        {
+            await Broker.Value.Result.DisposeAsync();
+        }
+        if (Postgres.IsValueCreated && Postgres.Value.IsCompletedSuccessfully)
+        {
+            await Postgres.Value.Result.DisposeAsync();
+        }
+    }
 
     private static string UniqueName(string purpose) => $"{purpose}-{Interlocked.Increment(ref _created)}";
 }
