@@ -32,6 +32,8 @@ public sealed class CustomerSyncHub : IAsyncLifetime
         ["Hub:Connectors:crm2:TargetSecret"] = TargetSecret,
         ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
         ["Hub:Outbound:RetryDelay"] = "00:00:00.050",
+        // The tests' refusals (503, 422) must not add up to an open circuit breaker that delays a later test's deliveries.
+        ["Hub:Outbound:CircuitBreakerMinimumThroughput"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
 
     public async Task DisposeAsync()

@@ -50,8 +50,8 @@ public sealed class WriteBackTests : IAsyncLifetime
     [Fact]
     public async Task Changes_queued_together_go_out_in_one_collections_call_and_each_result_counts_on_its_own()
     {
-        // The three changes are queued together only if the hub takes the three touchpoints in one resolution batch
-        // (a window of 50 ms): a hub that is still cold (everything still to be compiled) on a busy machine can miss it.
+        // The three changes are queued together only if the hub resolves the webhook's three touchpoints in one batch,
+        // which a hub that is still cold (everything still to be compiled) on a busy machine can miss: they straggle in.
         // One customer through the whole path first warms it; its write is a single upsert.
         await _hub.SendSegmentAsync(Identify("w-1", "wendy.warm@example.com", "Wendy", "Warm"));
         var (warmCustomer, warmContact) = await FirstUpsertAsync();
