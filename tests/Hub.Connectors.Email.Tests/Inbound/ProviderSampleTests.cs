@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Hub.Connectors.Conformance;
 using Hub.Connectors.Email.Reading;
 using Hub.Contracts.Identity;
 using Hub.Contracts.Touchpoints;
@@ -35,8 +36,8 @@ public sealed class ProviderSampleTests
     public async Task SendGrid_sample_and_the_same_mail_as_a_raw_message_are_one_touchpoint()
     {
         var webhook = Assert.Single(await AcceptedAsync("sendgrid", SendGridRequest(), BasicInstance("sendgrid")));
-        var headers = MimeTwin.HeaderBlock(SendGridField("headers"));
-        var raw = MimeTwin.Build(headers, SendGridField("text"), SendGridField("html"),
+        var headers = MailTwin.HeaderBlock(SendGridField("headers"));
+        var raw = MailTwin.Build(headers, SendGridField("text"), SendGridField("html"),
             [("parcel-photo.gif", "image/gif", SendGridFile("attachment1")), ("order-items.csv", "text/csv", SendGridFile("attachment2"))]);
 
         Assert.Equal(Canonical(FromRaw(raw)), Canonical(webhook));
@@ -61,7 +62,7 @@ public sealed class ProviderSampleTests
         var form = MailgunFields();
         using var list = JsonDocument.Parse(form["message-headers"]);
         var headers = list.RootElement.EnumerateArray().Select(p => KeyValuePair.Create(p[0].GetString()!, p[1].GetString()!)).ToList();
-        var raw = MimeTwin.Build(headers, form["body-plain"], form["body-html"], []);
+        var raw = MailTwin.Build(headers, form["body-plain"], form["body-html"], []);
 
         Assert.Equal(Canonical(FromRaw(raw)), Canonical(webhook));
     }
@@ -103,7 +104,7 @@ public sealed class ProviderSampleTests
         headers.AddRange(root.GetProperty("Headers").EnumerateArray().Select(h => KeyValuePair.Create(h.GetProperty("Name").GetString()!, h.GetProperty("Value").GetString()!)));
         var attachments = root.GetProperty("Attachments").EnumerateArray()
             .Select(a => (a.GetProperty("Name").GetString()!, a.GetProperty("ContentType").GetString()!, Convert.FromBase64String(a.GetProperty("Content").GetString()!)));
-        var raw = MimeTwin.Build(headers, Text("TextBody"), Text("HtmlBody"), attachments);
+        var raw = MailTwin.Build(headers, Text("TextBody"), Text("HtmlBody"), attachments);
 
         Assert.Equal(Canonical(FromRaw(raw)), Canonical(webhook));
     }

@@ -50,7 +50,7 @@ public sealed class ServerRestartTests(ITestOutputHelper output)
     private async Task<(bool WhileDown, bool AtTheEnd)> RestartMidStreamAsync(
         Func<ProductionHub, Task> stop, Func<WebhookStream, DeliveryLedger, Task> whileDown, Func<ProductionHub, Task> start)
     {
-        await using var hub = await ProductionHub.StartAsync(new Dictionary<string, string> { ["Hub:Ingress:RetryAfterSeconds"] = "1" });
+        await using var hub = await ProductionHub.StartAsync(new Dictionary<string, string> { ["Hub:Ingress:RetryAfterSeconds"] = "1" }, ownServers: true);
         var ledger = new DeliveryLedger();
         var stream = new WebhookStream(ledger, hub.SenderTo, processes: 1, people: 100);
         var restartedAt = -1;

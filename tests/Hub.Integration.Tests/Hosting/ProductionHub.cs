@@ -4,35 +4,47 @@ using Npgsql;
 namespace Hub.Integration.Tests.Hosting;
 
 /// <summary>
-/// The hub in production mode: real RabbitMQ and PostgreSQL, throwaway, on loopback; one hub process as a class
-/// fixture, or several identical ones (competing consumers) through <see cref="StartAsync"/>.
+/// The hub in production mode: real RabbitMQ and PostgreSQL on loopback; one hub process as a class fixture, or
+/// several identical ones (competing consumers) through <see cref="StartAsync"/>. It gets a virtual host and a
+/// database of its own on the <see cref="SharedServers"/>, or, for tests that stop and start them, servers of its own.
 /// </summary>
 public sealed class ProductionHub : IAsyncLifetime
 {
     public const string InstanceId = "crm1";
+    private const string OnSharedServers = "This hub runs on the shared servers; start it with ownServers to stop and start its servers.";
 
     private readonly string _workingDirectory = Directory.CreateTempSubdirectory("hub-prod-").FullName;
     private readonly int _processes;
+    private readonly bool _ownServers;
     private readonly List<HubProcess> _hubs = [];
     private Dictionary<string, string> _settings = null!;
 
+    private RabbitMqServer? _broker;
+    private PostgresServer? _postgres;
+
     public ProductionHub()
-        : this(new Dictionary<string, string>(), processes: 1)
+        : this(new Dictionary<string, string>(), processes: 1, ownServers: false)
     {
     }
 
-    private ProductionHub(IReadOnlyDictionary<string, string> extraSettings, int processes)
+    private ProductionHub(IReadOnlyDictionary<string, string> extraSettings, int processes, bool ownServers)
     {
         ExtraSettings = new Dictionary<string, string>(extraSettings);
         _processes = processes;
+        _ownServers = ownServers;
     }
 
     /// <summary>Settings beyond the base ones (extra connector instances, say); set before <see cref="InitializeAsync"/>.</summary>
     public Dictionary<string, string> ExtraSettings { get; }
 
-    public RabbitMqServer Broker { get; private set; } = null!;
+    /// <summary>The hub's own RabbitMQ node, to stop and start again; only when started with its own servers.</summary>
+    public RabbitMqServer Broker => _broker ?? throw new InvalidOperationException(OnSharedServers);
 
-    public PostgresServer Postgres { get; private set; } = null!;
+    /// <summary>The hub's own PostgreSQL server, to stop and start again; only when started with its own servers.</summary>
+    public PostgresServer Postgres => _postgres ?? throw new InvalidOperationException(OnSharedServers);
+
+    /// <summary>The AMQP URI of the hub's virtual host.</summary>
+    public Uri BrokerUri { get; private set; } = null!;
 
     /// <summary>The first hub process.</summary>
     public HubProcess Hub => _hubs[0];
@@ -44,10 +56,13 @@ public sealed class ProductionHub : IAsyncLifetime
 
     public SignedWebhookSender Sender => SenderTo(0);
 
-    /// <summary>Starts broker, database and <paramref name="processes"/> hub processes configured alike, with <paramref name="extraSettings"/> on top.</summary>
-    public static async Task<ProductionHub> StartAsync(IReadOnlyDictionary<string, string> extraSettings, int processes = 1)
+    /// <summary>
+    /// Starts <paramref name="processes"/> hub processes configured alike, with <paramref name="extraSettings"/> on top,
+    /// on a fresh virtual host and database; on a broker and a database server of their own if <paramref name="ownServers"/>.
+    /// </summary>
+    public static async Task<ProductionHub> StartAsync(IReadOnlyDictionary<string, string> extraSettings, int processes = 1, bool ownServers = false)
     {
-        var hub = new ProductionHub(extraSettings, processes);
+        var hub = new ProductionHub(extraSettings, processes, ownServers);
         try
         {
             await hub.InitializeAsync();
@@ -62,16 +77,26 @@ public sealed class ProductionHub : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var broker = RabbitMqServer.StartAsync();
-        Postgres = await PostgresServer.StartAsync();
-        DatabaseConnectionString = await Postgres.CreateDatabaseAsync("hub");
-        Broker = await broker;
+        if (_ownServers)
+        {
+            var broker = RabbitMqServer.StartAsync();
+            _postgres = await PostgresServer.StartAsync();
+            DatabaseConnectionString = await _postgres.CreateDatabaseAsync("hub");
+            _broker = await broker;
+            BrokerUri = _broker.AmqpUri;
+        }
+        else
+        {
+            var virtualHost = SharedServers.NewVirtualHostAsync("hub");
+            DatabaseConnectionString = await SharedServers.NewDatabaseAsync("hub");
+            BrokerUri = await virtualHost;
+        }
         _settings = new Dictionary<string, string>
         {
             ["Hub:Database:Provider"] = "PostgreSql",
             ["Hub:Database:ConnectionString"] = DatabaseConnectionString,
             ["Hub:Bus:Transport"] = "RabbitMq",
-            ["Hub:Bus:RabbitMqUri"] = Broker.AmqpUri.ToString(),
+            ["Hub:Bus:RabbitMqUri"] = BrokerUri.ToString(),
             ["Hub:Ingress:BrokerTimeout"] = "00:00:03",
             [$"Hub:Connectors:{InstanceId}:Kind"] = "webhooks",
             [$"Hub:Connectors:{InstanceId}:Secret"] = SignedWebhookSender.ExampleSecret,
@@ -109,7 +134,7 @@ public sealed class ProductionHub : IAsyncLifetime
     /// <summary>Polls until a queue of the broker (an error queue, say) holds <paramref name="expected"/> messages, then returns the count (which may differ on timeout).</summary>
     public async Task<uint> WaitForQueueDepthAsync(string queue, uint expected)
     {
-        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = Broker.AmqpUri };
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = BrokerUri };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -179,13 +204,13 @@ public sealed class ProductionHub : IAsyncLifetime
         {
             await hub.DisposeAsync();
         }
-        if (Broker is not null)
+        if (_broker is not null)
         {
-            await Broker.DisposeAsync();
+            await _broker.DisposeAsync();
         }
-        if (Postgres is not null)
+        if (_postgres is not null)
         {
-            await Postgres.DisposeAsync();
+            await _postgres.DisposeAsync();
         }
         Directory.Delete(_workingDirectory, recursive: true);
     }

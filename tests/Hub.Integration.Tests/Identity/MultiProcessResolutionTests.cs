@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Hub.Integration.Tests.Hosting;
 using Hub.Testing.Servers;
 using Npgsql;
 
@@ -15,28 +16,21 @@ public sealed class MultiProcessResolutionTests
     [Fact]
     public async Task Two_hub_processes_resolve_twenty_thousand_overlapping_touchpoints_exactly_as_one_process_does()
     {
-        await using var postgres = await PostgresServer.StartAsync();
         var stream = Stream();
 
-        string single;
-        await using (var broker = await RabbitMqServer.StartAsync())
-        {
-            single = await RunAsync(postgres, broker, "single", processes: 1, stream);
-        }
-        string twin;
-        await using (var broker = await RabbitMqServer.StartAsync())
-        {
-            var shuffled = stream.ToArray();
-            new Random(7).Shuffle(shuffled);
-            twin = await RunAsync(postgres, broker, "twin", processes: 2, shuffled);
-        }
+        var single = await RunAsync("single", processes: 1, stream);
+        var shuffled = stream.ToArray();
+        new Random(7).Shuffle(shuffled);
+        var twin = await RunAsync("twin", processes: 2, shuffled);
         Assert.True(single == twin, Difference(single, twin));
         Assert.True(single.Split('\n').Length > People / 4, "the stream should leave many customers");
     }
 
-    private static async Task<string> RunAsync(PostgresServer postgres, RabbitMqServer broker, string name, int processes, string[] calls)
+    /// <summary>Each run on a fresh database and virtual host: nothing of the other run in its tables or queues.</summary>
+    private static async Task<string> RunAsync(string name, int processes, string[] calls)
     {
-        var database = await postgres.CreateDatabaseAsync(name);
+        var database = await SharedServers.NewDatabaseAsync(name);
+        var broker = await SharedServers.NewVirtualHostAsync(name);
         var directory = Directory.CreateTempSubdirectory("hub-multi-").FullName;
         var hubs = new List<HubProcess>();
         try
@@ -48,7 +42,7 @@ public sealed class MultiProcessResolutionTests
                     ["Hub:Database:Provider"] = "PostgreSql",
                     ["Hub:Database:ConnectionString"] = database,
                     ["Hub:Bus:Transport"] = "RabbitMq",
-                    ["Hub:Bus:RabbitMqUri"] = broker.AmqpUri.ToString(),
+                    ["Hub:Bus:RabbitMqUri"] = broker.ToString(),
                     ["Hub:Connectors:crm1:Kind"] = "webhooks",
                     ["Hub:Connectors:crm1:Secret"] = SignedWebhookSender.ExampleSecret,
                 }, directory));

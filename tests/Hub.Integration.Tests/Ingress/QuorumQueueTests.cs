@@ -6,7 +6,7 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Hub.Integration.Tests.Ingress;
 
-/// <summary><c>Hub:Bus:QuorumQueues</c>: the hub declares its queues as quorum queues on a fresh broker.</summary>
+/// <summary><c>Hub:Bus:QuorumQueues</c>: the hub declares its queues as quorum queues on a fresh virtual host.</summary>
 [Collection(ObservedHubCollection.Name)]
 public sealed class QuorumQueueTests(ObservedHub observed)
 {
@@ -44,7 +44,7 @@ public sealed class QuorumQueueTests(ObservedHub observed)
     /// </summary>
     private static async Task<bool> IsQuorumQueueAsync(ProductionHub hub, string queue)
     {
-        var factory = new ConnectionFactory { Uri = hub.Broker.AmqpUri };
+        var factory = new ConnectionFactory { Uri = hub.BrokerUri };
         await using var connection = await factory.CreateConnectionAsync();
         foreach (var type in new[] { "classic", "quorum" })
         {

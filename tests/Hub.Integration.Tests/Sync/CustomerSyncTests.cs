@@ -11,22 +11,55 @@ using WireMock.Server;
 
 namespace Hub.Integration.Tests.Sync;
 
-/// <summary>Customer changes leave the hub as signed Standard Webhooks messages to every other connected system.</summary>
-public sealed class CustomerSyncTests : IAsyncLifetime
+/// <summary>
+/// One embedded hub for the tests of <see cref="CustomerSyncTests"/>, with the webhook target crm2 (WireMock). Each
+/// test sends its own person (<c>Identify(n)</c>, n differing per test) and starts with a target that has no
+/// answers and no requests yet.
+/// </summary>
+public sealed class CustomerSyncHub : IAsyncLifetime
 {
-    private const string TargetSecret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-    private readonly WireMockServer _target = WireMockServer.Start();
-    private EmbeddedHub _hub = null!;
+    public const string TargetSecret = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
-    public async Task InitializeAsync() => _hub = await EmbeddedHub.StartAsync(new Dictionary<string, string>
+    public WireMockServer Target { get; } = WireMockServer.Start();
+
+    public EmbeddedHub Hub { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Hub = await EmbeddedHub.StartAsync(new Dictionary<string, string>
     {
         ["Hub:Connectors:crm2:Kind"] = "webhooks",
         ["Hub:Connectors:crm2:Secret"] = SignedWebhookSender.ExampleSecret,
-        ["Hub:Connectors:crm2:TargetUrl"] = $"http://127.0.0.1:{_target.Port}/hub-events",
+        ["Hub:Connectors:crm2:TargetUrl"] = $"http://127.0.0.1:{Target.Port}/hub-events",
         ["Hub:Connectors:crm2:TargetSecret"] = TargetSecret,
         ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
         ["Hub:Outbound:RetryDelay"] = "00:00:00.050",
+        // The tests' refusals (503, 422) must not add up to an open circuit breaker that delays a later test's deliveries.
+        ["Hub:Outbound:CircuitBreakerMinimumThroughput"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
     });
+
+    public async Task DisposeAsync()
+    {
+        if (Hub is not null)
+        {
+            await Hub.DisposeAsync();
+        }
+        Target.Dispose();
+    }
+}
+
+/// <summary>Customer changes leave the hub as signed Standard Webhooks messages to every other connected system.</summary>
+public sealed class CustomerSyncTests : IClassFixture<CustomerSyncHub>
+{
+    private const string TargetSecret = CustomerSyncHub.TargetSecret;
+    private readonly WireMockServer _target;
+    private readonly EmbeddedHub _hub;
+
+    public CustomerSyncTests(CustomerSyncHub fixture)
+    {
+        // Every test waits until what it sent has been delivered (and a moment more): nothing of an earlier test is in flight.
+        fixture.Target.Reset();
+        _target = fixture.Target;
+        _hub = fixture.Hub;
+    }
 
     [Fact]
     public async Task A_new_customer_reaches_the_other_system_as_a_webhook_whose_signature_verifies()
@@ -161,11 +194,5 @@ public sealed class CustomerSyncTests : IAsyncLifetime
             await Task.Delay(100);
         }
         return [.. _target.LogEntries.Select(e => e.RequestMessage!)];
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _hub.DisposeAsync();
-        _target.Dispose();
     }
 }

@@ -4,9 +4,9 @@ using Hub.Integration.Tests.Hosting;
 namespace Hub.Integration.Tests.Telemetry;
 
 /// <summary>
-/// One hub process on a fresh RabbitMQ and PostgreSQL as an operator would run it in production: quorum queues on,
-/// traces exported over OTLP to a test collector, id-only logs at Information, one sync target. Shared by the tests
-/// of <see cref="ObservedHubCollection"/>, which start it once.
+/// One hub process on RabbitMQ and PostgreSQL (a fresh virtual host and database) as an operator would run it in
+/// production: quorum queues on, traces exported over OTLP to a test collector, id-only logs at Information, one
+/// sync target. Shared by the tests of <see cref="ObservedHubCollection"/>, which start it once.
 /// </summary>
 public sealed class ObservedHub : IAsyncLifetime
 {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Hub.Connectors.Conformance;
 using MimeKit;
 
 namespace Hub.Integration.Tests.Connectors.Email;

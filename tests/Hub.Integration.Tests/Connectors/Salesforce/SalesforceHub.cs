@@ -12,7 +12,7 @@ using WireMock.Server;
 namespace Hub.Integration.Tests.Connectors.Salesforce;
 
 /// <summary>
-/// A running hub (a real process; embedded, or on throwaway RabbitMQ and PostgreSQL) with a Salesforce org
+/// A running hub (a real process; embedded, or on RabbitMQ and PostgreSQL) with a Salesforce org
 /// <c>sf1</c> (WireMock), the signed webhook source <c>crm1</c> (Segment calls, national phone numbers read as
 /// US) and the signed webhook target <c>crm2</c> (a second WireMock).
 /// </summary>
@@ -54,20 +54,16 @@ internal sealed class SalesforceHub : IAsyncDisposable
             hub.Hub = (hub.Embedded = await EmbeddedHub.StartAsync(settings)).Hub;
         });
 
-    /// <summary>Starts it in production mode, on RabbitMQ and PostgreSQL.</summary>
+    /// <summary>Starts it in production mode, on a fresh virtual host and database of the <see cref="SharedServers"/>.</summary>
     public static Task<SalesforceHub> StartOnBrokerAsync(string crm1Channel = "crm") => StartAsync(crm1Channel, async (hub, settings) =>
     {
-        var starting = RabbitMqServer.StartAsync();
-        var postgres = await PostgresServer.StartAsync();
-        hub._hosting.Add(postgres);
-        var broker = await starting;
-        hub._hosting.Add(broker);
+        var virtualHost = SharedServers.NewVirtualHostAsync("salesforce");
+        settings["Hub:Database:ConnectionString"] = hub.PostgresConnectionString = await SharedServers.NewDatabaseAsync("salesforce");
         var directory = Directory.CreateTempSubdirectory("hub-salesforce-");
         hub._hosting.Add(new TempDirectory(directory.FullName));
         settings["Hub:Database:Provider"] = "PostgreSql";
-        settings["Hub:Database:ConnectionString"] = hub.PostgresConnectionString = await postgres.CreateDatabaseAsync("hub");
         settings["Hub:Bus:Transport"] = "RabbitMq";
-        settings["Hub:Bus:RabbitMqUri"] = broker.AmqpUri.ToString();
+        settings["Hub:Bus:RabbitMqUri"] = (await virtualHost).ToString();
         settings[$"Hub:Connectors:{EmbeddedHub.InstanceId}:Kind"] = "webhooks";
         settings[$"Hub:Connectors:{EmbeddedHub.InstanceId}:Secret"] = SignedWebhookSender.ExampleSecret;
         hub.Hub = await HubProcess.StartAsync(settings, directory.FullName);

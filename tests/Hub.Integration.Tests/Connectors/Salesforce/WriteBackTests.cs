@@ -50,6 +50,14 @@ public sealed class WriteBackTests : IAsyncLifetime
     [Fact]
     public async Task Changes_queued_together_go_out_in_one_collections_call_and_each_result_counts_on_its_own()
     {
+        // The three changes are queued together only if the hub resolves the webhook's three touchpoints in one batch,
+        // which a hub that is still cold (everything still to be compiled) on a busy machine can miss: they straggle in.
+        // One customer through the whole path first warms it; its write is a single upsert.
+        await _hub.SendSegmentAsync(Identify("w-1", "wendy.warm@example.com", "Wendy", "Warm"));
+        var (warmCustomer, warmContact) = await FirstUpsertAsync();
+        await EventuallyAsync(async () => IdentifierOf(await CustomerAsync(warmCustomer), "salesforce:contact") == warmContact, "the warm-up customer linked");
+        var singleUpserts = _hub.Org.Requests("PATCH", SalesforceOrg.UpsertPath).Count;
+
         _hub.Org.AnswersCollectionsWithTheSample();
         await _hub.SendSegmentAsync($$"""
             {"batch":[{{Identify("b-1", "amara.okafor@example.com", "Amara", "Okafor")}},
@@ -60,7 +68,7 @@ public sealed class WriteBackTests : IAsyncLifetime
         await EventuallyAsync(() => _hub.Org.Requests("PATCH", SalesforceOrg.CollectionsUpsertPath).Count > 0, "a collections upsert");
         var records = Assert.Single(_hub.Org.Requests("PATCH", SalesforceOrg.CollectionsUpsertPath)).Json["records"]!.AsArray();
         Assert.Equal(3, records.Count);
-        Assert.Empty(_hub.Org.Requests("PATCH", SalesforceOrg.UpsertPath));
+        Assert.Equal(singleUpserts, _hub.Org.Requests("PATCH", SalesforceOrg.UpsertPath).Count);
         // The sample answer: the first two records written (an update and a create), the third refused by a validation rule.
         var results = JsonNode.Parse(SalesforceOrg.Sample("collections-upsert-response.json"))!.AsArray();
         var customers = records.Select(r => Guid.Parse(r!["Hub_Customer_Id__c"]!.GetValue<string>())).ToList();

@@ -1,10 +1,13 @@
 using System.Text;
 using MimeKit;
 
-namespace Hub.Integration.Tests.Connectors.Email;
+namespace Hub.Connectors.Conformance;
 
-/// <summary>The raw message a provider took apart, put back together: what the same mail looks like in an IMAP mailbox.</summary>
-internal static class MailTwin
+/// <summary>
+/// The raw message an inbound-parse provider (SendGrid, Mailgun, Postmark) took apart, put back together: what the
+/// same mail looks like in an IMAP mailbox. Tests compare the touchpoint of a provider's post with that of its twin.
+/// </summary>
+public static class MailTwin
 {
     public static byte[] Build(IEnumerable<KeyValuePair<string, string>> headers, string? text, string? html, IEnumerable<(string Name, string Type, byte[] Content)> attachments)
     {
