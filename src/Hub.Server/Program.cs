@@ -24,7 +24,9 @@ using Hub.Server.RemoteConnectors;
 using Hub.Server.Security;
 using Hub.Server.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration files are read once at start. Reloading them on change means watching the content root and all
+// below it, and in embedded mode the database (data/hub.db) lives there: every SQLite write woke the watcher.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 builder.Services.AddHubPersistence(builder.Configuration);
 builder.Services.AddHubMessaging(builder.Configuration);

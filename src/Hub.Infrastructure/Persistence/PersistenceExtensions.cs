@@ -25,13 +25,15 @@ public static class PersistenceExtensions
         else
         {
             var connectionString = SqliteConnectionString(options.ConnectionString ?? "Data Source=data/hub.db");
-            services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString));
+            services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteSettings));
         }
         services.AddHostedService<DatabaseMigrator>();
         // One key ring for every hub process: a cookie signed by one is read by the others, and so are the connector secrets.
         services.AddDataProtection().SetApplicationName("Hub").PersistKeysToDbContext<HubDbContext>();
         return services;
     }
+
+    private static readonly SqliteConnectionSettings SqliteSettings = new();
 
     private static string SqliteConnectionString(string configured)
     {

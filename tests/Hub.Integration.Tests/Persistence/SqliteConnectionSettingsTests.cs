@@ -1,0 +1,51 @@
+using Hub.Infrastructure.Persistence;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Integration.Tests.Persistence;
+
+/// <summary>
+/// Every connection the embedded store opens waits for a busy database in SQLite's own short back-off and reads
+/// the file through a memory map; a pooled connection opened again keeps both.
+/// </summary>
+public sealed class SqliteConnectionSettingsTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"hub-settings-{Guid.NewGuid():N}.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Each_opened_connection_waits_for_busy_writers_and_maps_the_file()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Hub:Database:ConnectionString"] = $"Data Source={_path}" })
+            .Build();
+        await using var services = new ServiceCollection().AddLogging().AddHubPersistence(configuration).BuildServiceProvider();
+
+        for (var round = 0; round < 2; round++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            await db.Database.OpenConnectionAsync();
+            Assert.Equal(30_000L, await PragmaAsync(db, "busy_timeout"));
+            Assert.Equal(1L << 30, await PragmaAsync(db, "mmap_size"));
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<long> PragmaAsync(HubDbContext db, string name)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = $"PRAGMA {name};";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
