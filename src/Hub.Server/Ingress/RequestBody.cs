@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Hub.Server.Ingress;
@@ -6,6 +7,10 @@ namespace Hub.Server.Ingress;
 internal static class RequestBody
 {
     /// <summary>The whole body, or null when it is larger than the limit.</summary>
+    /// <remarks>
+    /// Reads from Kestrel's own buffers and copies once, into an array of the body's size: every webhook passes here,
+    /// so a scratch buffer per request showed as a tenth of all the hub's allocations under load.
+    /// </remarks>
     public static async Task<byte[]?> ReadAsync(HttpContext http, long maxBytes, CancellationToken cancellationToken)
     {
         if (http.Request.ContentLength > maxBytes)
@@ -16,24 +21,31 @@ internal static class RequestBody
         {
             sizeFeature.MaxRequestBodySize = maxBytes + 1;
         }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
+        var reader = http.Request.BodyReader;
         try
         {
-            while ((read = await http.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            while (true)
             {
-                if (buffer.Length + read > maxBytes)
+                var result = await reader.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                if (buffer.Length > maxBytes)
                 {
+                    reader.AdvanceTo(buffer.End);
                     return null;
                 }
-                buffer.Write(chunk, 0, read);
+                if (result.IsCompleted)
+                {
+                    var body = buffer.ToArray();
+                    reader.AdvanceTo(buffer.End);
+                    return body;
+                }
+                // Nothing consumed yet: the next read returns this data again with more behind it.
+                reader.AdvanceTo(buffer.Start, buffer.End);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return null;
         }
-        return buffer.ToArray();
     }
 }
