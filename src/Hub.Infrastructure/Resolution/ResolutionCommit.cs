@@ -38,6 +38,9 @@ internal sealed partial class ResolutionCommit(
             "resolution commit", ActivityKind.Internal, parent, links: [.. consumeSpans.Skip(1).Select(c => new ActivityLink(c))]);
         activity?.SetTag("hub.touchpoints", touchpoints.Count);
 
+        // A failed SaveChanges fails the whole group, so the savepoint EF would set around each one (two round trips
+        // and a PostgreSQL subtransaction each time) buys nothing here.
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var changes = await new TouchpointResolver(db, rules, survivorship, time, healthOptions).ResolveAsync(touchpoints, cancellationToken);
         await ResolutionEvents.WriteAsync(db, changes, time.GetUtcNow(), cancellationToken);
@@ -55,7 +58,7 @@ internal sealed partial class ResolutionCommit(
     {
         var committedAt = time.GetUtcNow();
         var added = new HashSet<Guid>(changes.NewTouchpointIds);
-        var customers = db.ChangeTracker.Entries<TimelineEntryRow>()
+        var customers = db.ChangeTracker.AsTracked<TimelineEntryRow>()
             .Where(e => added.Contains(e.Entity.TouchpointId))
             .ToDictionary(e => e.Entity.TouchpointId, e => e.Entity.CustomerId);
         foreach (var touchpoint in touchpoints.Where(t => added.Contains(t.TouchpointId)))

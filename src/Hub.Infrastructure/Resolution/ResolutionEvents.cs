@@ -14,7 +14,7 @@ internal static class ResolutionEvents
     public static async Task WriteAsync(HubDbContext db, ResolutionChanges changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // RecordedAt is as close to the commit as the transaction allows, so ReceivedAt to RecordedAt is the real latency.
-        foreach (var entry in db.ChangeTracker.Entries<TimelineEntryRow>().Where(e => e.State == EntityState.Added))
+        foreach (var entry in db.ChangeTracker.AsTracked<TimelineEntryRow>().Where(e => e.State == EntityState.Added))
         {
             entry.Entity.RecordedAt = now;
         }
@@ -67,7 +67,7 @@ internal static class ResolutionEvents
     private static async Task<Dictionary<Guid, CustomerRow>> ChangedCustomersAsync(HubDbContext db, ResolutionChanges changes, CancellationToken cancellationToken)
     {
         var wanted = changes.Customers.Select(c => c.CustomerId).ToHashSet();
-        var customers = db.ChangeTracker.Entries<CustomerRow>()
+        var customers = db.ChangeTracker.AsTracked<CustomerRow>()
             .Where(e => wanted.Contains(e.Entity.Id) && e.State == EntityState.Unchanged
                 && e.Collection(c => c.Identifiers).IsLoaded && e.Collection(c => c.Fields).IsLoaded)
             .ToDictionary(e => e.Entity.Id, e => e.Entity);

@@ -23,7 +23,7 @@ internal static class TimelineWithdrawals
         {
             return;
         }
-        var tracked = db.ChangeTracker.Entries<TimelineEntryRow>().Select(e => e.Entity).Where(t => targets.Contains(t.TouchpointId)).ToList();
+        var tracked = db.ChangeTracker.AsTracked<TimelineEntryRow>().Select(e => e.Entity).Where(t => targets.Contains(t.TouchpointId)).ToList();
         var missing = targets.Except(tracked.Select(t => t.TouchpointId)).ToList();
         tracked.AddRange(await db.Timeline.Where(t => missing.Contains(t.TouchpointId)).ToListAsync(cancellationToken));
         foreach (var entry in tracked.Where(t => !t.Withdrawn))

@@ -137,7 +137,7 @@ internal sealed class TouchpointResolver(
             survivor.Identifiers.Add(identifier);
         }
         fields.Absorb(survivor, merged, touchpointId);
-        foreach (var entry in db.ChangeTracker.Entries<TimelineEntryRow>().Where(e => e.Entity.CustomerId == merged.Id))
+        foreach (var entry in db.ChangeTracker.AsTracked<TimelineEntryRow>().Where(e => e.Entity.CustomerId == merged.Id))
         {
             entry.Entity.CustomerId = survivor.Id;
         }

@@ -27,7 +27,7 @@ internal static class TouchpointFanout
         }
         // The resolver's own rows are still tracked, as they were just saved; a replay clears the tracker, so read the rest.
         var wanted = touchpointIds.ToHashSet();
-        var entries = db.ChangeTracker.Entries<TimelineEntryRow>()
+        var entries = db.ChangeTracker.AsTracked<TimelineEntryRow>()
             .Where(e => wanted.Contains(e.Entity.TouchpointId) && e.State == EntityState.Unchanged)
             .Select(e => e.Entity)
             .ToList();
@@ -60,7 +60,7 @@ internal static class TouchpointFanout
     private static async Task<Dictionary<Guid, CustomerSnapshot>> SnapshotsAsync(HubDbContext db, List<Guid> ids, CancellationToken cancellationToken)
     {
         var wanted = ids.ToHashSet();
-        var rows = db.ChangeTracker.Entries<CustomerRow>()
+        var rows = db.ChangeTracker.AsTracked<CustomerRow>()
             .Where(e => wanted.Contains(e.Entity.Id) && e.Collection(c => c.Identifiers).IsLoaded && e.Collection(c => c.Fields).IsLoaded)
             .ToDictionary(e => e.Entity.Id, e => e.Entity);
         var missing = ids.Where(id => !rows.ContainsKey(id)).ToList();
