@@ -7,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hub.Integration.Tests.Persistence;
 
 /// <summary>
-/// Every connection the embedded store opens waits for a busy database in SQLite's own short back-off and reads
-/// the file through a memory map; a pooled connection opened again keeps both.
+/// Every connection the embedded store opens waits for a busy database in SQLite's own short back-off, reads the
+/// file through a memory map and syncs every commit to disk; a pooled connection opened again keeps all three.
 /// </summary>
 public sealed class SqliteConnectionSettingsTests : IDisposable
 {
@@ -24,7 +24,7 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
     }
 
     [Fact]
-    public async Task Each_opened_connection_waits_for_busy_writers_and_maps_the_file()
+    public async Task Each_opened_connection_waits_for_busy_writers_maps_the_file_and_syncs_commits()
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Hub:Database:ConnectionString"] = $"Data Source={_path}" })
@@ -38,6 +38,7 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
             await db.Database.OpenConnectionAsync();
             Assert.Equal(30_000L, await PragmaAsync(db, "busy_timeout"));
             Assert.Equal(1L << 30, await PragmaAsync(db, "mmap_size"));
+            Assert.Equal(2L, await PragmaAsync(db, "synchronous")); // FULL
             await db.Database.CloseConnectionAsync();
         }
     }
