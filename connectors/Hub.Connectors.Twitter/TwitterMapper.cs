@@ -17,12 +17,12 @@ internal static class TwitterMapper
         {
             return MappedEvents.Invalid("An Account Activity payload is a JSON object.");
         }
-        if (root.TryGetProperty("for_user_id", out var forUser) && forUser.GetString() != accountUserId)
-        {
-            return MappedEvents.None;
-        }
         try
         {
+            if (root.TryGetProperty("for_user_id", out var forUser) && forUser.GetString() != accountUserId)
+            {
+                return MappedEvents.None;
+            }
             if (root.TryGetProperty("tweet_create_events", out var tweets))
             {
                 return MappedEvents.Of(tweets.EnumerateArray().Select(t => TweetMapper.Created(t, accountUserId)));
@@ -46,7 +46,8 @@ internal static class TwitterMapper
             }
             return MappedEvents.None;
         }
-        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException)
+        // Overflow and out of range: a number or a millisecond stamp too large for its type or for a date.
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException or OverflowException or ArgumentOutOfRangeException)
         {
             return MappedEvents.Invalid($"The event does not have the Account Activity shape: {e.Message}");
         }

@@ -22,6 +22,11 @@ internal static class PostmarkReceiver
         {
             return InboundWebhookResult.UnsupportedMediaType("Postmark posts application/json.");
         }
+        // The JSON reader checks UTF-8 only in what it is asked to read, so a bad byte in a string would fail later or never.
+        if (!System.Text.Unicode.Utf8.IsValid(request.Body.Span))
+        {
+            return InboundWebhookResult.BadRequest("The body is not valid UTF-8, which JSON must be.");
+        }
         try
         {
             using var document = JsonDocument.Parse(request.Body);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text;
+using Hub.Integration.Tests.Connectors.Email;
 using Hub.Integration.Tests.Connectors.Salesforce;
 using Hub.Integration.Tests.Connectors.Twilio;
 using Hub.Integration.Tests.Faults.BadInput;
@@ -20,8 +20,12 @@ public sealed class BadInputFuzzTests(ITestOutputHelper output)
     private const int MaxBodyBytes = 32_768;
     private const string PbxInstanceId = TwilioHub.PbxInstanceId;
 
-    /// <summary>One from each valid request, two from the Outbound Message sample (it carries two notifications).</summary>
-    private const int ValidTouchpoints = 5;
+    /// <summary>
+    /// One from each valid request, two from the Outbound Message sample (it carries two notifications): webhooks,
+    /// pbx, twilio, salesforce (2), the X direct message, the Mailgun, SendGrid and Postmark mails, the connector
+    /// API batch of one event.
+    /// </summary>
+    private const int ValidTouchpoints = 10;
 
     private static readonly byte[][] CallRecords =
     [
@@ -40,6 +44,11 @@ public sealed class BadInputFuzzTests(ITestOutputHelper output)
             new StandardWebhooksEndpoint(PbxInstanceId, CallRecords),
             new TwilioEndpoint(),
             new SalesforceEndpoint(),
+            new TwitterEndpoint(),
+            new MailgunEndpoint(),
+            new SendGridEndpoint(),
+            new PostmarkEndpoint(),
+            new ConnectorApiEndpoint(),
         ];
         var random = new Random(20_261_202);
         var cases = Enumerable.Range(0, Requests).Select(i => endpoints[i % endpoints.Length].Next(random, MaxBodyBytes)).ToList();
@@ -68,7 +77,7 @@ public sealed class BadInputFuzzTests(ITestOutputHelper output)
         {
             using var valid = endpoint.Valid();
             using var response = await hub.Hub.Client.SendAsync(valid);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{endpoint.InstanceId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.True((int)response.StatusCode == endpoint.ValidStatus, $"{endpoint.InstanceId}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
         await SalesforceHub.EventuallyAsync(async () => await hub.CountAsync("timeline") >= ValidTouchpoints, "the valid webhooks on the timeline");
         await SalesforceHub.EventuallyAsync(async () => await hub.CountAsync("ingress_buffer") == 0, "the ingress buffer drained");
@@ -89,5 +98,21 @@ public sealed class BadInputFuzzTests(ITestOutputHelper output)
         // Inbound only (no ClientId): the hub never calls this org.
         [$"Hub:Connectors:{SalesforceHub.SalesforceInstanceId}:InstanceUrl"] = "http://127.0.0.1:9",
         [$"Hub:Connectors:{SalesforceHub.SalesforceInstanceId}:EndpointSecret"] = SalesforceOrg.EndpointSecret,
+        [$"Hub:Connectors:{TwitterEndpoint.Id}:Kind"] = "twitter",
+        [$"Hub:Connectors:{TwitterEndpoint.Id}:ConsumerSecret"] = TwitterEndpoint.ConsumerSecret,
+        [$"Hub:Connectors:{TwitterEndpoint.Id}:AccountUserId"] = TwitterEndpoint.AccountUserId,
+        [$"Hub:Connectors:{MailgunEndpoint.Id}:Kind"] = "mailgun",
+        [$"Hub:Connectors:{MailgunEndpoint.Id}:SigningKey"] = MailHub.MailgunKey,
+        [$"Hub:Connectors:{SendGridEndpoint.Id}:Kind"] = "sendgrid",
+        [$"Hub:Connectors:{SendGridEndpoint.Id}:User"] = MailHub.ParseUser,
+        [$"Hub:Connectors:{SendGridEndpoint.Id}:Password"] = MailHub.ParsePassword,
+        [$"Hub:Connectors:{PostmarkEndpoint.Id}:Kind"] = "postmark",
+        [$"Hub:Connectors:{PostmarkEndpoint.Id}:User"] = MailHub.ParseUser,
+        [$"Hub:Connectors:{PostmarkEndpoint.Id}:Password"] = MailHub.ParsePassword,
+        [$"Hub:Connectors:{ConnectorApiEndpoint.Id}:Kind"] = "remote",
+        // The gateway's replica: nothing listens there; only the connector API is fuzzed, not the forwarded webhooks.
+        [$"Hub:Connectors:{ConnectorApiEndpoint.Id}:Addresses"] = "http://127.0.0.1:9",
+        [$"Hub:Connectors:{ConnectorApiEndpoint.Id}:Token"] = ConnectorApiEndpoint.Token,
+        [$"Hub:Connectors:{ConnectorApiEndpoint.Id}:SigningSecret"] = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
     };
 }

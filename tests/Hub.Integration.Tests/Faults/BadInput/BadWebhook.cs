@@ -10,14 +10,23 @@ internal sealed record BadWebhook(string InstanceId, string Kind, byte[] Body, s
     /// <summary>Sent without Content-Length (chunked), so the hub finds out the size only while reading.</summary>
     public bool Chunked { get; init; }
 
+    /// <summary>GET sends no body (X's CRC challenge is a GET).</summary>
+    public HttpMethod Method { get; init; } = HttpMethod.Post;
+
+    /// <summary>Path and query relative to the hub; the instance's webhook URL when not given.</summary>
+    public string? Path { get; init; }
+
     public HttpRequestMessage ToRequest()
     {
-        HttpContent content = Chunked ? new StreamContent(new MemoryStream(Body)) : new ByteArrayContent(Body);
-        if (ContentType is not null)
+        var request = new HttpRequestMessage(Method, new Uri(Path ?? $"webhooks/{InstanceId}", UriKind.Relative));
+        if (Method != HttpMethod.Get)
         {
-            content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
+            request.Content = Chunked ? new StreamContent(new MemoryStream(Body)) : new ByteArrayContent(Body);
+            if (ContentType is not null)
+            {
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ContentType);
+            }
         }
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"webhooks/{InstanceId}", UriKind.Relative)) { Content = content };
         foreach (var (name, value) in Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -29,5 +38,5 @@ internal sealed record BadWebhook(string InstanceId, string Kind, byte[] Body, s
         return request;
     }
 
-    public override string ToString() => $"{InstanceId} {Kind} ({Body.Length} bytes, {ContentType ?? "no content type"})";
+    public override string ToString() => $"{InstanceId} {Method} {Path ?? "webhooks/" + InstanceId} {Kind} ({Body.Length} bytes, {ContentType ?? "no content type"})";
 }

@@ -19,8 +19,14 @@ internal abstract class FuzzedEndpoint(string instanceId)
         _ => Oversized(random, maxBodyBytes),
     };
 
-    /// <summary>A request the endpoint takes (200).</summary>
+    /// <summary>A request the endpoint takes, with <see cref="ValidStatus"/>.</summary>
     public abstract HttpRequestMessage Valid();
+
+    /// <summary>What the endpoint answers <see cref="Valid"/>: 200, or 202 where its protocol says so.</summary>
+    public virtual int ValidStatus => 200;
+
+    /// <summary>The content type the oversized requests claim: one the endpoint reads, so only their size is wrong.</summary>
+    protected virtual string OversizedContentType => "application/json";
 
     /// <summary>A valid body, wrongly or not at all authenticated: 401, or 403 where the channel says so.</summary>
     protected abstract BadWebhook Forged(Random random);
@@ -39,7 +45,7 @@ internal abstract class FuzzedEndpoint(string instanceId)
     {
         var pad = new string('x', maxBodyBytes + random.Next(1, 20_000));
         var body = Encoding.UTF8.GetBytes($$$"""{"type":"identify","userId":"big","traits":{"pad":"{{{pad}}}"}}""");
-        return Authenticated("oversized", body, "application/json", 413) with { Chunked = random.Next(2) == 0 };
+        return Authenticated("oversized", body, OversizedContentType, 413) with { Chunked = random.Next(2) == 0 };
     }
 
     protected static byte[] Sample(string folder, string name) =>

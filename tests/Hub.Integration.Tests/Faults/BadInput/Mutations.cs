@@ -26,6 +26,18 @@ internal static class Mutations
         _ => ("nested too deep", Nested(random)),
     };
 
+    /// <summary>
+    /// Like <see cref="BreakJson"/>, for JSON carried as text in a form field: no invalid UTF-8 (a form decoder keeps
+    /// it as text inside a string) and no deep nesting (a list of lists is still a list).
+    /// </summary>
+    public static (string How, byte[] Body) BreakJsonText(Random random, byte[] sample) => random.Next(4) switch
+    {
+        0 => ("truncated", Truncate(random, sample)),
+        1 => ("a quote broken", Replace(random, sample, (byte)'"', (byte)'x')),
+        2 => ("trailing garbage", [.. sample, .. Encoding.UTF8.GetBytes(random.Next(2) == 0 ? "]" : " [\"again\"]")]),
+        _ => ("not a list", Encoding.UTF8.GetBytes(NotARecord[random.Next(NotARecord.Length)])),
+    };
+
     public static (string How, byte[] Body) BreakXml(Random random, byte[] sample) => random.Next(4) switch
     {
         0 => ("truncated", Truncate(random, sample)),
