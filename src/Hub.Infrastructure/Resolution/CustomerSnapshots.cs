@@ -1,6 +1,7 @@
 using Hub.Contracts.Customers;
 using Hub.Contracts.Identity;
 using Hub.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Infrastructure.Resolution;
 
@@ -21,5 +22,28 @@ public static class CustomerSnapshots
             CreatedAt = customer.CreatedAt,
             UpdatedAt = customer.UpdatedAt,
         };
+    }
+
+    /// <summary>
+    /// The customers <paramref name="ids"/> with identifiers and fields. Rows the context tracks with both loaded are
+    /// used as they are (they hold what this transaction wrote or is about to write); only the others are read.
+    /// </summary>
+    internal static async Task<Dictionary<Guid, CustomerRow>> LoadAsync(HubDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.ToHashSet();
+        var rows = db.ChangeTracker.AsTracked<CustomerRow>()
+            .Where(e => wanted.Contains(e.Entity.Id) && e.State != EntityState.Deleted
+                && e.Collection(c => c.Identifiers).IsLoaded && e.Collection(c => c.Fields).IsLoaded)
+            .ToDictionary(e => e.Entity.Id, e => e.Entity);
+        var missing = wanted.Where(id => !rows.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var row in await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery()
+                .Where(c => missing.Contains(c.Id)).ToListAsync(cancellationToken))
+            {
+                rows[row.Id] = row;
+            }
+        }
+        return rows;
     }
 }

@@ -19,7 +19,9 @@ internal static class ResolutionEvents
             entry.Entity.RecordedAt = now;
         }
         await db.SaveChangesAsync(cancellationToken);
-        var customers = await ChangedCustomersAsync(db, changes, cancellationToken);
+        // The surviving customers the transaction changed; those the resolver tracks are as the SaveChanges above wrote them.
+        var customers = (await CustomerSnapshots.LoadAsync(db, [.. changes.Customers.Select(c => c.CustomerId)], cancellationToken))
+            .Where(c => c.Value.MergedIntoId == null).ToDictionary();
         foreach (var change in changes.Customers.Where(c => customers.ContainsKey(c.CustomerId)))
         {
             var customer = customers[change.CustomerId];
@@ -58,28 +60,5 @@ internal static class ResolutionEvents
         }
         await TouchpointFanout.AddAsync(db, changes.NewTouchpointIds, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// The surviving customers the transaction changed, with identifiers and fields. Those the resolver still
-    /// tracks with both loaded are as the first SaveChanges just wrote them, so only the others are read.
-    /// </summary>
-    private static async Task<Dictionary<Guid, CustomerRow>> ChangedCustomersAsync(HubDbContext db, ResolutionChanges changes, CancellationToken cancellationToken)
-    {
-        var wanted = changes.Customers.Select(c => c.CustomerId).ToHashSet();
-        var customers = db.ChangeTracker.AsTracked<CustomerRow>()
-            .Where(e => wanted.Contains(e.Entity.Id) && e.State == EntityState.Unchanged
-                && e.Collection(c => c.Identifiers).IsLoaded && e.Collection(c => c.Fields).IsLoaded)
-            .ToDictionary(e => e.Entity.Id, e => e.Entity);
-        var missing = wanted.Where(id => !customers.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            foreach (var row in await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery()
-                .Where(c => missing.Contains(c.Id)).ToListAsync(cancellationToken))
-            {
-                customers[row.Id] = row;
-            }
-        }
-        return customers.Where(c => c.Value.MergedIntoId == null).ToDictionary();
     }
 }

@@ -53,27 +53,9 @@ internal static class TouchpointFanout
         }
     }
 
-    /// <summary>
-    /// ResolutionEvents has already loaded and versioned the customers it changed: those tracked rows carry
-    /// the versions this transaction is about to commit, so they are used as they are; only others are read.
-    /// </summary>
-    private static async Task<Dictionary<Guid, CustomerSnapshot>> SnapshotsAsync(HubDbContext db, List<Guid> ids, CancellationToken cancellationToken)
-    {
-        var wanted = ids.ToHashSet();
-        var rows = db.ChangeTracker.AsTracked<CustomerRow>()
-            .Where(e => wanted.Contains(e.Entity.Id) && e.Collection(c => c.Identifiers).IsLoaded && e.Collection(c => c.Fields).IsLoaded)
-            .ToDictionary(e => e.Entity.Id, e => e.Entity);
-        var missing = ids.Where(id => !rows.ContainsKey(id)).ToList();
-        if (missing.Count > 0)
-        {
-            foreach (var row in await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery()
-                .Where(c => missing.Contains(c.Id)).ToListAsync(cancellationToken))
-            {
-                rows[row.Id] = row;
-            }
-        }
-        return rows.ToDictionary(r => r.Key, r => CustomerSnapshots.From(r.Value));
-    }
+    /// <summary>ResolutionEvents has already loaded and versioned the customers it changed: those tracked rows are used as they are.</summary>
+    private static async Task<Dictionary<Guid, CustomerSnapshot>> SnapshotsAsync(HubDbContext db, List<Guid> ids, CancellationToken cancellationToken) =>
+        (await CustomerSnapshots.LoadAsync(db, ids, cancellationToken)).ToDictionary(r => r.Key, r => CustomerSnapshots.From(r.Value));
 
     /// <summary>
     /// ResolutionEvents is called with the DbContext only; the connector configuration is a singleton of the
