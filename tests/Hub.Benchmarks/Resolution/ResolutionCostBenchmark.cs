@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hub.Benchmarks.Measurement;
 using Hub.Contracts.Identity;
 using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
@@ -31,7 +32,7 @@ internal static class ResolutionCostBenchmark
             await db.Database.MigrateAsync(cancellationToken);
         }
 
-        var results = new List<(int Customers, double MillisecondsPerTouchpoint, double CpuMillisecondsPerTouchpoint)>();
+        var results = new List<(int Customers, double MillisecondsPerTouchpoint, double CpuMillisecondsPerTouchpoint, double DatabaseCpuMillisecondsPerTouchpoint)>();
         var stored = 0;
         var next = 0;
         foreach (var size in new[] { small, large })
@@ -43,21 +44,21 @@ internal static class ResolutionCostBenchmark
             // The first size also pays for the JIT: a fresh process compiles its hot paths for its first ten thousand
             // or so touchpoints (docs/performance.md, "Warm-up"), which would make the small store look dearer.
             await MeasureAsync(database, stored, size == small ? touchpoints * 2 : touchpoints / 5, ref next, warmUp: true, cancellationToken);
-            var (wall, cpu) = await MeasureAsync(database, stored, touchpoints, ref next, warmUp: false, cancellationToken);
-            results.Add((size, wall, cpu));
+            var (wall, cpu, databaseCpu) = await MeasureAsync(database, stored, touchpoints, ref next, warmUp: false, cancellationToken);
+            results.Add((size, wall, cpu, databaseCpu));
         }
 
         Console.WriteLine();
-        Console.WriteLine($"{"stored customers",18} | {"ms / touchpoint",16} | {"CPU ms / touchpoint",20}");
-        foreach (var (customers, wall, cpu) in results)
+        Console.WriteLine($"{"stored customers",18} | {"ms / touchpoint",16} | {"CPU ms / touchpoint",20} | {"PostgreSQL CPU ms / touchpoint",31}");
+        foreach (var (customers, wall, cpu, databaseCpu) in results)
         {
-            Console.WriteLine($"{customers,18:N0} | {wall,16:F3} | {cpu,20:F3}");
+            Console.WriteLine($"{customers,18:N0} | {wall,16:F3} | {cpu,20:F3} | {databaseCpu,31:F3}");
         }
         Console.WriteLine($"Cost at {large:N0} / cost at {small:N0}: {results[1].MillisecondsPerTouchpoint / results[0].MillisecondsPerTouchpoint:F2} (goal: under 1.20)");
         return 0;
     }
 
-    private static Task<(double, double)> MeasureAsync(string database, int stored, int count, ref int next, bool warmUp, CancellationToken cancellationToken)
+    private static Task<(double, double, double)> MeasureAsync(string database, int stored, int count, ref int next, bool warmUp, CancellationToken cancellationToken)
     {
         var random = new Random(stored + count);
         var start = next;
@@ -66,11 +67,12 @@ internal static class ResolutionCostBenchmark
         return RunAsync(database, stream, warmUp, cancellationToken);
     }
 
-    private static async Task<(double, double)> RunAsync(string database, List<TouchpointReceived> stream, bool warmUp, CancellationToken cancellationToken)
+    private static async Task<(double, double, double)> RunAsync(string database, List<TouchpointReceived> stream, bool warmUp, CancellationToken cancellationToken)
     {
         var rules = new IdentityRules();
         var survivorship = new SurvivorshipRules();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var servers = CpuUsage.Snapshot([]);
         var clock = Stopwatch.StartNew();
         foreach (var batch in stream.Chunk(BatchSize))
         {
@@ -82,11 +84,12 @@ internal static class ResolutionCostBenchmark
         }
         var wall = clock.Elapsed.TotalMilliseconds / stream.Count;
         var cpuPer = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / stream.Count;
+        var databasePer = (CpuUsage.Snapshot([]) - servers).Database * 1000 / stream.Count;
         if (!warmUp)
         {
-            Console.WriteLine($"  {stream.Count:N0} touchpoints: {wall:F3} ms each, {cpuPer:F3} CPU ms each in this process");
+            Console.WriteLine($"  {stream.Count:N0} touchpoints: {wall:F3} ms each, {cpuPer:F3} CPU ms each in this process, {databasePer:F3} in PostgreSQL");
         }
-        return (wall, cpuPer);
+        return (wall, cpuPer, databasePer);
     }
 
     /// <summary>A touchpoint of stored customer <paramref name="customer"/>, or of a new person when it is -1.</summary>
@@ -110,7 +113,7 @@ internal static class ResolutionCostBenchmark
     }
 
     private static PostgresHubDbContext Open(string connectionString) =>
-        new(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connectionString).Options);
+        new(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(PersistenceExtensions.PostgresConnectionString(connectionString)).Options);
 
     private static int Option(string[] args, string name, int fallback)
     {
