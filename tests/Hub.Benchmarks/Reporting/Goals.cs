@@ -13,6 +13,13 @@ internal static class Goals
             var ratio = production.Max.EndToEndPerSecond / ceilings.LowerPerSecond;
             goals.Add(new("production end-to-end throughput", $">= 0.5 x lower ceiling ({F(0.5 * ceilings.LowerPerSecond)}/s)",
                 $"{F(production.Max.EndToEndPerSecond)}/s = {ratio.ToString("0.00", CultureInfo.InvariantCulture)} x", ratio >= 0.5));
+            if (ceilings.BareMinimumPerSecond is { } bare && ceilings.BudgetLeftMilliseconds(0.5) is { } left)
+            {
+                goals.Add(new("  the most these cores allow for one broker round trip + one batched write per touchpoint, nothing else", "(for scale)",
+                    $"{F(bare)}/s = {(bare / ceilings.LowerPerSecond).ToString("0.00", CultureInfo.InvariantCulture)} x", null));
+                goals.Add(new("  CPU per touchpoint left at 0.5 x for all else (HTTP, resolution, sync-back, load generator); the hub used", "(for scale)",
+                    $"{left.ToString("0.000", CultureInfo.InvariantCulture)} ms; {production.Max.HubCpuSecondsPer1k.ToString("0.000", CultureInfo.InvariantCulture)} ms", null));
+            }
         }
         if (production is not null)
         {

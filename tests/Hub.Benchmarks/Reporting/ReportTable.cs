@@ -10,12 +10,17 @@ internal static class ReportTable
     {
         if (report.Ceilings is { } c)
         {
-            Table(output, ["raw ceiling (same machine, right before)", "throughput"],
+            Table(output, ["raw ceiling (same machine, right before)", "throughput", "CPU per unit: server + client (cores busy)"],
             [
-                [$"RabbitMQ: persistent, confirmed, consumed + acked ({c.RabbitMq.Publishers} publishers, {c.RabbitMq.Consumers} consumer(s), prefetch {c.RabbitMq.Prefetch}, {c.RabbitMq.MessageBytes} B)", $"{N(c.RabbitMq.MessagesPerSecond)} msg/s"],
-                [$"PostgreSQL: timeline insert + identifier upsert + customer upsert, 1 per transaction ({c.PostgresSingle.Connections} conn.)", $"{N(c.PostgresSingle.TouchpointsPerSecond)} touchpoints/s ({N(c.PostgresSingle.TransactionsPerSecond)} tx/s)"],
-                [$"PostgreSQL: the same, 100 per transaction ({c.PostgresBatched.Connections} conn.)", $"{N(c.PostgresBatched.TouchpointsPerSecond)} touchpoints/s ({N(c.PostgresBatched.TransactionsPerSecond)} tx/s)"],
-                ["lower ceiling", $"{N(c.LowerPerSecond)}/s ({c.LowerName})"],
+                [$"RabbitMQ: persistent, confirmed, consumed + acked ({c.RabbitMq.Publishers} publishers, {c.RabbitMq.Consumers} consumer(s), prefetch {c.RabbitMq.Prefetch}, {c.RabbitMq.MessageBytes} B)", $"{N(c.RabbitMq.MessagesPerSecond)} msg/s",
+                    $"{Ms(c.BrokerCpuMillisecondsPerMessage)} per message ({Busy(c.RabbitMqCpu.Broker, c.RabbitMqCpu)} + {Busy(c.RabbitMqCpu.Harness, c.RabbitMqCpu)})"],
+                [$"PostgreSQL: timeline insert + identifier upsert + customer upsert, 1 per transaction ({c.PostgresSingle.Connections} conn.)", $"{N(c.PostgresSingle.TouchpointsPerSecond)} touchpoints/s ({N(c.PostgresSingle.TransactionsPerSecond)} tx/s)",
+                    $"{Ms(c.DatabaseCpuMillisecondsPerTouchpoint(c.PostgresSingle, c.PostgresSingleCpu))} per touchpoint ({Busy(c.PostgresSingleCpu.Database, c.PostgresSingleCpu)} + {Busy(c.PostgresSingleCpu.Harness, c.PostgresSingleCpu)})"],
+                [$"PostgreSQL: the same, 100 per transaction ({c.PostgresBatched.Connections} conn.)", $"{N(c.PostgresBatched.TouchpointsPerSecond)} touchpoints/s ({N(c.PostgresBatched.TransactionsPerSecond)} tx/s)",
+                    $"{Ms(c.DatabaseCpuMillisecondsPerTouchpoint(c.PostgresBatched, c.PostgresBatchedCpu))} per touchpoint ({Busy(c.PostgresBatchedCpu.Database, c.PostgresBatchedCpu)} + {Busy(c.PostgresBatchedCpu.Harness, c.PostgresBatchedCpu)})"],
+                ["lower ceiling", $"{N(c.LowerPerSecond)}/s ({c.LowerName})", "-"],
+                [$"bare minimum on {c.Cores} cores: one broker round trip + one batched write per touchpoint, nothing else", c.BareMinimumPerSecond is { } bare
+                    ? $"{N(bare)}/s = {(bare / c.LowerPerSecond).ToString("0.00", CultureInfo.InvariantCulture)} x lower ceiling" : "-", "the two CPU costs above, added"],
             ]);
             output.WriteLine();
         }
@@ -89,6 +94,11 @@ internal static class ReportTable
 
     private static string B(BatchSummary? batches) =>
         batches is null ? "no data" : string.Create(CultureInfo.InvariantCulture, $"{batches.Batches}, {batches.AverageSize:0.0}, {batches.MedianMillisecondsBetweenBatches:0} ms");
+
+    private static string Ms(double milliseconds) => $"{milliseconds.ToString("0.000", CultureInfo.InvariantCulture)} CPU-ms";
+
+    private static string Busy(double seconds, PhaseCpu cpu) =>
+        (cpu.WallSeconds > 0 ? seconds / cpu.WallSeconds : 0).ToString("0.00", CultureInfo.InvariantCulture);
 
     private static string N(double value) => value.ToString("#,0", CultureInfo.InvariantCulture);
 

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Hub.Benchmarks.Ceilings;
 using Hub.Benchmarks.Hosting;
+using Hub.Benchmarks.Measurement;
 using Hub.Benchmarks.Reporting;
 using Npgsql;
 
@@ -16,20 +18,20 @@ internal static class CeilingScenario
     public static async Task<CeilingsResult> RunAsync(BenchmarkServers servers, BenchmarkOptions options, Action<string> log, CancellationToken cancellationToken)
     {
         log($"ceilings: RabbitMQ, {options.Concurrency} confirming publishers, {options.Hubs} consumer(s) with prefetch {HubPrefetch}, {options.MessageBytes} B messages, {options.CeilingDuration.TotalSeconds:0} s");
-        var broker = await RabbitMqCeiling.MeasureAsync(
-            servers.Broker.AmqpUri, options.Concurrency, options.Hubs, HubPrefetch, options.MessageBytes, options.CeilingDuration, cancellationToken);
+        var (broker, brokerCpu) = await Timed(() => RabbitMqCeiling.MeasureAsync(
+            servers.Broker.AmqpUri, options.Concurrency, options.Hubs, HubPrefetch, options.MessageBytes, options.CeilingDuration, cancellationToken));
         log($"ceilings:   {broker.MessagesPerSecond:0} messages/s");
 
         var connectionString = await servers.Postgres.CreateDatabaseAsync(ScratchDatabase, cancellationToken);
         await PostgresCeiling.PrepareAsync(connectionString, cancellationToken);
         var connections = options.EffectiveDatabaseConcurrency;
         log($"ceilings: PostgreSQL, {connections} connection(s), 1 touchpoint per transaction, {options.CeilingDuration.TotalSeconds:0} s");
-        var single = await PostgresCeiling.MeasureAsync(
-            connectionString, connections, 1, options.Customers, options.Overlap, options.MessageBytes, options.CeilingDuration, cancellationToken);
+        var (single, singleCpu) = await Timed(() => PostgresCeiling.MeasureAsync(
+            connectionString, connections, 1, options.Customers, options.Overlap, options.MessageBytes, options.CeilingDuration, cancellationToken));
         log($"ceilings:   {single.TouchpointsPerSecond:0} touchpoints/s");
         log($"ceilings: PostgreSQL, {connections} connection(s), {HubBatchSize} touchpoints per transaction, {options.CeilingDuration.TotalSeconds:0} s");
-        var batched = await PostgresCeiling.MeasureAsync(
-            connectionString, connections, HubBatchSize, options.Customers, options.Overlap, options.MessageBytes, options.CeilingDuration, cancellationToken);
+        var (batched, batchedCpu) = await Timed(() => PostgresCeiling.MeasureAsync(
+            connectionString, connections, HubBatchSize, options.Customers, options.Overlap, options.MessageBytes, options.CeilingDuration, cancellationToken));
         log($"ceilings:   {batched.TouchpointsPerSecond:0} touchpoints/s");
 
         // The scratch tables would otherwise share the buffer cache and checkpoints with the hub's database.
@@ -40,6 +42,16 @@ internal static class CeilingScenario
             await using var drop = new NpgsqlCommand($"drop database {ScratchDatabase} with (force)", admin);
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
-        return new CeilingsResult(broker, single, batched);
+        return new CeilingsResult(broker, single, batched, brokerCpu, singleCpu, batchedCpu, Environment.ProcessorCount);
+    }
+
+    /// <summary>A baseline and the CPU the machine spent on it: the broker or the database, and this harness as their client.</summary>
+    private static async Task<(T Result, PhaseCpu Cpu)> Timed<T>(Func<Task<T>> measure)
+    {
+        var before = CpuUsage.Snapshot([]);
+        var started = Stopwatch.GetTimestamp();
+        var result = await measure();
+        var used = CpuUsage.Snapshot([]) - before;
+        return (result, PhaseCpu.From(used, Stopwatch.GetElapsedTime(started).TotalSeconds, []));
     }
 }
