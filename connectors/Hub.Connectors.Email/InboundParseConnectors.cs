@@ -14,6 +14,8 @@ internal sealed class MailgunConnector : IConnector, IInboundWebhookHandler
         "Mail received by Mailgun and forwarded by a route (forward() action) to the hub, checked with the webhook signing key.",
         InboundParseOptions.Mailgun);
 
+    public IReadOnlyList<string> Validate(ConnectorSettings settings) => InboundParseOptions.MailgunProblems(settings);
+
     public ValueTask<InboundWebhookResult> HandleAsync(InboundWebhookRequest request, ConnectorInstance instance, CancellationToken cancellationToken) =>
         ValueTask.FromResult(MailgunReceiver.Receive(request, instance.Settings));
 }

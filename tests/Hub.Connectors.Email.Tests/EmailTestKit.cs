@@ -90,8 +90,15 @@ internal static class EmailTestKit
         };
     }
 
+    /// <summary>A Mailgun post received a minute after it was signed (the samples were signed in 2025).</summary>
     public static InboundWebhookRequest MailgunRequest(string form) =>
-        Request(Encoding.UTF8.GetBytes(form), "application/x-www-form-urlencoded");
+        Request(Encoding.UTF8.GetBytes(form), "application/x-www-form-urlencoded") with { ReceivedAt = MailgunSignedAt(form).AddMinutes(1) };
+
+    /// <summary>The <c>timestamp</c> field of a Mailgun form.</summary>
+    public static DateTimeOffset MailgunSignedAt(string form) =>
+        DateTimeOffset.FromUnixTimeSeconds(long.Parse(
+            form.Split('&').Single(p => p.StartsWith("timestamp=", StringComparison.Ordinal))["timestamp=".Length..],
+            System.Globalization.CultureInfo.InvariantCulture));
 
     public static string Basic(string user = BasicUser, string password = BasicPassword) =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));

@@ -8,7 +8,9 @@ namespace Hub.Connectors.Email.Inbound;
 /// <summary>
 /// A Mailgun route's <c>forward()</c> post: the signature first (401 when it is missing or wrong), then the mail from
 /// <c>body-mime</c> (routes ending in <c>mime</c>) or from <c>message-headers</c>, <c>body-plain</c>, <c>body-html</c>
-/// and the <c>attachment-N</c> files.
+/// and the <c>attachment-N</c> files. The signature covers only <c>timestamp</c> and <c>token</c>, not the mail, so a post
+/// signed longer ago than the tolerance is refused, and the token goes to the host as single-use: a captured signature
+/// cannot carry other content ("Securing Webhooks": cache the token and refuse reuse).
 /// </summary>
 internal static class MailgunReceiver
 {
@@ -20,9 +22,20 @@ internal static class MailgunReceiver
                 ? InboundWebhookResult.UnsupportedMediaType(problem!)
                 : InboundWebhookResult.BadRequest(problem!);
         }
-        if (!MailgunSignature.IsValid(settings.GetRequired(InboundParseOptions.SigningKey), form.Text("timestamp"), form.Text("token"), form.Text("signature")))
+        var token = form.Text("token");
+        if (!MailgunSignature.IsValid(settings.GetRequired(InboundParseOptions.SigningKey), form.Text("timestamp"), token, form.Text("signature")))
         {
             return InboundWebhookResult.Unauthorized("'signature' is not the HMAC-SHA256 of timestamp and token under this instance's signing key.");
+        }
+        var tolerance = TimeSpan.FromSeconds(settings.GetInt32(InboundParseOptions.Tolerance, InboundParseOptions.DefaultToleranceSeconds));
+        if (SignedAt(form.Text("timestamp")!) is not { } signedAt)
+        {
+            return InboundWebhookResult.Unauthorized("'timestamp' is not a Unix time in seconds.");
+        }
+        if ((request.ReceivedAt - signedAt).Duration() > tolerance)
+        {
+            return InboundWebhookResult.Unauthorized(
+                $"'timestamp' is {(long)(request.ReceivedAt - signedAt).Duration().TotalSeconds} s away from the hub's clock; at most {(long)tolerance.TotalSeconds} s are accepted ({InboundParseOptions.Tolerance}).");
         }
         var flags = new HashSet<string>();
         Mail mail;
@@ -41,8 +54,17 @@ internal static class MailgunReceiver
         {
             return InboundWebhookResult.BadRequest("The post has neither 'body-mime' nor a 'message-headers' JSON list of [name, value] pairs.");
         }
-        return InboundWebhookResult.Accept([EmailMapper.ToDraft(mail, request.ReceivedAt)]);
+        return InboundWebhookResult.Accept([EmailMapper.ToDraft(mail, request.ReceivedAt)]) with
+        {
+            SingleUse = new SingleUseToken(token!, signedAt + tolerance),
+        };
     }
+
+    private static DateTimeOffset? SignedAt(string timestamp) =>
+        long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
 
     private static List<KeyValuePair<string, string>>? Headers(string? json)
     {

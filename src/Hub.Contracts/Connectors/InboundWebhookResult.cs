@@ -28,6 +28,15 @@ public sealed record InboundWebhookResult
     /// </summary>
     public WebhookResponse? UnavailableResponse { get; init; }
 
+    /// <summary>
+    /// A value the source signed into this request and never signs again for other content (Mailgun's <c>token</c>,
+    /// where the signature does not cover the body). The host keeps it until <see cref="SingleUseToken.KeepUntil"/>
+    /// and refuses (401) a request that brings it again with another body: a captured signature cannot carry forged
+    /// content. The same body again is a retry and goes through; its touchpoints are deduplicated as usual. The
+    /// connector must itself refuse requests signed longer ago than <see cref="SingleUseToken.KeepUntil"/> allows.
+    /// </summary>
+    public SingleUseToken? SingleUse { get; init; }
+
     /// <summary>Accept the touchpoints; answer with <paramref name="response"/> (default: 200 with an empty JSON object).</summary>
     public static InboundWebhookResult Accept(IReadOnlyList<TouchpointDraft> touchpoints, WebhookResponse? response = null) =>
         new(touchpoints, response ?? WebhookResponse.Ok, null);
@@ -47,6 +56,11 @@ public sealed record InboundWebhookResult
     /// <summary>Refuse with any status.</summary>
     public static InboundWebhookResult Reject(WebhookRejection rejection) => new([], WebhookResponse.Ok, rejection);
 }
+
+/// <summary>A signed value the host accepts with one body only (see <see cref="InboundWebhookResult.SingleUse"/>).</summary>
+/// <param name="Value">The token as the source sent it.</param>
+/// <param name="KeepUntil">Until when the host remembers it: when the connector's own freshness check refuses it anyway.</param>
+public sealed record SingleUseToken(string Value, DateTimeOffset KeepUntil);
 
 /// <summary>Why a webhook was refused; the host answers with problem+json.</summary>
 /// <param name="StatusCode">401, 403, 400, 415...</param>

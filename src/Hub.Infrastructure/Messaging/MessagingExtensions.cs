@@ -35,6 +35,7 @@ public static class MessagingExtensions
 
         services.AddSingleton<ResolutionBatcher>();
         services.AddScoped<ResolutionCommit>();
+        services.AddScoped<WebhookTokens>();
         services.AddMassTransit(x =>
         {
             x.AddConsumer<ResolutionConsumer, ResolutionConsumerDefinition>();

@@ -37,6 +37,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<SourceCheckpointRow> SourceCheckpoints => Set<SourceCheckpointRow>();
 
+    public DbSet<WebhookTokenRow> WebhookTokens => Set<WebhookTokenRow>();
+
     public DbSet<FailedMessageRow> FailedMessages => Set<FailedMessageRow>();
 
     public DbSet<AdminUserRow> AdminUsers => Set<AdminUserRow>();
@@ -173,6 +175,15 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.HasKey(s => s.ConnectorInstanceId);
             e.Property(s => s.ConnectorInstanceId).HasMaxLength(100);
             e.Property(s => s.Owner).HasMaxLength(200);
+        });
+        modelBuilder.Entity<WebhookTokenRow>(e =>
+        {
+            e.ToTable("webhook_tokens");
+            e.HasKey(t => new { t.ConnectorInstanceId, t.TokenHash });
+            e.Property(t => t.ConnectorInstanceId).HasMaxLength(100);
+            e.Property(t => t.TokenHash).HasMaxLength(64);
+            e.Property(t => t.BodyHash).HasMaxLength(64);
+            e.HasIndex(t => t.KeepUntil);
         });
         modelBuilder.Entity<FailedMessageRow>(e =>
         {

@@ -78,6 +78,16 @@ internal static partial class WebhookIngressEndpoint
         var touchpoints = result.Touchpoints.Select(d => normalizer.Normalize(d, instance.Id, receivedAt, region)).ToList();
         try
         {
+            if (result.SingleUse is { } token
+                && !await http.RequestServices.GetRequiredService<WebhookTokens>().ClaimAsync(instance.Id, token, body, cancellationToken))
+            {
+                metrics.TouchpointsReceived(instance.Id, instance.Kind, "rejected", 1);
+                LogRejected(logger, instance.Id, StatusCodes.Status401Unauthorized, "single-use token reused");
+                return Results.Problem(
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Webhook token was already used",
+                    detail: "This signed token came before with a different body. A signed request is accepted once; a retry of the very same request is fine.");
+            }
             await ingress.AcceptAsync(touchpoints, cancellationToken);
         }
         catch (IngressUnavailableException) when (result.UnavailableResponse is { } unavailable)

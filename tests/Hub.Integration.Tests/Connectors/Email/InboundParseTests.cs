@@ -38,7 +38,7 @@ public sealed class InboundParseTests(MailHub mail)
     [Fact]
     public async Task Mailgun_sample_gives_the_same_touchpoint_as_the_same_mail_over_imap()
     {
-        var form = Encoding.UTF8.GetString(MailHub.Sample("mailgun-inbound.form")).Trim();
+        var form = MailHub.MailgunSignedNow(Encoding.UTF8.GetString(MailHub.Sample("mailgun-inbound.form")));
         using (var response = await PostAsync("mailgun1", Encoding.UTF8.GetBytes(form), "application/x-www-form-urlencoded"))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -85,6 +85,51 @@ public sealed class InboundParseTests(MailHub mail)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.DoesNotContain(await mail.TimelineAsync(), t => t.SourceEventId.Contains("forged", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_mailgun_token_is_accepted_with_its_first_body_only()
+    {
+        var sample = Encoding.UTF8.GetString(MailHub.Sample("mailgun-inbound.form"));
+        var signed = MailHub.MailgunSignedNow(WithMessageId(sample, "token-once"));
+        var forged = signed.Replace("token-once", "token-forged", StringComparison.Ordinal);
+
+        using (var first = await PostAsync("mailgun1", Encoding.UTF8.GetBytes(signed), "application/x-www-form-urlencoded"))
+        using (var retry = await PostAsync("mailgun1", Encoding.UTF8.GetBytes(signed), "application/x-www-form-urlencoded"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        }
+        using var response = await PostAsync("mailgun1", Encoding.UTF8.GetBytes(forged), "application/x-www-form-urlencoded");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Webhook token was already used", problem.RootElement.GetProperty("title").GetString());
+        await mail.OnTimelineAsync("email:<token-once-20250314102758.7E1A3C55@mail.example.org>", "mailgun1");
+        var timeline = await mail.TimelineAsync();
+        Assert.Single(timeline, t => t.SourceEventId.Contains("token-once", StringComparison.Ordinal));
+        Assert.DoesNotContain(timeline, t => t.SourceEventId.Contains("token-forged", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_mailgun_post_signed_long_ago_is_rejected_and_nothing_is_stored()
+    {
+        // Vector 1's signature, valid for its timestamp of March 2025: a captured post replayed with other content.
+        var stale = WithMessageId(Encoding.UTF8.GetString(MailHub.Sample("mailgun-inbound.form")).Trim(), "stale");
+
+        using var response = await PostAsync("mailgun1", Encoding.UTF8.GetBytes(stale), "application/x-www-form-urlencoded");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("ToleranceSeconds", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(await mail.TimelineAsync(), t => t.SourceEventId.Contains("stale", StringComparison.Ordinal));
+    }
+
+    private static string WithMessageId(string form, string prefix)
+    {
+        var changed = form.Replace("%3C20250314102758.7E1A3C55", $"%3C{prefix}-20250314102758.7E1A3C55", StringComparison.Ordinal);
+        Assert.NotEqual(form, changed);
+        return changed;
     }
 
     private async Task AssertSameAsync(string provider, string sourceEventId)

@@ -13,8 +13,11 @@ internal sealed class MailgunEndpoint() : FuzzedEndpoint(Id)
     public const string Id = "mailgun1";
     private const string Form = "application/x-www-form-urlencoded";
 
-    /// <summary>The sample, signed with vector 1 of mailgun-signature-vectors.json (key <see cref="MailHub.MailgunKey"/>).</summary>
-    private static readonly string Post = Encoding.UTF8.GetString(Sample("email", "mailgun-inbound.form"));
+    /// <summary>The sample as it is, signed with vector 1 of mailgun-signature-vectors.json in March 2025.</summary>
+    private static readonly string SignedLongAgo = Encoding.UTF8.GetString(Sample("email", "mailgun-inbound.form")).Trim();
+
+    /// <summary>The sample signed now with the same key (<see cref="MailHub.MailgunKey"/>), with one token.</summary>
+    private static readonly string Post = MailHub.MailgunSignedNow(SignedLongAgo);
 
     public override HttpRequestMessage Valid() => Authenticated("valid", Encoding.UTF8.GetBytes(Post), Form, 200).ToRequest();
 
@@ -23,8 +26,9 @@ internal sealed class MailgunEndpoint() : FuzzedEndpoint(Id)
         var fields = Fields(Post);
         var timestamp = Value(fields, "timestamp");
         var token = Value(fields, "token");
-        var (kind, sent) = random.Next(6) switch
+        var (kind, sent) = random.Next(7) switch
         {
+            5 => ("signed more than a day ago (a captured post replayed)", Bytes(SignedLongAgo)),
             0 => ("no signature", Bytes(Without(fields, Pick(random, ["signature", "timestamp", "token"])))),
             1 => ("signed with another key", Bytes(With(fields, "signature", Signature("example-signing-key-0002", timestamp, token)))),
             2 => ("token changed after signing", Bytes(With(fields, "token", token[..^1] + (token[^1] == '0' ? '1' : '0')))),

@@ -795,6 +795,31 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.ToTable("timeline", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.WebhookTokenRow", b =>
+                {
+                    b.Property<string>("ConnectorInstanceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("BodyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("KeepUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ConnectorInstanceId", "TokenHash");
+
+                    b.HasIndex("KeepUntil");
+
+                    b.ToTable("webhook_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")

@@ -780,6 +780,31 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("timeline", (string)null);
                 });
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.WebhookTokenRow", b =>
+                {
+                    b.Property<string>("ConnectorInstanceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("KeepUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ConnectorInstanceId", "TokenHash");
+
+                    b.HasIndex("KeepUntil");
+
+                    b.ToTable("webhook_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
