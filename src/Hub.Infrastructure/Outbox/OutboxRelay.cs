@@ -66,7 +66,8 @@ internal sealed partial class OutboxRelay(
         await db.Outbox
             .Where(m => candidates.Contains(m.Id) && m.SentAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, token).SetProperty(m => m.ClaimedUntil, until), cancellationToken);
-        var claimed = await db.Outbox.AsNoTracking().Where(m => m.ClaimToken == token).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        // By key first: the claim token has no index, and the table keeps sent rows for SentRetention (a scan of all of them per batch).
+        var claimed = await db.Outbox.AsNoTracking().Where(m => candidates.Contains(m.Id) && m.ClaimToken == token).OrderBy(m => m.Id).ToListAsync(cancellationToken);
         // Published together, so the broker's confirms overlap; consumers order a customer's changes by version.
         await Task.WhenAll(claimed.Select(row => PublishAsync(row, cancellationToken)));
         var ids = claimed.Select(m => m.Id).ToList();

@@ -54,7 +54,8 @@ internal sealed record PacedPhaseResult(
     LatencySummary? EndToEndLatency,
     LatencySummary? ObservedEndToEndLatency,
     BatchSummary? Batches,
-    string? SyncBacklog);
+    string? SyncBacklog,
+    GcActivity? Gc);
 
 /// <summary>Customer changes pushed to the WireMock.Net target after the maximum-throughput phase.</summary>
 internal sealed record SyncResult(long Deliveries, double Seconds, double DeliveriesPerSecond, bool Drained, IReadOnlyDictionary<string, long> Announced, long UnsentOutboxRows);

@@ -54,6 +54,9 @@ internal static class ReportTable
         ("end-to-end latency p50/p95/p99 at half max: RecordedAt - ReceivedAt", m => L(m.Paced.EndToEndLatency)),
         ("  the same seen from outside: 2xx answer -> committed row polled", m => L(m.Paced.ObservedEndToEndLatency)),
         ("sync-back backlog left before the latency phase", m => m.Paced.SyncBacklog ?? "none"),
+        ("GC in the latency phase: collections, paused in all, average pause", m => m.Paced.Gc is { } gc
+            ? string.Create(CultureInfo.InvariantCulture, $"{gc.Collections}, {gc.PauseSeconds * 1000:0} ms, {(gc.Collections > 0 ? gc.PauseSeconds * 1000 / gc.Collections : 0):0.0} ms")
+            : "-"),
         ("resolution batches, max phase: count, average size, median gap", m => B(m.Max.Batches)),
         ("resolution batches, latency phase", m => B(m.Paced.Batches)),
         ("hub CPU-seconds per 1k touchpoints", m => $"{m.Max.HubCpuSecondsPer1k.ToString("0.00", CultureInfo.InvariantCulture)} s"

@@ -73,7 +73,7 @@ internal sealed class HubRun(
             var calls = options.WarmUp;
             log($"{mode}: warm-up round {round}, {calls} webhooks");
             var baseline = await timeline.CountAsync(cancellationToken);
-            var jitBefore = await JitTime.ReadAsync(fleet.Clients, cancellationToken);
+            var jitBefore = await RuntimeCounters.JitSecondsAsync(fleet.Clients, cancellationToken);
             var started = Stopwatch.GetTimestamp();
             var drive = await _driver.RunClosedLoopAsync(_plan.Take(calls, $"w{round}"), options.Concurrency, cancellationToken);
             if (drive.Accepted == 0)
@@ -82,7 +82,7 @@ internal sealed class HubRun(
             }
             await TimelineWaiter.WaitForAsync(timeline, baseline + drive.Accepted, cancellationToken);
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var jitAfter = await JitTime.ReadAsync(fleet.Clients, cancellationToken);
+            var jitAfter = await RuntimeCounters.JitSecondsAsync(fleet.Clients, cancellationToken);
             if (jitBefore is null || jitAfter is null)
             {
                 log($"{mode}:   the hubs do not report JIT time; one round only");
@@ -114,12 +114,12 @@ internal sealed class HubRun(
         target.Reset();
         log($"{mode}: maximum throughput, {calls.Count} webhooks, {options.Concurrency} in flight");
         var cpuBefore = CpuUsage.Snapshot(_pids);
-        var jitBefore = await JitTime.ReadAsync(fleet.Clients, cancellationToken);
+        var jitBefore = await RuntimeCounters.JitSecondsAsync(fleet.Clients, cancellationToken);
         var drive = await _driver.RunClosedLoopAsync(calls, options.Concurrency, cancellationToken);
         log($"{mode}:   {drive.Accepted} accepted in {drive.Seconds:0.0} s ({drive.AcceptedPerSecond:0}/s); waiting for the timeline");
         var (count, seenAt, complete) = await TimelineWaiter.WaitForAsync(timeline, baseline + drive.Accepted, cancellationToken);
         var cpu = CpuUsage.Snapshot(_pids) - cpuBefore;
-        var jitAfter = await JitTime.ReadAsync(fleet.Clients, cancellationToken);
+        var jitAfter = await RuntimeCounters.JitSecondsAsync(fleet.Clients, cancellationToken);
         var committed = count - baseline;
 
         LatencySummary? endToEnd = null;
@@ -186,8 +186,10 @@ internal sealed class HubRun(
         using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var poller = new ObservationPoller(timeline, calls, _driver);
         var polling = poller.RunAsync(stopPolling.Token);
+        var gcBefore = await RuntimeCounters.GcAsync(fleet.Clients, cancellationToken);
         var drive = await _driver.RunPacedAsync(calls, perSecond, options.Concurrency * 4, cancellationToken);
         var (_, _, complete) = await TimelineWaiter.WaitForAsync(timeline, baseline + drive.Accepted, cancellationToken);
+        var gcAfter = await RuntimeCounters.GcAsync(fleet.Clients, cancellationToken);
         await Task.Delay(50, cancellationToken);
         await stopPolling.CancelAsync();
         await polling;
@@ -206,7 +208,8 @@ internal sealed class HubRun(
             endToEnd,
             LatencySummary.Of(poller.Latencies(drive)),
             BatchSummary.Of(stamps.Select(s => s.RecordedAt)),
-            syncBacklog);
+            syncBacklog,
+            gcBefore is not null && gcAfter is not null ? gcAfter - gcBefore : null);
         log($"{mode}:   ingress p99 {result.IngressLatency?.P99:0.0} ms, end to end p99 {result.EndToEndLatency?.P99:0.0} ms (RecordedAt), {result.ObservedEndToEndLatency?.P99:0.0} ms (observed)");
         return result;
     }
