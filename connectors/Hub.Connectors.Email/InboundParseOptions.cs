@@ -25,7 +25,7 @@ internal static class InboundParseOptions
             "The domain's webhook signing key (Mailgun: Sending → Webhooks → HTTP webhook signing key); every route post is signed with it."),
         new(Tolerance, "Timestamp tolerance (s)", ConnectorOptionType.Integer, Required: false,
             "How far a post's signed timestamp may be from the hub's clock. Each token is accepted with one body only for that long; keep it above Mailgun's 8-hour retry span.",
-            "86400"),
+            DefaultToleranceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 
     public static IReadOnlyList<string> MailgunProblems(ConnectorSettings settings) =>

@@ -30,24 +30,18 @@ internal sealed record CeilingsResult(
     /// message, confirmed before the answer) and one touchpoint of a batched database write, each at the CPU cost the
     /// baselines measured: no HTTP, no signature check, no resolution logic, no sync-back, no load generator.
     /// </summary>
-    public double? BareMinimumPerSecond
-    {
-        get
-        {
-            var perTouchpoint = BrokerCpuMillisecondsPerMessage + DatabaseCpuMillisecondsPerTouchpoint(PostgresBatched, PostgresBatchedCpu);
-            return perTouchpoint > 0 ? Cores * 1000.0 / perTouchpoint : null;
-        }
-    }
+    public double? BareMinimumPerSecond => BareMinimumMilliseconds > 0 ? Cores * 1000.0 / BareMinimumMilliseconds : null;
 
     /// <summary>
     /// CPU milliseconds per touchpoint that the cores have left at <paramref name="share"/> of the lower ceiling once the
     /// bare minimum is paid: everything else (HTTP, signature check, resolution, sync-back, the load generator) must fit.
     /// </summary>
-    public double? BudgetLeftMilliseconds(double share)
-    {
-        var perTouchpoint = BrokerCpuMillisecondsPerMessage + DatabaseCpuMillisecondsPerTouchpoint(PostgresBatched, PostgresBatchedCpu);
-        return perTouchpoint > 0 && LowerPerSecond > 0 ? Cores * 1000.0 / (share * LowerPerSecond) - perTouchpoint : null;
-    }
+    public double? BudgetLeftMilliseconds(double share) =>
+        BareMinimumMilliseconds > 0 && LowerPerSecond > 0 ? Cores * 1000.0 / (share * LowerPerSecond) - BareMinimumMilliseconds : null;
+
+    /// <summary>CPU milliseconds of one broker round trip plus one touchpoint of the batched write.</summary>
+    private double BareMinimumMilliseconds =>
+        BrokerCpuMillisecondsPerMessage + DatabaseCpuMillisecondsPerTouchpoint(PostgresBatched, PostgresBatchedCpu);
 
     private static double PerUnit(double cpuSeconds, long units) => units > 0 ? cpuSeconds * 1000.0 / units : 0;
 }

@@ -79,12 +79,8 @@ internal static class ReportTable
             ? $"{N(t.RowsReadBySequentialScans)} in {t.Table} ({N(t.SequentialScans)} scans)" : m.Database is null ? "-" : "none"),
     ];
 
-    private static string Cores(PhaseCpu cpu)
-    {
-        var wall = cpu.WallSeconds > 0 ? cpu.WallSeconds : 1;
-        string C(double seconds) => (seconds / wall).ToString("0.00", CultureInfo.InvariantCulture);
-        return $"{C(cpu.Hubs)}/{C(cpu.Broker)}/{C(cpu.Database)}/{C(cpu.Harness)}/{C(cpu.Other)}";
-    }
+    private static string Cores(PhaseCpu cpu) =>
+        $"{Busy(cpu.Hubs, cpu)}/{Busy(cpu.Broker, cpu)}/{Busy(cpu.Database, cpu)}/{Busy(cpu.Harness, cpu)}/{Busy(cpu.Other, cpu)}";
 
     private static string Failures(ModeResult m)
     {

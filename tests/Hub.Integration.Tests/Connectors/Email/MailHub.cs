@@ -118,6 +118,10 @@ public sealed class MailHub : IAsyncLifetime
         return found!;
     }
 
+    /// <summary>Mailgun's signature: lower-case hex HMAC-SHA256 of timestamp + token under the signing key.</summary>
+    public static string MailgunSignature(string key, string timestamp, string token) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(timestamp + token)));
+
     public static byte[] Sample(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "formats", "email", name));
 
     /// <summary>
@@ -128,8 +132,7 @@ public sealed class MailHub : IAsyncLifetime
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         token ??= Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(25));
-        var signature = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
-            Encoding.UTF8.GetBytes(MailgunKey), Encoding.UTF8.GetBytes(timestamp + token)));
+        var signature = MailgunSignature(MailgunKey, timestamp, token);
         return string.Join('&', form.Trim().Split('&').Select(pair => pair.Split('=', 2)[0] switch
         {
             "timestamp" => $"timestamp={timestamp}",
