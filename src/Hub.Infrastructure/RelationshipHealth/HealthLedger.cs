@@ -89,9 +89,6 @@ internal sealed class HealthLedger(HubDbContext db, RelationshipHealthOptions op
         }
     }
 
-    /// <summary>After a component replay cleared the change tracker and rebuilt its customers' health.</summary>
-    public void Forget() => _entries.Clear();
-
     private async Task<Entry> EntryAsync(Guid customerId, CancellationToken cancellationToken)
     {
         if (!_entries.TryGetValue(customerId, out var entry))

@@ -26,6 +26,7 @@ internal sealed class ComponentReplayer(
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
         var (identifiers, links) = await ComponentAsync(seed, cancellationToken);
+        changes.ReplayedLinks.Add(links.Count);
         var separations = await SeparationsAsync(identifiers, cancellationToken);
         var result = IdentityReplay.Run(links, rules, separations);
 

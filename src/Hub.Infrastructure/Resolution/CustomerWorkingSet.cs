@@ -24,14 +24,6 @@ internal sealed class CustomerWorkingSet(HubDbContext db)
         _unowned.Remove(identifier);
     }
 
-    public void Forget()
-    {
-        _owners.Clear();
-        _unowned.Clear();
-        _contested.Clear();
-        Customers.Clear();
-    }
-
     /// <summary>Loads the owners of every identifier not looked up yet: two queries for the lot.</summary>
     public async Task LoadAsync(IEnumerable<CustomerIdentifier> identifiers, CancellationToken cancellationToken)
     {

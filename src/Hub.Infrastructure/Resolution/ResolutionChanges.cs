@@ -12,6 +12,9 @@ internal sealed class ResolutionChanges
     /// <summary>Touchpoints this transaction put on a timeline for the first time.</summary>
     public List<Guid> NewTouchpointIds { get; } = [];
 
+    /// <summary>How many touchpoint links each component replay of this transaction went through.</summary>
+    public List<int> ReplayedLinks { get; } = [];
+
     public IReadOnlyCollection<CustomerChange> Customers => _customers.Values;
 
     public CustomerChange For(Guid customerId)

@@ -57,6 +57,10 @@ internal sealed partial class ResolutionCommit(
     private void Report(IReadOnlyList<TouchpointReceived> touchpoints, ResolutionChanges changes)
     {
         var committedAt = time.GetUtcNow();
+        foreach (var links in changes.ReplayedLinks)
+        {
+            metrics.ComponentReplayed(links);
+        }
         var added = new HashSet<Guid>(changes.NewTouchpointIds);
         var customers = db.ChangeTracker.AsTracked<TimelineEntryRow>()
             .Where(e => added.Contains(e.Entity.TouchpointId))

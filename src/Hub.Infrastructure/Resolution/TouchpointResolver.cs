@@ -17,6 +17,8 @@ namespace Hub.Infrastructure.Resolution;
 /// protection refused something (now or before) arrival order could matter, so the identity component
 /// is replayed in canonical order instead (<see cref="ComponentReplayer"/>): the outcome then depends only
 /// on the set of touchpoints, never on their order or on how many processes applied them.
+/// A replay recomputes its whole component from the stored links, so the batch replays once, at its end, every
+/// component that needs it; touchpoints that touch a component waiting for that replay wait with it.
 /// </summary>
 internal sealed class TouchpointResolver(
     HubDbContext db, IdentityRules rules, SurvivorshipRules survivorship, TimeProvider time, RelationshipHealthOptions? healthOptions = null)
@@ -38,11 +40,12 @@ internal sealed class TouchpointResolver(
         var fields = new CustomerFieldsCalculator(db, survivorship, changes);
         var replayer = new ComponentReplayer(db, rules, fields, changes, now, _healthOptions);
         var health = new HealthLedger(db, _healthOptions);
+        var replaySeeds = new HashSet<CustomerIdentifier>();
+        var awaitingReplay = new HashSet<Guid>();
         await workingSet.LoadAsync(fresh.SelectMany(t => t.Identities), cancellationToken);
         await health.LoadAsync(workingSet.Customers.Keys, cancellationToken);
-        for (var i = 0; i < fresh.Count; i++)
+        foreach (var touchpoint in fresh)
         {
-            var touchpoint = fresh[i];
             var entry = TimelineEntry(touchpoint, now);
             db.Timeline.Add(entry);
             changes.NewTouchpointIds.Add(touchpoint.TouchpointId);
@@ -55,6 +58,12 @@ internal sealed class TouchpointResolver(
                 continue;
             }
             var touched = touchpoint.Identities.Select(workingSet.OwnerOf).OfType<CustomerRow>().Distinct().ToList();
+            if (touchpoint.Identities.Any(replaySeeds.Contains) || touched.Any(c => awaitingReplay.Contains(c.Id)))
+            {
+                replaySeeds.UnionWith(touchpoint.Identities);
+                awaitingReplay.UnionWith(touched.Select(c => c.Id));
+                continue;
+            }
             var state = new IdentityState(rules, []);
             foreach (var customer in touched)
             {
@@ -65,12 +74,8 @@ internal sealed class TouchpointResolver(
             var outcome = state.Apply(link, () => new IdentityCluster(Guid.CreateVersion7(now), long.MaxValue));
             if (outcome.Conflicts.Count > 0 || touched.Any(c => c.Tainted) || touchpoint.Identities.Any(workingSet.IsContested))
             {
-                health.Flush();
-                await replayer.ReplayAsync(touchpoint.Identities, cancellationToken);
-                workingSet.Forget();
-                health.Forget();
-                await workingSet.LoadAsync(fresh.Skip(i + 1).SelectMany(t => t.Identities), cancellationToken);
-                await health.LoadAsync(workingSet.Customers.Keys, cancellationToken);
+                replaySeeds.UnionWith(touchpoint.Identities);
+                awaitingReplay.UnionWith(touched.Select(c => c.Id));
                 continue;
             }
             var landing = outcome.Created ? workingSet.Create(outcome.Landing.Key, now) : workingSet.Customers[outcome.Landing.Key];
@@ -114,6 +119,10 @@ internal sealed class TouchpointResolver(
             await health.ApplyAsync(landing.Id, touchpoint, cancellationToken);
         }
         health.Flush();
+        if (replaySeeds.Count > 0)
+        {
+            await replayer.ReplayAsync(replaySeeds, cancellationToken);
+        }
         await TimelineWithdrawals.ApplyAsync(db, fresh, cancellationToken);
         return changes;
     }

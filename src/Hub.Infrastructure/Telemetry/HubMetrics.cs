@@ -12,6 +12,7 @@ public sealed class HubMetrics
 {
     private readonly Counter<long> _touchpointsReceived;
     private readonly Histogram<double> _resolutionLatency;
+    private readonly Histogram<int> _componentReplays;
     private readonly Histogram<double> _outboxLag;
     private readonly Counter<long> _syncResults;
     private readonly CircuitBreakerStates _breakers;
@@ -28,6 +29,10 @@ public sealed class HubMetrics
         _resolutionLatency = meter.CreateHistogram(
             "hub.resolution.latency", "s", "From the webhook's arrival to the commit that put the touchpoint on a timeline.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
+        _componentReplays = meter.CreateHistogram<int>(
+            "hub.resolution.replays", "{link}",
+            "Identity components recomputed in canonical order during resolution (merge protection made arrival order matter), by the touchpoint links each went through.",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [10, 100, 1_000, 10_000, 100_000] });
         _outboxLag = meter.CreateHistogram(
             "hub.outbox.lag", "s", "From the commit that wrote an outbox row to its publication on the broker.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
@@ -48,6 +53,8 @@ public sealed class HubMetrics
         _touchpointsReceived.Add(count, new("connector.instance", instance), new("connector.kind", kind), new("outcome", outcome));
 
     public void TouchpointResolved(TimeSpan latency) => _resolutionLatency.Record(Math.Max(0, latency.TotalSeconds));
+
+    public void ComponentReplayed(int links) => _componentReplays.Record(links);
 
     public void OutboxRowPublished(TimeSpan lag) => _outboxLag.Record(Math.Max(0, lag.TotalSeconds));
 

@@ -37,7 +37,8 @@ internal sealed class ResolverHarness : IDisposable
         })));
     }
 
-    public async Task ApplyAsync(IReadOnlyList<TouchpointReceived> batch)
+    /// <summary>Applies one batch in one transaction, retried on conflicts; returns what the committed attempt changed.</summary>
+    public async Task<ResolutionChanges> ApplyAsync(IReadOnlyList<TouchpointReceived> batch)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -48,7 +49,7 @@ internal sealed class ResolverHarness : IDisposable
                 var changes = await new TouchpointResolver(db, Rules, Survivorship, TimeProvider.System).ResolveAsync(batch, CancellationToken.None);
                 await ResolutionEvents.WriteAsync(db, changes, DateTimeOffset.UtcNow, CancellationToken.None);
                 await transaction.CommitAsync();
-                return;
+                return changes;
             }
             catch (Exception e) when (attempt < 100 && e is DbUpdateException or SqliteException or InvalidOperationException { InnerException: SqliteException })
             {
