@@ -123,14 +123,18 @@ public sealed partial class ConnectorInstances
 
     public static bool IsValidId(string id) => InstanceId().IsMatch(id);
 
+    /// <summary>Whether two readings of an instance have the same kind and settings (each reload builds new objects).</summary>
+    public static bool SameSettings(ConnectorInstance a, ConnectorInstance b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return a.Kind == b.Kind && a.Settings.Keys.Count() == b.Settings.Keys.Count() && a.Settings.Keys.All(k => a.Settings.Get(k) == b.Settings.Get(k));
+    }
+
     private static bool SameInstances(
         ImmutableDictionary<string, (ConnectorInstance Instance, IConnector Connector)> a,
         ImmutableDictionary<string, (ConnectorInstance Instance, IConnector Connector)> b) =>
-        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && other.Instance.Kind == kv.Value.Instance.Kind
-            && SameSettings(other.Instance.Settings, kv.Value.Instance.Settings));
-
-    private static bool SameSettings(ConnectorSettings a, ConnectorSettings b) =>
-        a.Keys.Count() == b.Keys.Count() && a.Keys.All(k => a.Get(k) == b.Get(k));
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && SameSettings(other.Instance, kv.Value.Instance));
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,100}$")]
     private static partial Regex InstanceId();

@@ -11,7 +11,8 @@ using Microsoft.Extensions.Options;
 namespace Hub.Infrastructure.Polling;
 
 /// <summary>
-/// Runs every polling source instance: claim the source's lease, poll from its checkpoint, make the touchpoints
+/// Runs every polling source instance, those added, changed or removed in the admin UI included (it follows the
+/// list's change token, so no restart is needed): claim the source's lease, poll from its checkpoint, make the touchpoints
 /// durable through the same ingress as webhooks, and only then store the new checkpoint. A process that dies
 /// between the two repeats the poll after the lease passes to another; the touchpoints' deterministic ids make
 /// the repeat change nothing, so nothing is lost and nothing doubled.
@@ -26,17 +27,59 @@ internal sealed partial class PollingSourceRunner(
     private static readonly TimeSpan FailureWait = TimeSpan.FromSeconds(30);
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var loops = new List<Task>();
+        var running = new Dictionary<string, RunningSource>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                // Taken before the list is read, so a change made while reconciling is not missed.
+                var changed = instances.GetChangeToken();
+                await ReconcileAsync(running, stoppingToken);
+                var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using var registration = changed.RegisterChangeCallback(_ => fired.TrySetResult(), null);
+                await fired.Task.WaitAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await Task.WhenAll(running.Values.Select(r => r.StopAsync()));
+        }
+    }
+
+    /// <summary>
+    /// Starts a loop for each polling instance that has none, and stops the loops of instances that were removed,
+    /// disabled or changed (a changed one starts again with its new settings, from the stored checkpoint).
+    /// </summary>
+    private async Task ReconcileAsync(Dictionary<string, RunningSource> running, CancellationToken stoppingToken)
+    {
+        var wanted = new Dictionary<string, (ConnectorInstance Instance, IPollingSource Source)>(StringComparer.OrdinalIgnoreCase);
         foreach (var instance in instances.All)
         {
             if (instances.TryGet(instance.Id, out _, out var connector) && connector is IPollingSource source && source.Polls(instance))
             {
-                loops.Add(RunAsync(instance, source, stoppingToken));
+                wanted[instance.Id] = (instance, source);
             }
         }
-        return Task.WhenAll(loops);
+        foreach (var (id, loop) in running.ToList())
+        {
+            if (!wanted.TryGetValue(id, out var next) || !ConnectorInstances.SameSettings(next.Instance, loop.Instance))
+            {
+                await loop.StopAsync();
+                running.Remove(id);
+                LogStopped(logger, id);
+            }
+        }
+        foreach (var (id, (instance, source)) in wanted.Where(w => !running.ContainsKey(w.Key)))
+        {
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            running[id] = new RunningSource(instance, stop, Task.Run(() => RunAsync(instance, source, stop.Token), CancellationToken.None));
+            LogStarted(logger, id);
+        }
     }
 
     private async Task RunAsync(ConnectorInstance instance, IPollingSource source, CancellationToken stoppingToken)
@@ -118,6 +161,22 @@ internal sealed partial class PollingSourceRunner(
             await SourceLease.AdvanceAsync(db, instanceId, _owner, row.Checkpoint, now + wait, now, lease, cancellationToken);
         }
     }
+
+    private sealed record RunningSource(ConnectorInstance Instance, CancellationTokenSource Stop, Task Loop)
+    {
+        public async Task StopAsync()
+        {
+            await Stop.CancelAsync();
+            await Loop;
+            Stop.Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polling {ConnectorInstance} started")]
+    private static partial void LogStarted(ILogger logger, string connectorInstance);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polling {ConnectorInstance} stopped: the instance was removed, disabled or changed")]
+    private static partial void LogStopped(ILogger logger, string connectorInstance);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Polled {Count} touchpoints from {ConnectorInstance}")]
     private static partial void LogPolled(ILogger logger, string connectorInstance, int count);
