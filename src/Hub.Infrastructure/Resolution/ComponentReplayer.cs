@@ -34,16 +34,17 @@ internal sealed class ComponentReplayer(
         var identifierRows = (await db.CustomerIdentifiers.Where(i => values.Contains(i.Value)).ToListAsync(cancellationToken))
             .Where(r => identifiers.Contains(new CustomerIdentifier(r.Type, r.Value))).ToList();
         var touchpointIds = links.Select(l => l.TouchpointId).ToList();
+        var onTimelineOf = await db.Timeline.Where(t => touchpointIds.Contains(t.TouchpointId))
+            .Select(t => new { t.TouchpointId, t.CustomerId }).ToDictionaryAsync(t => t.TouchpointId, t => t.CustomerId, cancellationToken);
         var activeIds = identifierRows.Select(r => r.CustomerId).Distinct().ToList();
-        activeIds.AddRange(await db.Timeline.Where(t => touchpointIds.Contains(t.TouchpointId) && t.CustomerId != null)
-            .Select(t => t.CustomerId!.Value).Distinct().ToListAsync(cancellationToken));
+        activeIds.AddRange(onTimelineOf.Values.OfType<Guid>().Distinct());
         var customers = await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).Include(c => c.Observations).AsSplitQuery()
             .Where(c => activeIds.Contains(c.Id) || (c.MergedIntoId != null && activeIds.Contains(c.MergedIntoId.Value)))
             .ToListAsync(cancellationToken);
         var formerIdentifiers = await FormerIdentifiersAsync(customers, cancellationToken);
 
         var owner = Map(result, customers, formerIdentifiers);
-        await ApplyAsync(result, owner, customers, identifierRows, cancellationToken);
+        await ApplyAsync(result, owner, customers, identifierRows, onTimelineOf, cancellationToken);
         await RecomputeFieldsAsync(result, owner, touchpointIds, cancellationToken);
         if ((health ?? RelationshipHealthOptions.Default).Enabled)
         {
@@ -149,7 +150,8 @@ internal sealed class ComponentReplayer(
     }
 
     private async Task ApplyAsync(
-        ReplayResult result, Dictionary<IdentityCluster, CustomerRow> owner, List<CustomerRow> customers, List<CustomerIdentifierRow> identifierRows, CancellationToken cancellationToken)
+        ReplayResult result, Dictionary<IdentityCluster, CustomerRow> owner, List<CustomerRow> customers, List<CustomerIdentifierRow> identifierRows,
+        Dictionary<Guid, Guid?> onTimelineOf, CancellationToken cancellationToken)
     {
         var desired = result.Clusters.SelectMany(c => c.Identifiers.Select(i => (Identifier: i, Customer: owner[c]))).ToDictionary(x => x.Identifier, x => x.Customer);
         var existing = identifierRows.ToDictionary(r => new CustomerIdentifier(r.Type, r.Value));
@@ -172,10 +174,11 @@ internal sealed class ComponentReplayer(
             db.CustomerIdentifiers.Add(new CustomerIdentifierRow { Type = identifier.Type, Value = identifier.Value, CustomerId = customer.Id, LinkedAt = now });
             changes.Touch(customer.Id, "identifiers", null, null);
         }
-        foreach (var group in result.Landing.GroupBy(l => owner[l.Value].Id))
+        // Only the touchpoints that move: a replay usually leaves most of its component where it was.
+        foreach (var group in result.Landing.Where(l => onTimelineOf.GetValueOrDefault(l.Key) != owner[l.Value].Id).GroupBy(l => owner[l.Value].Id))
         {
             var ids = group.Select(l => l.Key).ToList();
-            await db.Timeline.Where(t => ids.Contains(t.TouchpointId) && t.CustomerId != group.Key)
+            await db.Timeline.Where(t => ids.Contains(t.TouchpointId))
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.CustomerId, group.Key), cancellationToken);
         }
         var kept = owner.Values.Select(c => c.Id).ToHashSet();
