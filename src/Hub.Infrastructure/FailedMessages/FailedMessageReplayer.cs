@@ -12,7 +12,7 @@ namespace Hub.Infrastructure.FailedMessages;
 /// marked replayed: a crash in between leaves it <c>failed</c> and replayable, and a second copy is harmless
 /// because every consumer is idempotent; the other order could mark as replayed a message that never left.
 /// </summary>
-public sealed class FailedMessageReplayer(HubDbContext db, IBus bus, IngressOptions options, TimeProvider time)
+public sealed class FailedMessageReplayer(HubDbContext db, IngressBufferDbContext ingressBuffer, IBus bus, IngressOptions options, TimeProvider time)
 {
     /// <summary>The header a replayed message carries: the id of its <c>failed_messages</c> row.</summary>
     public const string ReplayHeader = "Hub-Replay-Of";
@@ -64,13 +64,13 @@ public sealed class FailedMessageReplayer(HubDbContext db, IBus bus, IngressOpti
         var marked = await db.FailedMessages.Where(f => f.Id == id && f.Status == FailedMessageStatus.Failed)
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FailedMessageStatus.Discarded).SetProperty(f => f.DiscardedAt, now), cancellationToken);
         var row = await db.FailedMessages.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         if (marked == 1 && row!.MessageType == nameof(TouchpointReceived))
         {
             // Embedded mode: the ingress buffer would offer the touchpoint again every 30 s, failing it back to 'failed'.
             var touchpointId = JsonSerializer.Deserialize<TouchpointReceived>(row.Body, JsonSerializerOptions.Web)!.TouchpointId;
-            await db.IngressBuffer.Where(b => b.TouchpointId == touchpointId).ExecuteDeleteAsync(cancellationToken);
+            await ingressBuffer.IngressBuffer.Where(b => b.TouchpointId == touchpointId).ExecuteDeleteAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
         return new FailedMessageChange(marked == 1, row);
     }
 

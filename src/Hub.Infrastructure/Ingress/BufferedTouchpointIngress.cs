@@ -12,8 +12,9 @@ namespace Hub.Infrastructure.Ingress;
 
 /// <summary>
 /// Embedded mode: the in-memory bus forgets on a crash, so touchpoints are committed to the database
-/// before the answer. SQLite has one writer, so the requests waiting at a moment are written together
-/// in one transaction (group commit) by a single loop, instead of each request queueing for the write
+/// before the answer (<see cref="IngressBufferDbContext"/>: on SQLite a file of its own, so these writes never wait
+/// for a resolution transaction). SQLite has one writer per file, so the requests waiting at a moment are written
+/// together in one transaction (group commit) by a single loop, instead of each request queueing for the write
 /// lock; every request is answered once its own rows are committed. The committed touchpoints then go
 /// straight to the in-memory bus; <see cref="IngressBufferPump"/> publishes again whatever was not
 /// applied in time (a crash, a failure), so nothing answered is lost.
@@ -109,7 +110,7 @@ internal sealed partial class BufferedTouchpointIngress(
     private async Task<List<TouchpointReceived>> WriteAsync(List<PendingWrite> group, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
         var candidates = group.SelectMany(g => g.Rows).DistinctBy(r => r.Touchpoint.TouchpointId).ToList();
         var ids = candidates.Select(r => r.Touchpoint.TouchpointId).ToList();
         // Only this loop writes the buffer, so what is not there now cannot appear before the commit.

@@ -12,9 +12,10 @@ namespace Hub.Infrastructure.Ingress;
 /// <summary>
 /// Embedded mode: publishes buffered touchpoints again when they were not applied in time. The ingress
 /// publishes each one right after committing it (<see cref="BufferedTouchpointIngress"/>); a row stays
-/// until the resolution consumer deletes it in the transaction that applies it, so a row still here
-/// after <see cref="RedeliveryDelay"/> was lost on the way (a failure, or a crash of the previous run:
-/// everything found at start is published at once). Nothing answered is lost.
+/// until the resolution commit that applied it deletes it, so a row still here after <see cref="RedeliveryDelay"/>
+/// was lost on the way (a failure, or a crash of the previous run: everything found at start is published at once),
+/// or was applied by a commit that could not delete it afterwards (resolution skips a touchpoint it has, and deletes
+/// the row then). Nothing answered is lost.
 /// </summary>
 internal sealed partial class IngressBufferPump(
     IServiceScopeFactory scopes,
@@ -52,7 +53,7 @@ internal sealed partial class IngressBufferPump(
     private async Task<int> PumpOnceAsync(DateTimeOffset dueAtStart, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
         var now = time.GetUtcNow();
         var dueBy = dueAtStart > now ? dueAtStart : now;
         var due = await db.IngressBuffer.AsNoTracking().Where(b => b.NextAttemptAt <= dueBy)

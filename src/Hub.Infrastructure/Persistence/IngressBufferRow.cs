@@ -1,8 +1,9 @@
 namespace Hub.Infrastructure.Persistence;
 
 /// <summary>
-/// Embedded mode only: a touchpoint stored before the webhook is answered, because the in-memory bus
-/// forgets on a crash. The resolution consumer deletes the row in the transaction that applies it.
+/// In-memory bus only: a touchpoint stored before the webhook is answered, because the in-memory bus
+/// forgets on a crash (<see cref="IngressBufferDbContext"/>). The resolution commit deletes the row once it has
+/// applied the touchpoint.
 /// </summary>
 public sealed class IngressBufferRow
 {

@@ -23,11 +23,13 @@ public static class PersistenceExtensions
             var connectionString = PostgresConnectionString(options.ConnectionString
                 ?? throw new InvalidOperationException("Hub:Database:ConnectionString is required when Hub:Database:Provider is PostgreSql."));
             services.AddDbContext<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContext<IngressBufferDbContext, PostgresIngressBufferDbContext>(o => o.UseNpgsql(connectionString));
         }
         else
         {
             var connectionString = SqliteConnectionString(options.ConnectionString ?? "Data Source=data/hub.db");
             services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteSettings));
+            services.AddDbContext<IngressBufferDbContext, SqliteIngressBufferDbContext>(o => o.UseSqlite(IngressBufferConnectionString(connectionString)).AddInterceptors(SqliteSettings));
         }
         services.AddHostedService<DatabaseMigrator>();
         // One key ring for every hub process: a cookie signed by one is read by the others, and so are the connector secrets.
@@ -65,6 +67,15 @@ public static class PersistenceExtensions
     }
 
     internal const int DefaultMaxAutoPrepare = 100;
+
+    /// <summary>The ingress buffer's SQLite file: the main file's name with <c>-ingress</c>, in the same directory.</summary>
+    internal static string IngressBufferConnectionString(string mainConnectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(mainConnectionString);
+        var main = builder.DataSource;
+        builder.DataSource = Path.Combine(Path.GetDirectoryName(main) ?? "", Path.GetFileNameWithoutExtension(main) + "-ingress" + Path.GetExtension(main));
+        return builder.ToString();
+    }
 
     private static string SqliteConnectionString(string configured)
     {

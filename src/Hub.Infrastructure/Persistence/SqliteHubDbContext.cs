@@ -11,10 +11,6 @@ public sealed class SqliteHubDbContext(DbContextOptions<SqliteHubDbContext> opti
         ArgumentNullException.ThrowIfNull(configurationBuilder);
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
     }
-
-    private sealed class UtcTicksConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
-        v => v.UtcTicks,
-        v => new DateTimeOffset(v, TimeSpan.Zero));
 }
 
 /// <summary>Lets <c>dotnet ef migrations add ... --context SqliteHubDbContext</c> build the context.</summary>

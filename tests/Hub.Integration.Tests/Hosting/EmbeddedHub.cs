@@ -22,6 +22,9 @@ public sealed class EmbeddedHub : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(Directory, "data", "hub.db");
 
+    /// <summary>The in-memory bus's ingress buffer, a SQLite file of its own beside the main one.</summary>
+    public string IngressBufferPath => Path.Combine(Directory, "data", "hub-ingress.db");
+
     public SignedWebhookSender Sender => new(Hub.Client, InstanceId, SignedWebhookSender.ExampleSecret);
 
     public static async Task<EmbeddedHub> StartAsync(IReadOnlyDictionary<string, string>? extraSettings = null)
@@ -65,9 +68,10 @@ public sealed class EmbeddedHub : IAsyncDisposable
         return await HubTables.CustomerVersionsAsync(connection);
     }
 
+    /// <summary>Rows in a table of the main file, or of the ingress buffer's file for <c>ingress_buffer</c>.</summary>
     public async Task<long> CountAsync(string table)
     {
-        await using var connection = await OpenReadOnlyAsync();
+        await using var connection = await OpenReadOnlyAsync(table == "ingress_buffer" ? IngressBufferPath : DatabasePath);
         return await HubTables.CountAsync(connection, table);
     }
 
@@ -101,9 +105,11 @@ public sealed class EmbeddedHub : IAsyncDisposable
         return ids;
     }
 
-    private async Task<SqliteConnection> OpenReadOnlyAsync()
+    private Task<SqliteConnection> OpenReadOnlyAsync() => OpenReadOnlyAsync(DatabasePath);
+
+    private static async Task<SqliteConnection> OpenReadOnlyAsync(string path)
     {
-        var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
         await connection.OpenAsync();
         return connection;
     }

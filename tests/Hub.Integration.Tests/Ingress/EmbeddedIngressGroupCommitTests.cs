@@ -23,7 +23,7 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite($"Data Source={_path};Default Timeout=30"));
+        services.AddDbContext<IngressBufferDbContext, SqliteIngressBufferDbContext>(o => o.UseSqlite($"Data Source={_path};Default Timeout=30"));
         services.AddSingleton(_published);
         services.AddMassTransit(x =>
         {
@@ -33,7 +33,7 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
         _services = services.BuildServiceProvider();
         await using (var scope = _services.CreateAsyncScope())
         {
-            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var db = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
             await db.Database.MigrateAsync();
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
@@ -82,7 +82,7 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
         await using (var scope = _services.CreateAsyncScope())
         {
             // The store refuses every write to the buffer from now on.
-            await scope.ServiceProvider.GetRequiredService<HubDbContext>().Database.ExecuteSqlRawAsync(
+            await scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>().Database.ExecuteSqlRawAsync(
                 "CREATE TRIGGER refuse BEFORE INSERT ON ingress_buffer BEGIN SELECT RAISE(ABORT, 'disk says no'); END;");
         }
 
@@ -117,13 +117,13 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
     private async Task<long> CountAsync()
     {
         await using var scope = _services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<HubDbContext>().IngressBuffer.LongCountAsync();
+        return await scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>().IngressBuffer.LongCountAsync();
     }
 
     private async Task<bool> BufferedAsync(Guid touchpointId)
     {
         await using var scope = _services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<HubDbContext>().IngressBuffer.AnyAsync(b => b.TouchpointId == touchpointId);
+        return await scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>().IngressBuffer.AnyAsync(b => b.TouchpointId == touchpointId);
     }
 
     private static TouchpointReceived Touchpoint(int n)

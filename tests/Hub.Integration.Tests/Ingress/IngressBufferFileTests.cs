@@ -1,0 +1,74 @@
+using System.Net;
+using System.Text.Json;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+using Hub.Integration.Tests.Hosting;
+using Hub.Testing.Servers;
+using Microsoft.Data.Sqlite;
+using static Hub.Integration.Tests.Connectors.Salesforce.SalesforceHub;
+
+namespace Hub.Integration.Tests.Ingress;
+
+/// <summary>
+/// The embedded hub keeps its ingress buffer in a SQLite file of its own (so webhook commits never wait for a
+/// resolution transaction); touchpoints an older version left in the main file's buffer table are not lost.
+/// </summary>
+public sealed class IngressBufferFileTests
+{
+    [Fact]
+    public async Task Touchpoints_left_in_the_main_file_by_an_older_version_are_moved_to_the_buffer_file_at_start_and_land()
+    {
+        await using var hub = await EmbeddedHub.StartAsync(new Dictionary<string, string> { ["Logging:LogLevel:Hub"] = "Information" });
+        using (var response = await hub.Sender.SendAsync(SignedWebhookSender.Identify(1, 1000)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        await EventuallyAsync(async () => await hub.CountAsync("timeline") == 1, "the first touchpoint on the timeline");
+        Assert.True(File.Exists(hub.IngressBufferPath), "no ingress buffer file beside the main one");
+        await EventuallyAsync(async () => await hub.CountAsync("ingress_buffer") == 0, "the applied touchpoint removed from the buffer file");
+
+        var left = new TouchpointReceived
+        {
+            TouchpointId = TouchpointIds.From(EmbeddedHub.InstanceId, "left-by-an-older-version"),
+            ConnectorInstanceId = EmbeddedHub.InstanceId,
+            SourceEventId = "left-by-an-older-version",
+            Channel = TouchpointChannels.Crm,
+            Type = "profile.identified",
+            OccurredAt = DateTimeOffset.UtcNow.AddMinutes(-5),
+            ReceivedAt = DateTimeOffset.UtcNow.AddMinutes(-5),
+            Identities = [CustomerIdentifier.Email("left@example.com")],
+            ProfileFacts = new Dictionary<string, string> { ["name"] = "Left Over" },
+        };
+        await InsertIntoMainFileBufferAsync(hub.DatabasePath, left);
+
+        await hub.RestartAsync();
+
+        await EventuallyAsync(async () => (await hub.TimelineSourceEventIdsAsync(EmbeddedHub.InstanceId)).Contains(left.SourceEventId),
+            "the touchpoint left in the main file on the timeline");
+        Assert.Equal(0, await MainFileBufferCountAsync(hub.DatabasePath));
+        Assert.Contains("Moved 1 buffered touchpoints from the main SQLite file", hub.Hub.Output, StringComparison.Ordinal);
+        await EventuallyAsync(async () => await hub.CountAsync("ingress_buffer") == 0, "the moved touchpoint removed once applied");
+        Assert.Equal(2, await hub.CountAsync("timeline"));
+    }
+
+    /// <summary>A row as the versions before the buffer file wrote it: ids as upper-case text, instants as UTC ticks.</summary>
+    private static async Task InsertIntoMainFileBufferAsync(string databasePath, TouchpointReceived touchpoint)
+    {
+        await using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False;Default Timeout=30");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "insert into ingress_buffer (TouchpointId, Body, ReceivedAt, Attempts, NextAttemptAt) values ($id, $body, $received, 1, $next)";
+        command.Parameters.AddWithValue("$id", touchpoint.TouchpointId.ToString().ToUpperInvariant());
+        command.Parameters.AddWithValue("$body", JsonSerializer.Serialize(touchpoint, JsonSerializerOptions.Web));
+        command.Parameters.AddWithValue("$received", touchpoint.ReceivedAt.UtcTicks);
+        command.Parameters.AddWithValue("$next", touchpoint.ReceivedAt.AddSeconds(30).UtcTicks);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    private static async Task<long> MainFileBufferCountAsync(string databasePath)
+    {
+        await using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        return await HubTables.CountAsync(connection, "ingress_buffer");
+    }
+}
