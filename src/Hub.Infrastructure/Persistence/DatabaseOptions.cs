@@ -12,7 +12,7 @@ public sealed class DatabaseOptions
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>The connection string; default for SQLite: <c>Data Source=data/hub.db</c>.</summary>
-    [Description("The connection string. None: `Data Source=data/hub.db` (SQLite, relative to the working directory). PostgreSQL e.g. `Host=db;Database=hub;Username=hub;Password=...`.")]
+    [Description("The connection string. None: `Data Source=data/hub.db` (SQLite, relative to the working directory; the ingress buffer of the in-memory bus goes into `hub-ingress.db` beside it). PostgreSQL e.g. `Host=db;Database=hub;Username=hub;Password=...`.")]
     public string? ConnectionString { get; set; }
 }
 
