@@ -22,6 +22,8 @@ namespace Hub.Infrastructure.Ingress;
 internal sealed partial class BufferedTouchpointIngress(
     IServiceScopeFactory scopes,
     IBus bus,
+    IngressBacklog backlog,
+    IngressOptions options,
     TimeProvider time,
     ILogger<BufferedTouchpointIngress> logger) : BackgroundService, ITouchpointIngress
 {
@@ -35,6 +37,11 @@ internal sealed partial class BufferedTouchpointIngress(
         if (touchpoints.Count == 0)
         {
             return;
+        }
+        if (backlog.Waiting >= options.BufferLimit)
+        {
+            throw new IngressUnavailableException(
+                $"The hub is behind: about {backlog.Waiting} touchpoints wait to be applied ({IngressOptions.Section}:{nameof(IngressOptions.BufferLimit)} is {options.BufferLimit}).");
         }
         var rows = touchpoints.DistinctBy(t => t.TouchpointId).Select(t => (Touchpoint: t, Body: JsonSerializer.Serialize(t, JsonSerializerOptions.Web))).ToList();
         var write = new PendingWrite(rows);
@@ -92,6 +99,7 @@ internal sealed partial class BufferedTouchpointIngress(
             }
             return;
         }
+        backlog.Added(written.Count);
         foreach (var write in group)
         {
             write.Committed.TrySetResult();

@@ -20,6 +20,7 @@ namespace Hub.Infrastructure.Ingress;
 internal sealed partial class IngressBufferPump(
     IServiceScopeFactory scopes,
     IBus bus,
+    IngressBacklog backlog,
     TimeProvider time,
     ILogger<IngressBufferPump> logger) : BackgroundService
 {
@@ -54,6 +55,7 @@ internal sealed partial class IngressBufferPump(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
+        backlog.Counted(await db.IngressBuffer.LongCountAsync(cancellationToken));
         var now = time.GetUtcNow();
         var dueBy = dueAtStart > now ? dueAtStart : now;
         var due = await db.IngressBuffer.AsNoTracking().Where(b => b.NextAttemptAt <= dueBy)

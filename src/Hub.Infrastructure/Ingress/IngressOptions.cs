@@ -15,6 +15,12 @@ public sealed class IngressOptions
     [Description("How long the ingress waits for the broker's publish confirm before answering `503`.")]
     public TimeSpan BrokerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>In-memory bus: touchpoints answered and not yet applied, above which webhooks get 503 until resolution catches up.</summary>
+    [Description("In-memory bus (embedded mode): how many answered touchpoints may wait to be applied; above it webhooks get `503` with `Retry-After` until resolution has caught up, so a burst cannot fill the process's memory. Counted from the ingress buffer about every second.")]
+    public int BufferLimit { get; set; } = DefaultBufferLimit;
+
+    public const int DefaultBufferLimit = 20_000;
+
     /// <summary>The Retry-After sent with a 503.</summary>
     [Description("The `Retry-After` (seconds) sent with a `503`.")]
     public int RetryAfterSeconds { get; set; } = 30;

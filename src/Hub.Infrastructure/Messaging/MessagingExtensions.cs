@@ -24,7 +24,12 @@ public static class MessagingExtensions
     {
         var bus = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
         services.AddSingleton(bus);
-        services.AddSingleton(configuration.GetSection(IngressOptions.Section).Get<IngressOptions>() ?? new IngressOptions());
+        var ingress = configuration.GetSection(IngressOptions.Section).Get<IngressOptions>() ?? new IngressOptions();
+        if (ingress.BufferLimit < 1)
+        {
+            throw new InvalidOperationException($"{IngressOptions.Section}:{nameof(IngressOptions.BufferLimit)} must be at least 1 (got {ingress.BufferLimit}).");
+        }
+        services.AddSingleton(ingress);
         services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
         services.AddSingleton<OutboxSignal>();
         services.AddConnectorInstances();
@@ -73,6 +78,7 @@ public static class MessagingExtensions
         }
         else
         {
+            services.AddSingleton<IngressBacklog>();
             services.AddSingleton<BufferedTouchpointIngress>();
             services.AddSingleton<ITouchpointIngress>(sp => sp.GetRequiredService<BufferedTouchpointIngress>());
             services.AddHostedService(sp => sp.GetRequiredService<BufferedTouchpointIngress>());

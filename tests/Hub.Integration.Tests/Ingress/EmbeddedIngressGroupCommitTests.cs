@@ -108,9 +108,33 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
         Assert.Equal(1, await CountAsync());
     }
 
-    private BufferedTouchpointIngress NewIngress() => new(
+    [Fact]
+    public async Task Above_the_buffer_limit_requests_are_refused_as_unavailable_and_store_nothing()
+    {
+        var backlog = new IngressBacklog();
+        var ingress = NewIngress(backlog, new IngressOptions { BufferLimit = 5 });
+        await ingress.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 5; i++)
+        {
+            await ingress.AcceptAsync([Touchpoint(i)], CancellationToken.None);
+        }
+
+        var refused = await Assert.ThrowsAsync<IngressUnavailableException>(() => ingress.AcceptAsync([Touchpoint(5)], CancellationToken.None));
+        Assert.Contains("Hub:Ingress:BufferLimit", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(5, await CountAsync());
+
+        // Once the pump has counted the buffer again (here: resolution applied three), there is room again.
+        backlog.Counted(2);
+        await ingress.AcceptAsync([Touchpoint(6)], CancellationToken.None);
+        Assert.Equal(6, await CountAsync());
+        await ingress.StopAsync(CancellationToken.None);
+    }
+
+    private BufferedTouchpointIngress NewIngress(IngressBacklog? backlog = null, IngressOptions? options = null) => new(
         _services.GetRequiredService<IServiceScopeFactory>(),
         _services.GetRequiredService<IBus>(),
+        backlog ?? new IngressBacklog(),
+        options ?? new IngressOptions(),
         TimeProvider.System,
         NullLogger<BufferedTouchpointIngress>.Instance);
 

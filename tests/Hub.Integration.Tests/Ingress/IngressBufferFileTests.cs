@@ -51,6 +51,47 @@ public sealed class IngressBufferFileTests
         Assert.Equal(2, await hub.CountAsync("timeline"));
     }
 
+    [Fact]
+    public async Task Webhooks_are_taken_while_the_main_file_is_locked_up_to_the_buffer_limit_then_refused_with_503_until_resolution_catches_up()
+    {
+        await using var hub = await EmbeddedHub.StartAsync(new Dictionary<string, string> { ["Hub:Ingress:BufferLimit"] = "100" });
+        var batches = Enumerable.Range(0, 3)
+            .Select(b => $"{{\"batch\":[{string.Join(",", Enumerable.Range(b * 50, 50).Select(n => SignedWebhookSender.Identify(n, 1000)))}]}}").ToList();
+
+        await using (var writer = new SqliteConnection($"Data Source={hub.DatabasePath};Pooling=False"))
+        {
+            await writer.OpenAsync();
+            // Another writer holds the main file: resolution waits, the webhooks' own file does not.
+            await using (var begin = writer.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE";
+                await begin.ExecuteNonQueryAsync();
+            }
+            foreach (var batch in batches.Take(2))
+            {
+                using var taken = await hub.Sender.SendAsync(batch);
+                Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+            }
+            using var refused = await hub.Sender.SendAsync(batches[2]);
+            await BrokerIngressTests.AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable, "BufferLimit");
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Equal(100, await hub.CountAsync("ingress_buffer"));
+            Assert.Equal(0, await hub.CountAsync("timeline"));
+            await using var rollback = writer.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        await EventuallyAsync(async () => await hub.CountAsync("timeline") == 100, "the buffered touchpoints applied once the main file is free");
+        // As a sender does after a 503: try again later.
+        await EventuallyAsync(async () =>
+        {
+            using var retried = await hub.Sender.SendAsync(batches[2]);
+            return retried.StatusCode == HttpStatusCode.OK;
+        }, "the refused webhook taken once resolution caught up");
+        await EventuallyAsync(async () => await hub.CountAsync("timeline") == 150, "all 150 touchpoints applied");
+    }
+
     /// <summary>A row as the versions before the buffer file wrote it: ids as upper-case text, instants as UTC ticks.</summary>
     private static async Task InsertIntoMainFileBufferAsync(string databasePath, TouchpointReceived touchpoint)
     {
