@@ -1,10 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Playwright;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 using static Microsoft.Playwright.Assertions;
 
 namespace Hub.Ui.Tests;
@@ -15,7 +12,7 @@ public sealed class RuntimePollingSourceTests(UiHub ui) : IDisposable
 {
     private const string Account = "1102497772336161459";
     private const string MentionsPath = $"/2/users/{Account}/mentions";
-    private readonly WireMockServer _x = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://{UiHub.AllowedTargetAddress}:{FreePort()}"] });
+    private readonly WireMockServer _x = UiHub.StartAllowedServer();
 
     [Fact]
     public async Task A_polling_source_added_in_the_ui_polls_without_a_restart_follows_an_edit_and_stops_once_disabled()
@@ -74,11 +71,4 @@ public sealed class RuntimePollingSourceTests(UiHub ui) : IDisposable
     }
 
     private static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "formats", "twitter", name));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Parse(UiHub.AllowedTargetAddress), 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

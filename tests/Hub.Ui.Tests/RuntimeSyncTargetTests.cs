@@ -1,11 +1,9 @@
 using System.Net;
-using System.Net.Sockets;
 using Hub.Testing.Servers;
 using Microsoft.Playwright;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 using static Microsoft.Playwright.Assertions;
 
 namespace Hub.Ui.Tests;
@@ -14,7 +12,7 @@ namespace Hub.Ui.Tests;
 public sealed class RuntimeSyncTargetTests(UiHub ui) : IDisposable
 {
     private const string TargetSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    private readonly WireMockServer _crm = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://{UiHub.AllowedTargetAddress}:{FreePort()}"] });
+    private readonly WireMockServer _crm = UiHub.StartAllowedServer();
 
     [Fact]
     public async Task A_sync_target_added_in_the_ui_passes_its_connection_test_gets_changes_without_a_restart_and_none_once_disabled()
@@ -67,12 +65,5 @@ public sealed class RuntimeSyncTargetTests(UiHub ui) : IDisposable
             await Task.Delay(200);
         }
         return false;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Parse(UiHub.AllowedTargetAddress), 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

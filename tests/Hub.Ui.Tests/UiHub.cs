@@ -1,7 +1,11 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using Hub.Testing.Servers;
 using Microsoft.Playwright;
+using WireMock.Server;
+using WireMock.Settings;
 
 namespace Hub.Ui.Tests;
 
@@ -47,6 +51,18 @@ public sealed class UiHub : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox"],
         });
+    }
+
+    /// <summary>A WireMock.Net server on <see cref="AllowedTargetAddress"/>, the one address the hub may call out to.</summary>
+    public static WireMockServer StartAllowedServer()
+    {
+        int port;
+        using (var listener = new TcpListener(IPAddress.Parse(AllowedTargetAddress), 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        return WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://{AllowedTargetAddress}:{port}"] });
     }
 
     /// <summary>A fresh browser session (no cookies) on the hub, allowed to use the clipboard.</summary>
