@@ -85,7 +85,8 @@ public sealed class BrokerIngressTests(ProductionHub fixture) : IClassFixture<Pr
         await Parallel.ForEachAsync(Enumerable.Range(0, Webhooks), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (n, _) =>
         {
             using var response = await sender.SendAsync(SignedWebhookSender.Identify(n, People));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            // The body says why, should the hub ever refuse one (a 503 was seen once on a loaded machine).
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         });
     }
 
