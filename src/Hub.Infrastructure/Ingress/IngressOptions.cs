@@ -19,7 +19,7 @@ public sealed class IngressOptions
     [Description("In-memory bus (embedded mode): how many answered touchpoints may wait to be applied; above it webhooks get `503` with `Retry-After` until resolution has caught up, so a burst cannot fill the process's memory. Counted from the ingress buffer about every second.")]
     public int BufferLimit { get; set; } = DefaultBufferLimit;
 
-    public const int DefaultBufferLimit = 20_000;
+    public const int DefaultBufferLimit = 10_000;
 
     /// <summary>The Retry-After sent with a 503.</summary>
     [Description("The `Retry-After` (seconds) sent with a `503`.")]

@@ -150,12 +150,7 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.Property(m => m.TraceParent).HasMaxLength(64);
             e.HasIndex(m => new { m.SentAt, m.Id });
         });
-        modelBuilder.Entity<IngressBufferRow>(e =>
-        {
-            e.ToTable("ingress_buffer");
-            e.HasKey(b => b.TouchpointId);
-            e.HasIndex(b => b.NextAttemptAt);
-        });
+        modelBuilder.ApplyConfiguration(new IngressBufferRowConfiguration());
         modelBuilder.Entity<ApiKeyRow>(e =>
         {
             e.ToTable("api_keys");

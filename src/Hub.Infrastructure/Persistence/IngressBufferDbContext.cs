@@ -16,12 +16,7 @@ public abstract class IngressBufferDbContext(DbContextOptions options) : DbConte
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.Entity<IngressBufferRow>(e =>
-        {
-            e.ToTable("ingress_buffer");
-            e.HasKey(b => b.TouchpointId);
-            e.HasIndex(b => b.NextAttemptAt);
-        });
+        modelBuilder.ApplyConfiguration(new IngressBufferRowConfiguration());
     }
 }
 

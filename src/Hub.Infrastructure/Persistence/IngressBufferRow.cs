@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Hub.Infrastructure.Persistence;
 
 /// <summary>
@@ -16,4 +19,15 @@ public sealed class IngressBufferRow
     public int Attempts { get; set; }
 
     public DateTimeOffset NextAttemptAt { get; set; }
+}
+
+/// <summary>The buffer's table, the same in the main database (PostgreSQL) and in the buffer's own SQLite file.</summary>
+internal sealed class IngressBufferRowConfiguration : IEntityTypeConfiguration<IngressBufferRow>
+{
+    public void Configure(EntityTypeBuilder<IngressBufferRow> builder)
+    {
+        builder.ToTable("ingress_buffer");
+        builder.HasKey(b => b.TouchpointId);
+        builder.HasIndex(b => b.NextAttemptAt);
+    }
 }

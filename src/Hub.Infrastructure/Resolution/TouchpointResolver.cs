@@ -60,8 +60,7 @@ internal sealed class TouchpointResolver(
             var touched = touchpoint.Identities.Select(workingSet.OwnerOf).OfType<CustomerRow>().Distinct().ToList();
             if (touchpoint.Identities.Any(replaySeeds.Contains) || touched.Any(c => awaitingReplay.Contains(c.Id)))
             {
-                replaySeeds.UnionWith(touchpoint.Identities);
-                awaitingReplay.UnionWith(touched.Select(c => c.Id));
+                WaitForReplay(touchpoint, touched);
                 continue;
             }
             var state = new IdentityState(rules, []);
@@ -74,8 +73,7 @@ internal sealed class TouchpointResolver(
             var outcome = state.Apply(link, () => new IdentityCluster(Guid.CreateVersion7(now), long.MaxValue));
             if (outcome.Conflicts.Count > 0 || touched.Any(c => c.Tainted) || touchpoint.Identities.Any(workingSet.IsContested))
             {
-                replaySeeds.UnionWith(touchpoint.Identities);
-                awaitingReplay.UnionWith(touched.Select(c => c.Id));
+                WaitForReplay(touchpoint, touched);
                 continue;
             }
             var landing = outcome.Created ? workingSet.Create(outcome.Landing.Key, now) : workingSet.Customers[outcome.Landing.Key];
@@ -125,6 +123,12 @@ internal sealed class TouchpointResolver(
         }
         await TimelineWithdrawals.ApplyAsync(db, fresh, cancellationToken);
         return changes;
+
+        void WaitForReplay(TouchpointReceived touchpoint, List<CustomerRow> touched)
+        {
+            replaySeeds.UnionWith(touchpoint.Identities);
+            awaitingReplay.UnionWith(touched.Select(c => c.Id));
+        }
     }
 
     private async Task MergeAsync(
