@@ -68,4 +68,20 @@ public sealed class ConnectorConfigurationTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task An_ingress_buffer_limit_below_one_stops_the_start_naming_the_setting()
+    {
+        var directory = Directory.CreateTempSubdirectory("hub-config-").FullName;
+        try
+        {
+            var settings = new Dictionary<string, string> { ["Hub:Ingress:BufferLimit"] = "0" };
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => HubProcess.StartAsync(settings, directory));
+            Assert.Contains("Hub:Ingress:BufferLimit must be at least 1 (got 0)", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }
