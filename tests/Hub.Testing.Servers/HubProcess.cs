@@ -38,20 +38,25 @@ public sealed class HubProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>The most resident memory the process has had so far (VmHWM in /proc/&lt;pid&gt;/status); 0 when unreadable.</summary>
-    public long PeakWorkingSetBytes
+    public long PeakWorkingSetBytes => StatusBytes("VmHWM");
+
+    /// <summary>
+    /// What is resident now, by kind: anonymous (the managed heap and other private memory), mapped files (SQLite maps
+    /// its files, which the OS can drop and read again) and shared memory (SQLite's WAL index); 0 each when unreadable.
+    /// </summary>
+    public ResidentMemory ResidentBytes => new(StatusBytes("RssAnon"), StatusBytes("RssFile"), StatusBytes("RssShmem"));
+
+    private long StatusBytes(string field)
     {
-        get
+        try
         {
-            try
-            {
-                var line = File.ReadLines($"/proc/{ProcessId}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-                var kilobytes = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-                return kilobytes is null ? 0 : long.Parse(kilobytes, System.Globalization.CultureInfo.InvariantCulture) * 1024;
-            }
-            catch (IOException)
-            {
-                return 0;
-            }
+            var line = File.ReadLines($"/proc/{ProcessId}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+            var kilobytes = line?.Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries)[1];
+            return kilobytes is null ? 0 : long.Parse(kilobytes, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 
@@ -174,3 +179,6 @@ public sealed class HubProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>Resident memory of a process by kind, in bytes (RssAnon, RssFile, RssShmem).</summary>
+public readonly record struct ResidentMemory(long Anonymous, long MappedFiles, long Shared);

@@ -16,8 +16,9 @@ namespace Hub.Infrastructure.Ingress;
 /// for a resolution transaction). SQLite has one writer per file, so the requests waiting at a moment are written
 /// together in one transaction (group commit) by a single loop, instead of each request queueing for the write
 /// lock; every request is answered once its own rows are committed. The committed touchpoints then go
-/// straight to the in-memory bus; <see cref="IngressBufferPump"/> publishes again whatever was not
-/// applied in time (a crash, a failure), so nothing answered is lost.
+/// straight to the in-memory bus while it has room (<see cref="IngressBacklog.MaxOnBus"/>); otherwise they wait on disk
+/// for <see cref="IngressBufferPump"/>, which also publishes again whatever was not applied in time (a crash, a
+/// failure), so nothing answered is lost and a burst does not pile up in memory.
 /// </summary>
 internal sealed partial class BufferedTouchpointIngress(
     IServiceScopeFactory scopes,
@@ -85,9 +86,10 @@ internal sealed partial class BufferedTouchpointIngress(
     private async Task CommitAsync(List<PendingWrite> group, CancellationToken cancellationToken)
     {
         List<TouchpointReceived> written;
+        bool publish;
         try
         {
-            written = await WriteAsync(group, cancellationToken);
+            (written, publish) = await WriteAsync(group, cancellationToken);
         }
         catch (Exception e)
         {
@@ -104,6 +106,10 @@ internal sealed partial class BufferedTouchpointIngress(
         {
             write.Committed.TrySetResult();
         }
+        if (!publish)
+        {
+            return;
+        }
         try
         {
             await bus.PublishBatch(written, cancellationToken);
@@ -115,7 +121,8 @@ internal sealed partial class BufferedTouchpointIngress(
         }
     }
 
-    private async Task<List<TouchpointReceived>> WriteAsync(List<PendingWrite> group, CancellationToken cancellationToken)
+    /// <summary>Commits the new touchpoints of the group; <c>Publish</c> says whether they go to the bus now or wait for the pump.</summary>
+    private async Task<(List<TouchpointReceived> Written, bool Publish)> WriteAsync(List<PendingWrite> group, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
@@ -123,26 +130,40 @@ internal sealed partial class BufferedTouchpointIngress(
         var ids = candidates.Select(r => r.Touchpoint.TouchpointId).ToList();
         // Only this loop writes the buffer, so what is not there now cannot appear before the commit.
         var buffered = (await db.IngressBuffer.Where(b => ids.Contains(b.TouchpointId)).Select(b => b.TouchpointId).ToListAsync(cancellationToken)).ToHashSet();
+        var fresh = candidates.Where(r => !buffered.Contains(r.Touchpoint.TouchpointId)).ToList();
+        if (fresh.Count == 0)
+        {
+            return ([], false);
+        }
         var now = time.GetUtcNow();
-        var written = new List<TouchpointReceived>();
-        foreach (var (touchpoint, body) in candidates.Where(r => !buffered.Contains(r.Touchpoint.TouchpointId)))
+        var publish = backlog.TryReserve(fresh.Count);
+        foreach (var (touchpoint, body) in fresh)
         {
             db.IngressBuffer.Add(new IngressBufferRow
             {
                 TouchpointId = touchpoint.TouchpointId,
                 Body = body,
                 ReceivedAt = touchpoint.ReceivedAt,
-                // Published right after the commit; the pump only takes it again if it is still here by then.
-                NextAttemptAt = now + IngressBufferPump.RedeliveryDelay,
-                Attempts = 1,
+                // Published right after the commit, the pump takes it again only if it is still here by then; one that
+                // waits for room on the bus is due for the pump at once.
+                NextAttemptAt = publish ? now + IngressBufferPump.RedeliveryDelay : now,
+                Attempts = publish ? 1 : 0,
             });
-            written.Add(touchpoint);
         }
-        if (written.Count > 0)
+        try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        return written;
+        catch when (publish)
+        {
+            backlog.Release(fresh.Count);
+            throw;
+        }
+        if (!publish)
+        {
+            backlog.Notify();
+        }
+        return ([.. fresh.Select(r => r.Touchpoint)], publish);
     }
 
     private sealed record PendingWrite(List<(TouchpointReceived Touchpoint, string Body)> Rows)

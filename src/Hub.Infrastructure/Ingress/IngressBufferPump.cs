@@ -10,12 +10,12 @@ using Microsoft.Extensions.Logging;
 namespace Hub.Infrastructure.Ingress;
 
 /// <summary>
-/// Embedded mode: publishes buffered touchpoints again when they were not applied in time. The ingress
-/// publishes each one right after committing it (<see cref="BufferedTouchpointIngress"/>); a row stays
-/// until the resolution commit that applied it deletes it, so a row still here after <see cref="RedeliveryDelay"/>
-/// was lost on the way (a failure, or a crash of the previous run: everything found at start is published at once),
-/// or was applied by a commit that could not delete it afterwards (resolution skips a touchpoint it has, and deletes
-/// the row then). Nothing answered is lost.
+/// Embedded mode: moves buffered touchpoints onto the in-memory bus as resolution makes room there. The ingress
+/// publishes each one right after committing it while the bus has room (<see cref="BufferedTouchpointIngress"/>); one
+/// that found no room waits here, due at once. A published row stays until the resolution commit that applied it
+/// deletes it, so a row still here after <see cref="RedeliveryDelay"/> was lost on the way (a failure) or was applied by
+/// a commit that could not delete it afterwards (resolution skips a touchpoint it has, and deletes the row then): it is
+/// published again. The in-memory bus starts empty, so at start every row is due. Nothing answered is lost.
 /// </summary>
 internal sealed partial class IngressBufferPump(
     IServiceScopeFactory scopes,
@@ -28,39 +28,55 @@ internal sealed partial class IngressBufferPump(
     private const int BatchSize = 500;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Rows a previous run published went down with its bus: due now, in the order they came.
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
+            var now = time.GetUtcNow();
+            await db.IngressBuffer.Where(b => b.NextAttemptAt > now).ExecuteUpdateAsync(s => s.SetProperty(b => b.NextAttemptAt, now), cancellationToken);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The in-memory bus starts empty: whatever the buffer holds at start belongs to the previous run.
-        var dueAtStart = time.GetUtcNow() + RedeliveryDelay;
         while (!stoppingToken.IsCancellationRequested)
         {
             var pumped = 0;
             try
             {
-                pumped = await PumpOnceAsync(dueAtStart, stoppingToken);
+                pumped = await PumpOnceAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 LogPumpFailed(logger, e);
             }
-            if (pumped < BatchSize)
+            if (pumped == 0)
             {
-                dueAtStart = DateTimeOffset.MinValue;
-                await Task.Delay(PollInterval, time, stoppingToken);
+                // Woken early when resolution makes room or the ingress leaves rows here.
+                await backlog.WaitAsync(PollInterval, stoppingToken);
             }
         }
     }
 
-    private async Task<int> PumpOnceAsync(DateTimeOffset dueAtStart, CancellationToken cancellationToken)
+    private async Task<int> PumpOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
-        backlog.Counted(await db.IngressBuffer.LongCountAsync(cancellationToken));
         var now = time.GetUtcNow();
-        var dueBy = dueAtStart > now ? dueAtStart : now;
-        var due = await db.IngressBuffer.AsNoTracking().Where(b => b.NextAttemptAt <= dueBy)
-            .OrderBy(b => b.ReceivedAt).Take(BatchSize).ToListAsync(cancellationToken);
-        if (due.Count == 0)
+        backlog.Counted(
+            await db.IngressBuffer.LongCountAsync(cancellationToken),
+            await db.IngressBuffer.LongCountAsync(b => b.NextAttemptAt > now, cancellationToken));
+        var room = (int)Math.Min(backlog.Room, BatchSize);
+        if (room == 0)
+        {
+            return 0;
+        }
+        var due = await db.IngressBuffer.AsNoTracking().Where(b => b.NextAttemptAt <= now)
+            .OrderBy(b => b.ReceivedAt).Take(room).ToListAsync(cancellationToken);
+        if (due.Count == 0 || !backlog.TryReserve(due.Count))
         {
             return 0;
         }

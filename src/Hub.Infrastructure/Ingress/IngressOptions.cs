@@ -16,10 +16,10 @@ public sealed class IngressOptions
     public TimeSpan BrokerTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>In-memory bus: touchpoints answered and not yet applied, above which webhooks get 503 until resolution catches up.</summary>
-    [Description("In-memory bus (embedded mode): how many answered touchpoints may wait to be applied; above it webhooks get `503` with `Retry-After` until resolution has caught up, so a burst cannot fill the process's memory. Counted from the ingress buffer about every second.")]
+    [Description("In-memory bus (embedded mode): how many answered touchpoints may wait in the ingress buffer to be applied; above it webhooks get `503` with `Retry-After` until resolution has caught up. They wait on disk (at most 1,000 of them in memory), so this bounds how far behind the hub may fall, not its memory: the default is about a minute of embedded work and about 70 MB of buffer file.")]
     public int BufferLimit { get; set; } = DefaultBufferLimit;
 
-    public const int DefaultBufferLimit = 10_000;
+    public const int DefaultBufferLimit = 50_000;
 
     /// <summary>The Retry-After sent with a 503.</summary>
     [Description("The `Retry-After` (seconds) sent with a `503`.")]

@@ -69,6 +69,8 @@ public static class MessagingExtensions
                 x.UsingInMemory((context, cfg) => ConfigureEndpoints(context, cfg));
             }
         });
+        // Counted only with the in-memory bus; resolution reports what it applied either way.
+        services.AddSingleton<IngressBacklog>();
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<RuntimeSyncEndpoints>();
         if (bus.Transport == BusTransport.RabbitMq)
@@ -78,7 +80,6 @@ public static class MessagingExtensions
         }
         else
         {
-            services.AddSingleton<IngressBacklog>();
             services.AddSingleton<BufferedTouchpointIngress>();
             services.AddSingleton<ITouchpointIngress>(sp => sp.GetRequiredService<BufferedTouchpointIngress>());
             services.AddHostedService(sp => sp.GetRequiredService<BufferedTouchpointIngress>());

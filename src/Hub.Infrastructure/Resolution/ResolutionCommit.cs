@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Core.MasterRecord;
+using Hub.Infrastructure.Ingress;
 using Hub.Infrastructure.Messaging;
 using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Persistence;
@@ -20,6 +21,7 @@ namespace Hub.Infrastructure.Resolution;
 internal sealed partial class ResolutionCommit(
     HubDbContext db,
     IngressBufferDbContext ingressBuffer,
+    IngressBacklog ingressBacklog,
     IdentityRules rules,
     SurvivorshipRules survivorship,
     BusOptions bus,
@@ -63,7 +65,7 @@ internal sealed partial class ResolutionCommit(
         var ids = touchpoints.Select(t => t.TouchpointId).ToList();
         try
         {
-            await ingressBuffer.IngressBuffer.Where(b => ids.Contains(b.TouchpointId)).ExecuteDeleteAsync(cancellationToken);
+            ingressBacklog.Applied(await ingressBuffer.IngressBuffer.Where(b => ids.Contains(b.TouchpointId)).ExecuteDeleteAsync(cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,4 +1,5 @@
 using Hub.Benchmarks.Measurement;
+using Hub.Testing.Servers;
 
 namespace Hub.Benchmarks.Reporting;
 
@@ -73,6 +74,9 @@ internal sealed record ModeResult(
     PacedPhaseResult Paced,
     IReadOnlyList<long> PeakMemoryBytes)
 {
+    /// <summary>Per hub process at the end of the run: resident anonymous memory, mapped files, shared memory (bytes).</summary>
+    public IReadOnlyList<ResidentMemory> ResidentAtEnd { get; init; } = [];
+
     /// <summary>Production only: the database's statistics over the whole run.</summary>
     public DatabaseActivity? Database { get; init; }
 }

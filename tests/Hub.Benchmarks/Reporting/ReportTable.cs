@@ -69,6 +69,8 @@ internal static class ReportTable
             : m.Max.WarmUpRounds.ToString(CultureInfo.InvariantCulture)),
         ("cores busy in max phase: hubs/broker/db/harness/other", m => Cores(m.Max.Cpu)),
         ("peak memory per hub process (VmHWM)", m => string.Join(", ", m.PeakMemoryBytes.Select(b => $"{N(b / 1048576.0)} MiB"))),
+        ("  resident at the end: anonymous (heap) / mapped files / shared", m => string.Join(", ", m.ResidentAtEnd.Select(r =>
+            $"{N(r.Anonymous / 1048576.0)} / {N(r.MappedFiles / 1048576.0)} / {N(r.Shared / 1048576.0)} MiB"))),
         ("sync-back to WireMock.Net: customer changes delivered/s", m => $"{N(m.Sync.DeliveriesPerSecond)}/s ({m.Sync.Deliveries} in {m.Sync.Seconds.ToString("0.0", CultureInfo.InvariantCulture)} s{(m.Sync.Drained ? ", drained" : ", not drained")})"),
         ("  changes announced (outbox) / still unpublished after", m => $"{m.Sync.Announced.Values.Sum()} / {m.Sync.UnsentOutboxRows}"),
         ("webhook body / stored touchpoint (bytes)", m => $"{N(m.AverageWebhookBytes)} / {N(m.AverageTouchpointBytes)}"),

@@ -57,7 +57,10 @@ internal sealed class HubRun(
             max,
             sync,
             paced,
-            [.. fleet.Hubs.Select(h => h.PeakWorkingSetBytes)]);
+            [.. fleet.Hubs.Select(h => h.PeakWorkingSetBytes)])
+        {
+            ResidentAtEnd = [.. fleet.Hubs.Select(h => h.ResidentBytes)],
+        };
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Ingress;
 using Hub.Infrastructure.Persistence;
@@ -124,10 +125,108 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
         Assert.Equal(5, await CountAsync());
 
         // Once the pump has counted the buffer again (here: resolution applied three), there is room again.
-        backlog.Counted(2);
+        backlog.Counted(2, 0);
         await ingress.AcceptAsync([Touchpoint(6)], CancellationToken.None);
         Assert.Equal(6, await CountAsync());
         await ingress.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task With_no_room_on_the_bus_touchpoints_wait_in_the_buffer_until_the_pump_has_room_for_them()
+    {
+        var backlog = new IngressBacklog();
+        Assert.True(backlog.TryReserve(IngressBacklog.MaxOnBus));
+        var ingress = NewIngress(backlog);
+        await ingress.StartAsync(CancellationToken.None);
+        var touchpoints = Enumerable.Range(0, 3).Select(Touchpoint).ToList();
+
+        await ingress.AcceptAsync(touchpoints, CancellationToken.None);
+
+        var rows = await RowsAsync();
+        Assert.Equal(3, rows.Count);
+        Assert.All(rows, r => Assert.Equal(0, r.Attempts));
+        Assert.All(rows, r => Assert.True(r.NextAttemptAt <= DateTimeOffset.UtcNow, "a waiting row is due for the pump at once"));
+
+        var pump = NewPump(backlog);
+        await pump.StartAsync(CancellationToken.None);
+        // Resolution applied what filled the bus (the pump's recount from the buffer says the same).
+        backlog.Applied(IngressBacklog.MaxOnBus);
+        await _published.WaitForAsync(touchpoints.Select(t => t.TouchpointId).ToHashSet(), TimeSpan.FromSeconds(30));
+        Assert.All(await RowsAsync(), r => Assert.Equal(1, r.Attempts));
+        await pump.StopAsync(CancellationToken.None);
+        await ingress.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task The_pump_keeps_at_most_its_bound_on_the_bus_and_publishes_more_as_resolution_removes_rows()
+    {
+        var due = Enumerable.Range(0, IngressBacklog.MaxOnBus + 500).Select(Touchpoint).ToList();
+        await InsertAsync(due, DateTimeOffset.UtcNow.AddSeconds(-1));
+        var backlog = new IngressBacklog();
+        var pump = NewPump(backlog);
+        await pump.StartAsync(CancellationToken.None);
+
+        var first = due.Take(IngressBacklog.MaxOnBus).Select(t => t.TouchpointId).ToHashSet();
+        await _published.WaitForAsync(first, TimeSpan.FromSeconds(30));
+        // Two more of the pump's rounds (one a second when idle): nothing beyond the bound goes out.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Equal(IngressBacklog.MaxOnBus, _published.Count);
+        Assert.Equal(500, (await RowsAsync()).Count(r => r.Attempts == 0));
+
+        // Resolution applies 400 of them: the pump fills the bus up again, oldest first.
+        await DeleteAsync(first.Take(400));
+        backlog.Applied(400);
+        await _published.WaitForAsync(due.Take(IngressBacklog.MaxOnBus + 400).Select(t => t.TouchpointId).ToHashSet(), TimeSpan.FromSeconds(30));
+        await pump.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Rows_a_previous_run_had_published_are_published_at_start_without_waiting_for_their_redelivery_time()
+    {
+        var left = Enumerable.Range(0, 10).Select(Touchpoint).ToList();
+        // A crashed run published these a moment ago: their redelivery time is still almost the whole delay away.
+        await InsertAsync(left, DateTimeOffset.UtcNow + IngressBufferPump.RedeliveryDelay - TimeSpan.FromSeconds(1), attempts: 1);
+        var pump = NewPump(new IngressBacklog());
+
+        await pump.StartAsync(CancellationToken.None);
+
+        await _published.WaitForAsync(left.Select(t => t.TouchpointId).ToHashSet(), TimeSpan.FromSeconds(15));
+        await pump.StopAsync(CancellationToken.None);
+    }
+
+    private IngressBufferPump NewPump(IngressBacklog backlog) => new(
+        _services.GetRequiredService<IServiceScopeFactory>(),
+        _services.GetRequiredService<IBus>(),
+        backlog,
+        TimeProvider.System,
+        NullLogger<IngressBufferPump>.Instance);
+
+    private async Task<List<IngressBufferRow>> RowsAsync()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>().IngressBuffer.AsNoTracking().ToListAsync();
+    }
+
+    private async Task InsertAsync(IEnumerable<TouchpointReceived> touchpoints, DateTimeOffset nextAttemptAt, int attempts = 0)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
+        db.IngressBuffer.AddRange(touchpoints.Select(t => new IngressBufferRow
+        {
+            TouchpointId = t.TouchpointId,
+            Body = JsonSerializer.Serialize(t, JsonSerializerOptions.Web),
+            ReceivedAt = t.ReceivedAt,
+            NextAttemptAt = nextAttemptAt,
+            Attempts = attempts,
+        }));
+        await db.SaveChangesAsync();
+    }
+
+    private async Task DeleteAsync(IEnumerable<Guid> touchpointIds)
+    {
+        var ids = touchpointIds.ToList();
+        await using var scope = _services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>().IngressBuffer.Where(b => ids.Contains(b.TouchpointId)).ExecuteDeleteAsync();
     }
 
     private BufferedTouchpointIngress NewIngress(IngressBacklog? backlog = null, IngressOptions? options = null) => new(
@@ -169,9 +268,20 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
     {
         private readonly HashSet<Guid> _seen = [];
 
+        public int Count
+        {
+            get
+            {
+                lock (_seen)
+                {
+                    return _seen.Count;
+                }
+            }
+        }
+
         public async Task WaitForAsync(IReadOnlySet<Guid> expected, TimeSpan timeout)
         {
-            using var cts = new CancellationTokenSource(timeout);
+            var deadline = DateTimeOffset.UtcNow + timeout;
             while (true)
             {
                 lock (_seen)
@@ -180,8 +290,12 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
                     {
                         return;
                     }
+                    if (DateTimeOffset.UtcNow > deadline)
+                    {
+                        Assert.Fail($"{expected.Count(_seen.Contains)} of the {expected.Count} expected touchpoints were published within {timeout}.");
+                    }
                 }
-                await Task.Delay(50, cts.Token);
+                await Task.Delay(50);
             }
         }
 

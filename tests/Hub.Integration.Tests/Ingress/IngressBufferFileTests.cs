@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Hub.Contracts.Identity;
 using Hub.Contracts.Touchpoints;
+using Hub.Infrastructure.Ingress;
 using Hub.Integration.Tests.Hosting;
 using Hub.Testing.Servers;
 using Microsoft.Data.Sqlite;
@@ -90,6 +91,53 @@ public sealed class IngressBufferFileTests
             return retried.StatusCode == HttpStatusCode.OK;
         }, "the refused webhook taken once resolution caught up");
         await EventuallyAsync(async () => await hub.CountAsync("timeline") == 150, "all 150 touchpoints applied");
+    }
+
+    [Fact]
+    public async Task A_burst_resolution_cannot_keep_up_with_waits_on_disk_with_a_bounded_part_on_the_bus_and_all_of_it_lands()
+    {
+        await using var hub = await EmbeddedHub.StartAsync();
+        const int Requests = 30, PerRequest = 100;
+        var batches = Enumerable.Range(0, Requests)
+            .Select(b => $"{{\"batch\":[{string.Join(",", Enumerable.Range(b * PerRequest, PerRequest).Select(n => SignedWebhookSender.Identify(n, 200)))}]}}").ToList();
+
+        await using (var writer = new SqliteConnection($"Data Source={hub.DatabasePath};Pooling=False"))
+        {
+            await writer.OpenAsync();
+            // Another writer holds the main file, so resolution applies nothing while the burst comes in.
+            await using (var begin = writer.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE";
+                await begin.ExecuteNonQueryAsync();
+            }
+            foreach (var batch in batches)
+            {
+                using var taken = await hub.Sender.SendAsync(batch);
+                Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+            }
+            var (waiting, published) = await BufferAttemptsAsync(hub.IngressBufferPath);
+            Assert.Equal(Requests * PerRequest, waiting + published);
+            // In memory: the bus's bound, plus at most the one ingress commit that found the bus empty.
+            Assert.InRange(published, 1, IngressBacklog.MaxOnBus + BufferedTouchpointIngress.MaxTouchpointsPerCommit);
+            await using var rollback = writer.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        await EventuallyAsync(async () => await hub.CountAsync("timeline") == Requests * PerRequest, "every touchpoint of the burst applied");
+        await EventuallyAsync(async () => await hub.CountAsync("ingress_buffer") == 0, "the buffer file emptied");
+    }
+
+    /// <summary>Buffered touchpoints never published (waiting for room on the bus) and published at least once.</summary>
+    private static async Task<(long Waiting, long Published)> BufferAttemptsAsync(string ingressBufferPath)
+    {
+        await using var connection = new SqliteConnection($"Data Source={ingressBufferPath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "select coalesce(sum(Attempts = 0), 0), coalesce(sum(Attempts > 0), 0) from ingress_buffer";
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>A row as the versions before the buffer file wrote it: ids as upper-case text, instants as UTC ticks.</summary>
