@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Hub.Infrastructure.Persistence;
@@ -18,6 +19,7 @@ public static class PersistenceExtensions
     {
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(options);
+        string? sqliteFile = null;
         if (options.Provider == DatabaseProvider.PostgreSql)
         {
             var connectionString = PostgresConnectionString(options.ConnectionString
@@ -27,11 +29,16 @@ public static class PersistenceExtensions
         }
         else
         {
-            var connectionString = SqliteConnectionString(options.ConnectionString ?? "Data Source=data/hub.db");
+            var connectionString = sqliteFile = SqliteConnectionString(options.ConnectionString ?? "Data Source=data/hub.db");
             services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteSettings));
             services.AddDbContext<IngressBufferDbContext, SqliteIngressBufferDbContext>(o => o.UseSqlite(IngressBufferConnectionString(connectionString)).AddInterceptors(SqliteSettings));
         }
         services.AddHostedService<DatabaseMigrator>();
+        if (sqliteFile is not null)
+        {
+            services.AddHostedService(sp => new SqliteCheckpointer(
+                [sqliteFile, IngressBufferConnectionString(sqliteFile)], sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+        }
         // One key ring for every hub process: a cookie signed by one is read by the others, and so are the connector secrets.
         services.AddDataProtection().SetApplicationName("Hub").PersistKeysToDbContext<HubDbContext>();
         return services;

@@ -8,7 +8,8 @@ namespace Hub.Integration.Tests.Persistence;
 
 /// <summary>
 /// Every connection the embedded store opens waits for a busy database in SQLite's own short back-off, reads the
-/// file through a memory map and syncs every commit to disk; a pooled connection opened again keeps all three.
+/// file through a memory map, syncs every commit to disk and leaves checkpoints to the background; a pooled
+/// connection opened again keeps all of it.
 /// </summary>
 public sealed class SqliteConnectionSettingsTests : IDisposable
 {
@@ -39,6 +40,9 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
             Assert.Equal(30_000L, await PragmaAsync(db, "busy_timeout"));
             Assert.Equal(1L << 30, await PragmaAsync(db, "mmap_size"));
             Assert.Equal(2L, await PragmaAsync(db, "synchronous")); // FULL
+            // Checkpoints are SqliteCheckpointer's, not the commits'.
+            Assert.Equal(0L, await PragmaAsync(db, "wal_autocheckpoint"));
+            Assert.Equal(64L << 20, await PragmaAsync(db, "journal_size_limit"));
             await db.Database.CloseConnectionAsync();
         }
     }
