@@ -143,10 +143,12 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private async Task InitializeClusterAsync(CancellationToken cancellationToken)
     {
+        // Found first, so that a machine without PostgreSQL hears how to install it, not that its user is unknown.
+        var initdbPath = Binaries.Postgres("initdb");
         await ServiceAccount.GiveOwnershipAsync(_root, ServiceUser, cancellationToken);
         var initdb = ServiceAccount.StartInfo(
             ServiceUser,
-            Binaries.Postgres("initdb"),
+            initdbPath,
             ["-D", DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
             NoEnvironment,
             _root);

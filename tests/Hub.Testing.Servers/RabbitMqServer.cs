@@ -167,6 +167,8 @@ public sealed class RabbitMqServer : IAsyncDisposable
 
     private async Task PrepareAsync(CancellationToken cancellationToken)
     {
+        // Found first, so that a machine without RabbitMQ hears how to install it, not that its user is unknown.
+        _ = Binaries.RabbitMq("rabbitmq-server");
         Directory.CreateDirectory(Path.Combine(_root, "home"));
         Directory.CreateDirectory(Path.Combine(_root, "mnesia"));
         Directory.CreateDirectory(Path.Combine(_root, "log"));
