@@ -136,7 +136,7 @@ internal sealed partial class BufferedTouchpointIngress(
             return ([], false);
         }
         var now = time.GetUtcNow();
-        var publish = backlog.TryReserve(fresh.Count);
+        var publish = backlog.TryReserveForNew(fresh.Count);
         foreach (var (touchpoint, body) in fresh)
         {
             db.IngressBuffer.Add(new IngressBufferRow
@@ -161,7 +161,7 @@ internal sealed partial class BufferedTouchpointIngress(
         }
         if (!publish)
         {
-            backlog.Notify();
+            backlog.Parked(fresh.Count);
         }
         return ([.. fresh.Select(r => r.Touchpoint)], publish);
     }

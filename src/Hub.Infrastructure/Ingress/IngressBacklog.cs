@@ -15,6 +15,7 @@ internal sealed class IngressBacklog : WorkSignal
 
     private long _waiting;
     private long _onBus;
+    private long _due;
 
     public long Waiting => Interlocked.Read(ref _waiting);
 
@@ -25,8 +26,35 @@ internal sealed class IngressBacklog : WorkSignal
 
     public void Added(int count) => Interlocked.Add(ref _waiting, count);
 
+    /// <summary>Buffered touchpoints waiting for the pump (never published, or due to be published again).</summary>
+    public long Due => Interlocked.Read(ref _due);
+
+    /// <summary>
+    /// The ingress's room on the bus for touchpoints it just buffered: none while older ones wait for the pump, so a
+    /// long burst is applied in the order it came and the first waiting are not overtaken for as long as it lasts.
+    /// </summary>
+    public bool TryReserveForNew(int count) => Due == 0 && TryReserve(count);
+
+    /// <summary>The ingress left <paramref name="count"/> touchpoints for the pump.</summary>
+    public void Parked(int count)
+    {
+        Interlocked.Add(ref _due, count);
+        Notify();
+    }
+
+    /// <summary>The pump's room on the bus for <paramref name="count"/> due touchpoints, which then are no longer due.</summary>
+    public bool TryReserveDue(int count)
+    {
+        if (!TryReserve(count))
+        {
+            return false;
+        }
+        Subtract(ref _due, count);
+        return true;
+    }
+
     /// <summary>Takes room on the bus for <paramref name="count"/> touchpoints, all or none; an empty bus takes any number.</summary>
-    public bool TryReserve(int count)
+    private bool TryReserve(int count)
     {
         while (true)
         {
@@ -57,10 +85,12 @@ internal sealed class IngressBacklog : WorkSignal
         Notify();
     }
 
+    /// <summary>The pump's recount: <paramref name="waiting"/> buffered, <paramref name="onBus"/> of them published and not yet due again.</summary>
     public void Counted(long waiting, long onBus)
     {
         Interlocked.Exchange(ref _waiting, waiting);
         Interlocked.Exchange(ref _onBus, onBus);
+        Interlocked.Exchange(ref _due, Math.Max(0, waiting - onBus));
     }
 
     // Never below zero: a touchpoint applied twice (published again after a crash) is removed only once.

@@ -76,7 +76,7 @@ internal sealed partial class IngressBufferPump(
         }
         var due = await db.IngressBuffer.AsNoTracking().Where(b => b.NextAttemptAt <= now)
             .OrderBy(b => b.ReceivedAt).Take(room).ToListAsync(cancellationToken);
-        if (due.Count == 0 || !backlog.TryReserve(due.Count))
+        if (due.Count == 0 || !backlog.TryReserveDue(due.Count))
         {
             return 0;
         }

@@ -135,7 +135,8 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
     public async Task With_no_room_on_the_bus_touchpoints_wait_in_the_buffer_until_the_pump_has_room_for_them()
     {
         var backlog = new IngressBacklog();
-        Assert.True(backlog.TryReserve(IngressBacklog.MaxOnBus));
+        // As the pump counted it: the bus is full with touchpoints resolution has not applied yet.
+        backlog.Counted(IngressBacklog.MaxOnBus, IngressBacklog.MaxOnBus);
         var ingress = NewIngress(backlog);
         await ingress.StartAsync(CancellationToken.None);
         var touchpoints = Enumerable.Range(0, 3).Select(Touchpoint).ToList();
@@ -154,6 +155,29 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
         await _published.WaitForAsync(touchpoints.Select(t => t.TouchpointId).ToHashSet(), TimeSpan.FromSeconds(30));
         Assert.All(await RowsAsync(), r => Assert.Equal(1, r.Attempts));
         await pump.StopAsync(CancellationToken.None);
+        await ingress.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task While_older_touchpoints_wait_for_the_pump_new_ones_wait_behind_them_even_with_room_on_the_bus()
+    {
+        var backlog = new IngressBacklog();
+        // As the pump counted it: five buffered touchpoints wait for it, none is on the bus.
+        backlog.Counted(5, 0);
+        var ingress = NewIngress(backlog);
+        await ingress.StartAsync(CancellationToken.None);
+
+        await ingress.AcceptAsync([Touchpoint(1)], CancellationToken.None);
+
+        var row = Assert.Single(await RowsAsync());
+        Assert.Equal(0, row.Attempts);
+        Assert.Equal(6, backlog.Due);
+
+        // Once the pump has published the waiting ones, new touchpoints go straight to the bus again.
+        Assert.True(backlog.TryReserveDue(6));
+        await ingress.AcceptAsync([Touchpoint(2)], CancellationToken.None);
+        Assert.Equal(1, (await RowsAsync()).Single(r => r.TouchpointId == Touchpoint(2).TouchpointId).Attempts);
+        await _published.WaitForAsync(new HashSet<Guid> { Touchpoint(2).TouchpointId }, TimeSpan.FromSeconds(30));
         await ingress.StopAsync(CancellationToken.None);
     }
 
