@@ -59,15 +59,9 @@ public sealed class IngressBufferFileTests
         var batches = Enumerable.Range(0, 3)
             .Select(b => $"{{\"batch\":[{string.Join(",", Enumerable.Range(b * 50, 50).Select(n => SignedWebhookSender.Identify(n, 1000)))}]}}").ToList();
 
-        await using (var writer = new SqliteConnection($"Data Source={hub.DatabasePath};Pooling=False"))
+        // Another writer holds the main file: resolution waits, the webhooks' own file does not.
+        await using (await HoldMainFileWriteLockAsync(hub.DatabasePath))
         {
-            await writer.OpenAsync();
-            // Another writer holds the main file: resolution waits, the webhooks' own file does not.
-            await using (var begin = writer.CreateCommand())
-            {
-                begin.CommandText = "BEGIN IMMEDIATE";
-                await begin.ExecuteNonQueryAsync();
-            }
             foreach (var batch in batches.Take(2))
             {
                 using var taken = await hub.Sender.SendAsync(batch);
@@ -78,9 +72,6 @@ public sealed class IngressBufferFileTests
             Assert.NotNull(refused.Headers.RetryAfter);
             Assert.Equal(100, await hub.CountAsync("ingress_buffer"));
             Assert.Equal(0, await hub.CountAsync("timeline"));
-            await using var rollback = writer.CreateCommand();
-            rollback.CommandText = "ROLLBACK";
-            await rollback.ExecuteNonQueryAsync();
         }
 
         await EventuallyAsync(async () => await hub.CountAsync("timeline") == 100, "the buffered touchpoints applied once the main file is free");
@@ -101,15 +92,9 @@ public sealed class IngressBufferFileTests
         var batches = Enumerable.Range(0, Requests)
             .Select(b => $"{{\"batch\":[{string.Join(",", Enumerable.Range(b * PerRequest, PerRequest).Select(n => SignedWebhookSender.Identify(n, 200)))}]}}").ToList();
 
-        await using (var writer = new SqliteConnection($"Data Source={hub.DatabasePath};Pooling=False"))
+        // Another writer holds the main file, so resolution applies nothing while the burst comes in.
+        await using (await HoldMainFileWriteLockAsync(hub.DatabasePath))
         {
-            await writer.OpenAsync();
-            // Another writer holds the main file, so resolution applies nothing while the burst comes in.
-            await using (var begin = writer.CreateCommand())
-            {
-                begin.CommandText = "BEGIN IMMEDIATE";
-                await begin.ExecuteNonQueryAsync();
-            }
             foreach (var batch in batches)
             {
                 using var taken = await hub.Sender.SendAsync(batch);
@@ -119,13 +104,21 @@ public sealed class IngressBufferFileTests
             Assert.Equal(Requests * PerRequest, waiting + published);
             // In memory: the bus's bound, plus at most the one ingress commit that found the bus empty.
             Assert.InRange(published, 1, IngressBacklog.MaxOnBus + BufferedTouchpointIngress.MaxTouchpointsPerCommit);
-            await using var rollback = writer.CreateCommand();
-            rollback.CommandText = "ROLLBACK";
-            await rollback.ExecuteNonQueryAsync();
         }
 
         await EventuallyAsync(async () => await hub.CountAsync("timeline") == Requests * PerRequest, "every touchpoint of the burst applied");
         await EventuallyAsync(async () => await hub.CountAsync("ingress_buffer") == 0, "the buffer file emptied");
+    }
+
+    /// <summary>A connection holding the main file's write lock (an open write transaction) until it is disposed, which rolls back.</summary>
+    private static async Task<SqliteConnection> HoldMainFileWriteLockAsync(string databasePath)
+    {
+        var writer = new SqliteConnection($"Data Source={databasePath};Pooling=False");
+        await writer.OpenAsync();
+        await using var begin = writer.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE";
+        await begin.ExecuteNonQueryAsync();
+        return writer;
     }
 
     /// <summary>Buffered touchpoints never published (waiting for room on the bus) and published at least once.</summary>
