@@ -35,7 +35,8 @@ internal sealed partial class IngressBufferPump(
         {
             var db = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
             var now = time.GetUtcNow();
-            await db.IngressBuffer.Where(b => b.NextAttemptAt > now).ExecuteUpdateAsync(s => s.SetProperty(b => b.NextAttemptAt, now), cancellationToken);
+            await db.IngressBuffer.Where(b => b.NextAttemptAt > now)
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.NextAttemptAt, b => b.ReceivedAt < now ? b.ReceivedAt : now), cancellationToken);
         }
         await base.StartAsync(cancellationToken);
     }
@@ -74,8 +75,10 @@ internal sealed partial class IngressBufferPump(
         {
             return 0;
         }
+        // In the order of the index, so that a backlog of tens of thousands is not sorted each round: a row left for the
+        // pump is due from when it was buffered, a published one from its redelivery time.
         var due = await db.IngressBuffer.AsNoTracking().Where(b => b.NextAttemptAt <= now)
-            .OrderBy(b => b.ReceivedAt).Take(room).ToListAsync(cancellationToken);
+            .OrderBy(b => b.NextAttemptAt).Take(room).ToListAsync(cancellationToken);
         if (due.Count == 0 || !backlog.TryReserveDue(due.Count))
         {
             return 0;

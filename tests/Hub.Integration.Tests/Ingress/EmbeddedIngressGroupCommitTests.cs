@@ -185,7 +185,8 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
     public async Task The_pump_keeps_at_most_its_bound_on_the_bus_and_publishes_more_as_resolution_removes_rows()
     {
         var due = Enumerable.Range(0, IngressBacklog.MaxOnBus + 500).Select(Touchpoint).ToList();
-        await InsertAsync(due, DateTimeOffset.UtcNow.AddSeconds(-1));
+        // Buffered one after the other, as the ingress leaves them for the pump.
+        await InsertAsync(due, DateTimeOffset.UtcNow.AddHours(-1), apart: TimeSpan.FromMilliseconds(1));
         var backlog = new IngressBacklog();
         var pump = NewPump(backlog);
         await pump.StartAsync(CancellationToken.None);
@@ -231,16 +232,16 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>().IngressBuffer.AsNoTracking().ToListAsync();
     }
 
-    private async Task InsertAsync(IEnumerable<TouchpointReceived> touchpoints, DateTimeOffset nextAttemptAt, int attempts = 0)
+    private async Task InsertAsync(IEnumerable<TouchpointReceived> touchpoints, DateTimeOffset nextAttemptAt, int attempts = 0, TimeSpan apart = default)
     {
         await using var scope = _services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
-        db.IngressBuffer.AddRange(touchpoints.Select(t => new IngressBufferRow
+        db.IngressBuffer.AddRange(touchpoints.Select((t, n) => new IngressBufferRow
         {
             TouchpointId = t.TouchpointId,
             Body = JsonSerializer.Serialize(t, JsonSerializerOptions.Web),
             ReceivedAt = t.ReceivedAt,
-            NextAttemptAt = nextAttemptAt,
+            NextAttemptAt = nextAttemptAt + apart * n,
             Attempts = attempts,
         }));
         await db.SaveChangesAsync();
