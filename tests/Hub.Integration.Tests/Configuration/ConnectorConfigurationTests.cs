@@ -11,73 +11,51 @@ public sealed class ConnectorConfigurationTests
     [InlineData("TargetUrl", "ftp://example.com/x", "'TargetUrl' must be an absolute http or https URL")]
     public async Task The_hub_refuses_to_start_and_names_the_instance_and_the_problem(string option, string value, string message)
     {
-        var directory = Directory.CreateTempSubdirectory("hub-config-").FullName;
-        try
+        var settings = new Dictionary<string, string>
         {
-            var settings = new Dictionary<string, string>
-            {
-                ["Hub:Connectors:crm1:Kind"] = "webhooks",
-                ["Hub:Connectors:crm1:Secret"] = SignedWebhookSender.ExampleSecret,
-            };
-            settings[$"Hub:Connectors:crm1:{option}"] = value;
-            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => HubProcess.StartAsync(settings, directory));
-            Assert.Contains(message, failure.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+            ["Hub:Connectors:crm1:Kind"] = "webhooks",
+            ["Hub:Connectors:crm1:Secret"] = SignedWebhookSender.ExampleSecret,
+        };
+        settings[$"Hub:Connectors:crm1:{option}"] = value;
+        Assert.Contains(message, await StartFailureAsync(settings), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_remote_instance_with_bad_addresses_token_and_secret_stops_the_start_naming_each()
     {
-        var directory = Directory.CreateTempSubdirectory("hub-config-").FullName;
-        try
+        var failure = await StartFailureAsync(new Dictionary<string, string>
         {
-            var settings = new Dictionary<string, string>
-            {
-                ["Hub:Connectors:helpdesk:Kind"] = "remote",
-                ["Hub:Connectors:helpdesk:Addresses"] = "http://10.0.0.1:8080 ftp://10.0.0.2/",
-                ["Hub:Connectors:helpdesk:Token"] = "short",
-                ["Hub:Connectors:helpdesk:SigningSecret"] = "not-a-whsec-secret",
-            };
-            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => HubProcess.StartAsync(settings, directory));
-            Assert.Contains("Connector instance 'helpdesk' (remote): 'Addresses' must be", failure.Message, StringComparison.Ordinal);
-            Assert.Contains("Connector instance 'helpdesk' (remote): 'Token' must be at least 32 characters", failure.Message, StringComparison.Ordinal);
-            Assert.Contains("Connector instance 'helpdesk' (remote): 'SigningSecret' must be", failure.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+            ["Hub:Connectors:helpdesk:Kind"] = "remote",
+            ["Hub:Connectors:helpdesk:Addresses"] = "http://10.0.0.1:8080 ftp://10.0.0.2/",
+            ["Hub:Connectors:helpdesk:Token"] = "short",
+            ["Hub:Connectors:helpdesk:SigningSecret"] = "not-a-whsec-secret",
+        });
+        Assert.Contains("Connector instance 'helpdesk' (remote): 'Addresses' must be", failure, StringComparison.Ordinal);
+        Assert.Contains("Connector instance 'helpdesk' (remote): 'Token' must be at least 32 characters", failure, StringComparison.Ordinal);
+        Assert.Contains("Connector instance 'helpdesk' (remote): 'SigningSecret' must be", failure, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_caller_twiml_template_that_is_not_twiml_stops_the_start_naming_the_setting()
     {
-        var directory = Directory.CreateTempSubdirectory("hub-config-").FullName;
-        try
-        {
-            var settings = new Dictionary<string, string> { ["Hub:Context:Twiml:KnownCaller"] = "Hello {name}" };
-            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => HubProcess.StartAsync(settings, directory));
-            Assert.Contains("Hub:Context:Twiml: every template must be a TwiML document", failure.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        var failure = await StartFailureAsync(new Dictionary<string, string> { ["Hub:Context:Twiml:KnownCaller"] = "Hello {name}" });
+        Assert.Contains("Hub:Context:Twiml: every template must be a TwiML document", failure, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_ingress_buffer_limit_below_one_stops_the_start_naming_the_setting()
     {
+        var failure = await StartFailureAsync(new Dictionary<string, string> { ["Hub:Ingress:BufferLimit"] = "0" });
+        Assert.Contains("Hub:Ingress:BufferLimit must be at least 1 (got 0)", failure, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a hub with <paramref name="settings"/>, which must fail; the failure's message.</summary>
+    private static async Task<string> StartFailureAsync(Dictionary<string, string> settings)
+    {
         var directory = Directory.CreateTempSubdirectory("hub-config-").FullName;
         try
         {
-            var settings = new Dictionary<string, string> { ["Hub:Ingress:BufferLimit"] = "0" };
-            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => HubProcess.StartAsync(settings, directory));
-            Assert.Contains("Hub:Ingress:BufferLimit must be at least 1 (got 0)", failure.Message, StringComparison.Ordinal);
+            return (await Assert.ThrowsAsync<InvalidOperationException>(() => HubProcess.StartAsync(settings, directory))).Message;
         }
         finally
         {
