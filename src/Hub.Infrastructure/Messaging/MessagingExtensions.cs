@@ -69,7 +69,7 @@ public static class MessagingExtensions
                 x.UsingInMemory((context, cfg) => ConfigureEndpoints(context, cfg));
             }
         });
-        // Counted only with the in-memory bus; resolution reports what it applied either way.
+        // Resolution takes it in both modes; only the in-memory bus has an ingress buffer to count.
         services.AddSingleton<IngressBacklog>();
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<RuntimeSyncEndpoints>();

@@ -56,14 +56,11 @@ internal sealed partial class SqliteCheckpointer(IReadOnlyList<string> connectio
         }
     }
 
-    /// <summary>One passive checkpoint: (pages in the log, pages of it now in the file).</summary>
-    public static async Task<(long Logged, long Copied)> CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private static async Task CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return (reader.GetInt64(1), reader.GetInt64(2));
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint of {File} failed; trying again in a second")]
