@@ -34,10 +34,13 @@ public static class PersistenceExtensions
             services.AddDbContext<IngressBufferDbContext, SqliteIngressBufferDbContext>(o => o.UseSqlite(IngressBufferConnectionString(connectionString)).AddInterceptors(SqliteSettings));
         }
         services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<WriterPause>();
         if (sqliteFile is not null)
         {
             services.AddHostedService(sp => new SqliteCheckpointer(
-                [sqliteFile, IngressBufferConnectionString(sqliteFile)], sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+                [new(sqliteFile, sp.GetRequiredService<WriterPause>()), new(IngressBufferConnectionString(sqliteFile))],
+                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
         }
         // One key ring for every hub process: a cookie signed by one is read by the others, and so are the connector secrets.
         services.AddDataProtection().SetApplicationName("Hub").PersistKeysToDbContext<HubDbContext>();

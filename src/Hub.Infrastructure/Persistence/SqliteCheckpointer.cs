@@ -8,38 +8,56 @@ namespace Hub.Infrastructure.Persistence;
 /// Embedded mode: copies the SQLite files' write-ahead logs back into the files, off the writers' path. By default
 /// SQLite makes the commit that crosses 1,000 pages of log do that copy, so every few resolution transactions one
 /// of them carried a checkpoint of a few megabytes inside SQLite's single write lock. Here the connections turn
-/// that off (<see cref="SqliteConnectionSettings"/>) and this loop runs a passive checkpoint about every second:
-/// it copies what no reader still needs and waits for nobody; the next writer after a complete one starts the log
-/// over, so the log stays about a second of writes long.
+/// that off (<see cref="SqliteConnectionSettings"/>) and this loop checkpoints each file about every second.
 /// </summary>
-internal sealed partial class SqliteCheckpointer(IReadOnlyList<string> connectionStrings, TimeProvider time, ILogger<SqliteCheckpointer> logger)
+/// <remarks>
+/// First a passive checkpoint: it copies what no reader still needs and waits for nobody, so it does the bulk of the
+/// copying beside the writers. The log only starts over when a writer begins after a checkpoint that copied all of it,
+/// and a busy hub commits while the passive one runs, so on its own it never gets there: the log grew by the whole
+/// load (over a gigabyte in a minute of the benchmark), every write went to new file space, and every read looked the
+/// page up in an ever longer index. So when anything was written since the last restart, a restart checkpoint follows.
+/// It takes the write lock (the resolution loop between two transactions, through <see cref="WriterPause"/>; other
+/// writers through SQLite's busy wait), copies the few frames written meanwhile and waits for readers to leave the log;
+/// the next writer then starts the log over. The log stays about a second of writes long and its file is reused. A
+/// reader that stays longer than <see cref="BusyTimeoutMilliseconds"/> only puts the restart off to the next round,
+/// so resolution never waits long for it.
+/// </remarks>
+internal sealed partial class SqliteCheckpointer(IReadOnlyList<SqliteCheckpointer.File> files, TimeProvider time, ILogger<SqliteCheckpointer> logger)
     : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the restart checkpoint waits for a writer or reader of the file to finish before it gives up until the next round.</summary>
+    private const int BusyTimeoutMilliseconds = 200;
+
+    /// <summary>A SQLite file to checkpoint; <paramref name="Pause"/>, where given, is taken by its main writer around each transaction.</summary>
+    public sealed record File(string ConnectionString, WriterPause? Pause = null);
+
+    public TimeSpan Interval { get; init; } = DefaultInterval;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var connections = new List<SqliteConnection>();
+        // Per file, the log's length in frames after the last complete restart checkpoint: unchanged means nothing was written since.
+        var restartedAt = files.Select(_ => -1L).ToArray();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(Interval, time, stoppingToken);
-                for (var i = 0; i < connectionStrings.Count; i++)
+                for (var i = 0; i < files.Count; i++)
                 {
                     try
                     {
                         if (connections.Count <= i)
                         {
-                            var connection = new SqliteConnection(connectionStrings[i]);
-                            await connection.OpenAsync(stoppingToken);
-                            connections.Add(connection);
+                            connections.Add(await OpenAsync(files[i].ConnectionString, stoppingToken));
                         }
-                        await CheckpointAsync(connections[i], stoppingToken);
+                        restartedAt[i] = await CheckpointAsync(connections[i], files[i].Pause, restartedAt[i], stoppingToken);
                     }
                     catch (SqliteException e)
                     {
-                        LogCheckpointFailed(logger, new SqliteConnectionStringBuilder(connectionStrings[i]).DataSource, e);
+                        LogCheckpointFailed(logger, new SqliteConnectionStringBuilder(files[i].ConnectionString).DataSource, e);
                     }
                 }
             }
@@ -56,11 +74,41 @@ internal sealed partial class SqliteCheckpointer(IReadOnlyList<string> connectio
         }
     }
 
-    private static async Task CheckpointAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>
+    /// A passive checkpoint that copied all the frames it saw is not enough: it sees the log as it was when it began, and a
+    /// busy writer commits while it copies. So the restart follows whenever the log has frames written since the last one.
+    /// </summary>
+    private static async Task<long> CheckpointAsync(SqliteConnection connection, WriterPause? pause, long restartedAt, CancellationToken cancellationToken)
+    {
+        var passive = await RunAsync(connection, "PASSIVE", cancellationToken);
+        if (passive.Logged == 0 || passive.Logged == restartedAt)
+        {
+            return restartedAt;
+        }
+        using (pause is null ? default(WriterPause.Turn?) : await pause.EnterAsync(cancellationToken))
+        {
+            var restart = await RunAsync(connection, "RESTART", cancellationToken);
+            return restart.Busy ? -1 : restart.Logged;
+        }
+    }
+
+    /// <summary>Runs a checkpoint; SQLite answers whether it gave up waiting, and how many frames the log holds.</summary>
+    private static async Task<(bool Busy, long Logged)> RunAsync(SqliteConnection connection, string mode, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.CommandText = $"PRAGMA wal_checkpoint({mode})";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0) != 0, reader.GetInt64(1)) : (false, 0);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint of {File} failed; trying again in a second")]

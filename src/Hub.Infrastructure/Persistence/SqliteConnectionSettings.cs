@@ -18,7 +18,7 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
     // have let it grow.
     // synchronous = FULL is SQLite's default, stated so that no build of it can weaken it: an answered webhook is on
     // disk, not only in the OS cache, before the answer.
-    private const string Pragmas =
+    internal const string Pragmas =
         "PRAGMA mmap_size = 1073741824; PRAGMA temp_store = MEMORY; PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL; "
         + "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;";
 

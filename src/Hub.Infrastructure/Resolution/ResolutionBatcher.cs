@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Hub.Contracts.Touchpoints;
+using Hub.Infrastructure.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -23,12 +24,14 @@ internal sealed partial class ResolutionBatcher : IAsyncDisposable
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly IServiceScopeFactory _scopes;
+    private readonly WriterPause _writerPause;
     private readonly ILogger<ResolutionBatcher> _logger;
     private readonly Task _loop;
 
-    public ResolutionBatcher(IServiceScopeFactory scopes, ILogger<ResolutionBatcher> logger)
+    public ResolutionBatcher(IServiceScopeFactory scopes, WriterPause writerPause, ILogger<ResolutionBatcher> logger)
     {
         _scopes = scopes;
+        _writerPause = writerPause;
         _logger = logger;
         _loop = Task.Run(() => RunAsync(_stopping.Token));
     }
@@ -94,7 +97,10 @@ internal sealed partial class ResolutionBatcher : IAsyncDisposable
             var touchpoints = live.DistinctBy(p => p.Touchpoint.TouchpointId).Select(p => p.Touchpoint).ToList();
             var spans = live.Select(p => p.ConsumeSpan).Where(c => c != default).Distinct().ToList();
             await using var scope = _scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ResolutionCommit>().CommitAsync(touchpoints, spans, stopping);
+            using (await _writerPause.EnterAsync(stopping))
+            {
+                await scope.ServiceProvider.GetRequiredService<ResolutionCommit>().CommitAsync(touchpoints, spans, stopping);
+            }
         }
         catch (Exception e)
         {
