@@ -26,6 +26,10 @@ internal static class BenchmarkRun
             await using var servers = await BenchmarkServers.StartAsync(cancellationToken);
             ceilings = await CeilingScenario.RunAsync(servers, options, Log, cancellationToken);
             production = await ProductionScenario.RunAsync(servers, options, Log, cancellationToken);
+            ceilings = ceilings with
+            {
+                RabbitMqAtHubLatencyRate = await CeilingScenario.BrokerLatencyAsync(servers, options, production.Paced.OfferedPerSecond, Log, cancellationToken),
+            };
             Log("stopping RabbitMQ and PostgreSQL");
         }
         var embedded = options.Embedded ? await EmbeddedScenario.RunAsync(options, Log, cancellationToken) : null;

@@ -10,6 +10,9 @@ internal sealed record BrokerCeiling(
     int Prefetch,
     int MessageBytes);
 
+/// <summary>RabbitMQ with RabbitMQ.Client alone at a steady rate: publish to confirm, one message at a time each.</summary>
+internal sealed record BrokerLatency(double OfferedPerSecond, int MessageBytes, Hub.Benchmarks.Measurement.LatencySummary? Confirm);
+
 /// <summary>PostgreSQL with Npgsql alone: the hub's write per touchpoint, one or many touchpoints per transaction.</summary>
 internal sealed record DatabaseCeiling(
     int TouchpointsPerTransaction,

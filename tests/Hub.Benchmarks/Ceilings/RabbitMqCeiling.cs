@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using Hub.Benchmarks.Measurement;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
@@ -72,6 +74,57 @@ internal static class RabbitMqCeiling
                 channel.Dispose();
             }
             await setup.QueueDeleteAsync(Queue, ifUnused: false, ifEmpty: false, cancellationToken: CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// The broker's own share of an ingress answer: persistent messages published at a steady <paramref name="perSecond"/>,
+    /// each on its own (as the hub's webhook requests are), with the time from publish to the broker's confirm; one
+    /// consumer acks them as the hub's would. Run at the hub's latency-phase rate, it is the floor of the hub's ingress latency.
+    /// </summary>
+    public static async Task<BrokerLatency> MeasureConfirmLatencyAsync(Uri amqp, double perSecond, int messageBytes, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var factory = new ConnectionFactory { Uri = amqp };
+        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false, cancellationToken: cancellationToken);
+        try
+        {
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += async (_, delivery) => await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
+            await channel.BasicConsumeAsync(Queue, autoAck: false, consumer, cancellationToken);
+
+            var confirming = new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
+            await using var publishChannel = await connection.CreateChannelAsync(confirming, cancellationToken);
+            var body = new byte[messageBytes];
+            Random.Shared.NextBytes(body);
+            var properties = new BasicProperties { Persistent = true, ContentType = "application/vnd.masstransit+json" };
+            var latencies = new ConcurrentBag<double>();
+            var publishes = new List<Task>();
+            var interval = TimeSpan.FromSeconds(1 / perSecond);
+            var started = Stopwatch.GetTimestamp();
+            for (var n = 0; Stopwatch.GetElapsedTime(started) < duration; n++)
+            {
+                var due = interval * n - Stopwatch.GetElapsedTime(started);
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due, cancellationToken);
+                }
+                publishes.Add(PublishAsync());
+            }
+            await Task.WhenAll(publishes);
+            return new BrokerLatency(perSecond, messageBytes, LatencySummary.Of(latencies));
+
+            async Task PublishAsync()
+            {
+                var sent = Stopwatch.GetTimestamp();
+                await publishChannel.BasicPublishAsync(string.Empty, Queue, mandatory: true, properties, body, cancellationToken);
+                latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+            }
+        }
+        finally
+        {
+            await channel.QueueDeleteAsync(Queue, ifUnused: false, ifEmpty: false, cancellationToken: CancellationToken.None);
         }
     }
 }

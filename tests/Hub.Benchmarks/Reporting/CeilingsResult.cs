@@ -16,6 +16,9 @@ internal sealed record CeilingsResult(
     PhaseCpu PostgresBatchedCpu,
     int Cores)
 {
+    /// <summary>The broker alone at the production latency phase's rate, measured after the hub stopped using it.</summary>
+    public BrokerLatency? RabbitMqAtHubLatencyRate { get; init; }
+
     public double LowerPerSecond => Math.Min(RabbitMq.MessagesPerSecond, PostgresBatched.TouchpointsPerSecond);
 
     public string LowerName => RabbitMq.MessagesPerSecond <= PostgresBatched.TouchpointsPerSecond ? "RabbitMQ" : "PostgreSQL (100 per transaction)";

@@ -27,6 +27,11 @@ internal static class Goals
             goals.Add(Latency("production p99 webhook accepted -> timeline committed at half max (RecordedAt - ReceivedAt)", production.Paced.EndToEndLatency?.P99, 100));
             goals.Add(Latency("  the same seen from outside (2xx answer -> committed row polled every 20 ms)", production.Paced.ObservedEndToEndLatency?.P99, 100));
             goals.Add(Latency("production p99 ingress response at half max", production.Paced.IngressLatency?.P99, 25));
+            if (ceilings?.RabbitMqAtHubLatencyRate is { Confirm: { } confirm } broker)
+            {
+                goals.Add(new($"  the broker alone at the same {F(broker.OfferedPerSecond)}/s: publish -> confirm p50 / p99 (RabbitMQ.Client, after the hub stopped)", "(for scale)",
+                    string.Create(CultureInfo.InvariantCulture, $"{confirm.P50:0.0} / {confirm.P99:0.0} ms"), null));
+            }
             goals.Add(new("production CPU-seconds per 1k touchpoints reported", "reported", $"{production.Max.HubCpuSecondsPer1k.ToString("0.00", CultureInfo.InvariantCulture)} s", true));
         }
         if (embedded is not null)

@@ -45,6 +45,22 @@ internal static class CeilingScenario
         return new CeilingsResult(broker, single, batched, brokerCpu, singleCpu, batchedCpu, Environment.ProcessorCount);
     }
 
+    /// <summary>The broker alone, paced as the hub's latency phase was: the floor under the hub's ingress latency.</summary>
+    public static async Task<BrokerLatency?> BrokerLatencyAsync(BenchmarkServers servers, BenchmarkOptions options, double perSecond, Action<string> log, CancellationToken cancellationToken)
+    {
+        if (perSecond <= 0)
+        {
+            return null;
+        }
+        log($"ceilings: RabbitMQ alone at the latency phase's {perSecond:0}/s, publish -> confirm, {options.PacedDuration.TotalSeconds:0} s");
+        var latency = await RabbitMqCeiling.MeasureConfirmLatencyAsync(servers.Broker.AmqpUri, perSecond, options.MessageBytes, options.PacedDuration, cancellationToken);
+        if (latency.Confirm is { } confirm)
+        {
+            log($"ceilings:   confirm p50 {confirm.P50:0.0} ms, p99 {confirm.P99:0.0} ms");
+        }
+        return latency;
+    }
+
     /// <summary>A baseline and the CPU the machine spent on it: the broker or the database, and this harness as their client.</summary>
     private static async Task<(T Result, PhaseCpu Cpu)> Timed<T>(Func<Task<T>> measure)
     {
