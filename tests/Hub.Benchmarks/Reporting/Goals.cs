@@ -27,9 +27,14 @@ internal static class Goals
             goals.Add(Latency("production p99 webhook accepted -> timeline committed at half max (RecordedAt - ReceivedAt)", production.Paced.EndToEndLatency?.P99, 100));
             goals.Add(Latency("  the same seen from outside (2xx answer -> committed row polled every 20 ms)", production.Paced.ObservedEndToEndLatency?.P99, 100));
             goals.Add(Latency("production p99 ingress response at half max", production.Paced.IngressLatency?.P99, 25));
+            if (production.Paced.BrokerBeside is { Confirm: { } beside } probe)
+            {
+                goals.Add(new($"  the broker beside the hub in that phase: {F(probe.OfferedPerSecond)}/s more of RabbitMQ.Client publishes, publish -> confirm p50 / p99", "(for scale)",
+                    string.Create(CultureInfo.InvariantCulture, $"{beside.P50:0.0} / {beside.P99:0.0} ms"), null));
+            }
             if (ceilings?.RabbitMqAtHubLatencyRate is { Confirm: { } confirm } broker)
             {
-                goals.Add(new($"  the broker alone at the same {F(broker.OfferedPerSecond)}/s: publish -> confirm p50 / p99 (RabbitMQ.Client, after the hub stopped)", "(for scale)",
+                goals.Add(new($"  the broker alone at the phase's {F(broker.OfferedPerSecond)}/s: publish -> confirm p50 / p99 (RabbitMQ.Client, after the hub stopped)", "(for scale)",
                     string.Create(CultureInfo.InvariantCulture, $"{confirm.P50:0.0} / {confirm.P99:0.0} ms"), null));
             }
             goals.Add(new("production CPU-seconds per 1k touchpoints reported", "reported", $"{production.Max.HubCpuSecondsPer1k.ToString("0.00", CultureInfo.InvariantCulture)} s", true));

@@ -1,3 +1,4 @@
+using Hub.Benchmarks.Ceilings;
 using Hub.Benchmarks.Measurement;
 using Hub.Testing.Servers;
 
@@ -56,7 +57,17 @@ internal sealed record PacedPhaseResult(
     LatencySummary? ObservedEndToEndLatency,
     BatchSummary? Batches,
     string? SyncBacklog,
-    GcActivity? Gc);
+    GcActivity? Gc)
+{
+    /// <summary>
+    /// Production: a RabbitMQ.Client publisher at <see cref="BrokerProbePerSecond"/> to a queue of its own, run beside the
+    /// hub during this phase: what the broker's confirms cost on this machine under the same load, the floor under the
+    /// hub's ingress latency.
+    /// </summary>
+    public BrokerLatency? BrokerBeside { get; init; }
+
+    public const double BrokerProbePerSecond = 50;
+}
 
 /// <summary>Customer changes pushed to the WireMock.Net target after the maximum-throughput phase.</summary>
 internal sealed record SyncResult(long Deliveries, double Seconds, double DeliveriesPerSecond, bool Drained, IReadOnlyDictionary<string, long> Announced, long UnsentOutboxRows);

@@ -1,3 +1,4 @@
+using Hub.Benchmarks.Ceilings;
 using System.Diagnostics;
 using Hub.Benchmarks.Hosting;
 using Hub.Benchmarks.Measurement;
@@ -11,6 +12,7 @@ namespace Hub.Benchmarks.Scenarios;
 /// sync-back count, and the latency phase at half the measured end-to-end maximum. A sync-back backlog
 /// left by the maximum phase is handed to <paramref name="syncBacklog"/> first, which drops it where the
 /// mode allows (so the latency phase measures the hub at that load, not the hub catching up) and says what it did.
+/// <paramref name="besidePaced"/>, where given, runs during the latency phase for as long as it lasts.
 /// </summary>
 internal sealed class HubRun(
     string mode,
@@ -19,7 +21,8 @@ internal sealed class HubRun(
     SyncTarget target,
     BenchmarkOptions options,
     Func<SyncResult, CancellationToken, Task<string>> syncBacklog,
-    Action<string> log)
+    Action<string> log,
+    Func<TimeSpan, CancellationToken, Task<BrokerLatency>>? besidePaced = null)
 {
     private static readonly TimeSpan SyncQuietPeriod = TimeSpan.FromSeconds(3);
 
@@ -190,7 +193,9 @@ internal sealed class HubRun(
         var poller = new ObservationPoller(timeline, calls, _driver);
         var polling = poller.RunAsync(stopPolling.Token);
         var gcBefore = await RuntimeCounters.GcAsync(fleet.Clients, cancellationToken);
+        var beside = besidePaced?.Invoke(options.PacedDuration, cancellationToken);
         var drive = await _driver.RunPacedAsync(calls, perSecond, options.Concurrency * 4, cancellationToken);
+        var brokerBeside = beside is null ? null : await beside;
         var (_, _, complete) = await TimelineWaiter.WaitForAsync(timeline, baseline + drive.Accepted, cancellationToken);
         var gcAfter = await RuntimeCounters.GcAsync(fleet.Clients, cancellationToken);
         await Task.Delay(50, cancellationToken);
@@ -212,8 +217,12 @@ internal sealed class HubRun(
             LatencySummary.Of(poller.Latencies(drive)),
             BatchSummary.Of(stamps.Select(s => s.RecordedAt)),
             syncBacklog,
-            gcBefore is not null && gcAfter is not null ? gcAfter - gcBefore : null);
+            gcBefore is not null && gcAfter is not null ? gcAfter - gcBefore : null) { BrokerBeside = brokerBeside };
         log($"{mode}:   ingress p99 {result.IngressLatency?.P99:0.0} ms, end to end p99 {result.EndToEndLatency?.P99:0.0} ms (RecordedAt), {result.ObservedEndToEndLatency?.P99:0.0} ms (observed)");
+        if (brokerBeside?.Confirm is { } confirm)
+        {
+            log($"{mode}:   the broker beside it ({brokerBeside.OfferedPerSecond:0}/s of RabbitMQ.Client publishes): confirm p50 {confirm.P50:0.0} ms, p99 {confirm.P99:0.0} ms");
+        }
         return result;
     }
 

@@ -1,3 +1,4 @@
+using Hub.Benchmarks.Ceilings;
 using Hub.Benchmarks.Hosting;
 using Hub.Benchmarks.Measurement;
 using Hub.Benchmarks.Reporting;
@@ -32,7 +33,8 @@ internal static class ProductionScenario
         log($"production: starting {options.Hubs} hub process(es)");
         await using var fleet = await HubFleet.StartAsync(options.Hubs, settings, cancellationToken);
         var timeline = new PostgresTimeline(database);
-        var run = new HubRun("production", fleet, timeline, target, options, PurgeSyncQueueAsync, log);
+        var run = new HubRun("production", fleet, timeline, target, options, PurgeSyncQueueAsync, log, (duration, token) =>
+            RabbitMqCeiling.MeasureConfirmLatencyAsync(servers.Broker.AmqpUri, PacedPhaseResult.BrokerProbePerSecond, options.MessageBytes, duration, token));
         var result = await run.RunAsync(cancellationToken);
         return result with { Database = await DatabaseActivity.ReadAsync(database, timeline.Queries, cancellationToken) };
 
