@@ -2,13 +2,16 @@ using System.Diagnostics;
 
 namespace Hub.Benchmarks.Reporting;
 
-/// <summary>Which code was measured: the commit, and the product files that differed from it at the time.</summary>
+/// <summary>
+/// Which code was measured: the commit, and the product files that differed from it at the time. Read from the checkout
+/// the harness was built in, wherever it is run from.
+/// </summary>
 internal sealed record SourceState(string Commit, IReadOnlyList<string> UncommittedProductFiles)
 {
     public static SourceState Read()
     {
         var commit = Git("rev-parse --short HEAD").Trim();
-        var changed = Git("status --porcelain -- src connectors")
+        var changed = Git("status --porcelain -- :/src :/connectors")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .ToList();
         return new SourceState(commit.Length > 0 ? commit : "unknown", changed);
@@ -18,7 +21,13 @@ internal sealed record SourceState(string Commit, IReadOnlyList<string> Uncommit
     {
         try
         {
-            using var git = Process.Start(new ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
+            using var git = Process.Start(new ProcessStartInfo("git", arguments)
+            {
+                WorkingDirectory = AppContext.BaseDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
             if (git is null)
             {
                 return "";
