@@ -15,6 +15,9 @@ internal static class RabbitMqCeiling
 {
     private const string Queue = "bench-ceiling";
 
+    /// <summary>As the hub's messages are sent: persistent, with MassTransit's content type.</summary>
+    private static readonly BasicProperties PersistentMessage = new() { Persistent = true, ContentType = "application/vnd.masstransit+json" };
+
     public static async Task<BrokerCeiling> MeasureAsync(Uri amqp, int publishers, int consumers, int prefetch, int messageBytes, TimeSpan duration, CancellationToken cancellationToken)
     {
         var factory = new ConnectionFactory { Uri = amqp };
@@ -41,18 +44,15 @@ internal static class RabbitMqCeiling
                 await channel.BasicConsumeAsync(Queue, autoAck: false, consumer, cancellationToken);
             }
 
-            var confirming = new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
-            await using var publishChannel = await connection.CreateChannelAsync(confirming, cancellationToken);
-            var body = new byte[messageBytes];
-            Random.Shared.NextBytes(body);
-            var properties = new BasicProperties { Persistent = true, ContentType = "application/vnd.masstransit+json" };
+            await using var publishChannel = await ConfirmingChannelAsync(connection, cancellationToken);
+            var body = RandomBody(messageBytes);
             long published = 0;
             var started = Stopwatch.GetTimestamp();
             await Task.WhenAll(Enumerable.Range(0, publishers).Select(async _ =>
             {
                 while (Stopwatch.GetElapsedTime(started) < duration)
                 {
-                    await publishChannel.BasicPublishAsync(string.Empty, Queue, mandatory: true, properties, body, cancellationToken);
+                    await publishChannel.BasicPublishAsync(string.Empty, Queue, mandatory: true, PersistentMessage, body, cancellationToken);
                     Interlocked.Increment(ref published);
                 }
             }));
@@ -94,11 +94,8 @@ internal static class RabbitMqCeiling
             consumer.ReceivedAsync += async (_, delivery) => await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
             await channel.BasicConsumeAsync(Queue, autoAck: false, consumer, cancellationToken);
 
-            var confirming = new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
-            await using var publishChannel = await connection.CreateChannelAsync(confirming, cancellationToken);
-            var body = new byte[messageBytes];
-            Random.Shared.NextBytes(body);
-            var properties = new BasicProperties { Persistent = true, ContentType = "application/vnd.masstransit+json" };
+            await using var publishChannel = await ConfirmingChannelAsync(connection, cancellationToken);
+            var body = RandomBody(messageBytes);
             var latencies = new ConcurrentBag<double>();
             var publishes = new List<Task>();
             var interval = TimeSpan.FromSeconds(1 / perSecond);
@@ -118,7 +115,7 @@ internal static class RabbitMqCeiling
             async Task PublishAsync()
             {
                 var sent = Stopwatch.GetTimestamp();
-                await publishChannel.BasicPublishAsync(string.Empty, Queue, mandatory: true, properties, body, cancellationToken);
+                await publishChannel.BasicPublishAsync(string.Empty, Queue, mandatory: true, PersistentMessage, body, cancellationToken);
                 latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
             }
         }
@@ -126,5 +123,16 @@ internal static class RabbitMqCeiling
         {
             await channel.QueueDeleteAsync(Queue, ifUnused: false, ifEmpty: false, cancellationToken: CancellationToken.None);
         }
+    }
+
+    /// <summary>A channel whose publishes complete once the broker confirmed them, as the hub's ingress waits for.</summary>
+    private static Task<IChannel> ConfirmingChannelAsync(IConnection connection, CancellationToken cancellationToken) =>
+        connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+
+    private static byte[] RandomBody(int bytes)
+    {
+        var body = new byte[bytes];
+        Random.Shared.NextBytes(body);
+        return body;
     }
 }
