@@ -4,7 +4,7 @@ namespace Hub.Infrastructure.Persistence;
 /// Lets <see cref="SqliteCheckpointer"/> slip in between two of the resolution loop's transactions. Under load that loop
 /// holds SQLite's single write lock nearly all the time, with gaps of a millisecond or two, so a checkpoint that has to
 /// wait for the writer could wait for ever; the loop takes this around each transaction and the checkpointer takes it for
-/// the moment it needs the file to itself. Uncontended (PostgreSQL, or no checkpoint due) it costs an interlocked operation.
+/// the moment it needs the file to itself. Uncontended (PostgreSQL, or no checkpoint due) the wait completes at once.
 /// </summary>
 internal sealed class WriterPause
 {
