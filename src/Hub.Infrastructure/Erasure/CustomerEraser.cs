@@ -51,7 +51,6 @@ public sealed partial class CustomerEraser(
         var ids = customerIds.OfType<Guid>().ToList();
         await db.CustomerIdentifiers.Where(i => ids.Contains(i.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         await db.CustomerFields.Where(f => ids.Contains(f.CustomerId)).ExecuteDeleteAsync(cancellationToken);
-        await db.FieldObservations.Where(o => ids.Contains(o.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         await db.IdentityLinks.Where(l => touchpointIds.Contains(l.TouchpointId) || values.Contains(l.Value)).ExecuteDeleteAsync(cancellationToken);
         await db.IdentityConflicts.Where(c => ids.Contains(c.CustomerId) || customerIds.Contains(c.OtherCustomerId) || values.Contains(c.IdentifierValue!))
             .ExecuteDeleteAsync(cancellationToken);

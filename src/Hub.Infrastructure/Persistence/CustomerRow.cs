@@ -25,7 +25,25 @@ public sealed class CustomerRow
 
     public List<CustomerFieldRow> Fields { get; } = [];
 
-    public List<FieldObservationRow> Observations { get; } = [];
+    /// <summary>
+    /// What each source said for each field (<see cref="Observations"/>) as JSON, read and written with the row. As rows of
+    /// their own, loading and tracking them cost a resolution batch more than everything else it read.
+    /// </summary>
+    public string ObservationsJson { get; set; } = "[]";
+
+    /// <summary>The observations behind <see cref="Fields"/>, read from <see cref="ObservationsJson"/> when first used.</summary>
+    public List<StoredObservation> Observations => _observations ??= StoredObservations.Parse(ObservationsJson);
+
+    private List<StoredObservation>? _observations;
+
+    /// <summary>Writes <see cref="Observations"/> back to <see cref="ObservationsJson"/>, if they were read; the context calls it before saving.</summary>
+    internal void StoreObservations()
+    {
+        if (_observations is not null)
+        {
+            ObservationsJson = StoredObservations.Write(_observations);
+        }
+    }
 }
 
 /// <summary>One normalized identifier; (Type, Value) is the primary key, so no identifier belongs to two customers.</summary>

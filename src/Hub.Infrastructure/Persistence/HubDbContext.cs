@@ -27,8 +27,6 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<IdentityLinkRow> IdentityLinks => Set<IdentityLinkRow>();
 
-    public DbSet<FieldObservationRow> FieldObservations => Set<FieldObservationRow>();
-
     public DbSet<IdentityConflictRow> IdentityConflicts => Set<IdentityConflictRow>();
 
     public DbSet<CustomerMergeRow> CustomerMerges => Set<CustomerMergeRow>();
@@ -70,7 +68,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.HasIndex(c => c.MergedIntoId);
             e.HasMany(c => c.Identifiers).WithOne().HasForeignKey(i => i.CustomerId);
             e.HasMany(c => c.Fields).WithOne().HasForeignKey(f => f.CustomerId);
-            e.HasMany(c => c.Observations).WithOne().HasForeignKey(o => o.CustomerId);
+            e.Ignore(c => c.Observations);
+            e.Property(c => c.ObservationsJson).HasColumnName("Observations").HasDefaultValue("[]");
         });
         modelBuilder.Entity<IdentityLinkRow>(e =>
         {
@@ -79,14 +78,6 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.Property(l => l.Type).HasMaxLength(100);
             e.Property(l => l.Value).HasMaxLength(320);
             e.HasIndex(l => new { l.Value, l.Type });
-        });
-        modelBuilder.Entity<FieldObservationRow>(e =>
-        {
-            e.ToTable("field_observations");
-            e.HasKey(o => new { o.CustomerId, o.Field, o.Source, o.Value });
-            e.Property(o => o.Field).HasMaxLength(200);
-            e.Property(o => o.Source).HasMaxLength(100);
-            e.Property(o => o.Value).HasMaxLength(FieldValueMaxLength);
         });
         modelBuilder.Entity<IdentityConflictRow>(e =>
         {
@@ -194,5 +185,36 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
         });
         AdminModel.Configure(modelBuilder);
         ErasureModel.Configure(modelBuilder);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StoreObservations();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StoreObservations();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>Puts each tracked customer's observations back into its JSON column, so the save's change detection sees them.</summary>
+    private void StoreObservations()
+    {
+        // Entries() would detect changes over every tracked entity once more; the save does that right after.
+        var detect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var customer in ChangeTracker.Entries<CustomerRow>())
+            {
+                customer.Entity.StoreObservations();
+            }
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
     }
 }

@@ -12,22 +12,6 @@ public sealed class IdentityLinkRow
     public DateTimeOffset OccurredAt { get; set; }
 }
 
-/// <summary>How often, and when last, a source said a customer's field has a value.</summary>
-public sealed class FieldObservationRow
-{
-    public Guid CustomerId { get; set; }
-
-    public required string Field { get; set; }
-
-    public required string Source { get; set; }
-
-    public required string Value { get; set; }
-
-    public int Count { get; set; }
-
-    public DateTimeOffset LastObservedAt { get; set; }
-}
-
 /// <summary>A merge (or identifier link) that merge protection refused, listed for review.</summary>
 public sealed class IdentityConflictRow
 {

@@ -38,7 +38,7 @@ internal sealed class ComponentReplayer(
             .Select(t => new { t.TouchpointId, t.CustomerId }).ToDictionaryAsync(t => t.TouchpointId, t => t.CustomerId, cancellationToken);
         var activeIds = identifierRows.Select(r => r.CustomerId).Distinct().ToList();
         activeIds.AddRange(onTimelineOf.Values.OfType<Guid>().Distinct());
-        var customers = await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).Include(c => c.Observations).AsSplitQuery()
+        var customers = await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery()
             .Where(c => activeIds.Contains(c.Id) || (c.MergedIntoId != null && activeIds.Contains(c.MergedIntoId.Value)))
             .ToListAsync(cancellationToken);
         var formerIdentifiers = await FormerIdentifiersAsync(customers, cancellationToken);

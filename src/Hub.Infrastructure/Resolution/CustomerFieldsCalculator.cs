@@ -16,7 +16,7 @@ internal sealed class CustomerFieldsCalculator(HubDbContext db, SurvivorshipRule
         var observation = customer.Observations.Find(o => o.Field == field && o.Source == source && o.Value == value);
         if (observation is null)
         {
-            observation = new FieldObservationRow { CustomerId = customer.Id, Field = field, Source = source, Value = value, LastObservedAt = observedAt };
+            observation = new StoredObservation { Field = field, Source = source, Value = value, LastObservedAt = observedAt };
             customer.Observations.Add(observation);
         }
         observation.Count += count;
@@ -63,15 +63,15 @@ internal sealed class CustomerFieldsCalculator(HubDbContext db, SurvivorshipRule
     /// <summary>Forgets every observation and field of a customer (they are about to be derived again, or moved).</summary>
     public void Reset(CustomerRow customer)
     {
-        var rows = customer.Observations.Cast<object>().Concat(customer.Fields).ToList();
         customer.Observations.Clear();
+        var fields = customer.Fields.ToList();
         customer.Fields.Clear();
-        foreach (var row in rows)
+        foreach (var field in fields)
         {
             // A row added in this transaction is simply forgotten; Remove would attach it as if it were stored.
-            if (db.Entry(row).State is not (EntityState.Detached or EntityState.Deleted))
+            if (db.Entry(field).State is not (EntityState.Detached or EntityState.Deleted))
             {
-                db.Remove(row);
+                db.Remove(field);
             }
         }
     }

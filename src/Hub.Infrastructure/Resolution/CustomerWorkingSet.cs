@@ -38,7 +38,7 @@ internal sealed class CustomerWorkingSet(HubDbContext db)
             .Select(i => i.CustomerId).Where(id => !Customers.ContainsKey(id)).Distinct().ToList();
         if (customerIds.Count > 0)
         {
-            var customers = await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).Include(c => c.Observations)
+            var customers = await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields)
                 .AsSplitQuery().Where(c => customerIds.Contains(c.Id)).ToListAsync(cancellationToken);
             foreach (var customer in customers)
             {

@@ -19,9 +19,9 @@ internal static class CustomerSeeder
         var ids = Enumerable.Range(from, to - from).Select(n => (N: n, Id: Id(n))).ToList();
 
         await using (var customers = await connection.BeginBinaryImportAsync(
-            "COPY customers (\"Id\", \"Version\", \"Stamp\", \"CreatedAt\", \"UpdatedAt\", \"Tainted\") FROM STDIN (FORMAT BINARY)", cancellationToken))
+            "COPY customers (\"Id\", \"Version\", \"Stamp\", \"CreatedAt\", \"UpdatedAt\", \"Tainted\", \"Observations\") FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
-            foreach (var (_, id) in ids)
+            foreach (var (n, id) in ids)
             {
                 await customers.StartRowAsync(cancellationToken);
                 await customers.WriteAsync(id, NpgsqlDbType.Uuid, cancellationToken);
@@ -30,6 +30,9 @@ internal static class CustomerSeeder
                 await customers.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellationToken);
                 await customers.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellationToken);
                 await customers.WriteAsync(false, NpgsqlDbType.Boolean, cancellationToken);
+                await customers.WriteAsync(
+                    $$"""[{"field":"name","source":"seed","value":"Person {{n}}","count":1,"lastObservedAt":"2025-01-01T00:00:00+00:00"}]""",
+                    NpgsqlDbType.Text, cancellationToken);
             }
             await customers.CompleteAsync(cancellationToken);
         }
@@ -59,21 +62,6 @@ internal static class CustomerSeeder
                 await fields.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellationToken);
             }
             await fields.CompleteAsync(cancellationToken);
-        }
-        await using (var observations = await connection.BeginBinaryImportAsync(
-            "COPY field_observations (\"CustomerId\", \"Field\", \"Source\", \"Value\", \"Count\", \"LastObservedAt\") FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            foreach (var (n, id) in ids)
-            {
-                await observations.StartRowAsync(cancellationToken);
-                await observations.WriteAsync(id, NpgsqlDbType.Uuid, cancellationToken);
-                await observations.WriteAsync("name", NpgsqlDbType.Varchar, cancellationToken);
-                await observations.WriteAsync("seed", NpgsqlDbType.Varchar, cancellationToken);
-                await observations.WriteAsync($"Person {n}", NpgsqlDbType.Varchar, cancellationToken);
-                await observations.WriteAsync(1, NpgsqlDbType.Integer, cancellationToken);
-                await observations.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellationToken);
-            }
-            await observations.CompleteAsync(cancellationToken);
         }
         await using var analyze = new NpgsqlCommand("ANALYZE", connection);
         await analyze.ExecuteNonQueryAsync(cancellationToken);

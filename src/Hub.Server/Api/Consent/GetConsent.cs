@@ -17,14 +17,14 @@ internal static class GetConsent
         {
             return MergedCustomers.MovedPermanently($"/api/customers/{survivor}/consent");
         }
-        if (!await db.Customers.AnyAsync(c => c.Id == id, cancellationToken))
+        var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (customer is null)
         {
             return MergedCustomers.NotFound(id);
         }
         var current = await db.CustomerFields.AsNoTracking().Where(f => f.CustomerId == id && f.Name.StartsWith(ConsentFacts.Prefix))
             .OrderBy(f => f.Name).ToListAsync(cancellationToken);
-        var history = await db.FieldObservations.AsNoTracking().Where(o => o.CustomerId == id && o.Field.StartsWith(ConsentFacts.Prefix))
-            .ToListAsync(cancellationToken);
+        var history = customer.Observations.Where(o => o.Field.StartsWith(ConsentFacts.Prefix, StringComparison.Ordinal)).ToList();
         return TypedResults.Ok(current.Select(f => new ConsentView(
             f.Name, f.Value, f.ObservedAt, f.Source,
             [.. history.Where(o => o.Field == f.Name).OrderByDescending(o => o.LastObservedAt).Select(o => new ConsentStatementView(o.Value, o.Source, o.LastObservedAt, o.Count))]))

@@ -19,7 +19,7 @@ internal static class ExportCustomer
             return MergedCustomers.MovedPermanently($"/api/customers/{survivor}/export");
         }
         var customer = await db.Customers.AsNoTracking().AsSplitQuery()
-            .Include(c => c.Identifiers).Include(c => c.Fields).Include(c => c.Observations)
+            .Include(c => c.Identifiers).Include(c => c.Fields)
             .FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (customer is null)
         {

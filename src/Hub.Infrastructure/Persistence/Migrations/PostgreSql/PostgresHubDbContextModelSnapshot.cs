@@ -266,6 +266,13 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<Guid?>("MergedIntoId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ObservationsJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("[]")
+                        .HasColumnName("Observations");
+
                     b.Property<Guid>("Stamp")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -450,34 +457,6 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.HasIndex("Status", "Id");
 
                     b.ToTable("failed_messages", (string)null);
-                });
-
-            modelBuilder.Entity("Hub.Infrastructure.Persistence.FieldObservationRow", b =>
-                {
-                    b.Property<Guid>("CustomerId")
-                        .HasColumnType("uuid");
-
-                    b.Property<string>("Field")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("Source")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Value")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("integer");
-
-                    b.Property<DateTimeOffset>("LastObservedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("CustomerId", "Field", "Source", "Value");
-
-                    b.ToTable("field_observations", (string)null);
                 });
 
             modelBuilder.Entity("Hub.Infrastructure.Persistence.IdentityConflictRow", b =>
@@ -866,22 +845,11 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Hub.Infrastructure.Persistence.FieldObservationRow", b =>
-                {
-                    b.HasOne("Hub.Infrastructure.Persistence.CustomerRow", null)
-                        .WithMany("Observations")
-                        .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerRow", b =>
                 {
                     b.Navigation("Fields");
 
                     b.Navigation("Identifiers");
-
-                    b.Navigation("Observations");
                 });
 
             modelBuilder.Entity("Hub.Infrastructure.Persistence.ErasureRequestRow", b =>

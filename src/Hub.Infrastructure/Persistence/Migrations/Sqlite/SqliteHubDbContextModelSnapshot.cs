@@ -257,6 +257,13 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid?>("MergedIntoId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ObservationsJson")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]")
+                        .HasColumnName("Observations");
+
                     b.Property<Guid>("Stamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -439,34 +446,6 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("Status", "Id");
 
                     b.ToTable("failed_messages", (string)null);
-                });
-
-            modelBuilder.Entity("Hub.Infrastructure.Persistence.FieldObservationRow", b =>
-                {
-                    b.Property<Guid>("CustomerId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Field")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Source")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Value")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<int>("Count")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("LastObservedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("CustomerId", "Field", "Source", "Value");
-
-                    b.ToTable("field_observations", (string)null);
                 });
 
             modelBuilder.Entity("Hub.Infrastructure.Persistence.IdentityConflictRow", b =>
@@ -849,22 +828,11 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Hub.Infrastructure.Persistence.FieldObservationRow", b =>
-                {
-                    b.HasOne("Hub.Infrastructure.Persistence.CustomerRow", null)
-                        .WithMany("Observations")
-                        .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Hub.Infrastructure.Persistence.CustomerRow", b =>
                 {
                     b.Navigation("Fields");
 
                     b.Navigation("Identifiers");
-
-                    b.Navigation("Observations");
                 });
 
             modelBuilder.Entity("Hub.Infrastructure.Persistence.ErasureRequestRow", b =>
