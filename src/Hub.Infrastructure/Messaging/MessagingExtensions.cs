@@ -84,6 +84,8 @@ public static class MessagingExtensions
             services.AddSingleton<ITouchpointIngress>(sp => sp.GetRequiredService<BufferedTouchpointIngress>());
             services.AddHostedService(sp => sp.GetRequiredService<BufferedTouchpointIngress>());
             services.AddHostedService<IngressBufferPump>();
+            services.AddSingleton<IngressBufferSweeper>();
+            services.AddHostedService(sp => sp.GetRequiredService<IngressBufferSweeper>());
         }
         return services;
     }

@@ -3,12 +3,10 @@ using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Core.MasterRecord;
 using Hub.Infrastructure.Ingress;
-using Hub.Infrastructure.Messaging;
 using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.RelationshipHealth;
 using Hub.Infrastructure.Telemetry;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace Hub.Infrastructure.Resolution;
@@ -20,16 +18,14 @@ namespace Hub.Infrastructure.Resolution;
 /// </summary>
 internal sealed partial class ResolutionCommit(
     HubDbContext db,
-    IngressBufferDbContext ingressBuffer,
-    IngressBacklog ingressBacklog,
     IdentityRules rules,
     SurvivorshipRules survivorship,
-    BusOptions bus,
     OutboxSignal outboxSignal,
     HubMetrics metrics,
     TimeProvider time,
     ILogger<ResolutionCommit> logger,
-    RelationshipHealthOptions healthOptions)
+    RelationshipHealthOptions healthOptions,
+    IngressBufferSweeper? ingressBufferSweeper = null)
 {
     /// <summary>Commits distinct <paramref name="touchpoints"/>; <paramref name="consumeSpans"/> are their messages' consume spans, where there are any.</summary>
     public async Task CommitAsync(IReadOnlyList<TouchpointReceived> touchpoints, IReadOnlyList<ActivityContext> consumeSpans, CancellationToken cancellationToken)
@@ -49,28 +45,9 @@ internal sealed partial class ResolutionCommit(
         await ResolutionEvents.WriteAsync(db, changes, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outboxSignal.Notify();
-        if (bus.Transport == BusTransport.InMemory)
-        {
-            await RemoveFromIngressBufferAsync(touchpoints, cancellationToken);
-        }
+        // After the commit, not in it: on SQLite the buffer is another file (see IngressBufferSweeper).
+        ingressBufferSweeper?.Applied(touchpoints.Select(t => t.TouchpointId));
         Report(touchpoints, changes);
-    }
-
-    /// <summary>
-    /// After the commit, not in it: on SQLite the buffer is another file. A row that stays (this failed, the process died)
-    /// is published again by the pump, and the next commit finds the touchpoint applied and deletes the row then.
-    /// </summary>
-    private async Task RemoveFromIngressBufferAsync(IReadOnlyList<TouchpointReceived> touchpoints, CancellationToken cancellationToken)
-    {
-        var ids = touchpoints.Select(t => t.TouchpointId).ToList();
-        try
-        {
-            ingressBacklog.Applied(await ingressBuffer.IngressBuffer.Where(b => ids.Contains(b.TouchpointId)).ExecuteDeleteAsync(cancellationToken));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogBufferNotCleared(logger, ids.Count, e);
-        }
     }
 
     private void Report(IReadOnlyList<TouchpointReceived> touchpoints, ResolutionChanges changes)
@@ -90,9 +67,6 @@ internal sealed partial class ResolutionCommit(
             LogResolved(logger, touchpoint.TouchpointId, touchpoint.ConnectorInstanceId, customers.GetValueOrDefault(touchpoint.TouchpointId));
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} applied touchpoints stay in the ingress buffer for now; the buffer pump offers them again and they are removed then")]
-    private static partial void LogBufferNotCleared(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Touchpoint {TouchpointId} of {ConnectorInstanceId} is on the timeline of customer {CustomerId}")]
     private static partial void LogResolved(ILogger logger, Guid touchpointId, string connectorInstanceId, Guid? customerId);
