@@ -10,7 +10,7 @@ namespace Hub.Infrastructure.Ingress;
 /// </summary>
 internal sealed class IngressBacklog : WorkSignal
 {
-    /// <summary>Ten resolution groups: enough to keep the resolution consumer's 200 slots full, little memory.</summary>
+    /// <summary>Four resolution groups: enough to keep the resolution consumer's 500 slots full, little memory.</summary>
     public const int MaxOnBus = 1_000;
 
     private long _waiting;

@@ -25,17 +25,20 @@ public static class CustomerSnapshots
     }
 
     /// <summary>
-    /// The customers <paramref name="ids"/> with identifiers and fields. Rows the context tracks with both loaded are
-    /// used as they are (they hold what this transaction wrote or is about to write); only the others are read.
+    /// The customers <paramref name="ids"/> with identifiers and fields. Rows the context tracks as new, or with both
+    /// loaded, are used as they are (they hold what this transaction wrote or is about to write); rows it tracks as
+    /// deleted are left out; only the others are read.
     /// </summary>
     internal static async Task<Dictionary<Guid, CustomerRow>> LoadAsync(HubDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         var wanted = ids.ToHashSet();
-        var rows = db.ChangeTracker.AsTracked<CustomerRow>()
-            .Where(e => wanted.Contains(e.Entity.Id) && e.State != EntityState.Deleted
-                && e.Collection(c => c.Identifiers).IsLoaded && e.Collection(c => c.Fields).IsLoaded)
+        var tracked = db.ChangeTracker.AsTracked<CustomerRow>().Where(e => wanted.Contains(e.Entity.Id)).ToList();
+        var rows = tracked
+            .Where(e => e.State == EntityState.Added
+                || (e.State != EntityState.Deleted && e.Collection(c => c.Identifiers).IsLoaded && e.Collection(c => c.Fields).IsLoaded))
             .ToDictionary(e => e.Entity.Id, e => e.Entity);
-        var missing = wanted.Where(id => !rows.ContainsKey(id)).ToList();
+        var deleted = tracked.Where(e => e.State == EntityState.Deleted).Select(e => e.Entity.Id).ToHashSet();
+        var missing = wanted.Where(id => !rows.ContainsKey(id) && !deleted.Contains(id)).ToList();
         if (missing.Count > 0)
         {
             foreach (var row in await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery()

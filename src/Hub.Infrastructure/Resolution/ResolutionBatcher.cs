@@ -18,7 +18,7 @@ namespace Hub.Infrastructure.Resolution;
 /// </summary>
 internal sealed partial class ResolutionBatcher : IAsyncDisposable
 {
-    public const int MaxBatchSize = 100;
+    public const int MaxBatchSize = 250;
     public const int RetriesBeforeAlone = 2;
 
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });

@@ -18,8 +18,7 @@ internal static class ResolutionEvents
         {
             entry.Entity.RecordedAt = now;
         }
-        await db.SaveChangesAsync(cancellationToken);
-        // The surviving customers the transaction changed; those the resolver tracks are as the SaveChanges above wrote them.
+        // The surviving customers the transaction changed; those the resolver tracks are as the one SaveChanges below writes them.
         var customers = (await CustomerSnapshots.LoadAsync(db, [.. changes.Customers.Select(c => c.CustomerId)], cancellationToken))
             .Where(c => c.Value.MergedIntoId == null).ToDictionary();
         foreach (var change in changes.Customers.Where(c => customers.ContainsKey(c.CustomerId)))

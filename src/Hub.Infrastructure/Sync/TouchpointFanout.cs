@@ -25,10 +25,10 @@ internal static class TouchpointFanout
         {
             return;
         }
-        // The resolver's own rows are still tracked, as they were just saved; a replay clears the tracker, so read the rest.
+        // The resolver's own rows are tracked, about to be saved; a replay saves and clears the tracker, so read the rest.
         var wanted = touchpointIds.ToHashSet();
         var entries = db.ChangeTracker.AsTracked<TimelineEntryRow>()
-            .Where(e => wanted.Contains(e.Entity.TouchpointId) && e.State == EntityState.Unchanged)
+            .Where(e => wanted.Contains(e.Entity.TouchpointId) && e.State is EntityState.Added or EntityState.Unchanged or EntityState.Modified)
             .Select(e => e.Entity)
             .ToList();
         var untracked = wanted.Except(entries.Select(e => e.TouchpointId)).ToList();

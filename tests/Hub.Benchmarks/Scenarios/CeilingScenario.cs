@@ -10,9 +10,9 @@ namespace Hub.Benchmarks.Scenarios;
 /// <summary>The raw ceilings, measured on the run's own broker and database right before the hub uses them.</summary>
 internal static class CeilingScenario
 {
-    /// <summary>The hub's resolution consumer prefetches this many messages (two batches of 100).</summary>
-    private const int HubPrefetch = 200;
-    private const int HubBatchSize = 100;
+    /// <summary>The hub's resolution consumer prefetches this many messages (two batches of 250).</summary>
+    private const int HubPrefetch = 500;
+    private const int HubBatchSize = 250;
     private const string ScratchDatabase = "ceiling";
 
     public static async Task<CeilingsResult> RunAsync(BenchmarkServers servers, BenchmarkOptions options, Action<string> log, CancellationToken cancellationToken)
