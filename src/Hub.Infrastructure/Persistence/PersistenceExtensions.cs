@@ -2,10 +2,12 @@ using System.Data.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure;
 
 namespace Hub.Infrastructure.Persistence;
 
@@ -24,14 +26,14 @@ public static class PersistenceExtensions
         {
             var connectionString = PostgresConnectionString(options.ConnectionString
                 ?? throw new InvalidOperationException("Hub:Database:ConnectionString is required when Hub:Database:Provider is PostgreSql."));
-            services.AddDbContext<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString));
-            services.AddDbContext<IngressBufferDbContext, PostgresIngressBufferDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContext<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString, OneCollectionParameter));
+            services.AddDbContext<IngressBufferDbContext, PostgresIngressBufferDbContext>(o => o.UseNpgsql(connectionString, OneCollectionParameter));
         }
         else
         {
             var connectionString = sqliteFile = SqliteConnectionString(options.ConnectionString ?? "Data Source=data/hub.db");
-            services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(SqliteSettings));
-            services.AddDbContext<IngressBufferDbContext, SqliteIngressBufferDbContext>(o => o.UseSqlite(IngressBufferConnectionString(connectionString)).AddInterceptors(SqliteSettings));
+            services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString, OneCollectionParameter).AddInterceptors(SqliteSettings));
+            services.AddDbContext<IngressBufferDbContext, SqliteIngressBufferDbContext>(o => o.UseSqlite(IngressBufferConnectionString(connectionString), OneCollectionParameter).AddInterceptors(SqliteSettings));
         }
         services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton<WriterPause>();
@@ -48,6 +50,13 @@ public static class PersistenceExtensions
     }
 
     private static readonly SqliteConnectionSettings SqliteSettings = new();
+
+    // EF 10 writes ids.Contains(x) as IN (@p1, @p2, ...), padded to a few lengths: one SQL text, compiled query and
+    // prepared statement per length, and resolution groups carry lists of anything from 1 to hundreds of ids. One array
+    // parameter (json_each on SQLite, = ANY on PostgreSQL) is one SQL text whatever the length.
+    private static void OneCollectionParameter(SqliteDbContextOptionsBuilder sqlite) => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
+
+    private static void OneCollectionParameter(NpgsqlDbContextOptionsBuilder postgres) => postgres.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
 
     /// <summary>
     /// Statements the hub runs often are prepared on each connection unless the connection string says otherwise: the
