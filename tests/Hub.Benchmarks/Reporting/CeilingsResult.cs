@@ -4,7 +4,7 @@ namespace Hub.Benchmarks.Reporting;
 
 /// <summary>
 /// The three raw baselines. The lower ceiling compares the broker with the database written the way the
-/// hub writes (batches of 100 per transaction); one touchpoint per transaction is there to show what batching buys.
+/// hub writes (a resolution group per transaction); one touchpoint per transaction is there to show what batching buys.
 /// Each comes with the CPU the machine spent on it, which bounds what any hub could do on the same cores.
 /// </summary>
 internal sealed record CeilingsResult(
@@ -21,7 +21,7 @@ internal sealed record CeilingsResult(
 
     public double LowerPerSecond => Math.Min(RabbitMq.MessagesPerSecond, PostgresBatched.TouchpointsPerSecond);
 
-    public string LowerName => RabbitMq.MessagesPerSecond <= PostgresBatched.TouchpointsPerSecond ? "RabbitMQ" : "PostgreSQL (100 per transaction)";
+    public string LowerName => RabbitMq.MessagesPerSecond <= PostgresBatched.TouchpointsPerSecond ? "RabbitMQ" : $"PostgreSQL ({PostgresBatched.TouchpointsPerTransaction} per transaction)";
 
     /// <summary>CPU milliseconds the broker and its client (this harness) spent per message round trip.</summary>
     public double BrokerCpuMillisecondsPerMessage => PerUnit(RabbitMqCpu.Broker + RabbitMqCpu.Harness, RabbitMq.Messages);

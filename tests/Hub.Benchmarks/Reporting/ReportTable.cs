@@ -16,7 +16,7 @@ internal static class ReportTable
                     $"{Ms(c.BrokerCpuMillisecondsPerMessage)} per message ({Busy(c.RabbitMqCpu.Broker, c.RabbitMqCpu)} + {Busy(c.RabbitMqCpu.Harness, c.RabbitMqCpu)})"],
                 [$"PostgreSQL: timeline insert + identifier upsert + customer upsert, 1 per transaction ({c.PostgresSingle.Connections} conn.)", $"{N(c.PostgresSingle.TouchpointsPerSecond)} touchpoints/s ({N(c.PostgresSingle.TransactionsPerSecond)} tx/s)",
                     $"{Ms(c.DatabaseCpuMillisecondsPerTouchpoint(c.PostgresSingle, c.PostgresSingleCpu))} per touchpoint ({Busy(c.PostgresSingleCpu.Database, c.PostgresSingleCpu)} + {Busy(c.PostgresSingleCpu.Harness, c.PostgresSingleCpu)})"],
-                [$"PostgreSQL: the same, 100 per transaction ({c.PostgresBatched.Connections} conn.)", $"{N(c.PostgresBatched.TouchpointsPerSecond)} touchpoints/s ({N(c.PostgresBatched.TransactionsPerSecond)} tx/s)",
+                [$"PostgreSQL: the same, {c.PostgresBatched.TouchpointsPerTransaction} per transaction ({c.PostgresBatched.Connections} conn.)", $"{N(c.PostgresBatched.TouchpointsPerSecond)} touchpoints/s ({N(c.PostgresBatched.TransactionsPerSecond)} tx/s)",
                     $"{Ms(c.DatabaseCpuMillisecondsPerTouchpoint(c.PostgresBatched, c.PostgresBatchedCpu))} per touchpoint ({Busy(c.PostgresBatchedCpu.Database, c.PostgresBatchedCpu)} + {Busy(c.PostgresBatchedCpu.Harness, c.PostgresBatchedCpu)})"],
                 ["lower ceiling", $"{N(c.LowerPerSecond)}/s ({c.LowerName})", "-"],
                 [$"bare minimum on {c.Cores} cores: one broker round trip + one batched write per touchpoint, nothing else", c.BareMinimumPerSecond is { } bare

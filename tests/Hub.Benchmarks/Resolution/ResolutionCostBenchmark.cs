@@ -13,12 +13,12 @@ namespace Hub.Benchmarks.Resolution;
 
 /// <summary>
 /// What one touchpoint costs the resolver, at a small and at a large number of stored customers, on a
-/// real PostgreSQL: the hub's own resolver and event writer, in batches of 100 per transaction as the
+/// real PostgreSQL: the hub's own resolver and event writer, in groups of 250 per transaction as the
 /// consumer runs them, without broker or HTTP. Three quarters of the touchpoints belong to stored customers.
 /// </summary>
 internal static class ResolutionCostBenchmark
 {
-    private const int BatchSize = 100;
+    private const int BatchSize = 250;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -113,7 +113,7 @@ internal static class ResolutionCostBenchmark
     }
 
     private static PostgresHubDbContext Open(string connectionString) =>
-        new(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(PersistenceExtensions.PostgresConnectionString(connectionString)).Options);
+        new(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(PersistenceExtensions.PostgresConnectionString(connectionString), o => o.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)).Options);
 
     private static int Option(string[] args, string name, int fallback)
     {
