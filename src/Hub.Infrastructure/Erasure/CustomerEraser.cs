@@ -21,7 +21,8 @@ public sealed partial class CustomerEraser(
     /// <summary>The erasure, or null when there is no such (unmerged) customer.</summary>
     public async Task<ErasureRequestRow?> EraseAsync(Guid customerId, string actor, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        await using var transaction = await db.Database.BeginCustomerGraphTransactionAsync(cancellationToken);
         var customer = await db.Customers.AsNoTracking().Include(c => c.Identifiers)
             .FirstOrDefaultAsync(c => c.Id == customerId && c.MergedIntoId == null, cancellationToken);
         if (customer is null)

@@ -21,7 +21,7 @@ public sealed class CustomerSplitter(
     public async Task<SplitResult> SplitAsync(Guid customerId, Guid mergedCustomerId, string actor, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginCustomerGraphTransactionAsync(cancellationToken);
         var now = time.GetUtcNow();
         var merge = await db.CustomerMerges
             .Where(m => m.Kind == "merge" && m.SurvivorId == customerId && m.MergedId == mergedCustomerId && m.UndoneAt == null)

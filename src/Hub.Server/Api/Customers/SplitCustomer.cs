@@ -1,5 +1,5 @@
+using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Resolution;
-using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Api.Customers;
 
@@ -24,7 +24,7 @@ internal static class SplitCustomer
                     ? TypedResults.Ok(new SplitResponse(id, result.RestoredCustomerIds))
                     : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Cannot split", detail: result.Problem);
             }
-            catch (DbUpdateException) when (attempt < 5)
+            catch (Exception e) when (attempt < 5 && CustomerGraphTransactions.LostToConcurrentWrite(e))
             {
                 // Another process changed these customers at the same moment: look again.
             }

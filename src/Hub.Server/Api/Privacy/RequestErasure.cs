@@ -16,7 +16,7 @@ internal static class RequestErasure
     {
         var customerId = await MergedCustomers.SurvivorOfAsync(db, id, cancellationToken) ?? id;
         var actor = http.User.Identity?.Name ?? "unknown";
-        if (await eraser.EraseAsync(customerId, actor, cancellationToken) is { } request)
+        if (await EraseAsync(eraser, customerId, actor, cancellationToken) is { } request)
         {
             var view = await ErasureView.LoadAsync(db, request.Id, cancellationToken);
             return TypedResults.Accepted($"/api/customers/{customerId}/erasure", view);
@@ -25,6 +25,21 @@ internal static class RequestErasure
                 .Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken) is { } earlier
             ? TypedResults.Ok(await ErasureView.LoadAsync(db, earlier, cancellationToken))
             : MergedCustomers.NotFound(id);
+    }
+
+    private static async Task<ErasureRequestRow?> EraseAsync(CustomerEraser eraser, Guid customerId, string actor, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await eraser.EraseAsync(customerId, actor, cancellationToken);
+            }
+            catch (Exception e) when (attempt < 5 && CustomerGraphTransactions.LostToConcurrentWrite(e))
+            {
+                // A touchpoint of this customer was being applied at the same moment: erase what it left.
+            }
+        }
     }
 }
 

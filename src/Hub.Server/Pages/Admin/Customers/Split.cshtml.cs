@@ -1,7 +1,7 @@
+using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Resolution;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Pages.Admin.Customers;
 
@@ -30,7 +30,7 @@ public sealed class SplitModel(CustomerSplitter splitter) : PageModel
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 return Page();
             }
-            catch (DbUpdateException) when (attempt < 5)
+            catch (Exception e) when (attempt < 5 && CustomerGraphTransactions.LostToConcurrentWrite(e))
             {
                 // Another process changed these customers at the same moment: look again.
             }

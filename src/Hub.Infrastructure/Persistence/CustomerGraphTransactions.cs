@@ -1,0 +1,32 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Hub.Infrastructure.Persistence;
+
+/// <summary>Transactions that read part of the identity graph (customers, identifiers, timeline) and write it back.</summary>
+public static class CustomerGraphTransactions
+{
+    /// <summary>
+    /// On PostgreSQL, REPEATABLE READ: every statement of the transaction reads the same snapshot, and writing a row that
+    /// another transaction changed since that snapshot fails (40001), so the caller retries. Under READ COMMITTED each
+    /// statement saw the latest commit instead, and a transaction could combine identifiers read before another
+    /// process's merge with customers read after it: the customer-row version check passed, and the write left an
+    /// empty customer behind. SQLite lets one writer at a time in and is serializable already.
+    /// </summary>
+    internal static Task<IDbContextTransaction> BeginCustomerGraphTransactionAsync(this DatabaseFacade database, CancellationToken cancellationToken) =>
+        database.IsNpgsql()
+            ? database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken)
+            : database.BeginTransactionAsync(cancellationToken);
+
+    /// <summary>
+    /// The transaction lost to a concurrent write and may simply run again: a stale customer version or a key another
+    /// process took first (from SaveChanges), or PostgreSQL's serialization failure (from any statement).
+    /// </summary>
+    public static bool LostToConcurrentWrite(Exception exception) =>
+        exception is DbUpdateException
+        || exception is DbException { SqlState: "40001" }
+        || exception.InnerException is DbException { SqlState: "40001" };
+}
