@@ -23,10 +23,18 @@ public static class CustomerGraphTransactions
 
     /// <summary>
     /// The transaction lost to a concurrent write and may simply run again: a stale customer version or a key another
-    /// process took first (from SaveChanges), or PostgreSQL's serialization failure (from any statement).
+    /// process took first (from SaveChanges), or PostgreSQL's serialization failure (from any statement). The provider
+    /// may wrap either (Npgsql's execution strategy reports 40001 as a transient failure), so the whole chain counts.
     /// </summary>
-    public static bool LostToConcurrentWrite(Exception exception) =>
-        exception is DbUpdateException
-        || exception is DbException { SqlState: "40001" }
-        || exception.InnerException is DbException { SqlState: "40001" };
+    public static bool LostToConcurrentWrite(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbUpdateException or DbException { SqlState: "40001" })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

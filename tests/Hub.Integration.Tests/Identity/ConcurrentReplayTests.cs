@@ -1,0 +1,168 @@
+using System.Data.Common;
+using System.Diagnostics.Metrics;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+using Hub.Core.Identity;
+using Hub.Core.MasterRecord;
+using Hub.Infrastructure.Outbound;
+using Hub.Infrastructure.Outbox;
+using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.RelationshipHealth;
+using Hub.Infrastructure.Resolution;
+using Hub.Infrastructure.Telemetry;
+using Hub.Integration.Tests.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hub.Integration.Tests.Identity;
+
+/// <summary>
+/// Another process merges a customer in the middle of a replay that involves it, after the replay read the component's
+/// identifiers and timeline and before it read the customers. On PostgreSQL the replay must not combine the two
+/// moments (that left the merged customer restored with nothing on it): it fails, is retried, and the result is that of
+/// the two transactions one after the other.
+/// </summary>
+public sealed class ConcurrentReplayTests
+{
+    private static readonly CustomerIdentifier JaneContact = new("salesforce:contact", "S1");
+    private static readonly CustomerIdentifier BobContact = new("salesforce:contact", "S2");
+    private static readonly CustomerIdentifier IntruderContact = new("salesforce:contact", "S3");
+    private static readonly CustomerIdentifier JaneEmail = CustomerIdentifier.Email("jane@example.org");
+    private static readonly CustomerIdentifier BobEmail = CustomerIdentifier.Email("bob@example.org");
+    private static readonly CustomerIdentifier BobPhone = CustomerIdentifier.Phone("+12015550102");
+
+    /// <summary>Bob twice (a phone, then a contact with an e-mail); Jane's e-mail contested by another contact.</summary>
+    private static readonly TouchpointReceived[] Known =
+    [
+        Touchpoint("bob-phone", 0, "Bob Roe", BobPhone),
+        Touchpoint("jane", 1, "Jane Doe", JaneContact, JaneEmail),
+        Touchpoint("intruder", 2, "Ian Truder", IntruderContact, JaneEmail),
+        Touchpoint("bob", 3, "Robert Roe", BobContact, BobEmail),
+    ];
+
+    /// <summary>Links Bob's e-mail to his phone: an ordinary merge of the newer Bob into the older.</summary>
+    private static readonly TouchpointReceived Merge = Touchpoint("bob-call", 4, "Bob Roe", BobEmail, BobPhone);
+
+    /// <summary>Touches Jane's contested e-mail and Bob's: a replay of the component both are in.</summary>
+    private static readonly TouchpointReceived Replayed = Touchpoint("jane-bob", 5, "Jane Doe", JaneEmail, BobEmail);
+
+    [Fact]
+    public async Task A_merge_committed_in_the_middle_of_a_replay_fails_the_replay_whose_retry_ends_as_if_they_ran_in_turn()
+    {
+        var inTurn = await NewDatabaseAsync("replay-in-turn");
+        foreach (var touchpoint in Known.Append(Merge).Append(Replayed))
+        {
+            await CommitAsync(inTurn, [touchpoint]);
+        }
+
+        var raced = await NewDatabaseAsync("replay-raced");
+        foreach (var touchpoint in Known)
+        {
+            await CommitAsync(raced, [touchpoint]);
+        }
+        var mergeMidway = new BeforeReplayReadsCustomers(() => CommitAsync(raced, [Merge]));
+        var attempts = 0;
+        while (true)
+        {
+            attempts++;
+            try
+            {
+                await CommitAsync(raced, [Replayed], mergeMidway);
+                break;
+            }
+            catch (Exception e) when (attempts < 5 && CustomerGraphTransactions.LostToConcurrentWrite(e))
+            {
+            }
+        }
+
+        Assert.True(mergeMidway.Fired, "the merge should have run while the replay was under way");
+        var shape = await ShapeAsync(raced);
+        Assert.DoesNotContain(shape, c => c.StartsWith(" |", StringComparison.Ordinal) || c.EndsWith("| ", StringComparison.Ordinal));
+        Assert.Contains(shape, c => c.Contains("email:bob@example.org", StringComparison.Ordinal) && c.Contains("phone:+12015550102", StringComparison.Ordinal));
+        Assert.Equal(await ShapeAsync(inTurn), shape);
+        Assert.Equal(2, attempts);
+    }
+
+    private static async Task<string> NewDatabaseAsync(string purpose)
+    {
+        var connectionString = await SharedServers.NewDatabaseAsync(purpose);
+        await using var db = Open(connectionString);
+        await db.Database.MigrateAsync();
+        return connectionString;
+    }
+
+    /// <summary>One resolution transaction exactly as a hub process commits it.</summary>
+    private static async Task CommitAsync(string connectionString, IReadOnlyList<TouchpointReceived> touchpoints, IInterceptor? interceptor = null)
+    {
+        await using var db = Open(connectionString, interceptor);
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new HubMetrics(services.GetRequiredService<IMeterFactory>(), new CircuitBreakerStates());
+        var commit = new ResolutionCommit(db, new IdentityRules(), new SurvivorshipRules(), new OutboxSignal(), metrics, TimeProvider.System,
+            NullLogger<ResolutionCommit>.Instance, RelationshipHealthOptions.Default);
+        await commit.CommitAsync(touchpoints, [], CancellationToken.None);
+    }
+
+    /// <summary>Each current customer as its identifiers, fields and touchpoints, without ids.</summary>
+    private static async Task<List<string>> ShapeAsync(string connectionString)
+    {
+        await using var db = Open(connectionString);
+        var customers = await db.Customers.AsNoTracking().Where(c => c.MergedIntoId == null)
+            .Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery().ToListAsync();
+        var timeline = await db.Timeline.AsNoTracking().Select(t => new { t.CustomerId, t.SourceEventId }).ToListAsync();
+        return [.. customers.Select(c =>
+                string.Join(",", c.Identifiers.Select(i => $"{i.Type}:{i.Value}").Order(StringComparer.Ordinal)) + " | " +
+                string.Join(",", c.Fields.Select(f => $"{f.Name}={f.Value}").Order(StringComparer.Ordinal)) + " | " +
+                string.Join(",", timeline.Where(t => t.CustomerId == c.Id).Select(t => t.SourceEventId).Order(StringComparer.Ordinal)))
+            .Order(StringComparer.Ordinal)];
+    }
+
+    private static PostgresHubDbContext Open(string connectionString, IInterceptor? interceptor = null)
+    {
+        var options = new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connectionString);
+        if (interceptor is not null)
+        {
+            options.AddInterceptors(interceptor);
+        }
+        return new PostgresHubDbContext(options.Options);
+    }
+
+    private static TouchpointReceived Touchpoint(string id, int minute, string name, params CustomerIdentifier[] identities)
+    {
+        var at = new DateTimeOffset(2026, 1, 1, 9, minute, 0, TimeSpan.Zero);
+        return new TouchpointReceived
+        {
+            TouchpointId = TouchpointIds.From("crm1", id),
+            ConnectorInstanceId = "crm1",
+            SourceEventId = id,
+            Channel = TouchpointChannels.Crm,
+            Type = "profile.identified",
+            OccurredAt = at,
+            ReceivedAt = at,
+            Identities = identities,
+            ProfileFacts = new Dictionary<string, string> { ["name"] = name },
+        };
+    }
+
+    /// <summary>
+    /// Runs <paramref name="meanwhile"/> to its commit, once, just before the replay's query for the component's customers
+    /// (the only query of a resolution that selects customers merged into others).
+    /// </summary>
+    private sealed class BeforeReplayReadsCustomers(Func<Task> meanwhile) : DbCommandInterceptor
+    {
+        public bool Fired { get; private set; }
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (!Fired && command.CommandText.Contains("FROM customers", StringComparison.Ordinal)
+                && command.CommandText.Contains("\"MergedIntoId\" IS NOT NULL", StringComparison.Ordinal))
+            {
+                Fired = true;
+                await meanwhile().WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            }
+            return result;
+        }
+    }
+}
