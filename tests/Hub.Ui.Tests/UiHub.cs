@@ -84,7 +84,19 @@ public sealed class UiHub : IAsyncLifetime
         await page.GetByLabel("E-mail").FillAsync(AdminEmail);
         await page.GetByLabel("Password").FillAsync(AdminPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/admin");
+        try
+        {
+            // The integration tests share the two cores; a sign-in once stayed off /admin for the default 30 s.
+            await page.WaitForURLAsync("**/admin", new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException e)
+        {
+            var shown = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+            var log = Hub.Output.Split('\n').TakeLast(40);
+            throw new TimeoutException(
+                $"Signing in did not reach /admin: the browser is on {page.Url}, showing:\n{shown[..Math.Min(shown.Length, 1_000)]}\n"
+                + $"Last lines of the hub's log:\n{string.Join('\n', log)}", e);
+        }
         return page;
     }
 
