@@ -15,7 +15,7 @@ internal sealed record BenchmarkOptions
     public int WarmUp { get; init; } = 2_000;
 
     /// <summary>Warm-up rounds at most; rounds stop early once the hubs' JIT settled (<see cref="Scenarios.HubRun"/>).</summary>
-    public int WarmUpRounds { get; init; } = 10;
+    public int WarmUpRounds { get; init; } = 20;
 
     /// <summary>Share of touchpoints that reuse an already known customer's e-mail or phone.</summary>
     public double Overlap { get; init; } = 0.75;
@@ -68,7 +68,7 @@ internal sealed record BenchmarkOptions
           --customers N         distinct customers in the workload (default 3000)
           --touchpoints N       webhooks in the maximum-throughput phase (default 12000)
           --warm-up N           webhooks per warm-up round (default 2000)
-          --warm-up-rounds N    warm-up rounds at most (default 10); they stop once the hubs' JIT used
+          --warm-up-rounds N    warm-up rounds at most (default 20); they stop once the hubs' JIT used
                                 under 5 % of a core in the last round
           --overlap F           share of touchpoints reusing a known customer's e-mail or phone, 0..1 (default 0.75)
           --payload-bytes N     size of one webhook body, traits padded to reach it (default 700)

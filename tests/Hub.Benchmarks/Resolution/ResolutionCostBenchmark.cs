@@ -77,7 +77,9 @@ internal static class ResolutionCostBenchmark
         foreach (var batch in stream.Chunk(BatchSize))
         {
             await using var db = Open(database);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // As ResolutionCommit opens it: no savepoints, one snapshot (REPEATABLE READ).
+            db.Database.AutoSavepointsEnabled = false;
+            await using var transaction = await db.Database.BeginCustomerGraphTransactionAsync(cancellationToken);
             var changes = await new TouchpointResolver(db, rules, survivorship, TimeProvider.System).ResolveAsync(batch, cancellationToken);
             await ResolutionEvents.WriteAsync(db, changes, DateTimeOffset.UtcNow, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
