@@ -18,17 +18,17 @@ public sealed class BatchReplayTests
 
     private static readonly TouchpointReceived[] Known =
     [
-        Touchpoint("jane", 0, "Jane Doe", JaneContact, JaneEmail),
-        Touchpoint("bob", 1, "Bob Roe", BobContact, BobEmail),
+        CrmTouchpoints.Identified("jane", 0, "Jane Doe", JaneContact, JaneEmail),
+        CrmTouchpoints.Identified("bob", 1, "Bob Roe", BobContact, BobEmail),
     ];
 
     /// <summary>Jane's contact with Bob's e-mail is refused (one contact id each), so both customers are replayed from then on.</summary>
     private static readonly TouchpointReceived[] Batch =
     [
-        Touchpoint("mixed", 2, "Jane Doe", JaneContact, BobEmail),
-        Touchpoint("stranger", 3, "Sam Stranger", Stranger),
-        Touchpoint("bob-phone", 4, "Bob Roe", BobEmail, BobPhone),
-        Touchpoint("bob-again", 5, "Robert Roe", BobPhone),
+        CrmTouchpoints.Identified("mixed", 2, "Jane Doe", JaneContact, BobEmail),
+        CrmTouchpoints.Identified("stranger", 3, "Sam Stranger", Stranger),
+        CrmTouchpoints.Identified("bob-phone", 4, "Bob Roe", BobEmail, BobPhone),
+        CrmTouchpoints.Identified("bob-again", 5, "Robert Roe", BobPhone),
     ];
 
     [Fact]
@@ -52,22 +52,5 @@ public sealed class BatchReplayTests
         var shape = await batched.ShapeAsync();
         Assert.Equal(await oneByOne.ShapeAsync(), shape);
         Assert.Contains("email:stranger@example.org | name=Sam Stranger | stranger", shape, StringComparison.Ordinal);
-    }
-
-    private static TouchpointReceived Touchpoint(string id, int minute, string name, params CustomerIdentifier[] identities)
-    {
-        var at = new DateTimeOffset(2026, 1, 1, 9, minute, 0, TimeSpan.Zero);
-        return new TouchpointReceived
-        {
-            TouchpointId = TouchpointIds.From("crm1", id),
-            ConnectorInstanceId = "crm1",
-            SourceEventId = id,
-            Channel = TouchpointChannels.Crm,
-            Type = "profile.identified",
-            OccurredAt = at,
-            ReceivedAt = at,
-            Identities = identities,
-            ProfileFacts = new Dictionary<string, string> { ["name"] = name },
-        };
     }
 }

@@ -36,17 +36,17 @@ public sealed class ConcurrentReplayTests
     /// <summary>Bob twice (a phone, then a contact with an e-mail); Jane's e-mail contested by another contact.</summary>
     private static readonly TouchpointReceived[] Known =
     [
-        Touchpoint("bob-phone", 0, "Bob Roe", BobPhone),
-        Touchpoint("jane", 1, "Jane Doe", JaneContact, JaneEmail),
-        Touchpoint("intruder", 2, "Ian Truder", IntruderContact, JaneEmail),
-        Touchpoint("bob", 3, "Robert Roe", BobContact, BobEmail),
+        CrmTouchpoints.Identified("bob-phone", 0, "Bob Roe", BobPhone),
+        CrmTouchpoints.Identified("jane", 1, "Jane Doe", JaneContact, JaneEmail),
+        CrmTouchpoints.Identified("intruder", 2, "Ian Truder", IntruderContact, JaneEmail),
+        CrmTouchpoints.Identified("bob", 3, "Robert Roe", BobContact, BobEmail),
     ];
 
     /// <summary>Links Bob's e-mail to his phone: an ordinary merge of the newer Bob into the older.</summary>
-    private static readonly TouchpointReceived Merge = Touchpoint("bob-call", 4, "Bob Roe", BobEmail, BobPhone);
+    private static readonly TouchpointReceived Merge = CrmTouchpoints.Identified("bob-call", 4, "Bob Roe", BobEmail, BobPhone);
 
     /// <summary>Touches Jane's contested e-mail and Bob's: a replay of the component both are in.</summary>
-    private static readonly TouchpointReceived Replayed = Touchpoint("jane-bob", 5, "Jane Doe", JaneEmail, BobEmail);
+    private static readonly TouchpointReceived Replayed = CrmTouchpoints.Identified("jane-bob", 5, "Jane Doe", JaneEmail, BobEmail);
 
     [Fact]
     public async Task A_merge_committed_in_the_middle_of_a_replay_fails_the_replay_whose_retry_ends_as_if_they_ran_in_turn()
@@ -126,23 +126,6 @@ public sealed class ConcurrentReplayTests
             options.AddInterceptors(interceptor);
         }
         return new PostgresHubDbContext(options.Options);
-    }
-
-    private static TouchpointReceived Touchpoint(string id, int minute, string name, params CustomerIdentifier[] identities)
-    {
-        var at = new DateTimeOffset(2026, 1, 1, 9, minute, 0, TimeSpan.Zero);
-        return new TouchpointReceived
-        {
-            TouchpointId = TouchpointIds.From("crm1", id),
-            ConnectorInstanceId = "crm1",
-            SourceEventId = id,
-            Channel = TouchpointChannels.Crm,
-            Type = "profile.identified",
-            OccurredAt = at,
-            ReceivedAt = at,
-            Identities = identities,
-            ProfileFacts = new Dictionary<string, string> { ["name"] = name },
-        };
     }
 
     /// <summary>
