@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Hub.Testing.Servers;
 using Microsoft.Playwright;
 using WireMock.Server;
@@ -15,7 +16,7 @@ namespace Hub.Ui.Tests;
 /// <c>crm2</c> on a loopback address the outbound guard refuses, so every customer change becomes a failed message;
 /// <see cref="AllowedTargetAddress"/> is the one loopback address sync targets may use.
 /// </summary>
-public sealed class UiHub : IAsyncLifetime
+public sealed partial class UiHub : IAsyncLifetime
 {
     public const string AdminEmail = "admin@example.com";
     public const string AdminPassword = "correct horse battery staple";
@@ -86,10 +87,12 @@ public sealed class UiHub : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         try
         {
-            // The integration tests share the two cores; a sign-in once stayed off /admin for the default 30 s.
-            await page.WaitForURLAsync("**/admin", new() { Timeout = 60_000 });
+            // The address, not the load event: in a full run the browser showed the signed-in /admin page while
+            // WaitForURLAsync waited 60 s for a load event it never saw.
+            await Assertions.Expect(page).ToHaveURLAsync(SignedInAddress(), new() { Timeout = 30_000 });
+            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or PlaywrightException)
         {
             var shown = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
             var log = Hub.Output.Split('\n').TakeLast(40);
@@ -99,6 +102,9 @@ public sealed class UiHub : IAsyncLifetime
         }
         return page;
     }
+
+    [GeneratedRegex("/admin$")]
+    private static partial Regex SignedInAddress();
 
     /// <summary>Writes the page's screenshot to docs/ui/&lt;name&gt;.png in the repository, where docs/ui.md shows it.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
