@@ -37,4 +37,26 @@ public static class CustomerGraphTransactions
         }
         return false;
     }
+
+    /// <summary>
+    /// Runs <paramref name="transaction"/> and, when it <see cref="LostToConcurrentWrite">lost to a concurrent write</see>,
+    /// runs it again from the start, <paramref name="attempts"/> times in all; any other failure, and the last lost race,
+    /// reach the caller. Each attempt must open its own transaction and read afresh (a context that tracked the lost
+    /// attempt's rows would write them again).
+    /// </summary>
+    public static async Task<T> RetryLostRacesAsync<T>(Func<CancellationToken, Task<T>> transaction, CancellationToken cancellationToken, int attempts = 5)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempts, 1);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await transaction(cancellationToken);
+            }
+            catch (Exception e) when (attempt < attempts && LostToConcurrentWrite(e))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
 }

@@ -64,18 +64,12 @@ public sealed class ConcurrentReplayTests
         }
         var mergeMidway = new BeforeReplayReadsCustomers(() => CommitAsync(raced, [Merge]));
         var attempts = 0;
-        while (true)
+        await CustomerGraphTransactions.RetryLostRacesAsync(async _ =>
         {
             attempts++;
-            try
-            {
-                await CommitAsync(raced, [Replayed], mergeMidway);
-                break;
-            }
-            catch (Exception e) when (attempts < 5 && CustomerGraphTransactions.LostToConcurrentWrite(e))
-            {
-            }
-        }
+            await CommitAsync(raced, [Replayed], mergeMidway);
+            return attempts;
+        }, CancellationToken.None);
 
         Assert.True(mergeMidway.Fired, "the merge should have run while the replay was under way");
         var shape = await ShapeAsync(raced);
@@ -104,18 +98,10 @@ public sealed class ConcurrentReplayTests
         await commit.CommitAsync(touchpoints, [], CancellationToken.None);
     }
 
-    /// <summary>Each current customer as its identifiers, fields and touchpoints, without ids.</summary>
     private static async Task<List<string>> ShapeAsync(string connectionString)
     {
         await using var db = Open(connectionString);
-        var customers = await db.Customers.AsNoTracking().Where(c => c.MergedIntoId == null)
-            .Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery().ToListAsync();
-        var timeline = await db.Timeline.AsNoTracking().Select(t => new { t.CustomerId, t.SourceEventId }).ToListAsync();
-        return [.. customers.Select(c =>
-                string.Join(",", c.Identifiers.Select(i => $"{i.Type}:{i.Value}").Order(StringComparer.Ordinal)) + " | " +
-                string.Join(",", c.Fields.Select(f => $"{f.Name}={f.Value}").Order(StringComparer.Ordinal)) + " | " +
-                string.Join(",", timeline.Where(t => t.CustomerId == c.Id).Select(t => t.SourceEventId).Order(StringComparer.Ordinal)))
-            .Order(StringComparer.Ordinal)];
+        return await CustomerGraphShape.OfAsync(db);
     }
 
     private static PostgresHubDbContext Open(string connectionString, IInterceptor? interceptor = null)

@@ -58,18 +58,11 @@ internal sealed class ResolverHarness : IDisposable
         }
     }
 
-    /// <summary>The outcome in a form that ignores ids: each customer as its identifiers, fields and touchpoints.</summary>
+    /// <summary>The outcome as <see cref="CustomerGraphShape"/>, one customer per line.</summary>
     public async Task<string> ShapeAsync()
     {
         await using var db = Open();
-        var customers = await db.Customers.AsNoTracking().Where(c => c.MergedIntoId == null)
-            .Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery().ToListAsync();
-        var timeline = await db.Timeline.AsNoTracking().Select(t => new { t.CustomerId, t.SourceEventId }).ToListAsync();
-        return string.Join(Environment.NewLine, customers.Select(c =>
-                string.Join(",", c.Identifiers.Select(i => $"{i.Type}:{i.Value}").Order(StringComparer.Ordinal)) + " | " +
-                string.Join(",", c.Fields.Select(f => $"{f.Name}={f.Value}").Order(StringComparer.Ordinal)) + " | " +
-                string.Join(",", timeline.Where(t => t.CustomerId == c.Id).Select(t => t.SourceEventId).Order(StringComparer.Ordinal)))
-            .Order(StringComparer.Ordinal));
+        return string.Join(Environment.NewLine, await CustomerGraphShape.OfAsync(db));
     }
 
     public void Dispose()

@@ -15,20 +15,12 @@ internal static class SplitCustomer
                 detail: "Send {\"mergedCustomerId\": \"<id of a customer merged into this one>\"}.");
         }
         var actor = http.User.Identity?.Name ?? "unknown";
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var result = await splitter.SplitAsync(id, mergedId, actor, cancellationToken);
-                return result.Done
-                    ? TypedResults.Ok(new SplitResponse(id, result.RestoredCustomerIds))
-                    : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Cannot split", detail: result.Problem);
-            }
-            catch (Exception e) when (attempt < 5 && CustomerGraphTransactions.LostToConcurrentWrite(e))
-            {
-                // Another process changed these customers at the same moment: look again.
-            }
-        }
+        // Another process may change these customers at the same moment: then the split looks again.
+        var result = await CustomerGraphTransactions.RetryLostRacesAsync(
+            ct => splitter.SplitAsync(id, mergedId, actor, ct), cancellationToken);
+        return result.Done
+            ? TypedResults.Ok(new SplitResponse(id, result.RestoredCustomerIds))
+            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Cannot split", detail: result.Problem);
     }
 }
 

@@ -16,7 +16,8 @@ internal static class RequestErasure
     {
         var customerId = await MergedCustomers.SurvivorOfAsync(db, id, cancellationToken) ?? id;
         var actor = http.User.Identity?.Name ?? "unknown";
-        if (await EraseAsync(eraser, customerId, actor, cancellationToken) is { } request)
+        // A touchpoint of this customer may be applied at the same moment: then the erasure runs again and erases what it left.
+        if (await CustomerGraphTransactions.RetryLostRacesAsync(ct => eraser.EraseAsync(customerId, actor, ct), cancellationToken) is { } request)
         {
             var view = await ErasureView.LoadAsync(db, request.Id, cancellationToken);
             return TypedResults.Accepted($"/api/customers/{customerId}/erasure", view);
@@ -25,21 +26,6 @@ internal static class RequestErasure
                 .Select(r => (Guid?)r.Id).FirstOrDefaultAsync(cancellationToken) is { } earlier
             ? TypedResults.Ok(await ErasureView.LoadAsync(db, earlier, cancellationToken))
             : MergedCustomers.NotFound(id);
-    }
-
-    private static async Task<ErasureRequestRow?> EraseAsync(CustomerEraser eraser, Guid customerId, string actor, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await eraser.EraseAsync(customerId, actor, cancellationToken);
-            }
-            catch (Exception e) when (attempt < 5 && CustomerGraphTransactions.LostToConcurrentWrite(e))
-            {
-                // A touchpoint of this customer was being applied at the same moment: erase what it left.
-            }
-        }
     }
 }
 

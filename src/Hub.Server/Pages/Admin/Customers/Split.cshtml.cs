@@ -17,23 +17,14 @@ public sealed class SplitModel(CustomerSplitter splitter) : PageModel
     public async Task<IActionResult> OnPostAsync(Guid customerId, Guid mergedCustomerId)
     {
         CustomerId = customerId;
-        for (var attempt = 1; ; attempt++)
+        var result = await CustomerGraphTransactions.RetryLostRacesAsync(
+            ct => splitter.SplitAsync(customerId, mergedCustomerId, User.Identity!.Name!, ct), HttpContext.RequestAborted);
+        if (result.Done)
         {
-            try
-            {
-                var result = await splitter.SplitAsync(customerId, mergedCustomerId, User.Identity!.Name!, HttpContext.RequestAborted);
-                if (result.Done)
-                {
-                    return Redirect($"/admin/customers/details/{customerId}");
-                }
-                Problem = result.Problem;
-                Response.StatusCode = StatusCodes.Status409Conflict;
-                return Page();
-            }
-            catch (Exception e) when (attempt < 5 && CustomerGraphTransactions.LostToConcurrentWrite(e))
-            {
-                // Another process changed these customers at the same moment: look again.
-            }
+            return Redirect($"/admin/customers/details/{customerId}");
         }
+        Problem = result.Problem;
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return Page();
     }
 }
