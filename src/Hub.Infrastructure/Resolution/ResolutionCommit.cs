@@ -42,15 +42,15 @@ internal sealed partial class ResolutionCommit(
         db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginCustomerGraphTransactionAsync(cancellationToken);
         var changes = await new TouchpointResolver(db, rules, survivorship, time, healthOptions).ResolveAsync(touchpoints, cancellationToken);
-        await ResolutionEvents.WriteAsync(db, changes, time.GetUtcNow(), cancellationToken);
+        var appended = await ResolutionEvents.WriteAsync(db, changes, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outboxSignal.Notify();
         // After the commit, not in it: on SQLite the buffer is another file (see IngressBufferSweeper).
         ingressBufferSweeper?.Applied(touchpoints.Select(t => t.TouchpointId));
-        Report(touchpoints, changes);
+        Report(touchpoints, changes, appended.Timeline);
     }
 
-    private void Report(IReadOnlyList<TouchpointReceived> touchpoints, ResolutionChanges changes)
+    private void Report(IReadOnlyList<TouchpointReceived> touchpoints, ResolutionChanges changes, List<TimelineEntryRow> appended)
     {
         var committedAt = time.GetUtcNow();
         foreach (var links in changes.ReplayedLinks)
@@ -58,9 +58,7 @@ internal sealed partial class ResolutionCommit(
             metrics.ComponentReplayed(links);
         }
         var added = new HashSet<Guid>(changes.NewTouchpointIds);
-        var customers = db.ChangeTracker.AsTracked<TimelineEntryRow>()
-            .Where(e => added.Contains(e.Entity.TouchpointId))
-            .ToDictionary(e => e.Entity.TouchpointId, e => e.Entity.CustomerId);
+        var customers = appended.ToDictionary(e => e.TouchpointId, e => e.CustomerId);
         foreach (var touchpoint in touchpoints.Where(t => added.Contains(t.TouchpointId)))
         {
             metrics.TouchpointResolved(committedAt - touchpoint.ReceivedAt);

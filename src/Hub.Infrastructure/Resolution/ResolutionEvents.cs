@@ -11,7 +11,8 @@ internal static class ResolutionEvents
 {
     private static readonly HashSet<string> NotFields = new(StringComparer.Ordinal) { "restored" };
 
-    public static async Task WriteAsync(HubDbContext db, ResolutionChanges changes, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Adds the events and saves the transaction's changes; returns the rows it appended (no longer tracked).</summary>
+    public static async Task<AppendedRows> WriteAsync(HubDbContext db, ResolutionChanges changes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // RecordedAt is as close to the commit as the transaction allows, so ReceivedAt to RecordedAt is the real latency.
         foreach (var entry in db.ChangeTracker.AsTracked<TimelineEntryRow>().Where(e => e.State == EntityState.Added))
@@ -58,6 +59,6 @@ internal static class ResolutionEvents
             OutboxMessages.Add(db, new CustomerSplit { CustomerId = split.CustomerId, RestoredCustomerIds = split.Restored, Actor = split.Actor, OccurredAt = now }, now);
         }
         await TouchpointFanout.AddAsync(db, changes.NewTouchpointIds, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        return await AppendOnlyRows.SaveChangesAsync(db, cancellationToken);
     }
 }

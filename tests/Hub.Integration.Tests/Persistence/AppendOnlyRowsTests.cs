@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using Hub.Infrastructure.Persistence;
+using Hub.Integration.Tests.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Integration.Tests.Persistence;
+
+/// <summary>
+/// The rows a resolution group only appends are written with hand-built INSERTs, not by EF. Stored, they must be
+/// exactly what EF stores (every column, every type, on both providers), in the order they were added, all of them
+/// (more than one statement holds), and a failure must look like SaveChanges' failure so the group is retried.
+/// </summary>
+public sealed class AppendOnlyRowsTests : IDisposable
+{
+    private const int Rows = 150;
+    private static readonly DateTimeOffset Start = new(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2));
+    private readonly List<string> _sqliteFiles = [];
+
+    public static TheoryData<string> Providers => ["sqlite", "postgresql"];
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in _sqliteFiles.SelectMany(f => new[] { f, f + "-wal", f + "-shm" }))
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Rows_inserted_by_hand_are_stored_exactly_as_EF_stores_them(string provider)
+    {
+        var byEf = await NewDatabaseAsync(provider, "append-ef");
+        var byHand = await NewDatabaseAsync(provider, "append-hand");
+
+        await using (var db = byEf())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            AddGroup(db);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+        AppendedRows appended;
+        await using (var db = byHand())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            AddGroup(db);
+            appended = await AppendOnlyRows.SaveChangesAsync(db, CancellationToken.None);
+            Assert.DoesNotContain(db.ChangeTracker.Entries(), e => e.Entity is TimelineEntryRow or IdentityLinkRow or OutboxMessageRow);
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal([Rows, Rows, Rows], new[] { appended.Timeline.Count, appended.IdentityLinks.Count, appended.Outbox.Count });
+        foreach (var (table, order) in new[]
+                 {
+                     ("timeline", "\"TouchpointId\""), ("identity_links", "\"TouchpointId\", \"Type\", \"Value\""),
+                     ("outbox", "\"Id\""), ("customers", "\"Id\""),
+                 })
+        {
+            var expected = await DumpAsync(byEf, table, order);
+            Assert.Equal(table == "customers" ? 1 : Rows, expected.Count);
+            Assert.Equal(expected, await DumpAsync(byHand, table, order));
+        }
+        // The outbox keeps the order the messages were added in (the relay publishes by id).
+        await using var read = byHand();
+        Assert.Equal(
+            Enumerable.Range(0, Rows).Select(i => $"{{\"n\":{i}}}"),
+            await read.Outbox.OrderBy(m => m.Id).Select(m => m.Body).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_key_another_transaction_took_fails_as_SaveChanges_fails_and_leaves_nothing_behind(string provider)
+    {
+        var open = await NewDatabaseAsync(provider, "append-clash");
+        var taken = Timeline(7);
+        await using (var db = open())
+        {
+            db.Timeline.Add(taken);
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = open())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            AddGroup(db);
+            var failure = await Assert.ThrowsAsync<DbUpdateException>(() => AppendOnlyRows.SaveChangesAsync(db, CancellationToken.None));
+            Assert.True(CustomerGraphTransactions.LostToConcurrentWrite(failure));
+            Assert.Contains("timeline", failure.Message, StringComparison.Ordinal);
+        }
+
+        await using var read = open();
+        Assert.Equal(1, await read.Timeline.CountAsync());
+        Assert.Equal(0, await read.Customers.CountAsync());
+        Assert.Equal(0, await read.IdentityLinks.CountAsync());
+        Assert.Equal(0, await read.Outbox.CountAsync());
+    }
+
+    [Fact]
+    public async Task Outside_a_transaction_nothing_is_written_and_the_caller_is_told_why()
+    {
+        var open = await NewDatabaseAsync("sqlite", "append-no-transaction");
+        await using (var db = open())
+        {
+            AddGroup(db);
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => AppendOnlyRows.SaveChangesAsync(db, CancellationToken.None));
+            Assert.Contains("transaction", failure.Message, StringComparison.Ordinal);
+        }
+        await using var read = open();
+        Assert.Equal(0, await read.Customers.CountAsync());
+        Assert.Equal(0, await read.Timeline.CountAsync());
+    }
+
+    /// <summary>A group's rows: every column filled somewhere and left empty somewhere, plus one row EF writes itself.</summary>
+    private static void AddGroup(HubDbContext db)
+    {
+        db.Customers.Add(new CustomerRow { Id = Guid.Parse("0195f2a0-0000-7000-8000-0000000000c1"), CreatedAt = Start, UpdatedAt = Start, Stamp = Guid.Parse("0195f2a0-0000-7000-8000-0000000000c2") });
+        for (var i = 0; i < Rows; i++)
+        {
+            db.Timeline.Add(Timeline(i));
+            db.IdentityLinks.Add(new IdentityLinkRow { TouchpointId = TouchpointId(i), Type = i % 2 == 0 ? "email" : "phone", Value = $"ünïcode-{i}@example.org", OccurredAt = Start.AddTicks(i * 1_234_567) });
+            db.Outbox.Add(new OutboxMessageRow
+            {
+                MessageType = "CustomerUpdated",
+                Body = $"{{\"n\":{i}}}",
+                CreatedAt = Start.AddMilliseconds(i),
+                TraceParent = i % 3 == 0 ? null : $"00-{i:x32}-{i:x16}-01",
+            });
+        }
+    }
+
+    private static TimelineEntryRow Timeline(int i) => new()
+    {
+        TouchpointId = TouchpointId(i),
+        CustomerId = i % 4 == 0 ? null : Guid.Parse("0195f2a0-0000-7000-8000-0000000000c1"),
+        ConnectorInstanceId = "crm1",
+        SourceEventId = $"evt-{i}",
+        Channel = "crm",
+        Type = "contact.updated",
+        Direction = "inbound",
+        // Ticks below a microsecond, other offsets: each provider keeps what it keeps, the same way both times.
+        OccurredAt = Start.AddTicks(i * 7_654_321),
+        ReceivedAt = Start.ToOffset(TimeSpan.FromHours(-5)).AddSeconds(i),
+        RecordedAt = Start.AddMinutes(1).AddTicks(i),
+        Summary = i % 5 == 0 ? null : $"Anruf „{i}“ ✓",
+        ContentReference = i % 2 == 0 ? null : $"https://example.org/recordings/{i}",
+        Body = $"{{\"touchpoint\":{i},\"text\":\"{new string('x', i)}\"}}",
+        WithdrawsTouchpointId = i % 10 == 9 ? TouchpointId(i - 1) : null,
+        Withdrawn = i % 7 == 0,
+    };
+
+    private static Guid TouchpointId(int i) => Guid.Parse($"0195f2a0-0000-7000-8000-{i:x12}");
+
+    private async Task<Func<HubDbContext>> NewDatabaseAsync(string provider, string purpose)
+    {
+        Func<HubDbContext> open;
+        if (provider == "sqlite")
+        {
+            var path = Path.Combine(Path.GetTempPath(), $"hub-{purpose}-{Guid.NewGuid():N}.db");
+            _sqliteFiles.Add(path);
+            open = () => new SqliteHubDbContext(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite($"Data Source={path}").Options);
+        }
+        else
+        {
+            var connectionString = await SharedServers.NewDatabaseAsync(purpose);
+            open = () => new PostgresHubDbContext(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connectionString).Options);
+        }
+        await using var db = open();
+        await db.Database.MigrateAsync();
+        return open;
+    }
+
+    /// <summary>Every stored value with its provider type, as text, row by row.</summary>
+    private static async Task<List<string>> DumpAsync(Func<HubDbContext> open, string table, string order)
+    {
+        await using var db = open();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT * FROM {table} ORDER BY {order}";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            var row = new StringBuilder();
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                var value = reader.GetValue(i);
+                row.Append(reader.GetName(i)).Append('=').Append(value.GetType().Name).Append(':')
+                    .Append(value is DateTime at ? at.Ticks.ToString(CultureInfo.InvariantCulture) : Convert.ToString(value, CultureInfo.InvariantCulture)).Append(" | ");
+            }
+            rows.Add(row.ToString());
+        }
+        return rows;
+    }
+}
