@@ -148,6 +148,8 @@ public sealed class HubProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // HasExited can be true before the output handlers saw the last lines, which say why it exited.
+                _process.WaitForExit(TimeSpan.FromSeconds(5));
                 throw new InvalidOperationException($"The hub exited with code {_process.ExitCode} while starting:{Environment.NewLine}{Output}");
             }
             if (await IsReadyAsync())

@@ -130,7 +130,16 @@ public sealed class RabbitMqServer : IAsyncDisposable
                 throw new InvalidOperationException($"RabbitMQ node {_nodeName} is already running.");
             }
 
-            await LaunchAsync(cancellationToken);
+            try
+            {
+                await LaunchAsync(cancellationToken);
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("nodistribution", StringComparison.Ordinal))
+            {
+                // Erlang could not register the node with epmd (a restart can meet the old epmd on its way out
+                // despite the wait in LaunchAsync): the node never started, so starting it once more is safe.
+                await LaunchAsync(cancellationToken);
+            }
         }
         finally
         {
@@ -181,6 +190,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
 
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
+        await WaitForEpmdToLeaveAsync(cancellationToken);
         var started = Stopwatch.StartNew();
         var process = ServerProcess.Start(
             ServiceAccount.StartInfo(ServiceUser, Binaries.RabbitMq("rabbitmq-server"), [], _environment, _root),
@@ -210,6 +220,25 @@ public sealed class RabbitMqServer : IAsyncDisposable
             process.Dispose();
             _process = null;
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A restart finds the epmd of the node's last run perhaps still on its way out (<c>epmd -kill</c> returns before
+    /// it is gone): the new node would take it for a running epmd, fail to register with it, and stop
+    /// ("nodistribution"). So wait until nothing listens on the node's epmd port any more.
+    /// </summary>
+    private async Task WaitForEpmdToLeaveAsync(CancellationToken cancellationToken)
+    {
+        var port = int.Parse(_environment["ERL_EPMD_PORT"], CultureInfo.InvariantCulture);
+        var waited = Stopwatch.StartNew();
+        while (await FreePorts.IsListeningAsync(port, cancellationToken))
+        {
+            if (waited.Elapsed > StopTimeout)
+            {
+                throw new TimeoutException($"The epmd of RabbitMQ node {_nodeName} still listens on 127.0.0.1:{port} {StopTimeout.TotalSeconds:0} s after it was stopped.");
+            }
+            await Task.Delay(100, cancellationToken);
         }
     }
 

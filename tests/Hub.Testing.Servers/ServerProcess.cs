@@ -30,6 +30,7 @@ internal sealed class ServerProcess : IDisposable
         """;
 
     private static readonly ConcurrentDictionary<ServerProcess, byte> Live = new();
+    private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Process _process;
     private readonly string[] _afterExit;
@@ -79,9 +80,14 @@ internal sealed class ServerProcess : IDisposable
         _process.ErrorDataReceived += (_, e) => _output.Add(e.Data);
     }
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>
+    /// True once the server exited, and then after its last output lines arrived (for a while at most: a child that
+    /// outlived it may hold the pipe), so that <see cref="Output"/> says why it exited.
+    /// </summary>
+    public bool HasExited => _process.HasExited && _process.WaitForExit(OutputDrainTimeout);
 
     public int ExitCode => _process.ExitCode;
+
 
     /// <summary>The last lines the server wrote to stdout/stderr.</summary>
     public string Output => _output.ToString();
