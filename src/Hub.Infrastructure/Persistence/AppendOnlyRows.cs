@@ -62,11 +62,11 @@ internal static class AppendOnlyRows
         {
             return;
         }
-        var shape = Shapes.GetOrAdd(db.Model.FindEntityType(typeof(T))!, type => TableShape.Of(type, db.GetService<ISqlGenerationHelper>()));
         var sql = db.GetService<ISqlGenerationHelper>();
+        var shape = Shapes.GetOrAdd(db.Model.FindEntityType(typeof(T))!, TableShape.Of, sql);
         // SQLite runs in the process: a prepared one-row INSERT run once per row costs no round trip, and SQLite finds
         // each named parameter by a linear search, which makes statements with hundreds of parameters slower instead.
-        var rowsPerStatement = db.Database.IsSqlite() ? 1 : Math.Max(1, ParametersPerStatement / shape.Columns.Count);
+        var rowsPerStatement = db.Database.IsSqlite() ? 1 : shape.RowsPerStatement;
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
         for (var start = 0; start < rows.Count; start += rowsPerStatement)
@@ -75,13 +75,13 @@ internal static class AppendOnlyRows
             // The same text again keeps the statement the provider prepared for it.
             command.CommandText = shape.InsertSql(count);
             command.Parameters.Clear();
-            var name = 0;
+            var position = 0;
             for (var row = start; row < start + count; row++)
             {
                 foreach (var column in shape.Columns)
                 {
                     command.Parameters.Add(column.Mapping.CreateParameter(
-                        command, sql.GenerateParameterName("p" + name++), column.Getter.GetClrValueUsingContainingEntity(rows[row]), column.Nullable));
+                        command, shape.ParameterNames[position++], column.Getter.GetClrValueUsingContainingEntity(rows[row]), column.Nullable));
                 }
             }
             try
@@ -104,6 +104,17 @@ internal static class AppendOnlyRows
         public string Table => table;
 
         public IReadOnlyList<Column> Columns => columns;
+
+        /// <summary>The most rows one statement takes, within <see cref="ParametersPerStatement"/>.</summary>
+        public int RowsPerStatement { get; } = RowsWithin(columns.Count);
+
+        /// <summary>The parameter names by position in a statement, built once: a group fills a few thousand.</summary>
+        public string[] ParameterNames { get; } = [.. Enumerable.Range(0, RowsWithin(columns.Count) * columns.Count)
+            .Select(position => sql.GenerateParameterName(Placeholder(position)))];
+
+        private static int RowsWithin(int columnCount) => Math.Max(1, ParametersPerStatement / columnCount);
+
+        private static string Placeholder(int position) => "p" + position;
 
         /// <summary>
         /// Every column the database does not generate itself: an integer key generated on add is the database's
@@ -130,7 +141,7 @@ internal static class AppendOnlyRows
                 text.Append(row == 0 ? "(" : ", (");
                 for (var column = 0; column < columns.Count; column++)
                 {
-                    text.Append(column == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder("p" + name++));
+                    text.Append(column == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(Placeholder(name++)));
                 }
                 text.Append(')');
             }
