@@ -20,7 +20,7 @@ internal static class ErasedPeople
         {
             return touchpoints;
         }
-        var erased = await db.ErasureTombstones.AsNoTracking().Where(t => hashes.Contains(t.Hash))
+        var erased = await db.ErasureTombstones.AsNoTracking().WhereKeyIn(t => t.Hash, hashes)
             .ToDictionaryAsync(t => t.Hash, t => t.ErasedAt, cancellationToken);
         return erased.Count == 0
             ? touchpoints

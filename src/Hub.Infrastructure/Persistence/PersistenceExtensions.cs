@@ -53,7 +53,8 @@ public static class PersistenceExtensions
 
     // EF 10 writes ids.Contains(x) as IN (@p1, @p2, ...), padded to a few lengths: one SQL text, compiled query and
     // prepared statement per length, and resolution groups carry lists of anything from 1 to hundreds of ids. One array
-    // parameter (json_each on SQLite, = ANY on PostgreSQL) is one SQL text whatever the length.
+    // parameter (json_each on SQLite, = ANY on PostgreSQL) is one SQL text whatever the length. The resolution's hot
+    // lookups join the list instead (KeySetJoin.WhereKeyIn): a prepared = ANY compares each scanned row with every id.
     private static void OneCollectionParameter(SqliteDbContextOptionsBuilder sqlite) => sqlite.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);
 
     private static void OneCollectionParameter(NpgsqlDbContextOptionsBuilder postgres) => postgres.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter);

@@ -22,7 +22,7 @@ internal sealed class HealthLedger(HubDbContext db, RelationshipHealthOptions op
         {
             return;
         }
-        var rows = await db.CustomerHealth.Where(h => wanted.Contains(h.CustomerId)).ToDictionaryAsync(h => h.CustomerId, cancellationToken);
+        var rows = await db.CustomerHealth.WhereKeyIn(h => h.CustomerId, wanted).ToDictionaryAsync(h => h.CustomerId, cancellationToken);
         foreach (var (id, row) in rows)
         {
             _entries[id] = new Entry(row, HealthState.Decode(row.State));

@@ -42,7 +42,7 @@ public static class CustomerSnapshots
         if (missing.Count > 0)
         {
             foreach (var row in await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery()
-                .Where(c => missing.Contains(c.Id)).ToListAsync(cancellationToken))
+                .WhereKeyIn(c => c.Id, missing).ToListAsync(cancellationToken))
             {
                 rows[row.Id] = row;
             }

@@ -33,13 +33,13 @@ internal sealed class CustomerWorkingSet(HubDbContext db)
             return;
         }
         var values = wanted.Select(i => i.Value).Distinct().ToList();
-        var customerIds = (await db.CustomerIdentifiers.AsNoTracking().Where(i => values.Contains(i.Value)).ToListAsync(cancellationToken))
+        var customerIds = (await db.CustomerIdentifiers.AsNoTracking().WhereKeyIn(i => i.Value, values).ToListAsync(cancellationToken))
             .Where(i => wanted.Contains(new CustomerIdentifier(i.Type, i.Value)))
             .Select(i => i.CustomerId).Where(id => !Customers.ContainsKey(id)).Distinct().ToList();
         if (customerIds.Count > 0)
         {
             var customers = await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields)
-                .AsSplitQuery().Where(c => customerIds.Contains(c.Id)).ToListAsync(cancellationToken);
+                .AsSplitQuery().WhereKeyIn(c => c.Id, customerIds).ToListAsync(cancellationToken);
             foreach (var customer in customers)
             {
                 Customers[customer.Id] = customer;
@@ -51,7 +51,7 @@ internal sealed class CustomerWorkingSet(HubDbContext db)
         }
         _unowned.UnionWith(wanted.Where(i => !_owners.ContainsKey(i)));
         _contested.UnionWith((await db.IdentityConflicts.AsNoTracking()
-                .Where(c => c.IdentifierValue != null && values.Contains(c.IdentifierValue))
+                .WhereKeyIn(c => c.IdentifierValue!, values)
                 .Select(c => new { c.IdentifierType, c.IdentifierValue }).ToListAsync(cancellationToken))
             .Select(c => new CustomerIdentifier(c.IdentifierType!, c.IdentifierValue!)).Where(wanted.Contains));
     }

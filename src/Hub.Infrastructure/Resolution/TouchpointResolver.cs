@@ -30,7 +30,7 @@ internal sealed class TouchpointResolver(
         var changes = new ResolutionChanges();
         var now = time.GetUtcNow();
         var ids = batch.Select(t => t.TouchpointId).Distinct().ToList();
-        var known = (await db.Timeline.Where(t => ids.Contains(t.TouchpointId)).Select(t => t.TouchpointId).ToListAsync(cancellationToken)).ToHashSet();
+        var known = (await db.Timeline.WhereKeyIn(t => t.TouchpointId, ids).Select(t => t.TouchpointId).ToListAsync(cancellationToken)).ToHashSet();
         var fresh = batch.Where(t => known.Add(t.TouchpointId))
             .Select(WithoutBlockedIdentities)
             .OrderBy(t => t.OccurredAt.UtcTicks).ThenBy(t => t.TouchpointId).ToList();

@@ -34,7 +34,7 @@ internal static class TouchpointFanout
         var untracked = wanted.Except(entries.Select(e => e.TouchpointId)).ToList();
         if (untracked.Count > 0)
         {
-            entries.AddRange(await db.Timeline.AsNoTracking().Where(t => untracked.Contains(t.TouchpointId)).ToListAsync(cancellationToken));
+            entries.AddRange(await db.Timeline.AsNoTracking().WhereKeyIn(t => t.TouchpointId, untracked).ToListAsync(cancellationToken));
         }
         entries = [.. entries.Where(e => e.CustomerId != null)];
         if (entries.Count == 0)
