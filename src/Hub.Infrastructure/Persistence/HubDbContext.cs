@@ -200,7 +200,7 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
     }
 
     /// <summary>Puts each tracked customer's observations back into its JSON column, so the save's change detection sees them.</summary>
-    private void StoreObservations()
+    internal void StoreObservations()
     {
         // Entries() would detect changes over every tracked entity once more; the save does that right after.
         var detect = ChangeTracker.AutoDetectChangesEnabled;

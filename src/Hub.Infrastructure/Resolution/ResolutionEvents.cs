@@ -59,6 +59,6 @@ internal static class ResolutionEvents
             OutboxMessages.Add(db, new CustomerSplit { CustomerId = split.CustomerId, RestoredCustomerIds = split.Restored, Actor = split.Actor, OccurredAt = now }, now);
         }
         await TouchpointFanout.AddAsync(db, changes.NewTouchpointIds, now, cancellationToken);
-        return await AppendOnlyRows.SaveChangesAsync(db, cancellationToken);
+        return await ResolutionRows.SaveChangesAsync(db, cancellationToken);
     }
 }

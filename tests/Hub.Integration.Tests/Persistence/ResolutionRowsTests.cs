@@ -8,11 +8,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Hub.Integration.Tests.Persistence;
 
 /// <summary>
-/// The rows a resolution group only appends are written with hand-built INSERTs, not by EF. Stored, they must be
-/// exactly what EF stores (every column, every type, on both providers), in the order they were added, all of them
-/// (more than one statement holds), and a failure must look like SaveChanges' failure so the group is retried.
+/// The rows a resolution group appends and updates are written with hand-built INSERTs and UPDATEs, not by EF. Stored,
+/// they must be exactly what EF stores (every column, every type, on both providers), in the order they were added, all
+/// of them (more than one statement holds), and a failure or a concurrency token that changed must look like
+/// SaveChanges' failure so the group is retried.
 /// </summary>
-public sealed class AppendOnlyRowsTests : IDisposable
+public sealed class ResolutionRowsTests : IDisposable
 {
     private const int Rows = 150;
     private static readonly DateTimeOffset Start = new(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2));
@@ -48,7 +49,7 @@ public sealed class AppendOnlyRowsTests : IDisposable
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             AddGroup(db);
-            appended = await AppendOnlyRows.SaveChangesAsync(db, CancellationToken.None);
+            appended = await ResolutionRows.SaveChangesAsync(db, CancellationToken.None);
             Assert.DoesNotContain(db.ChangeTracker.Entries(), e => e.Entity is TimelineEntryRow or IdentityLinkRow or OutboxMessageRow);
             await transaction.CommitAsync();
         }
@@ -73,6 +74,82 @@ public sealed class AppendOnlyRowsTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Rows_updated_by_hand_are_stored_exactly_as_EF_stores_them_and_stay_tracked_unchanged(string provider)
+    {
+        var byEf = await NewDatabaseAsync(provider, "update-ef");
+        var byHand = await NewDatabaseAsync(provider, "update-hand");
+        await SeedCustomersAsync(byEf);
+        await SeedCustomersAsync(byHand);
+
+        await using (var db = byEf())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await ChangeCustomersAsync(db);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+        await using (var db = byHand())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await ChangeCustomersAsync(db);
+            await ResolutionRows.SaveChangesAsync(db, CancellationToken.None);
+            Assert.False(db.ChangeTracker.HasChanges(), "rows written by hand are still tracked as changed");
+            Assert.Equal(0, await db.SaveChangesAsync());
+            await transaction.CommitAsync();
+        }
+
+        foreach (var (table, order) in new[]
+                 {
+                     ("customers", "\"Id\""), ("customer_fields", "\"CustomerId\", \"Name\""), ("customer_health", "\"CustomerId\""),
+                     ("timeline", "\"TouchpointId\""),
+                 })
+        {
+            var expected = await DumpAsync(byEf, table, order);
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, await DumpAsync(byHand, table, order));
+        }
+        await using var read = byHand();
+        Assert.Equal(SeededCustomers, await read.Customers.CountAsync(c => c.Version == 2));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_customer_another_transaction_changed_since_it_was_read_fails_the_group_as_SaveChanges_does(string provider)
+    {
+        var open = await NewDatabaseAsync(provider, "update-clash");
+        await SeedCustomersAsync(open);
+        await using var db = open();
+        var customers = await db.Customers.Include(c => c.Fields).OrderBy(c => c.Id).ToListAsync();
+        var changedMeanwhile = customers[SeededCustomers / 2].Id;
+        await using (var other = open())
+        {
+            var row = await other.Customers.SingleAsync(c => c.Id == changedMeanwhile);
+            row.Version = 41;
+            row.Stamp = Guid.Parse("0195f2a0-0000-7000-8000-0000000000ff");
+            await other.SaveChangesAsync();
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            foreach (var customer in customers)
+            {
+                customer.Version++;
+                customer.Stamp = Guid.NewGuid();
+            }
+            db.Timeline.Add(Timeline(8));
+            var failure = await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => ResolutionRows.SaveChangesAsync(db, CancellationToken.None));
+            Assert.True(CustomerGraphTransactions.LostToConcurrentWrite(failure));
+            Assert.Contains(changedMeanwhile.ToString(), failure.Message, StringComparison.OrdinalIgnoreCase);
+        }
+
+        await using var read = open();
+        Assert.Equal(0, await read.Timeline.CountAsync());
+        Assert.Equal(41, (await read.Customers.SingleAsync(c => c.Id == changedMeanwhile)).Version);
+        Assert.Equal(SeededCustomers - 1, await read.Customers.CountAsync(c => c.Version == 1));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task A_key_another_transaction_took_fails_as_SaveChanges_fails_and_leaves_nothing_behind(string provider)
     {
         var open = await NewDatabaseAsync(provider, "append-clash");
@@ -87,7 +164,7 @@ public sealed class AppendOnlyRowsTests : IDisposable
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             AddGroup(db);
-            var failure = await Assert.ThrowsAsync<DbUpdateException>(() => AppendOnlyRows.SaveChangesAsync(db, CancellationToken.None));
+            var failure = await Assert.ThrowsAsync<DbUpdateException>(() => ResolutionRows.SaveChangesAsync(db, CancellationToken.None));
             Assert.True(CustomerGraphTransactions.LostToConcurrentWrite(failure));
             Assert.Contains("timeline", failure.Message, StringComparison.Ordinal);
         }
@@ -106,13 +183,68 @@ public sealed class AppendOnlyRowsTests : IDisposable
         await using (var db = open())
         {
             AddGroup(db);
-            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => AppendOnlyRows.SaveChangesAsync(db, CancellationToken.None));
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ResolutionRows.SaveChangesAsync(db, CancellationToken.None));
             Assert.Contains("transaction", failure.Message, StringComparison.Ordinal);
         }
         await using var read = open();
         Assert.Equal(0, await read.Customers.CountAsync());
         Assert.Equal(0, await read.Timeline.CountAsync());
     }
+
+    private const int SeededCustomers = 40;
+
+    /// <summary>Customers at version 1, each with two fields and a health row.</summary>
+    private static async Task SeedCustomersAsync(Func<HubDbContext> open)
+    {
+        await using var db = open();
+        for (var i = 0; i < SeededCustomers; i++)
+        {
+            var customer = new CustomerRow { Id = CustomerId(i), Version = 1, CreatedAt = Start, UpdatedAt = Start, Stamp = CustomerId(1000 + i) };
+            customer.Fields.Add(new CustomerFieldRow { CustomerId = customer.Id, Name = "name", Value = $"Kundin {i}", Source = "crm1", ObservedAt = Start });
+            customer.Fields.Add(new CustomerFieldRow { CustomerId = customer.Id, Name = "email", Value = $"k{i}@example.org", Source = "crm1", ObservedAt = Start });
+            db.Customers.Add(customer);
+            db.CustomerHealth.Add(new CustomerHealthRow { CustomerId = customer.Id, State = [1, 2, 3], LastContactAt = Start, OpenCases = 1, Responses = 2, MedianResponseSeconds = 60 });
+        }
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>What a group does to stored customers: new versions and stamps, observations, fields and health changed, a field added and one removed, a timeline entry appended.</summary>
+    private static async Task ChangeCustomersAsync(HubDbContext db)
+    {
+        var customers = await db.Customers.Include(c => c.Fields).OrderBy(c => c.Id).ToListAsync();
+        var health = await db.CustomerHealth.ToDictionaryAsync(h => h.CustomerId);
+        for (var i = 0; i < customers.Count; i++)
+        {
+            var customer = customers[i];
+            customer.Version++;
+            customer.UpdatedAt = Start.AddTicks(i * 7_654_321);
+            customer.Stamp = CustomerId(2000 + i);
+            customer.MergedIntoId = i % 9 == 8 ? customers[0].Id : null;
+            customer.Tainted = i % 5 == 0;
+            customer.Observations.Add(new StoredObservation { Field = "name", Source = "crm1", Value = $"Kundin „{i}“", Count = i, LastObservedAt = Start.AddSeconds(i) });
+            var name = customer.Fields.Single(f => f.Name == "name");
+            name.Value = $"Kundin „{i}“";
+            name.ObservedAt = Start.ToOffset(TimeSpan.FromHours(-5)).AddSeconds(i);
+            if (i % 4 == 0)
+            {
+                customer.Fields.Add(new CustomerFieldRow { CustomerId = customer.Id, Name = "company", Value = "Example GmbH", Source = "twilio1", ObservedAt = Start });
+            }
+            if (i % 6 == 0)
+            {
+                db.Remove(customer.Fields.Single(f => f.Name == "email"));
+            }
+            var row = health[customer.Id];
+            row.State = [(byte)i, 9];
+            row.LastContactAt = i % 3 == 0 ? null : Start.AddMinutes(i);
+            row.AwaitingReplySince = i % 2 == 0 ? Start.AddMinutes(-i) : null;
+            row.UnansweredMessages = i;
+            row.MedianResponseSeconds = i % 7 == 0 ? null : 60 + i;
+            row.LastResponseSeconds = i;
+        }
+        db.Timeline.Add(Timeline(4));
+    }
+
+    private static Guid CustomerId(int i) => Guid.Parse($"0195f2a0-0000-7000-8000-c{i:x11}");
 
     /// <summary>A group's rows: every column filled somewhere and left empty somewhere, plus one row EF writes itself.</summary>
     private static void AddGroup(HubDbContext db)

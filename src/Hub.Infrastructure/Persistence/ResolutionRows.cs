@@ -1,0 +1,321 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Hub.Infrastructure.Persistence;
+
+/// <summary>
+/// Saves a resolution group. The rows a group only appends (timeline entries, identity links, outbox messages) and the
+/// rows it updates (customers, their fields, their health; a few hundred of each) are written by hand; everything else
+/// goes through EF's SaveChanges. EF plans, generates and parameterises one statement per tracked row, which made
+/// SaveChanges the largest part of a group's time; here each table's INSERT and UPDATE is built once from the same
+/// model and filled through EF's own type mappings, so SQLite's UTC ticks and PostgreSQL's timestamptz come out
+/// exactly as EF writes them. On PostgreSQL the inserts are multi-row statements and the updates one batch (one round
+/// trip, each statement prepared once); on SQLite, which runs in the process, each is one prepared statement run per
+/// row. An update checks the row's concurrency token as EF does. Appended rows leave the change tracker (what is
+/// written is final); updated rows stay tracked, unchanged.
+/// </summary>
+internal static class ResolutionRows
+{
+    /// <summary>PostgreSQL takes up to 65,535 parameters per statement, SQLite 32,766; a few hundred keep statements small.</summary>
+    private const int ParametersPerStatement = 900;
+
+    /// <summary>Statements per PostgreSQL batch: one round trip for a whole group's updates.</summary>
+    private const int StatementsPerBatch = 1000;
+
+    private static readonly ConcurrentDictionary<IEntityType, TableShape> Shapes = new();
+
+    /// <summary>
+    /// Inserts the added timeline entries, identity links and outbox messages (in the order they were added) and updates
+    /// the modified customers, customer fields and health rows, inside the caller's transaction; SaveChanges writes the
+    /// rest first. A failed statement is reported as <see cref="DbUpdateException"/>, and a row whose concurrency token
+    /// changed as <see cref="DbUpdateConcurrencyException"/>, as SaveChanges reports them, so a group that lost a race is
+    /// retried the same way.
+    /// </summary>
+    public static async Task<AppendedRows> SaveChangesAsync(HubDbContext db, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("The resolution group's rows are written in the caller's transaction; begin one first.");
+        }
+        // The states below must be final before rows are taken out of EF's hands.
+        db.StoreObservations();
+        db.ChangeTracker.DetectChanges();
+        var appended = new AppendedRows(TakeAdded<TimelineEntryRow>(db), TakeAdded<IdentityLinkRow>(db), TakeAdded<OutboxMessageRow>(db));
+        var customers = TakeModified<CustomerRow>(db);
+        var fields = TakeModified<CustomerFieldRow>(db);
+        var health = TakeModified<CustomerHealthRow>(db);
+        await db.SaveChangesAsync(cancellationToken);
+        await InsertAsync(db, appended.Timeline, cancellationToken);
+        await InsertAsync(db, appended.IdentityLinks, cancellationToken);
+        await InsertAsync(db, appended.Outbox, cancellationToken);
+        await UpdateAsync(db, customers, cancellationToken);
+        await UpdateAsync(db, fields, cancellationToken);
+        await UpdateAsync(db, health, cancellationToken);
+        return appended;
+    }
+
+    /// <summary>The added rows of one type, no longer tracked.</summary>
+    private static List<T> TakeAdded<T>(HubDbContext db)
+        where T : class
+    {
+        var added = db.ChangeTracker.AsTracked<T>().Where(e => e.State == EntityState.Added).ToList();
+        foreach (var entry in added)
+        {
+            entry.State = EntityState.Detached;
+        }
+        return [.. added.Select(e => e.Entity)];
+    }
+
+    /// <summary>
+    /// The modified rows of one type with the concurrency tokens they were read with; EF then tracks them as unchanged,
+    /// at their new values, so SaveChanges leaves them to <see cref="UpdateAsync"/>.
+    /// </summary>
+    private static List<UpdatedRow<T>> TakeModified<T>(HubDbContext db)
+        where T : class
+    {
+        var shape = ShapeOf<T>(db);
+        var modified = new List<UpdatedRow<T>>();
+        foreach (var entry in db.ChangeTracker.AsTracked<T>().Where(e => e.State == EntityState.Modified))
+        {
+            modified.Add(new UpdatedRow<T>(entry.Entity, [.. shape.Tokens.Select(token => entry.OriginalValues[token.Property])]));
+            entry.OriginalValues.SetValues(entry.CurrentValues);
+            entry.State = EntityState.Unchanged;
+        }
+        return modified;
+    }
+
+    private static TableShape ShapeOf<T>(HubDbContext db) =>
+        Shapes.GetOrAdd(db.Model.FindEntityType(typeof(T))!, TableShape.Of, db.GetService<ISqlGenerationHelper>());
+
+    private static async Task InsertAsync<T>(HubDbContext db, List<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var shape = ShapeOf<T>(db);
+        // SQLite runs in the process: a prepared one-row INSERT run once per row costs no round trip, and SQLite finds
+        // each named parameter by a linear search, which makes statements with hundreds of parameters slower instead.
+        var rowsPerStatement = db.Database.IsSqlite() ? 1 : shape.RowsPerInsert;
+        await using var command = NewCommand(db);
+        for (var start = 0; start < rows.Count; start += rowsPerStatement)
+        {
+            var count = Math.Min(rowsPerStatement, rows.Count - start);
+            // The same text again keeps the statement the provider prepared for it.
+            command.CommandText = shape.InsertSql(count);
+            command.Parameters.Clear();
+            var position = 0;
+            for (var row = start; row < start + count; row++)
+            {
+                foreach (var column in shape.Inserted)
+                {
+                    command.Parameters.Add(column.Parameter(command, shape.ParameterNames[position++], column.Value(rows[row])));
+                }
+            }
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (DbException e)
+            {
+                throw new DbUpdateException($"Inserting {count} rows into {shape.Table} failed: {e.Message}", e);
+            }
+        }
+    }
+
+    private static async Task UpdateAsync<T>(HubDbContext db, List<UpdatedRow<T>> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        var shape = ShapeOf<T>(db);
+        await using var command = NewCommand(db);
+        command.CommandText = shape.UpdateSql;
+        if (db.Database.IsSqlite())
+        {
+            foreach (var row in rows)
+            {
+                command.Parameters.Clear();
+                AddUpdateParameters(shape, command, command.Parameters, row);
+                var updated = await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), shape, 1);
+                EnsureUpdated(shape, updated, row);
+            }
+            return;
+        }
+        var connection = db.Database.GetDbConnection();
+        for (var start = 0; start < rows.Count; start += StatementsPerBatch)
+        {
+            var count = Math.Min(StatementsPerBatch, rows.Count - start);
+            await using var batch = connection.CreateBatch();
+            batch.Transaction = command.Transaction;
+            for (var row = start; row < start + count; row++)
+            {
+                var statement = batch.CreateBatchCommand();
+                statement.CommandText = shape.UpdateSql;
+                AddUpdateParameters(shape, command, statement.Parameters, rows[row]);
+                batch.BatchCommands.Add(statement);
+            }
+            await ExecuteAsync(() => batch.ExecuteNonQueryAsync(cancellationToken), shape, count);
+            for (var row = start; row < start + count; row++)
+            {
+                EnsureUpdated(shape, batch.BatchCommands[row - start].RecordsAffected, rows[row]);
+            }
+        }
+    }
+
+    private static DbCommand NewCommand(HubDbContext db)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        return command;
+    }
+
+    /// <summary>The new values, then the key and the tokens the row was read with; <paramref name="factory"/> only makes the parameters.</summary>
+    private static void AddUpdateParameters<T>(TableShape shape, DbCommand factory, DbParameterCollection parameters, UpdatedRow<T> row)
+        where T : class
+    {
+        var position = 0;
+        foreach (var column in shape.Assigned.Concat(shape.Keys))
+        {
+            parameters.Add(column.Parameter(factory, shape.ParameterNames[position++], column.Value(row.Entity)));
+        }
+        for (var token = 0; token < shape.Tokens.Count; token++)
+        {
+            parameters.Add(shape.Tokens[token].Parameter(factory, shape.ParameterNames[position++], row.Tokens[token]));
+        }
+    }
+
+    private static async Task<int> ExecuteAsync(Func<Task<int>> execute, TableShape shape, int rows)
+    {
+        try
+        {
+            return await execute();
+        }
+        catch (DbException e)
+        {
+            throw new DbUpdateException($"Updating {rows} rows of {shape.Table} failed: {e.Message}", e);
+        }
+    }
+
+    private static void EnsureUpdated<T>(TableShape shape, int updated, UpdatedRow<T> row)
+        where T : class
+    {
+        if (updated != 1)
+        {
+            var key = string.Join(", ", shape.Keys.Select(k => k.Value(row.Entity)));
+            throw new DbUpdateConcurrencyException(
+                $"The row ({key}) of {shape.Table} was changed or deleted by another transaction since it was read; nothing of the group is kept.");
+        }
+    }
+
+    private sealed record UpdatedRow<T>(T Entity, object?[] Tokens);
+
+    private sealed record Column(IProperty Property, IClrPropertyGetter Getter, RelationalTypeMapping Mapping)
+    {
+        public object? Value(object entity) => Getter.GetClrValueUsingContainingEntity(entity);
+
+        public DbParameter Parameter(DbCommand factory, string name, object? value) =>
+            Mapping.CreateParameter(factory, name, value, Property.IsNullable);
+    }
+
+    private sealed class TableShape
+    {
+        private readonly ConcurrentDictionary<int, string> _inserts = new();
+        private readonly string _columnList;
+        private readonly ISqlGenerationHelper _sql;
+
+        private TableShape(string table, IReadOnlyList<Column> inserted, IReadOnlyList<Column> keys, IReadOnlyList<Column> assigned,
+            IReadOnlyList<Column> tokens, Func<Column, string> columnName, ISqlGenerationHelper sql)
+        {
+            Table = table;
+            Inserted = inserted;
+            Keys = keys;
+            Assigned = assigned;
+            Tokens = tokens;
+            _sql = sql;
+            _columnList = string.Join(", ", inserted.Select(columnName));
+            RowsPerInsert = Math.Max(1, ParametersPerStatement / inserted.Count);
+            var parameters = Math.Max(RowsPerInsert * inserted.Count, assigned.Count + keys.Count + tokens.Count);
+            ParameterNames = [.. Enumerable.Range(0, parameters).Select(position => sql.GenerateParameterName(Placeholder(position)))];
+            var position = 0;
+            var set = string.Join(", ", assigned.Select(c => $"{columnName(c)} = {Next()}"));
+            var where = string.Join(" AND ", keys.Concat(tokens).Select(c => $"{columnName(c)} = {Next()}"));
+            UpdateSql = $"UPDATE {table} SET {set} WHERE {where}";
+
+            string Next() => sql.GenerateParameterNamePlaceholder(Placeholder(position++));
+        }
+
+        public string Table { get; }
+
+        /// <summary>Every column the database does not generate itself, in the order of <see cref="InsertSql"/>.</summary>
+        public IReadOnlyList<Column> Inserted { get; }
+
+        public IReadOnlyList<Column> Keys { get; }
+
+        /// <summary>Every column but the key, as an update sets them.</summary>
+        public IReadOnlyList<Column> Assigned { get; }
+
+        /// <summary>The concurrency tokens, compared with the values the row was read with.</summary>
+        public IReadOnlyList<Column> Tokens { get; }
+
+        /// <summary>The most rows one INSERT takes, within <see cref="ParametersPerStatement"/>.</summary>
+        public int RowsPerInsert { get; }
+
+        /// <summary>The parameter names by position in a statement, built once: a group fills a few thousand.</summary>
+        public string[] ParameterNames { get; }
+
+        /// <summary>Sets every column but the key, where the key and the concurrency tokens are as read.</summary>
+        public string UpdateSql { get; }
+
+        /// <summary>
+        /// An integer key generated on add is the database's identity (the outbox's Id) and stays out of inserts; a Guid
+        /// key was generated by EF when the row was added.
+        /// </summary>
+        public static TableShape Of(IEntityType type, ISqlGenerationHelper sql)
+        {
+            var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
+            var properties = type.GetProperties().ToList();
+            var columns = properties.ToDictionary(p => p, p => new Column(p, p.GetGetter(), (RelationalTypeMapping)p.GetTypeMapping()));
+            return new TableShape(
+                sql.DelimitIdentifier(table.Name, table.Schema),
+                [.. properties.Where(p => !IsDatabaseIdentity(p)).Select(p => columns[p])],
+                [.. properties.Where(p => p.IsPrimaryKey()).Select(p => columns[p])],
+                [.. properties.Where(p => !p.IsPrimaryKey()).Select(p => columns[p])],
+                [.. properties.Where(p => p.IsConcurrencyToken).Select(p => columns[p])],
+                c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!),
+                sql);
+        }
+
+        private static bool IsDatabaseIdentity(IProperty property) =>
+            property.IsKey() && property.ValueGenerated == ValueGenerated.OnAdd && (property.ClrType == typeof(long) || property.ClrType == typeof(int));
+
+        private static string Placeholder(int position) => "p" + position;
+
+        public string InsertSql(int rows) => _inserts.GetOrAdd(rows, count =>
+        {
+            var text = new StringBuilder($"INSERT INTO {Table} ({_columnList}) VALUES ");
+            var name = 0;
+            for (var row = 0; row < count; row++)
+            {
+                text.Append(row == 0 ? "(" : ", (");
+                for (var column = 0; column < Inserted.Count; column++)
+                {
+                    text.Append(column == 0 ? "" : ", ").Append(_sql.GenerateParameterNamePlaceholder(Placeholder(name++)));
+                }
+                text.Append(')');
+            }
+            return text.ToString();
+        });
+    }
+}
+
+/// <summary>What <see cref="ResolutionRows.SaveChangesAsync"/> inserted.</summary>
+internal sealed record AppendedRows(List<TimelineEntryRow> Timeline, List<IdentityLinkRow> IdentityLinks, List<OutboxMessageRow> Outbox);
