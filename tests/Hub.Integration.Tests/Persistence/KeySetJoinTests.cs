@@ -1,6 +1,4 @@
 using Hub.Infrastructure.Persistence;
-using Hub.Integration.Tests.Hosting;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,18 +13,11 @@ namespace Hub.Integration.Tests.Persistence;
 public sealed class KeySetJoinTests : IDisposable
 {
     private static readonly DateTimeOffset At = new(2026, 12, 4, 3, 0, 0, TimeSpan.Zero);
-    private readonly List<string> _sqliteFiles = [];
+    private readonly ScratchDatabases _databases = new();
 
-    public static TheoryData<string> Providers => ["sqlite", "postgresql"];
+    public static TheoryData<string> Providers => ScratchDatabases.Providers;
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in _sqliteFiles.SelectMany(f => new[] { f, f + "-wal", f + "-shm" }))
-        {
-            File.Delete(file);
-        }
-    }
+    public void Dispose() => _databases.Dispose();
 
     [Theory]
     [MemberData(nameof(Providers))]
@@ -120,17 +111,7 @@ public sealed class KeySetJoinTests : IDisposable
     /// <summary>The hub's own persistence registration (provider options included), on a new migrated database.</summary>
     private async Task<ServiceProvider> HubPersistenceAsync(string provider)
     {
-        string connectionString;
-        if (provider == "sqlite")
-        {
-            var path = Path.Combine(Path.GetTempPath(), $"hub-keyset-{Guid.NewGuid():N}.db");
-            _sqliteFiles.Add(path);
-            connectionString = $"Data Source={path}";
-        }
-        else
-        {
-            connectionString = await SharedServers.NewDatabaseAsync("keyset");
-        }
+        var connectionString = await _databases.NewAsync(provider, "keyset");
         var services = new ServiceCollection().AddLogging()
             .AddHubPersistence(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {

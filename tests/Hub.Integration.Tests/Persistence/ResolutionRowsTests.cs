@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Hub.Infrastructure.Persistence;
-using Hub.Integration.Tests.Hosting;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Integration.Tests.Persistence;
@@ -17,18 +15,11 @@ public sealed class ResolutionRowsTests : IDisposable
 {
     private const int Rows = 150;
     private static readonly DateTimeOffset Start = new(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2));
-    private readonly List<string> _sqliteFiles = [];
+    private readonly ScratchDatabases _databases = new();
 
-    public static TheoryData<string> Providers => ["sqlite", "postgresql"];
+    public static TheoryData<string> Providers => ScratchDatabases.Providers;
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        foreach (var file in _sqliteFiles.SelectMany(f => new[] { f, f + "-wal", f + "-shm" }))
-        {
-            File.Delete(file);
-        }
-    }
+    public void Dispose() => _databases.Dispose();
 
     [Theory]
     [MemberData(nameof(Providers))]
@@ -288,18 +279,10 @@ public sealed class ResolutionRowsTests : IDisposable
 
     private async Task<Func<HubDbContext>> NewDatabaseAsync(string provider, string purpose)
     {
-        Func<HubDbContext> open;
-        if (provider == "sqlite")
-        {
-            var path = Path.Combine(Path.GetTempPath(), $"hub-{purpose}-{Guid.NewGuid():N}.db");
-            _sqliteFiles.Add(path);
-            open = () => new SqliteHubDbContext(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite($"Data Source={path}").Options);
-        }
-        else
-        {
-            var connectionString = await SharedServers.NewDatabaseAsync(purpose);
-            open = () => new PostgresHubDbContext(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connectionString).Options);
-        }
+        var connectionString = await _databases.NewAsync(provider, purpose);
+        Func<HubDbContext> open = provider == "sqlite"
+            ? () => new SqliteHubDbContext(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite(connectionString).Options)
+            : () => new PostgresHubDbContext(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connectionString).Options);
         await using var db = open();
         await db.Database.MigrateAsync();
         return open;

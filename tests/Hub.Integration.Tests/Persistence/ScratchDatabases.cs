@@ -1,0 +1,36 @@
+using Hub.Integration.Tests.Hosting;
+using Microsoft.Data.Sqlite;
+
+namespace Hub.Integration.Tests.Persistence;
+
+/// <summary>
+/// New empty databases for tests that run the same case on both providers: a SQLite file (deleted with its log files
+/// when disposed) or a database on the shared PostgreSQL server.
+/// </summary>
+public sealed class ScratchDatabases : IDisposable
+{
+    private readonly List<string> _sqliteFiles = [];
+
+    public static TheoryData<string> Providers => ["sqlite", "postgresql"];
+
+    /// <summary>The connection string of a new database of <paramref name="provider"/> ("sqlite" or "postgresql").</summary>
+    public async Task<string> NewAsync(string provider, string purpose)
+    {
+        if (provider != "sqlite")
+        {
+            return await SharedServers.NewDatabaseAsync(purpose);
+        }
+        var path = Path.Combine(Path.GetTempPath(), $"hub-{purpose}-{Guid.NewGuid():N}.db");
+        _sqliteFiles.Add(path);
+        return $"Data Source={path}";
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in _sqliteFiles.SelectMany(f => new[] { f, f + "-wal", f + "-shm" }))
+        {
+            File.Delete(file);
+        }
+    }
+}
