@@ -118,14 +118,7 @@ internal static class ResolutionRows
                     command.Parameters.Add(column.Parameter(command, shape.ParameterNames[position++], column.Value(rows[row])));
                 }
             }
-            try
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-            catch (DbException e)
-            {
-                throw new DbUpdateException($"Inserting {count} rows into {shape.Table} failed: {e.Message}", e);
-            }
+            await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), $"Inserting {count} rows into {shape.Table}");
         }
     }
 
@@ -145,7 +138,7 @@ internal static class ResolutionRows
             {
                 command.Parameters.Clear();
                 AddUpdateParameters(shape, command, command.Parameters, row);
-                var updated = await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), shape, 1);
+                var updated = await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), $"Updating a row of {shape.Table}");
                 EnsureUpdated(shape, updated, row);
             }
             return;
@@ -163,7 +156,7 @@ internal static class ResolutionRows
                 AddUpdateParameters(shape, command, statement.Parameters, rows[row]);
                 batch.BatchCommands.Add(statement);
             }
-            await ExecuteAsync(() => batch.ExecuteNonQueryAsync(cancellationToken), shape, count);
+            await ExecuteAsync(() => batch.ExecuteNonQueryAsync(cancellationToken), $"Updating {count} rows of {shape.Table}");
             for (var row = start; row < start + count; row++)
             {
                 EnsureUpdated(shape, batch.BatchCommands[row - start].RecordsAffected, rows[row]);
@@ -193,7 +186,8 @@ internal static class ResolutionRows
         }
     }
 
-    private static async Task<int> ExecuteAsync(Func<Task<int>> execute, TableShape shape, int rows)
+    /// <summary>Runs a statement; a database error becomes the <see cref="DbUpdateException"/> SaveChanges would have thrown.</summary>
+    private static async Task<int> ExecuteAsync(Func<Task<int>> execute, string what)
     {
         try
         {
@@ -201,7 +195,7 @@ internal static class ResolutionRows
         }
         catch (DbException e)
         {
-            throw new DbUpdateException($"Updating {rows} rows of {shape.Table} failed: {e.Message}", e);
+            throw new DbUpdateException($"{what} failed: {e.Message}", e);
         }
     }
 
