@@ -148,8 +148,16 @@ public sealed class HubProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                // HasExited can be true before the output handlers saw the last lines, which say why it exited.
-                _process.WaitForExit(TimeSpan.FromSeconds(5));
+                // HasExited can be true before the output handlers saw the last lines, which say why it exited; only
+                // WaitForExitAsync (and the untimed WaitForExit) wait for the output streams' end.
+                using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await _process.WaitForExitAsync(drain.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
                 throw new InvalidOperationException($"The hub exited with code {_process.ExitCode} while starting:{Environment.NewLine}{Output}");
             }
             if (await IsReadyAsync())

@@ -84,10 +84,28 @@ internal sealed class ServerProcess : IDisposable
     /// True once the server exited, and then after its last output lines arrived (for a while at most: a child that
     /// outlived it may hold the pipe), so that <see cref="Output"/> says why it exited.
     /// </summary>
-    public bool HasExited => _process.HasExited && _process.WaitForExit(OutputDrainTimeout);
+    public bool HasExited
+    {
+        get
+        {
+            if (!_process.HasExited)
+            {
+                return false;
+            }
+            // Only the untimed WaitForExit and WaitForExitAsync wait for the output streams' end; the timed one does not.
+            using var drain = new CancellationTokenSource(OutputDrainTimeout);
+            try
+            {
+                _process.WaitForExitAsync(drain.Token).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return true;
+        }
+    }
 
     public int ExitCode => _process.ExitCode;
-
 
     /// <summary>The last lines the server wrote to stdout/stderr.</summary>
     public string Output => _output.ToString();
