@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -16,8 +17,8 @@ namespace Hub.Infrastructure.Persistence;
 /// model and filled through EF's own type mappings, so SQLite's UTC ticks and PostgreSQL's timestamptz come out
 /// exactly as EF writes them. On PostgreSQL the inserts are multi-row statements and the updates one batch (one round
 /// trip, each statement prepared once); on SQLite, which runs in the process, each is one prepared statement run per
-/// row. An update checks the row's concurrency token as EF does. Appended rows leave the change tracker (what is
-/// written is final); updated rows stay tracked, unchanged.
+/// row. An update sets the columns EF found modified, no others, and checks the row's concurrency token as EF does.
+/// Appended rows leave the change tracker (what is written is final); updated rows stay tracked, unchanged.
 /// </summary>
 internal static class ResolutionRows
 {
@@ -49,7 +50,16 @@ internal static class ResolutionRows
         var customers = TakeModified<CustomerRow>(db);
         var fields = TakeModified<CustomerFieldRow>(db);
         var health = TakeModified<CustomerHealthRow>(db);
-        await db.SaveChangesAsync(cancellationToken);
+        // Changes were detected above and only states changed since: SaveChanges need not scan every tracked row again.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
+        }
         await InsertAsync(db, appended.Timeline, cancellationToken);
         await InsertAsync(db, appended.IdentityLinks, cancellationToken);
         await InsertAsync(db, appended.Outbox, cancellationToken);
@@ -82,7 +92,7 @@ internal static class ResolutionRows
         var modified = new List<UpdatedRow<T>>();
         foreach (var entry in db.ChangeTracker.AsTracked<T>().Where(e => e.State == EntityState.Modified))
         {
-            modified.Add(new UpdatedRow<T>(entry.Entity, [.. shape.Tokens.Select(token => entry.OriginalValues[token.Property])]));
+            modified.Add(new UpdatedRow<T>(entry.Entity, shape.ModifiedColumns(entry), [.. shape.Tokens.Select(token => entry.OriginalValues[token.Property])]));
             entry.OriginalValues.SetValues(entry.CurrentValues);
             entry.State = EntityState.Unchanged;
         }
@@ -122,6 +132,12 @@ internal static class ResolutionRows
         }
     }
 
+    /// <summary>
+    /// Sets the columns the group changed, as EF does: a column another transaction changed meanwhile keeps its value
+    /// (customer_health has no concurrency token), and SQLite, which rewrites an index entry whenever its column is
+    /// assigned, even to the value it had, leaves the indexes of unchanged columns alone. Rows that changed the same
+    /// columns share one statement text.
+    /// </summary>
     private static async Task UpdateAsync<T>(HubDbContext db, List<UpdatedRow<T>> rows, CancellationToken cancellationToken)
         where T : class
     {
@@ -131,15 +147,19 @@ internal static class ResolutionRows
         }
         var shape = ShapeOf<T>(db);
         await using var command = NewCommand(db);
-        command.CommandText = shape.UpdateSql;
         if (db.Database.IsSqlite())
         {
-            foreach (var row in rows)
+            foreach (var sameColumns in rows.GroupBy(r => r.Modified))
             {
-                command.Parameters.Clear();
-                AddUpdateParameters(shape, command, command.Parameters, row);
-                var updated = await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), $"Updating a row of {shape.Table}");
-                EnsureUpdated(shape, updated, row);
+                // The same text for a run of rows keeps the statement prepared for it.
+                command.CommandText = shape.UpdateSql(sameColumns.Key);
+                foreach (var row in sameColumns)
+                {
+                    command.Parameters.Clear();
+                    AddUpdateParameters(shape, command, command.Parameters, row);
+                    var updated = await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), $"Updating a row of {shape.Table}");
+                    EnsureUpdated(shape, updated, row);
+                }
             }
             return;
         }
@@ -152,7 +172,7 @@ internal static class ResolutionRows
             for (var row = start; row < start + count; row++)
             {
                 var statement = batch.CreateBatchCommand();
-                statement.CommandText = shape.UpdateSql;
+                statement.CommandText = shape.UpdateSql(rows[row].Modified);
                 AddUpdateParameters(shape, command, statement.Parameters, rows[row]);
                 batch.BatchCommands.Add(statement);
             }
@@ -171,12 +191,12 @@ internal static class ResolutionRows
         return command;
     }
 
-    /// <summary>The new values, then the key and the tokens the row was read with; <paramref name="factory"/> only makes the parameters.</summary>
+    /// <summary>The modified columns' new values, then the key and the tokens the row was read with; <paramref name="factory"/> only makes the parameters.</summary>
     private static void AddUpdateParameters<T>(TableShape shape, DbCommand factory, DbParameterCollection parameters, UpdatedRow<T> row)
         where T : class
     {
         var position = 0;
-        foreach (var column in shape.Assigned.Concat(shape.Keys))
+        foreach (var column in shape.AssignedIn(row.Modified).Concat(shape.Keys))
         {
             parameters.Add(column.Parameter(factory, shape.ParameterNames[position++], column.Value(row.Entity)));
         }
@@ -210,7 +230,10 @@ internal static class ResolutionRows
         }
     }
 
-    private sealed record UpdatedRow<T>(T Entity, object?[] Tokens);
+    /// <param name="Entity">The row at its new values.</param>
+    /// <param name="Modified">The modified columns, one bit per position in <see cref="TableShape.Assigned"/>.</param>
+    /// <param name="Tokens">The concurrency tokens as the row was read.</param>
+    private sealed record UpdatedRow<T>(T Entity, ulong Modified, object?[] Tokens);
 
     private sealed record Column(IProperty Property, IClrPropertyGetter Getter, RelationalTypeMapping Mapping)
     {
@@ -223,7 +246,9 @@ internal static class ResolutionRows
     private sealed class TableShape
     {
         private readonly ConcurrentDictionary<int, string> _inserts = new();
+        private readonly ConcurrentDictionary<ulong, string> _updates = new();
         private readonly string _columnList;
+        private readonly Func<Column, string> _columnName;
         private readonly ISqlGenerationHelper _sql;
 
         private TableShape(string table, IReadOnlyList<Column> inserted, IReadOnlyList<Column> keys, IReadOnlyList<Column> assigned,
@@ -235,16 +260,15 @@ internal static class ResolutionRows
             Assigned = assigned;
             Tokens = tokens;
             _sql = sql;
+            _columnName = columnName;
             _columnList = string.Join(", ", inserted.Select(columnName));
+            if (assigned.Count > 64)
+            {
+                throw new NotSupportedException($"{table} has {assigned.Count} columns besides its key; a row's modified columns are kept in 64 bits.");
+            }
             RowsPerInsert = Math.Max(1, ParametersPerStatement / inserted.Count);
             var parameters = Math.Max(RowsPerInsert * inserted.Count, assigned.Count + keys.Count + tokens.Count);
             ParameterNames = [.. Enumerable.Range(0, parameters).Select(position => sql.GenerateParameterName(Placeholder(position)))];
-            var position = 0;
-            var set = string.Join(", ", assigned.Select(c => $"{columnName(c)} = {Next()}"));
-            var where = string.Join(" AND ", keys.Concat(tokens).Select(c => $"{columnName(c)} = {Next()}"));
-            UpdateSql = $"UPDATE {table} SET {set} WHERE {where}";
-
-            string Next() => sql.GenerateParameterNamePlaceholder(Placeholder(position++));
         }
 
         public string Table { get; }
@@ -266,8 +290,33 @@ internal static class ResolutionRows
         /// <summary>The parameter names by position in a statement, built once: a group fills a few thousand.</summary>
         public string[] ParameterNames { get; }
 
-        /// <summary>Sets every column but the key, where the key and the concurrency tokens are as read.</summary>
-        public string UpdateSql { get; }
+        /// <summary>The columns of <see cref="Assigned"/> that EF found modified in <paramref name="entry"/>, as bits.</summary>
+        public ulong ModifiedColumns(EntityEntry entry)
+        {
+            var modified = 0UL;
+            for (var column = 0; column < Assigned.Count; column++)
+            {
+                if (entry.Property(Assigned[column].Property).IsModified)
+                {
+                    modified |= 1UL << column;
+                }
+            }
+            // EF marks a row modified with at least one column; should one come without, it is written whole, its token checked.
+            return modified == 0 ? (Assigned.Count == 64 ? ulong.MaxValue : (1UL << Assigned.Count) - 1) : modified;
+        }
+
+        public IEnumerable<Column> AssignedIn(ulong modified) => Assigned.Where((_, column) => (modified & (1UL << column)) != 0);
+
+        /// <summary>Sets the <paramref name="modified"/> columns, where the key and the concurrency tokens are as read.</summary>
+        public string UpdateSql(ulong modified) => _updates.GetOrAdd(modified, columns =>
+        {
+            var position = 0;
+            var set = string.Join(", ", AssignedIn(columns).Select(c => $"{_columnName(c)} = {Next()}"));
+            var where = string.Join(" AND ", Keys.Concat(Tokens).Select(c => $"{_columnName(c)} = {Next()}"));
+            return $"UPDATE {Table} SET {set} WHERE {where}";
+
+            string Next() => _sql.GenerateParameterNamePlaceholder(Placeholder(position++));
+        });
 
         /// <summary>
         /// An integer key generated on add is the database's identity (the outbox's Id) and stays out of inserts; a Guid

@@ -32,10 +32,11 @@ public static class CustomerSnapshots
     internal static async Task<Dictionary<Guid, CustomerRow>> LoadAsync(HubDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         var wanted = ids.ToHashSet();
+        // Navigations by name: a lambda there would build an expression tree for every tracked customer.
         var tracked = db.ChangeTracker.AsTracked<CustomerRow>().Where(e => wanted.Contains(e.Entity.Id)).ToList();
         var rows = tracked
             .Where(e => e.State == EntityState.Added
-                || (e.State != EntityState.Deleted && e.Collection(c => c.Identifiers).IsLoaded && e.Collection(c => c.Fields).IsLoaded))
+                || (e.State != EntityState.Deleted && e.Collection(nameof(CustomerRow.Identifiers)).IsLoaded && e.Collection(nameof(CustomerRow.Fields)).IsLoaded))
             .ToDictionary(e => e.Entity.Id, e => e.Entity);
         var deleted = tracked.Where(e => e.State == EntityState.Deleted).Select(e => e.Entity.Id).ToHashSet();
         var missing = wanted.Where(id => !rows.ContainsKey(id) && !deleted.Contains(id)).ToList();

@@ -105,6 +105,39 @@ public sealed class ResolutionRowsTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task An_update_sets_only_the_columns_the_group_changed_as_EF_does(string provider)
+    {
+        var open = await NewDatabaseAsync(provider, "update-columns");
+        await SeedCustomersAsync(open);
+        await using var db = open();
+        var health = await db.CustomerHealth.OrderBy(h => h.CustomerId).ToListAsync();
+        var changedMeanwhile = health[SeededCustomers / 2].CustomerId;
+        await using (var other = open())
+        {
+            var row = await other.CustomerHealth.SingleAsync(h => h.CustomerId == changedMeanwhile);
+            row.OpenCases = 7;
+            row.MedianResponseSeconds = 3600;
+            await other.SaveChangesAsync();
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            foreach (var row in health)
+            {
+                row.UnansweredMessages = 5;
+            }
+            await ResolutionRows.SaveChangesAsync(db, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        await using var read = open();
+        var stored = await read.CustomerHealth.SingleAsync(h => h.CustomerId == changedMeanwhile);
+        Assert.Equal((5, 7, 3600L), (stored.UnansweredMessages, stored.OpenCases, stored.MedianResponseSeconds));
+        Assert.Equal(SeededCustomers, await read.CustomerHealth.CountAsync(h => h.UnansweredMessages == 5));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task A_customer_another_transaction_changed_since_it_was_read_fails_the_group_as_SaveChanges_does(string provider)
     {
         var open = await NewDatabaseAsync(provider, "update-clash");
