@@ -13,16 +13,13 @@ internal sealed class SqliteConnectionSettings : DbConnectionInterceptor
     // mmap_size: up to 1 GiB of the file is mapped (address space, not memory used; pages come from the OS page cache
     // either way). busy_timeout: a writer that finds another one in progress waits in SQLite's own short back-off
     // (1 ms, 2 ms, 5 ms, ...) instead of Microsoft.Data.Sqlite's retry, which sleeps 150 ms each time.
-    // cache_size: 16 MiB of pages per connection, where SQLite's default is 2 MiB. A resolution group of about 230
-    // touchpoints writes about 1,100 pages (4.4 MiB) to the log; in a smaller cache the group spills pages into the log
-    // before its commit, writes a page again when it changes it after that, and reads back the pages it dropped.
     // wal_autocheckpoint = 0: no commit copies the log back into the file, SqliteCheckpointer does that in the
     // background; journal_size_limit: the log file is cut back to 64 MB when it starts over, should a long reader ever
     // have let it grow.
     // synchronous = FULL is SQLite's default, stated so that no build of it can weaken it: an answered webhook is on
     // disk, not only in the OS cache, before the answer.
     internal const string Pragmas =
-        "PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY; PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL; "
+        "PRAGMA mmap_size = 1073741824; PRAGMA temp_store = MEMORY; PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL; "
         + "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)

@@ -40,6 +40,7 @@ internal sealed partial class ResolutionCommit(
         // A failed SaveChanges fails the whole group, so the savepoint EF would set around each one (two round trips
         // and a PostgreSQL subtransaction each time) buys nothing here.
         db.Database.AutoSavepointsEnabled = false;
+        await using var pageCache = await SqliteGroupPageCache.WidenAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginCustomerGraphTransactionAsync(cancellationToken);
         var changes = await new TouchpointResolver(db, rules, survivorship, time, healthOptions).ResolveAsync(touchpoints, cancellationToken);
         var appended = await ResolutionEvents.WriteAsync(db, changes, time.GetUtcNow(), cancellationToken);

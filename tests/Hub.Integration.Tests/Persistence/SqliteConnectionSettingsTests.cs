@@ -8,8 +8,8 @@ namespace Hub.Integration.Tests.Persistence;
 
 /// <summary>
 /// Every connection the embedded store opens waits for a busy database in SQLite's own short back-off, reads the
-/// file through a memory map, caches enough pages for a resolution group, syncs every commit to disk and leaves
-/// checkpoints to the background; a pooled connection opened again keeps all of it.
+/// file through a memory map, syncs every commit to disk and leaves checkpoints to the background; a pooled
+/// connection opened again keeps all of it.
 /// </summary>
 public sealed class SqliteConnectionSettingsTests : IDisposable
 {
@@ -39,7 +39,6 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
             await db.Database.OpenConnectionAsync();
             Assert.Equal(30_000L, await PragmaAsync(db, "busy_timeout"));
             Assert.Equal(1L << 30, await PragmaAsync(db, "mmap_size"));
-            Assert.Equal(-16_384L, await PragmaAsync(db, "cache_size")); // KiB: a resolution group's pages fit
             Assert.Equal(2L, await PragmaAsync(db, "synchronous")); // FULL
             // Checkpoints are SqliteCheckpointer's, not the commits'.
             Assert.Equal(0L, await PragmaAsync(db, "wal_autocheckpoint"));
