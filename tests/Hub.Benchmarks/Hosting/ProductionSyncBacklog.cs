@@ -10,7 +10,8 @@ namespace Hub.Benchmarks.Hosting;
 /// </summary>
 internal static class ProductionSyncBacklog
 {
-    public static async Task<(int OutboxRows, uint Queued)> DropAsync(
+    /// <summary>Returns the outbox rows marked, the messages purged and how many of <paramref name="queues"/> existed.</summary>
+    public static async Task<(int OutboxRows, uint Queued, int Queues)> DropAsync(
         string databaseConnectionString, Uri amqp, IEnumerable<string> queues, CancellationToken cancellationToken)
     {
         int outboxRows;
@@ -22,6 +23,7 @@ internal static class ProductionSyncBacklog
         }
         await using var broker = await new ConnectionFactory { Uri = amqp }.CreateConnectionAsync(cancellationToken);
         uint queued = 0;
+        var existing = 0;
         foreach (var queue in queues)
         {
             // A purge of a queue that does not exist closes the channel, so each gets its own.
@@ -29,12 +31,13 @@ internal static class ProductionSyncBacklog
             try
             {
                 queued += await channel.QueuePurgeAsync(queue, cancellationToken);
+                existing++;
             }
             catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
             {
                 // This hub version has no such queue.
             }
         }
-        return (outboxRows, queued);
+        return (outboxRows, queued, existing);
     }
 }

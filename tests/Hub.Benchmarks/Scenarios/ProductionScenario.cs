@@ -10,8 +10,8 @@ namespace Hub.Benchmarks.Scenarios;
 internal static class ProductionScenario
 {
     /// <summary>
-    /// The hub's sync queues, hub-sync-&lt;instance&gt;: one per connector instance that can be a sync target,
-    /// which for the webhooks connector is every instance, with a target URL or not.
+    /// The hub's sync queues, hub-sync-&lt;instance&gt;, one per sync target instance: for the webhooks connector, an
+    /// instance with a target URL. The inbound-only instances are listed too, in case a hub version declares theirs.
     /// </summary>
     private static readonly string[] SyncQueues = [.. InboundInstances.All.Append(InboundInstances.SyncTarget).Select(i => "hub-sync-" + i)];
 
@@ -40,8 +40,8 @@ internal static class ProductionScenario
 
         async Task<string> PurgeSyncQueueAsync(SyncResult sync, CancellationToken token)
         {
-            var (outboxRows, queued) = await ProductionSyncBacklog.DropAsync(database, servers.Broker.AmqpUri, SyncQueues, token);
-            return $"dropped: {outboxRows} unsent outbox rows, {queued} messages in {SyncQueues.Length} sync queues";
+            var (outboxRows, queued, queues) = await ProductionSyncBacklog.DropAsync(database, servers.Broker.AmqpUri, SyncQueues, token);
+            return $"dropped: {outboxRows} unsent outbox rows, {queued} messages in {queues} sync queue(s)";
         }
     }
 }
