@@ -32,8 +32,8 @@ public static class CustomerSnapshots
     internal static async Task<Dictionary<Guid, CustomerRow>> LoadAsync(HubDbContext db, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
         var wanted = ids.ToHashSet();
-        // Navigations by name: a lambda there would build an expression tree for every tracked customer.
         var tracked = db.ChangeTracker.AsTracked<CustomerRow>().Where(e => wanted.Contains(e.Entity.Id)).ToList();
+        // Navigations by name: a lambda there would build an expression tree for every tracked customer.
         var rows = tracked
             .Where(e => e.State == EntityState.Added
                 || (e.State != EntityState.Deleted && e.Collection(nameof(CustomerRow.Identifiers)).IsLoaded && e.Collection(nameof(CustomerRow.Fields)).IsLoaded))
