@@ -14,6 +14,14 @@ namespace Hub.Infrastructure.Outbox;
 /// processes may run it: a row is claimed with a conditional update, so each claim has one owner.
 /// A crash between publish and mark re-publishes the row: consumers are idempotent.
 /// </summary>
+/// <remarks>
+/// Most rounds look for unsent rows from the id after the last one this relay found, not from the first row. The
+/// table keeps sent rows for <see cref="OutboxOptions.SentRetention"/>, and on PostgreSQL each one leaves dead entries
+/// in the (SentAt, Id) index until vacuum comes: in the benchmark a search from the start read them all, 64 ms per
+/// round. A row can still appear below that point (a transaction that commits after one with higher ids, a claim that
+/// expired after its relay died, SQLite reusing ids once the table was emptied), so every
+/// <see cref="FullSearchInterval"/> a round searches from the start.
+/// </remarks>
 internal sealed partial class OutboxRelay(
     IServiceScopeFactory scopes,
     IBus bus,
@@ -23,7 +31,11 @@ internal sealed partial class OutboxRelay(
     TimeProvider time,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
+    internal static readonly TimeSpan FullSearchInterval = TimeSpan.FromSeconds(5);
+
     private DateTimeOffset _nextCleanup;
+    private DateTimeOffset _nextFullSearch;
+    private long _searchFrom;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,14 +65,21 @@ internal sealed partial class OutboxRelay(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var now = time.GetUtcNow();
+        var from = _searchFrom;
+        if (now >= _nextFullSearch)
+        {
+            from = long.MinValue;
+            _nextFullSearch = now + FullSearchInterval;
+        }
         var candidates = await db.Outbox
-            .Where(m => m.SentAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+            .Where(m => m.SentAt == null && m.Id >= from && (m.ClaimedUntil == null || m.ClaimedUntil < now))
             .OrderBy(m => m.Id).Select(m => m.Id).Take(options.BatchSize)
             .ToListAsync(cancellationToken);
         if (candidates.Count == 0)
         {
             return 0;
         }
+        _searchFrom = candidates[^1] + 1;
         var token = Guid.NewGuid();
         var until = now + options.ClaimDuration;
         await db.Outbox

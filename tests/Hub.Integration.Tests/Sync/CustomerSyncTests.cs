@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Hub.Integration.Tests.Hosting;
 using Hub.Testing.Servers;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
 using StandardWebhooks;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -172,6 +174,48 @@ public sealed class CustomerSyncTests : IClassFixture<CustomerSyncHub>
         await Task.Delay(TimeSpan.FromSeconds(1)); // room for a wrong extra delivery to show up
 
         Assert.Equal(1, RequestsFor("person6@example.com"));
+    }
+
+    [Fact]
+    public async Task A_change_that_appears_behind_the_changes_already_relayed_is_still_delivered()
+    {
+        _target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        using (var response = await _hub.Sender.SendAsync(SignedWebhookSender.Identify(8, 10)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        await DeliveriesAsync(1);
+
+        // The relay now searches from after the row it just sent. A row with a lower id (a transaction that committed
+        // after one with higher ids) is found by the search from the start it makes every few seconds.
+        await using (var connection = new SqliteConnection($"Data Source={_hub.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var read = connection.CreateCommand();
+            read.CommandText = """
+                SELECT "Body" FROM outbox WHERE "MessageType" = 'CustomerUpdated' AND "Body" LIKE '%person8@example.com%'
+                ORDER BY "Id" DESC LIMIT 1
+                """;
+            var body = JsonNode.Parse((string)(await read.ExecuteScalarAsync())!)!;
+            var version = body["version"]!.GetValue<long>() + 1;
+            body["version"] = version;
+            body["customer"]!["version"] = version;
+            body["customer"]!["fields"]!["plan"]!["value"] = "p8-late";
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO outbox ("Id", "MessageType", "Body", "CreatedAt") VALUES (-1, 'CustomerUpdated', $body, $createdAt)
+                """;
+            insert.Parameters.AddWithValue("$body", body.ToJsonString());
+            insert.Parameters.AddWithValue("$createdAt", DateTimeOffset.UtcNow.UtcTicks);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (RequestsFor("p8-late") == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.Equal(1, RequestsFor("p8-late"));
     }
 
     private int RequestsFor(string email) => _target.LogEntries.Count(e => e.RequestMessage!.Body!.Contains(email, StringComparison.Ordinal));
