@@ -587,6 +587,8 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.HasIndex("SentAt", "Id");
 
                     b.ToTable("outbox", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("Hub.Infrastructure.Persistence.SeparationMemberRow", b =>
