@@ -51,6 +51,7 @@ internal static class ResolutionRows
         var fields = TakeModified<CustomerFieldRow>(db);
         var health = TakeModified<CustomerHealthRow>(db);
         // Changes were detected above and only states changed since: SaveChanges need not scan every tracked row again.
+        var detecting = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
@@ -58,7 +59,7 @@ internal static class ResolutionRows
         }
         finally
         {
-            db.ChangeTracker.AutoDetectChangesEnabled = true;
+            db.ChangeTracker.AutoDetectChangesEnabled = detecting;
         }
         await InsertAsync(db, appended.Timeline, cancellationToken);
         await InsertAsync(db, appended.IdentityLinks, cancellationToken);
