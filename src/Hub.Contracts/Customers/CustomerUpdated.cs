@@ -18,7 +18,10 @@ public sealed record CustomerUpdated
     /// <summary>The whole master record after the change.</summary>
     public required CustomerSnapshot Customer { get; init; }
 
-    /// <summary>The connector instance whose touchpoint caused the change: a sync target skips its own echo.</summary>
+    /// <summary>
+    /// The connector instance whose touchpoint caused the change: a sync target skips its own echo. Null when several
+    /// sources did, including when the hub hands a target one version in place of several queued ones from different sources.
+    /// </summary>
     public string? SourceConnectorInstanceId { get; init; }
 
     /// <summary>The touchpoint that caused the change, if one did.</summary>

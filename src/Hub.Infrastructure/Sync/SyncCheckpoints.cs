@@ -19,7 +19,8 @@ internal sealed partial class SyncCheckpoints(
     /// <summary>
     /// Per customer, the newest of its changes the target does not have yet: each carries the whole master
     /// record, so older versions in the same batch need no call of their own. A customer whose pending changes
-    /// all came from the target itself is not pushed.
+    /// all came from the target itself is not pushed. The newest stands for the older ones, so it names every
+    /// field they changed, and a source only when they all share it (see <see cref="Folded"/>).
     /// </summary>
     public async Task<SyncPlan> PlanAsync(ConnectorInstance instance, IReadOnlyCollection<CustomerUpdated> changes, CancellationToken cancellationToken)
     {
@@ -34,10 +35,33 @@ internal sealed partial class SyncCheckpoints(
             var pending = customer.Where(c => c.Version > delivered.GetValueOrDefault(customer.Key)).ToList();
             if (pending.Count > 0)
             {
-                (pending.TrueForAll(c => CausedBy(c, instance)) ? own : push).Add(pending.MaxBy(c => c.Version)!);
+                var newest = pending.MaxBy(c => c.Version)!;
+                if (pending.TrueForAll(c => CausedBy(c, instance)))
+                {
+                    own.Add(newest);
+                }
+                else
+                {
+                    push.Add(pending.Count == 1 ? newest : Folded(newest, pending));
+                }
             }
         }
         return new SyncPlan(push, own);
+    }
+
+    /// <summary>
+    /// The newest change as the sum of <paramref name="pending"/>. Left with its own source, a newest change the target
+    /// caused (its echo of an older change from elsewhere, say) would make the target skip it as its own echo, and with
+    /// it the other sources' changes it stands for.
+    /// </summary>
+    private static CustomerUpdated Folded(CustomerUpdated newest, List<CustomerUpdated> pending)
+    {
+        var sources = pending.Select(c => c.SourceConnectorInstanceId).Distinct(StringComparer.OrdinalIgnoreCase).Take(2).ToList();
+        return newest with
+        {
+            ChangedFields = [.. pending.SelectMany(c => c.ChangedFields).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            SourceConnectorInstanceId = sources.Count == 1 ? sources[0] : null,
+        };
     }
 
     /// <summary>Links, logs and records the outcome of a plan; <paramref name="results"/> are in the order of <see cref="SyncPlan.ToPush"/>.</summary>
@@ -78,8 +102,25 @@ internal sealed partial class SyncCheckpoints(
         {
             return;
         }
-        // A retry after a failed save (two consumers inserting one checkpoint at once) starts from the database again.
-        db.ChangeTracker.Clear();
+        for (var attempt = 1; ; attempt++)
+        {
+            // Each attempt starts from the database: a target's touchpoints are consumed beside its changes, so the other
+            // consumer may insert the customer's first checkpoint between this read and the save. Retried here, not by the
+            // message retry, which would push the whole batch to the target again.
+            db.ChangeTracker.Clear();
+            try
+            {
+                await ApplyAsync(instanceId, deliveries, cancellationToken);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < 3 && !cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private async Task ApplyAsync(string instanceId, IReadOnlyCollection<SyncDelivery> deliveries, CancellationToken cancellationToken)
+    {
         var ids = deliveries.Select(d => d.CustomerId).Distinct().ToList();
         var rows = await db.SyncCheckpoints.Where(c => c.ConnectorInstanceId == instanceId && ids.Contains(c.CustomerId))
             .ToDictionaryAsync(c => c.CustomerId, cancellationToken);

@@ -8,14 +8,30 @@ using Microsoft.Data.Sqlite;
 using StandardWebhooks;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
+using Xunit.Abstractions;
 using static Hub.Integration.Tests.Connectors.Salesforce.SalesforceHub;
 
 namespace Hub.Integration.Tests.Privacy;
 
 /// <summary>Consent from every source held everywhere, and erasure, through one running hub with WireMock Salesforce, Twilio and webhook target.</summary>
-public sealed class ConsentAndErasureTests(PrivacyHub fixture) : IClassFixture<PrivacyHub>
+public sealed class ConsentAndErasureTests(PrivacyHub fixture, ITestOutputHelper output) : IClassFixture<PrivacyHub>, IDisposable
 {
+    // The runner prints a test's output only when it fails: then the hub's log and what Salesforce and crm2 received say why.
+    private readonly int _logStart = fixture.Hub.Hub.Output.Length;
+
     private SalesforceHub Hub => fixture.Hub;
+
+    public void Dispose()
+    {
+        output.WriteLine($"The hub's log during this test:{Environment.NewLine}{fixture.Hub.Hub.Output[_logStart..]}");
+        foreach (var (system, server) in new[] { ("sf1", Hub.Org.Server), ("crm2", Hub.Target) })
+        {
+            foreach (var request in server.LogEntries.Select(e => e.RequestMessage!))
+            {
+                output.WriteLine($"{system} {request.DateTime:HH:mm:ss.fff} {request.Method} {request.Path} {request.Body}");
+            }
+        }
+    }
 
     [Fact]
     public async Task A_customer_who_texted_stop_gets_no_sms_and_no_marketing_email_the_blocks_are_on_the_timeline_and_salesforce_gets_the_opt_outs()

@@ -61,6 +61,8 @@ public sealed class PrivacyHub : IAsyncLifetime
             [$"Hub:Connectors:{TwilioInstance}:ApiBaseUrl"] = Twilio.Url!,
             [$"Hub:Connectors:{TwilioInstance}:FromNumber"] = "+12125550147",
             ["Hub:Erasure:PollInterval"] = "00:00:00.200",
+            // Each delivery in the log: a failed test prints the hub's log (ConsentAndErasureTests).
+            ["Logging:LogLevel:Hub.Infrastructure.Sync"] = "Information",
             ["Hub:Erasure:RetryDelay"] = "00:00:00.500",
             ["Hub:Erasure:MaxRetryDelay"] = "00:00:01",
         });

@@ -50,6 +50,15 @@ internal sealed class SalesforceOrg : IDisposable
         Server.Given(Request.Create().WithPath(CollectionsUpsertPath).UsingMethod("PATCH")).AtPriority(1)
             .RespondWith(Json(200, Sample("collections-upsert-response.json")));
 
+    /// <summary>The next Contact upsert is answered 503 with a Retry-After, as a busy org does; the ones after it as usual.</summary>
+    public void AsksToWaitOnTheNextUpsert(TimeSpan retryAfter) =>
+        Server.Given(Request.Create().WithPath(UpsertPath + "*").UsingMethod("PATCH")).AtPriority(0)
+            .InScenario("busy").WillSetStateTo("answered")
+            .RespondWith(Response.Create().WithStatusCode(503)
+                .WithHeader("Retry-After", ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithHeader("Content-Type", "application/json")
+                .WithBody("""[{"message":"Server is temporarily unavailable.","errorCode":"SERVER_UNAVAILABLE"}]"""));
+
     public IReadOnlyDictionary<string, string> Settings(string instanceId) => new Dictionary<string, string>
     {
         [$"Hub:Connectors:{instanceId}:Kind"] = "salesforce",

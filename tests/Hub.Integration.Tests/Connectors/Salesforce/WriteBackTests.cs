@@ -82,6 +82,48 @@ public sealed class WriteBackTests : IAsyncLifetime
         Assert.Null(IdentifierOf(await CustomerAsync(customers[2]), "salesforce:contact"));
     }
 
+    [Fact]
+    public async Task A_change_from_elsewhere_queued_together_with_a_newer_change_Salesforce_made_itself_is_still_written()
+    {
+        await _hub.SendSegmentAsync(Identify("m-priya", "priya.raman@example.com", "Priya", "Raman"));
+        var (customerId, contactId) = await FirstUpsertAsync();
+        await EventuallyAsync(async () => IdentifierOf(await CustomerAsync(customerId), "salesforce:contact") == contactId, "the Contact id on the customer");
+        await EventuallyAsync(async () => await SyncedVersionAsync(customerId) == await VersionAsync(customerId), "the link's change through sf1's queue");
+        var version = await VersionAsync(customerId);
+
+        // Salesforce asks the hub to wait before the next write (another customer's); sf1's queue gathers what comes meanwhile.
+        _hub.Org.AsksToWaitOnTheNextUpsert(TimeSpan.FromSeconds(10));
+        await _hub.SendSegmentAsync(Identify("m-other", "omar.other@example.com", "Omar", "Other"));
+        await EventuallyAsync(() => UpsertsOf("omar.other@example.com") == 1, "the write Salesforce asked to wait with");
+        // A title from crm1, then a mobile number changed in Salesforce: two versions, the newer one caused by sf1 itself.
+        await _hub.SendSegmentAsync("""{"type":"identify","messageId":"m-priya-title","traits":{"email":"priya.raman@example.com","title":"Head of Support"},"timestamp":"2026-03-10T17:00:00Z"}""");
+        await EventuallyAsync(async () => await VersionAsync(customerId) == version + 1, "the title's version");
+        await _hub.PostChangeEventAsync(MobileChanged(contactId));
+        await EventuallyAsync(async () => await VersionAsync(customerId) == version + 2, "the mobile number's version");
+        Assert.True(UpsertsOf("omar.other@example.com") == 1, "Both versions should be queued while the hub still waits, so that one batch holds them.");
+
+        // The batch's newest version came from sf1, but the title in it did not: Salesforce must get it.
+        await EventuallyAsync(() => _hub.Org.ContactWritesOf(customerId, contactId).Any(r => r.Body.Contains("Head of Support", StringComparison.Ordinal)),
+            "the title written to the Contact");
+        await EventuallyAsync(async () => await SyncedVersionAsync(customerId) == version + 2, "sf1 at the newest version");
+    }
+
+    private int UpsertsOf(string email) => _hub.Org.Requests("PATCH", SalesforceOrg.UpsertPath).Count(r => r.Body.Contains(email, StringComparison.Ordinal));
+
+    private async Task<long> VersionAsync(Guid customerId) => (await CustomerAsync(customerId)).GetProperty("version").GetInt64();
+
+    /// <summary>The sample update event on the Contact, changing only its mobile number, by a Salesforce user (not the hub).</summary>
+    private static string MobileChanged(string contactId)
+    {
+        var json = JsonNode.Parse(SalesforceOrg.Sample("cdc-contact-update.json"))!;
+        var payload = json["data"]!["payload"]!.AsObject();
+        var header = payload["ChangeEventHeader"]!;
+        header["recordIds"] = new JsonArray(contactId);
+        header["changedFields"] = new JsonArray("MobilePhone", "LastModifiedDate");
+        payload.Remove("Email");
+        return json.ToJsonString();
+    }
+
     private static string Identify(string messageId, string email, string firstName, string lastName) =>
         $$"""{"type":"identify","messageId":"{{messageId}}","traits":{"email":"{{email}}","first_name":"{{firstName}}","last_name":"{{lastName}}"},"timestamp":"2026-03-10T16:00:00Z"}""";
 

@@ -1,0 +1,163 @@
+using System.Diagnostics.Metrics;
+using Hub.Contracts.Connectors;
+using Hub.Contracts.Customers;
+using Hub.Contracts.Touchpoints;
+using Hub.Core.Identity;
+using Hub.Infrastructure.Ingress;
+using Hub.Infrastructure.Outbound;
+using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Sync;
+using Hub.Infrastructure.Telemetry;
+using Hub.Integration.Tests.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hub.Integration.Tests.Sync;
+
+/// <summary>
+/// What a sync target is asked to take of the changes queued for it, and how its checkpoints are recorded when the
+/// target's touchpoint consumer records the same customer at the same moment.
+/// </summary>
+public sealed class SyncCheckpointsTests : IDisposable
+{
+    private static readonly ConnectorInstance Salesforce = new("sf1", "salesforce", new ConnectorSettings([]));
+    private static readonly Guid CustomerId = Guid.CreateVersion7();
+    private readonly ScratchDatabases _databases = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _databases.Dispose();
+    }
+
+    [Fact]
+    public async Task A_newest_change_the_target_caused_carries_the_older_changes_from_elsewhere_unattributed()
+    {
+        await using var db = await NewDatabaseAsync("sqlite", null);
+        // v2: consent stated through the API; v3: the contact id Salesforce reported, echoed back through sf1.
+        var plan = await Checkpoints(db).PlanAsync(Salesforce, [
+            Change(2, "api:tests", "consent.email.marketing"),
+            Change(3, "sf1", "identifiers"),
+        ], CancellationToken.None);
+
+        var push = Assert.Single(plan.ToPush);
+        Assert.Equal(3, push.Version);
+        Assert.Null(push.SourceConnectorInstanceId);
+        Assert.Equal(["consent.email.marketing", "identifiers"], push.ChangedFields);
+        Assert.Empty(plan.OwnChanges);
+    }
+
+    [Fact]
+    public async Task Changes_that_share_a_source_keep_it_and_changes_all_from_the_target_are_not_pushed()
+    {
+        await using var db = await NewDatabaseAsync("sqlite", null);
+        var otherCustomer = Guid.CreateVersion7();
+
+        var plan = await Checkpoints(db).PlanAsync(Salesforce, [
+            Change(2, "crm1", "name"),
+            Change(3, "crm1", "phone"),
+            Change(4, "sf1", "name") with { CustomerId = otherCustomer },
+        ], CancellationToken.None);
+
+        var push = Assert.Single(plan.ToPush);
+        Assert.Equal((3L, "crm1"), (push.Version, push.SourceConnectorInstanceId));
+        Assert.Equal(["name", "phone"], push.ChangedFields);
+        Assert.Equal(otherCustomer, Assert.Single(plan.OwnChanges).CustomerId);
+    }
+
+    [Theory]
+    [MemberData(nameof(ScratchDatabases.Providers), MemberType = typeof(ScratchDatabases))]
+    public async Task A_checkpoint_the_touchpoint_consumer_inserted_between_the_read_and_the_save_is_updated_not_inserted_twice(string provider)
+    {
+        var meanwhile = new CheckpointInsertedBeforeFirstSave();
+        await using var db = await NewDatabaseAsync(provider, meanwhile);
+        meanwhile.ConnectionString = db.Database.GetConnectionString()!;
+        meanwhile.Provider = provider;
+
+        await Checkpoints(db).RecordAsync(Salesforce.Id, [new SyncDelivery(CustomerId, 4, null)], CancellationToken.None);
+
+        Assert.True(meanwhile.Fired);
+        await using var read = Open(provider, meanwhile.ConnectionString, null);
+        var row = Assert.Single(await read.SyncCheckpoints.AsNoTracking().ToListAsync());
+        Assert.Equal((4L, "0035g00000Hb000AAB"), (row.DeliveredVersion, row.ExternalRecordId));
+    }
+
+    private static CustomerUpdated Change(long version, string source, string field) => new()
+    {
+        CustomerId = CustomerId,
+        Version = version,
+        ChangedFields = [field],
+        Customer = new CustomerSnapshot
+        {
+            Id = CustomerId,
+            Version = version,
+            Identifiers = [],
+            Fields = new Dictionary<string, CustomerFieldValue>(),
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            UpdatedAt = DateTimeOffset.UnixEpoch,
+        },
+        SourceConnectorInstanceId = source,
+        OccurredAt = DateTimeOffset.UnixEpoch,
+    };
+
+    private SyncCheckpoints Checkpoints(HubDbContext db)
+    {
+        var identifiers = new IdentifierNormalizer("US");
+        var links = new ExternalIdentifierLinks(identifiers, new TouchpointNormalizer(identifiers), new NoIngress(), TimeProvider.System,
+            NullLogger<ExternalIdentifierLinks>.Instance);
+        return new SyncCheckpoints(db, links, new HubMetrics(_services.GetRequiredService<IMeterFactory>(), new CircuitBreakerStates()),
+            TimeProvider.System, NullLogger<SyncCheckpoints>.Instance);
+    }
+
+    private async Task<HubDbContext> NewDatabaseAsync(string provider, IInterceptor? interceptor)
+    {
+        var db = Open(provider, await _databases.NewAsync(provider, "sync-checkpoints"), interceptor);
+        await db.Database.MigrateAsync();
+        return db;
+    }
+
+    private static HubDbContext Open(string provider, string connectionString, IInterceptor? interceptor) => provider == "sqlite"
+        ? new SqliteHubDbContext(WithInterceptor(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite(connectionString), interceptor).Options)
+        : new PostgresHubDbContext(WithInterceptor(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connectionString), interceptor).Options);
+
+    private static DbContextOptionsBuilder<T> WithInterceptor<T>(DbContextOptionsBuilder<T> options, IInterceptor? interceptor)
+        where T : DbContext => interceptor is null ? options : options.AddInterceptors(interceptor);
+
+    /// <summary>Just before the first save, another context inserts the customer's checkpoint with the record id, as the touchpoint consumer does.</summary>
+    private sealed class CheckpointInsertedBeforeFirstSave : SaveChangesInterceptor
+    {
+        public string ConnectionString { get; set; } = "";
+
+        public string Provider { get; set; } = "";
+
+        public bool Fired { get; private set; }
+
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (!Fired)
+            {
+                Fired = true;
+                await using var other = Open(Provider, ConnectionString, null);
+                other.SyncCheckpoints.Add(new SyncCheckpointRow
+                {
+                    ConnectorInstanceId = Salesforce.Id,
+                    CustomerId = CustomerId,
+                    ExternalRecordId = "0035g00000Hb000AAB",
+                    UpdatedAt = DateTimeOffset.UtcNow,
+                });
+                await other.SaveChangesAsync(cancellationToken);
+            }
+            return result;
+        }
+    }
+
+    private sealed class NoIngress : ITouchpointIngress
+    {
+        public Task AcceptAsync(IReadOnlyList<TouchpointReceived> touchpoints, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("Recording checkpoints takes no touchpoint.");
+    }
+}
