@@ -313,9 +313,7 @@ public sealed class ResolutionRowsTests : IDisposable
     private async Task<Func<HubDbContext>> NewDatabaseAsync(string provider, string purpose)
     {
         var connectionString = await _databases.NewAsync(provider, purpose);
-        Func<HubDbContext> open = provider == "sqlite"
-            ? () => new SqliteHubDbContext(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite(connectionString).Options)
-            : () => new PostgresHubDbContext(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connectionString).Options);
+        Func<HubDbContext> open = () => ScratchDatabases.Open(provider, connectionString);
         await using var db = open();
         await db.Database.MigrateAsync();
         return open;

@@ -1,5 +1,8 @@
+using Hub.Infrastructure.Persistence;
 using Hub.Integration.Tests.Hosting;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Hub.Integration.Tests.Persistence;
 
@@ -24,6 +27,11 @@ public sealed class ScratchDatabases : IDisposable
         _sqliteFiles.Add(path);
         return $"Data Source={path}";
     }
+
+    /// <summary>The hub's context of <paramref name="provider"/> on <paramref name="connectionString"/>, with the interceptors given.</summary>
+    public static HubDbContext Open(string provider, string connectionString, params IInterceptor[] interceptors) => provider == "sqlite"
+        ? new SqliteHubDbContext(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite(connectionString).AddInterceptors(interceptors).Options)
+        : new PostgresHubDbContext(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connectionString).AddInterceptors(interceptors).Options);
 
     public void Dispose()
     {

@@ -36,7 +36,7 @@ public sealed class SyncCheckpointsTests : IDisposable
     [Fact]
     public async Task A_newest_change_the_target_caused_carries_the_older_changes_from_elsewhere_unattributed()
     {
-        await using var db = await NewDatabaseAsync("sqlite", null);
+        await using var db = await NewDatabaseAsync("sqlite");
         // v2: consent stated through the API; v3: the contact id Salesforce reported, echoed back through sf1.
         var plan = await Checkpoints(db).PlanAsync(Salesforce, [
             Change(2, "api:tests", "consent.email.marketing"),
@@ -53,7 +53,7 @@ public sealed class SyncCheckpointsTests : IDisposable
     [Fact]
     public async Task Changes_that_share_a_source_keep_it_and_changes_all_from_the_target_are_not_pushed()
     {
-        await using var db = await NewDatabaseAsync("sqlite", null);
+        await using var db = await NewDatabaseAsync("sqlite");
         var otherCustomer = Guid.CreateVersion7();
 
         var plan = await Checkpoints(db).PlanAsync(Salesforce, [
@@ -80,7 +80,7 @@ public sealed class SyncCheckpointsTests : IDisposable
         await Checkpoints(db).RecordAsync(Salesforce.Id, [new SyncDelivery(CustomerId, 4, null)], CancellationToken.None);
 
         Assert.True(meanwhile.Fired);
-        await using var read = Open(provider, meanwhile.ConnectionString, null);
+        await using var read = ScratchDatabases.Open(provider, meanwhile.ConnectionString);
         var row = Assert.Single(await read.SyncCheckpoints.AsNoTracking().ToListAsync());
         Assert.Equal((4L, "0035g00000Hb000AAB"), (row.DeliveredVersion, row.ExternalRecordId));
     }
@@ -112,19 +112,12 @@ public sealed class SyncCheckpointsTests : IDisposable
             TimeProvider.System, NullLogger<SyncCheckpoints>.Instance);
     }
 
-    private async Task<HubDbContext> NewDatabaseAsync(string provider, IInterceptor? interceptor)
+    private async Task<HubDbContext> NewDatabaseAsync(string provider, params IInterceptor[] interceptors)
     {
-        var db = Open(provider, await _databases.NewAsync(provider, "sync-checkpoints"), interceptor);
+        var db = ScratchDatabases.Open(provider, await _databases.NewAsync(provider, "sync-checkpoints"), interceptors);
         await db.Database.MigrateAsync();
         return db;
     }
-
-    private static HubDbContext Open(string provider, string connectionString, IInterceptor? interceptor) => provider == "sqlite"
-        ? new SqliteHubDbContext(WithInterceptor(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite(connectionString), interceptor).Options)
-        : new PostgresHubDbContext(WithInterceptor(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connectionString), interceptor).Options);
-
-    private static DbContextOptionsBuilder<T> WithInterceptor<T>(DbContextOptionsBuilder<T> options, IInterceptor? interceptor)
-        where T : DbContext => interceptor is null ? options : options.AddInterceptors(interceptor);
 
     /// <summary>Just before the first save, another context inserts the customer's checkpoint with the record id, as the touchpoint consumer does.</summary>
     private sealed class CheckpointInsertedBeforeFirstSave : SaveChangesInterceptor
@@ -141,7 +134,7 @@ public sealed class SyncCheckpointsTests : IDisposable
             if (!Fired)
             {
                 Fired = true;
-                await using var other = Open(Provider, ConnectionString, null);
+                await using var other = ScratchDatabases.Open(Provider, ConnectionString);
                 other.SyncCheckpoints.Add(new SyncCheckpointRow
                 {
                     ConnectorInstanceId = Salesforce.Id,
