@@ -36,6 +36,13 @@ internal sealed record BenchmarkOptions
 
     public TimeSpan PacedDuration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the latency phase's load runs before it is measured. The phase follows the maximum phase, whose
+    /// aftermath (the database vacuuming what it left, queues settling) slowed the first second or two of every
+    /// traced run: that is the hub recovering from overload, not the hub at half its maximum.
+    /// </summary>
+    public TimeSpan PacedLeadIn { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How long to keep counting sync-back deliveries after the timeline is complete.</summary>
     public TimeSpan SyncTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -50,6 +57,9 @@ internal sealed record BenchmarkOptions
     public bool Help { get; init; }
 
     public string? JsonPath { get; init; }
+
+    /// <summary>Where to write each latency phase's samples by time (CSV per mode), to see when the slow ones happened.</summary>
+    public string? LatencyTracePath { get; init; }
 
     /// <summary>Extra <c>Hub:...</c> settings for every hub process of the run (the health mode switches a feature with it).</summary>
     public IReadOnlyDictionary<string, string> HubSettings { get; init; } = new Dictionary<string, string>();
@@ -77,12 +87,15 @@ internal sealed record BenchmarkOptions
           --message-bytes N     RabbitMQ baseline message size (default 1500)
           --ceiling-seconds S   duration of each raw baseline (default 5)
           --paced-seconds S     duration of the half-maximum latency phase (default 10)
+          --paced-lead-in S     the same load for S seconds before that phase is measured (default 3)
           --sync-timeout S      how long to keep counting sync-back deliveries (default 10)
           --no-production       skip the baselines and production mode
           --no-embedded         skip embedded mode
           --seed N              workload random seed (default 42)
           --quick               a smoke run of about 30-40 s (small counts, short phases)
           --json PATH           where to write the JSON (default artifacts/benchmarks/hub-benchmark-<timestamp>.json)
+          --latency-trace PATH  also write the latency phase's samples by time, one CSV per mode
+                                (PATH-production.csv, PATH-embedded.csv)
           --help                this text
         """;
 
@@ -146,6 +159,7 @@ internal sealed record BenchmarkOptions
         WarmUpRounds = 1,
         CeilingDuration = TimeSpan.FromSeconds(1),
         PacedDuration = TimeSpan.FromSeconds(2),
+        PacedLeadIn = TimeSpan.FromSeconds(0.5),
         SyncTimeout = TimeSpan.FromSeconds(2),
     };
 
@@ -163,11 +177,13 @@ internal sealed record BenchmarkOptions
         "message-bytes" => o with { MessageBytes = Int(name, value) },
         "ceiling-seconds" => o with { CeilingDuration = TimeSpan.FromSeconds(Double(name, value)) },
         "paced-seconds" => o with { PacedDuration = TimeSpan.FromSeconds(Double(name, value)) },
+        "paced-lead-in" => o with { PacedLeadIn = TimeSpan.FromSeconds(Double(name, value)) },
         "sync-timeout" => o with { SyncTimeout = TimeSpan.FromSeconds(Double(name, value)) },
         "no-production" => o with { Production = false },
         "no-embedded" => o with { Embedded = false },
         "seed" => o with { Seed = Int(name, value) },
         "json" => o with { JsonPath = value },
+        "latency-trace" => o with { LatencyTracePath = value },
         "help" => o with { Help = true },
         "quick" => o,
         _ => throw new FormatException($"Unknown option '--{name}'. See --help."),
@@ -188,6 +204,7 @@ internal sealed record BenchmarkOptions
             { PayloadBytes: < 0 or > 200_000 } => "--payload-bytes must be between 0 and 200000.",
             { MessageBytes: < 1 } => "--message-bytes must be at least 1.",
             _ when o.CeilingDuration <= TimeSpan.Zero || o.PacedDuration <= TimeSpan.Zero => "Durations must be positive.",
+            _ when o.PacedLeadIn < TimeSpan.Zero => "--paced-lead-in must not be negative.",
             _ => null,
         };
         return error is null;

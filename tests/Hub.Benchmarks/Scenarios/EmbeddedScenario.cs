@@ -24,6 +24,6 @@ internal static class EmbeddedScenario
 
         // The in-memory bus holds the backlog; it cannot be purged, and a restart would leave the JIT cold.
         static Task<string> Describe(SyncResult sync, CancellationToken token) =>
-            Task.FromResult($"about {Math.Max(0, sync.Announced.Values.Sum() - sync.Deliveries)} changes kept (in memory), delivered during the latency phase");
+            Task.FromResult($"about {Math.Max(0, sync.Announced.Values.Sum() - sync.Deliveries)} changes kept (in memory), delivered before the latency phase");
     }
 }

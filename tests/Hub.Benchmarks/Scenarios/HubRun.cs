@@ -11,7 +11,8 @@ namespace Hub.Benchmarks.Scenarios;
 /// The phases every mode goes through once its hubs run: a warm-up, the maximum-throughput phase, the
 /// sync-back count, and the latency phase at half the measured end-to-end maximum. A sync-back backlog
 /// left by the maximum phase is handed to <paramref name="syncBacklog"/> first, which drops it where the
-/// mode allows (so the latency phase measures the hub at that load, not the hub catching up) and says what it did.
+/// mode allows (so the latency phase measures the hub at that load, not the hub catching up) and says what it did;
+/// the deliveries the hub had already taken on are then waited out.
 /// <paramref name="besidePaced"/>, where given, runs during the latency phase for as long as it lasts.
 /// </summary>
 internal sealed class HubRun(
@@ -46,6 +47,12 @@ internal sealed class HubRun(
         if (!sync.Drained)
         {
             backlog = await syncBacklog(sync, cancellationToken);
+            // What the hub had already taken off the queue (its prefetch, a batch in flight) is not dropped; it is
+            // delivered first, or the latency phase would start with the hub catching up.
+            var waited = Stopwatch.StartNew();
+            var quiet = await WaitForSyncQuietAsync(options.SyncTimeout + SyncQuietPeriod, cancellationToken);
+            var (left, _, _) = target.Reset();
+            backlog += $"; then {left} deliveries already under way, {(quiet ? "done" : "still going")} after {waited.Elapsed.TotalSeconds:0.0} s";
             log($"{mode}: sync-back backlog before the latency phase: {backlog}");
         }
         var paced = await PacedPhaseAsync(max.EndToEndPerSecond / 2, recordedAt, backlog, cancellationToken);
@@ -185,18 +192,24 @@ internal sealed class HubRun(
     private async Task<PacedPhaseResult> PacedPhaseAsync(double perSecond, bool recordedAt, string? syncBacklog, CancellationToken cancellationToken)
     {
         perSecond = Math.Max(1, perSecond);
+        // The lead-in's webhooks ("q-") go first in the same paced stream; only those after it ("p-") are measured.
+        var leadIn = _plan.Take((int)(perSecond * options.PacedLeadIn.TotalSeconds), "q");
         var calls = _plan.Take(Math.Max(1, (int)(perSecond * options.PacedDuration.TotalSeconds)), "p");
         var baseline = await timeline.CountAsync(cancellationToken);
-        log($"{mode}: latency at half the maximum, {perSecond:0}/s for {options.PacedDuration.TotalSeconds:0} s");
+        log($"{mode}: latency at half the maximum, {perSecond:0}/s for {options.PacedLeadIn.TotalSeconds:0.#} s (lead-in, not measured), then {options.PacedDuration.TotalSeconds:0} s");
 
         using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var poller = new ObservationPoller(timeline, calls, _driver);
+        IReadOnlyList<WebhookCall> stream = [.. leadIn, .. calls];
+        var poller = new ObservationPoller(timeline, stream, _driver);
         var polling = poller.RunAsync(stopPolling.Token);
+        var driving = _driver.RunPacedAsync(stream, perSecond, options.Concurrency * 4, cancellationToken);
+        await Task.Delay(options.PacedLeadIn, cancellationToken);
         var gcBefore = await RuntimeCounters.GcAsync(fleet.Clients, cancellationToken);
         var beside = besidePaced?.Invoke(options.PacedDuration, cancellationToken);
-        var drive = await _driver.RunPacedAsync(calls, perSecond, options.Concurrency * 4, cancellationToken);
+        var whole = await driving;
+        var drive = whole.From(leadIn.Count);
         var brokerBeside = beside is null ? null : await beside;
-        var (_, _, complete) = await TimelineWaiter.WaitForAsync(timeline, baseline + drive.Accepted, cancellationToken);
+        var (_, _, complete) = await TimelineWaiter.WaitForAsync(timeline, baseline + whole.Accepted, cancellationToken);
         var gcAfter = await RuntimeCounters.GcAsync(fleet.Clients, cancellationToken);
         await Task.Delay(50, cancellationToken);
         await stopPolling.CancelAsync();
@@ -204,17 +217,26 @@ internal sealed class HubRun(
 
         var stamps = recordedAt ? await timeline.StampsAsync("p-", cancellationToken) : [];
         var endToEnd = LatencySummary.Of(stamps.Select(s => (s.RecordedAt - s.ReceivedAt).TotalMilliseconds));
+        if (options.LatencyTracePath is { } tracePath)
+        {
+            var file = $"{tracePath}-{mode}.csv";
+            foreach (var line in await LatencyTrace.WriteAsync(file, drive, stamps, cancellationToken))
+            {
+                log($"{mode}:   {line}");
+            }
+            log($"{mode}:   latency trace: {file}");
+        }
         var result = new PacedPhaseResult(
             perSecond,
             drive.SentPerSecond,
             calls.Count,
             drive.Accepted,
-            drive.NotAccepted,
+            whole.NotAccepted,
             drive.InFlightLimitHits,
             complete,
             drive.AcceptedLatency,
             endToEnd,
-            LatencySummary.Of(poller.Latencies(drive)),
+            LatencySummary.Of(poller.Latencies(drive, leadIn.Count)),
             BatchSummary.Of(stamps.Select(s => s.RecordedAt)),
             syncBacklog,
             gcBefore is not null && gcAfter is not null ? gcAfter - gcBefore : null) { BrokerBeside = brokerBeside };

@@ -57,8 +57,9 @@ internal sealed class ObservationPoller(ITimeline timeline, IReadOnlyList<Webhoo
     /// Answer to first observation, in milliseconds, for every accepted and observed request; 0 when the
     /// entry was already committed when the answer arrived.
     /// </summary>
-    public IEnumerable<double> Latencies(DriveResult drive) =>
-        drive.Outcomes.Select((o, i) => (o, i))
+    /// <remarks><paramref name="drive"/> covers the calls from <paramref name="first"/> on (after a lead-in).</remarks>
+    public IEnumerable<double> Latencies(DriveResult drive, int first = 0) =>
+        drive.Outcomes.Select((o, i) => (o, i: i + first))
             .Where(p => p.o.Accepted && _observedAt[p.i] != 0)
             .Select(p => Math.Max(0, Stopwatch.GetElapsedTime(p.o.AnsweredTimestamp, _observedAt[p.i]).TotalMilliseconds));
 }

@@ -51,5 +51,21 @@ internal sealed class DriveResult(IReadOnlyList<WebhookCall> calls, RequestOutco
         }
     }
 
+    /// <summary>
+    /// The requests from <paramref name="index"/> on, as if the phase had begun with them: a lead-in before them
+    /// brought the system to the phase's load, and is not part of what is measured. The in-flight cap's count is the
+    /// whole phase's.
+    /// </summary>
+    public DriveResult From(int index)
+    {
+        if (index == 0)
+        {
+            return this;
+        }
+        var first = outcomes[index].SentTimestamp;
+        var firstAt = firstSentAt + Stopwatch.GetElapsedTime(firstTimestamp, first);
+        return new DriveResult([.. calls.Skip(index)], outcomes[index..], firstAt, first, lastTimestamp, inFlightLimitHits);
+    }
+
     public LatencySummary? AcceptedLatency => LatencySummary.Of(outcomes.Where(o => o.Accepted).Select(o => o.LatencyMilliseconds));
 }
