@@ -32,6 +32,7 @@ public static class MessagingExtensions
         services.AddSingleton(ingress);
         services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxHandover>();
         services.AddConnectorInstances();
         services.AddFailedMessages();
         services.AddMetrics();

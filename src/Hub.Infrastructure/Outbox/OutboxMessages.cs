@@ -29,11 +29,13 @@ public static class OutboxMessages
             Body = JsonSerializer.Serialize(message, JsonSerializerOptions.Web),
             CreatedAt = now,
             TraceParent = HubTelemetry.CurrentTraceParent(),
+            Message = message,
         });
     }
 
+    /// <summary>The row's message: the one it was written from where the row still has it, otherwise read from its body.</summary>
     internal static (object Message, Type Type) Read(OutboxMessageRow row) =>
         Types.TryGetValue(row.MessageType, out var type)
-            ? (JsonSerializer.Deserialize(row.Body, type, JsonSerializerOptions.Web)!, type)
+            ? (row.Message ?? JsonSerializer.Deserialize(row.Body, type, JsonSerializerOptions.Web)!, type)
             : throw new InvalidOperationException($"Outbox row {row.Id} has unknown message type '{row.MessageType}'.");
 }

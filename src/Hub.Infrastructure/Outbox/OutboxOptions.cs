@@ -7,8 +7,8 @@ public sealed class OutboxOptions
 {
     public const string Section = "Hub:Outbox";
 
-    /// <summary>How often the relay looks for rows written by other processes.</summary>
-    [Description("How often the outbox relay looks for rows written by other hub processes.")]
+    /// <summary>How often the relay searches for rows no relay holds; the rows its own process's resolution wrote are handed to it at once.</summary>
+    [Description("How often the outbox relay searches the table for rows no relay holds: written outside resolution (a split), released after a failed publish, or left by a hub process that died. Rows its own process's resolution wrote are handed to it at once.")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long a claim lasts before another relay may take the row over.</summary>

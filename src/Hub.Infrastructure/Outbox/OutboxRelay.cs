@@ -10,12 +10,16 @@ using Microsoft.Extensions.Logging;
 namespace Hub.Infrastructure.Outbox;
 
 /// <summary>
-/// Publishes committed outbox rows a batch at a time and marks them sent; deletes old sent rows. Several hub
-/// processes may run it: a row is claimed with a conditional update, so each claim has one owner.
+/// Publishes committed outbox rows and marks them sent; deletes old sent rows. The rows a resolution group wrote in this
+/// process come handed over (<see cref="OutboxHandover"/>), already claimed, with their messages in memory: they are
+/// published at once, with one statement to mark them sent. Every <see cref="OutboxOptions.PollInterval"/> the relay
+/// also searches the table for rows no relay holds: written by other code (a split), handed back after a failed
+/// publish, or left by a process that died before it published what it had claimed. Several hub processes may run it:
+/// a row is claimed with a conditional update (or when written), so each claim has one owner.
 /// A crash between publish and mark re-publishes the row: consumers are idempotent.
 /// </summary>
 /// <remarks>
-/// Most rounds look for unsent rows from the id after the last one this relay found, not from the first row. The
+/// Most searches look for unsent rows from the id after the last one this relay found or was handed, not from the first row. The
 /// table keeps sent rows for <see cref="OutboxOptions.SentRetention"/>, and on PostgreSQL each one leaves dead entries
 /// in the (SentAt, Id) index until vacuum comes: in the benchmark a search from the start read them all, 64 ms per
 /// round. A row can still appear below that point (a transaction that commits after one with higher ids, a claim that
@@ -26,6 +30,7 @@ internal sealed partial class OutboxRelay(
     IServiceScopeFactory scopes,
     IBus bus,
     OutboxSignal signal,
+    OutboxHandover handover,
     OutboxOptions options,
     HubMetrics metrics,
     TimeProvider time,
@@ -34,29 +39,118 @@ internal sealed partial class OutboxRelay(
     internal static readonly TimeSpan FullSearchInterval = TimeSpan.FromSeconds(5);
 
     private DateTimeOffset _nextCleanup;
+    private DateTimeOffset _nextSearch;
     private DateTimeOffset _nextFullSearch;
     private long _searchFrom;
+    private bool _backOff;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        handover.Open();
+        try
         {
-            int published;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await PublishHandedOverAsync(stoppingToken);
+                    if (_backOff)
+                    {
+                        _backOff = false;
+                        await Task.Delay(options.PollInterval, time, stoppingToken);
+                    }
+                    if (time.GetUtcNow() >= _nextSearch)
+                    {
+                        var full = await RelayOnceAsync(stoppingToken) >= options.BatchSize;
+                        _nextSearch = full ? time.GetUtcNow() : time.GetUtcNow() + options.PollInterval;
+                    }
+                    await CleanupIfDueAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    LogRelayFailed(logger, e);
+                    await Task.Delay(options.PollInterval, time, stoppingToken);
+                }
+                var untilSearch = _nextSearch - time.GetUtcNow();
+                if (handover.IsEmpty && untilSearch > TimeSpan.Zero)
+                {
+                    await signal.WaitAsync(untilSearch, stoppingToken);
+                }
+            }
+        }
+        finally
+        {
+            handover.Close();
+            await ReleaseLeftOverAsync();
+        }
+    }
+
+    /// <summary>Publishes what this process's resolution groups handed over, and marks it sent.</summary>
+    internal async Task<int> PublishHandedOverAsync(CancellationToken cancellationToken)
+    {
+        var published = 0;
+        while (handover.TryTake(out var batch))
+        {
             try
             {
-                published = await RelayOnceAsync(stoppingToken);
-                await CleanupIfDueAsync(stoppingToken);
+                // Published together, so the broker's confirms overlap; consumers order a customer's changes by version.
+                await Task.WhenAll(batch.Rows.Select(row => PublishAsync(row, cancellationToken)));
             }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                LogRelayFailed(logger, e);
-                published = 0;
-                await Task.Delay(options.PollInterval, time, stoppingToken);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await ReleaseAsync(batch, timeout.Token);
+                throw;
             }
-            if (published < options.BatchSize)
+            catch (Exception e)
             {
-                await signal.WaitAsync(options.PollInterval, stoppingToken);
+                LogHandedOverFailed(logger, batch.Rows.Count, e);
+                await ReleaseAsync(batch, cancellationToken);
+                _backOff = true;
+                return published;
             }
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var ids = batch.Ids;
+            var sentAt = time.GetUtcNow();
+            await db.Outbox.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, sentAt), cancellationToken);
+            foreach (var row in batch.Rows)
+            {
+                metrics.OutboxRowPublished(sentAt - row.CreatedAt);
+            }
+            // Rows below these that no relay holds are found by the full search.
+            _searchFrom = ids.Count > 0 ? Math.Max(_searchFrom, ids.Max() + 1) : _searchFrom;
+            published += batch.Rows.Count;
+        }
+        return published;
+    }
+
+    /// <summary>Lifts the claim of rows that were handed over but not published, so that the next search takes them.</summary>
+    private async Task ReleaseAsync(HandedOver batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var ids = batch.Ids;
+            var token = batch.Claim.Token;
+            await db.Outbox
+                .Where(m => ids.Contains(m.Id) && m.SentAt == null && m.ClaimToken == token)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, (Guid?)null).SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogReleaseFailed(logger, batch.Rows.Count, batch.Claim.Until, e);
+        }
+    }
+
+    /// <summary>On the way out: rows handed over after the last round are released for the next process's search.</summary>
+    private async Task ReleaseLeftOverAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (handover.TryTake(out var batch))
+        {
+            await ReleaseAsync(batch, timeout.Token);
         }
     }
 
@@ -124,4 +218,10 @@ internal sealed partial class OutboxRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay failed; retrying")]
     private static partial void LogRelayFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} outbox rows handed over by resolution failed; they are released for the relay's next search")]
+    private static partial void LogHandedOverFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing {Count} unpublished outbox rows failed; they are published once their claim lapses at {ClaimedUntil}")]
+    private static partial void LogReleaseFailed(ILogger logger, int count, DateTimeOffset claimedUntil, Exception exception);
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations.Schema;
+
 namespace Hub.Infrastructure.Persistence;
 
 /// <summary>A message written in the same transaction as the change it announces; the relay publishes it.</summary>
@@ -20,4 +22,11 @@ public sealed class OutboxMessageRow
 
     /// <summary>The W3C <c>traceparent</c> of the span that wrote the row: the relay publishes it in that trace.</summary>
     public string? TraceParent { get; set; }
+
+    /// <summary>
+    /// The message <see cref="Body"/> was written from, while the process that wrote the row still has it; not stored.
+    /// The relay publishes a row its own process handed over from this, without reading the body back.
+    /// </summary>
+    [NotMapped]
+    internal object? Message { get; set; }
 }

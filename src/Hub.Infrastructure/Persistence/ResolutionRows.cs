@@ -18,7 +18,9 @@ namespace Hub.Infrastructure.Persistence;
 /// exactly as EF writes them. On PostgreSQL the inserts are multi-row statements and the updates one batch (one round
 /// trip, each statement prepared once); on SQLite, which runs in the process, each is one prepared statement run per
 /// row. An update sets the columns EF found modified, no others, and checks the row's concurrency token as EF does.
-/// Appended rows leave the change tracker (what is written is final); updated rows stay tracked, unchanged.
+/// Appended rows leave the change tracker (what is written is final); updated rows stay tracked, unchanged. The ids the
+/// database gave the outbox rows come back from the inserts (RETURNING), so the relay can publish them without reading
+/// them again.
 /// </summary>
 internal static class ResolutionRows
 {
@@ -46,7 +48,7 @@ internal static class ResolutionRows
         // The states below must be final before rows are taken out of EF's hands.
         db.StoreObservations();
         db.ChangeTracker.DetectChanges();
-        var appended = new AppendedRows(TakeAdded<TimelineEntryRow>(db), TakeAdded<IdentityLinkRow>(db), TakeAdded<OutboxMessageRow>(db));
+        var appended = new AppendedRows(TakeAdded<TimelineEntryRow>(db), TakeAdded<IdentityLinkRow>(db), TakeAdded<OutboxMessageRow>(db), []);
         var customers = TakeModified<CustomerRow>(db);
         var fields = TakeModified<CustomerFieldRow>(db);
         var health = TakeModified<CustomerHealthRow>(db);
@@ -63,7 +65,7 @@ internal static class ResolutionRows
         }
         await InsertAsync(db, appended.Timeline, cancellationToken);
         await InsertAsync(db, appended.IdentityLinks, cancellationToken);
-        await InsertAsync(db, appended.Outbox, cancellationToken);
+        appended.OutboxIds.AddRange(await InsertAsync(db, appended.Outbox, cancellationToken));
         await UpdateAsync(db, customers, cancellationToken);
         await UpdateAsync(db, fields, cancellationToken);
         await UpdateAsync(db, health, cancellationToken);
@@ -103,12 +105,14 @@ internal static class ResolutionRows
     private static TableShape ShapeOf<T>(HubDbContext db) =>
         Shapes.GetOrAdd(db.Model.FindEntityType(typeof(T))!, TableShape.Of, db.GetService<ISqlGenerationHelper>());
 
-    private static async Task InsertAsync<T>(HubDbContext db, List<T> rows, CancellationToken cancellationToken)
+    /// <summary>Inserts the rows; returns the keys the database generated (a table with an identity key), in no particular order.</summary>
+    private static async Task<List<long>> InsertAsync<T>(HubDbContext db, List<T> rows, CancellationToken cancellationToken)
         where T : class
     {
+        var generated = new List<long>();
         if (rows.Count == 0)
         {
-            return;
+            return generated;
         }
         var shape = ShapeOf<T>(db);
         // SQLite runs in the process: a prepared one-row INSERT run once per row costs no round trip, and SQLite finds
@@ -129,8 +133,22 @@ internal static class ResolutionRows
                     command.Parameters.Add(column.Parameter(command, shape.ParameterNames[position++], column.Value(rows[row])));
                 }
             }
-            await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), $"Inserting {count} rows into {shape.Table}");
+            if (shape.Identity is null)
+            {
+                await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), $"Inserting {count} rows into {shape.Table}");
+                continue;
+            }
+            await ExecuteAsync(async () =>
+            {
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    generated.Add(reader.GetInt64(0));
+                }
+                return 0;
+            }, $"Inserting {count} rows into {shape.Table}");
         }
+        return generated;
     }
 
     /// <summary>
@@ -253,9 +271,10 @@ internal static class ResolutionRows
         private readonly ISqlGenerationHelper _sql;
 
         private TableShape(string table, IReadOnlyList<Column> inserted, IReadOnlyList<Column> keys, IReadOnlyList<Column> assigned,
-            IReadOnlyList<Column> tokens, Func<Column, string> columnName, ISqlGenerationHelper sql)
+            IReadOnlyList<Column> tokens, Column? identity, Func<Column, string> columnName, ISqlGenerationHelper sql)
         {
             Table = table;
+            Identity = identity;
             Inserted = inserted;
             Keys = keys;
             Assigned = assigned;
@@ -273,6 +292,9 @@ internal static class ResolutionRows
         }
 
         public string Table { get; }
+
+        /// <summary>The key the database generates on insert, which the insert returns; null when EF generates the key.</summary>
+        public Column? Identity { get; }
 
         /// <summary>Every column the database does not generate itself, in the order of <see cref="InsertSql"/>.</summary>
         public IReadOnlyList<Column> Inserted { get; }
@@ -334,6 +356,7 @@ internal static class ResolutionRows
                 [.. properties.Where(p => p.IsPrimaryKey()).Select(p => columns[p])],
                 [.. properties.Where(p => !p.IsPrimaryKey()).Select(p => columns[p])],
                 [.. properties.Where(p => p.IsConcurrencyToken).Select(p => columns[p])],
+                properties.Where(IsDatabaseIdentity).Select(p => columns[p]).SingleOrDefault(),
                 c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!),
                 sql);
         }
@@ -356,10 +379,17 @@ internal static class ResolutionRows
                 }
                 text.Append(')');
             }
+            if (Identity is not null)
+            {
+                text.Append(" RETURNING ").Append(_columnName(Identity));
+            }
             return text.ToString();
         });
     }
 }
 
-/// <summary>What <see cref="ResolutionRows.SaveChangesAsync"/> inserted.</summary>
-internal sealed record AppendedRows(List<TimelineEntryRow> Timeline, List<IdentityLinkRow> IdentityLinks, List<OutboxMessageRow> Outbox);
+/// <summary>
+/// What <see cref="ResolutionRows.SaveChangesAsync"/> inserted: <paramref name="Timeline"/>, <paramref name="IdentityLinks"/>
+/// and <paramref name="Outbox"/>, and <paramref name="OutboxIds"/>, the ids the database gave the outbox rows (not necessarily in their order).
+/// </summary>
+internal sealed record AppendedRows(List<TimelineEntryRow> Timeline, List<IdentityLinkRow> IdentityLinks, List<OutboxMessageRow> Outbox, List<long> OutboxIds);

@@ -56,7 +56,7 @@ public sealed class CustomerSplitter(
         var customers = await new ComponentReplayer(db, rules, fields, changes, now, healthOptions).ReplayAsync(sideA.Concat(sideB), cancellationToken);
         var restored = customers.Where(id => id != customerId).ToList();
         changes.Splits.Add((customerId, restored, actor));
-        await ResolutionEvents.WriteAsync(db, changes, now, cancellationToken);
+        await ResolutionEvents.WriteAsync(db, changes, now, claim: null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new SplitResult(true, restored, null);
     }

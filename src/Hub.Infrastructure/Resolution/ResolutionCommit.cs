@@ -20,7 +20,7 @@ internal sealed partial class ResolutionCommit(
     HubDbContext db,
     IdentityRules rules,
     SurvivorshipRules survivorship,
-    OutboxSignal outboxSignal,
+    OutboxHandover outbox,
     HubMetrics metrics,
     TimeProvider time,
     ILogger<ResolutionCommit> logger,
@@ -43,9 +43,13 @@ internal sealed partial class ResolutionCommit(
         await using var pageCache = await SqliteGroupPageCache.WidenAsync(db, cancellationToken);
         await using var transaction = await db.Database.BeginCustomerGraphTransactionAsync(cancellationToken);
         var changes = await new TouchpointResolver(db, rules, survivorship, time, healthOptions).ResolveAsync(touchpoints, cancellationToken);
-        var appended = await ResolutionEvents.WriteAsync(db, changes, time.GetUtcNow(), cancellationToken);
+        var claim = outbox.NewClaim();
+        var appended = await ResolutionEvents.WriteAsync(db, changes, time.GetUtcNow(), claim, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        outboxSignal.Notify();
+        if (claim is not null)
+        {
+            outbox.HandOver(claim, appended.Outbox, appended.OutboxIds);
+        }
         // After the commit, not in it: on SQLite the buffer is another file (see IngressBufferSweeper).
         ingressBufferSweeper?.Applied(touchpoints.Select(t => t.TouchpointId));
         Report(touchpoints, changes, appended.Timeline);

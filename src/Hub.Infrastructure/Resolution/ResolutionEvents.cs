@@ -11,8 +11,11 @@ internal static class ResolutionEvents
 {
     private static readonly HashSet<string> NotFields = new(StringComparer.Ordinal) { "restored" };
 
-    /// <summary>Adds the events and saves the transaction's changes; returns the rows it appended (no longer tracked).</summary>
-    public static async Task<AppendedRows> WriteAsync(HubDbContext db, ResolutionChanges changes, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the events and saves the transaction's changes; returns the rows it appended (no longer tracked). The outbox
+    /// rows are written under <paramref name="claim"/> where there is one, for the relay they are handed to after the commit.
+    /// </summary>
+    public static async Task<AppendedRows> WriteAsync(HubDbContext db, ResolutionChanges changes, DateTimeOffset now, OutboxClaim? claim, CancellationToken cancellationToken)
     {
         // RecordedAt is as close to the commit as the transaction allows, so ReceivedAt to RecordedAt is the real latency.
         foreach (var entry in db.ChangeTracker.AsTracked<TimelineEntryRow>().Where(e => e.State == EntityState.Added))
@@ -59,6 +62,14 @@ internal static class ResolutionEvents
             OutboxMessages.Add(db, new CustomerSplit { CustomerId = split.CustomerId, RestoredCustomerIds = split.Restored, Actor = split.Actor, OccurredAt = now }, now);
         }
         await TouchpointFanout.AddAsync(db, changes.NewTouchpointIds, now, cancellationToken);
+        if (claim is not null)
+        {
+            foreach (var entry in db.ChangeTracker.AsTracked<OutboxMessageRow>().Where(e => e.State == EntityState.Added))
+            {
+                entry.Entity.ClaimToken = claim.Token;
+                entry.Entity.ClaimedUntil = claim.Until;
+            }
+        }
         return await ResolutionRows.SaveChangesAsync(db, cancellationToken);
     }
 }

@@ -93,7 +93,7 @@ public sealed class ConcurrentReplayTests
         await using var db = Open(connectionString, interceptor);
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new HubMetrics(services.GetRequiredService<IMeterFactory>(), new CircuitBreakerStates());
-        var commit = new ResolutionCommit(db, new IdentityRules(), new SurvivorshipRules(), new OutboxSignal(), metrics, TimeProvider.System,
+        var commit = new ResolutionCommit(db, new IdentityRules(), new SurvivorshipRules(), new OutboxHandover(new OutboxSignal(), new OutboxOptions(), TimeProvider.System), metrics, TimeProvider.System,
             NullLogger<ResolutionCommit>.Instance, RelationshipHealthOptions.Default);
         await commit.CommitAsync(touchpoints, [], CancellationToken.None);
     }

@@ -47,7 +47,7 @@ internal sealed class ResolverHarness : IDisposable
                 await using var db = Open();
                 await using var transaction = await db.Database.BeginTransactionAsync();
                 var changes = await new TouchpointResolver(db, Rules, Survivorship, TimeProvider.System).ResolveAsync(batch, CancellationToken.None);
-                await ResolutionEvents.WriteAsync(db, changes, DateTimeOffset.UtcNow, CancellationToken.None);
+                await ResolutionEvents.WriteAsync(db, changes, DateTimeOffset.UtcNow, claim: null, CancellationToken.None);
                 await transaction.CommitAsync();
                 return changes;
             }

@@ -61,6 +61,8 @@ public sealed class ResolutionRowsTests : IDisposable
         Assert.Equal(
             Enumerable.Range(0, Rows).Select(i => $"{{\"n\":{i}}}"),
             await read.Outbox.OrderBy(m => m.Id).Select(m => m.Body).ToListAsync());
+        // The ids the inserts returned are the rows' (the relay marks handed-over rows sent by them).
+        Assert.Equal(await read.Outbox.OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(), appended.OutboxIds.Order());
     }
 
     [Theory]

@@ -1,0 +1,196 @@
+using System.Diagnostics.Metrics;
+using System.Reflection;
+using Hub.Contracts.Customers;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
+using Hub.Core.Identity;
+using Hub.Core.MasterRecord;
+using Hub.Infrastructure.Outbound;
+using Hub.Infrastructure.Outbox;
+using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.RelationshipHealth;
+using Hub.Infrastructure.Resolution;
+using Hub.Infrastructure.Telemetry;
+using Hub.Integration.Tests.Identity;
+using Hub.Integration.Tests.Persistence;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hub.Integration.Tests.Outbox;
+
+/// <summary>
+/// The outbox rows of a resolution group go to the relay of the process that committed them, already claimed: it
+/// publishes them from memory and marks them sent, and the relay's search (for rows no relay holds) leaves them alone.
+/// Rows it could not publish are released to the search; rows whose process died are taken once their claim lapses.
+/// </summary>
+public sealed class OutboxRelayTests : IDisposable
+{
+    private static readonly TouchpointReceived[] TwoNewCustomers =
+    [
+        CrmTouchpoints.Identified("ada", 0, "Ada Lovelace", CustomerIdentifier.Email("ada@example.org")),
+        CrmTouchpoints.Identified("grace", 1, "Grace Hopper", CustomerIdentifier.Email("grace@example.org")),
+    ];
+
+    private readonly ScratchDatabases _databases = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
+    private readonly OutboxOptions _options = new() { PollInterval = TimeSpan.FromMilliseconds(10), ClaimDuration = TimeSpan.FromMinutes(1) };
+    private readonly RecordingBus _bus = RecordingBus.Create();
+    private ServiceProvider? _services;
+
+    public static TheoryData<string> Providers => ScratchDatabases.Providers;
+
+    public void Dispose()
+    {
+        _services?.Dispose();
+        _databases.Dispose();
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Rows_handed_over_are_published_once_from_memory_and_marked_sent_and_the_search_leaves_them(string provider)
+    {
+        var (relay, handover) = await StartAsync(provider);
+        handover.Open();
+
+        await CommitAsync(handover, TwoNewCustomers);
+
+        var written = await RowsAsync();
+        Assert.Equal(4, written.Count); // CustomerCreated and CustomerUpdated for each
+        Assert.All(written, row => Assert.True(row.ClaimToken is not null && row.SentAt is null, "written claimed, not sent"));
+        Assert.Equal(0, await relay.RelayOnceAsync(CancellationToken.None));
+        Assert.Empty(_bus.Published);
+
+        Assert.Equal(4, await relay.PublishHandedOverAsync(CancellationToken.None));
+
+        Assert.Equal(2, _bus.Published.Count(p => p.Type == typeof(CustomerCreated)));
+        var updated = _bus.Published.Where(p => p.Type == typeof(CustomerUpdated)).Select(p => (CustomerUpdated)p.Message).ToList();
+        Assert.Equal(["Ada Lovelace", "Grace Hopper"], updated.Select(u => u.Customer.Fields["name"].Value).Order(StringComparer.Ordinal));
+        Assert.All(await RowsAsync(), row => Assert.NotNull(row.SentAt));
+        Assert.Equal(0, await relay.RelayOnceAsync(CancellationToken.None));
+        Assert.Equal(4, _bus.Published.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Rows_whose_publish_failed_are_released_and_published_by_the_next_search(string provider)
+    {
+        var (relay, handover) = await StartAsync(provider);
+        handover.Open();
+        await CommitAsync(handover, TwoNewCustomers);
+
+        _bus.Failing = true;
+        Assert.Equal(0, await relay.PublishHandedOverAsync(CancellationToken.None));
+
+        Assert.All(await RowsAsync(), row => Assert.True(row.ClaimToken is null && row.ClaimedUntil is null && row.SentAt is null, "released, not sent"));
+        _bus.Failing = false;
+        Assert.Equal(4, await relay.RelayOnceAsync(CancellationToken.None));
+        Assert.Equal(4, _bus.Published.Count);
+        Assert.All(await RowsAsync(), row => Assert.NotNull(row.SentAt));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Rows_claimed_by_a_process_that_died_before_publishing_are_published_once_the_claim_lapses(string provider)
+    {
+        var (relay, handover) = await StartAsync(provider);
+        handover.Open();
+        var died = new OutboxHandover(new OutboxSignal(), _options, _time);
+        died.Open();
+        await CommitAsync(died, TwoNewCustomers);
+
+        Assert.Equal(0, await relay.PublishHandedOverAsync(CancellationToken.None));
+        Assert.Equal(0, await relay.RelayOnceAsync(CancellationToken.None));
+        _time.Advance(_options.ClaimDuration + TimeSpan.FromSeconds(1));
+        Assert.Equal(4, await relay.RelayOnceAsync(CancellationToken.None));
+
+        Assert.Equal(4, _bus.Published.Count);
+        Assert.All(await RowsAsync(), row => Assert.NotNull(row.SentAt));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Without_a_relay_running_rows_are_written_unclaimed_for_any_relay_to_find(string provider)
+    {
+        var (relay, handover) = await StartAsync(provider);
+
+        await CommitAsync(handover, TwoNewCustomers);
+
+        Assert.All(await RowsAsync(), row => Assert.Null(row.ClaimToken));
+        Assert.Equal(0, await relay.PublishHandedOverAsync(CancellationToken.None));
+        Assert.Equal(4, await relay.RelayOnceAsync(CancellationToken.None));
+        Assert.Equal(4, _bus.Published.Count);
+    }
+
+    private async Task<(OutboxRelay Relay, OutboxHandover Handover)> StartAsync(string provider)
+    {
+        var connectionString = await _databases.NewAsync(provider, "outbox-relay");
+        await using (var db = ScratchDatabases.Open(provider, connectionString))
+        {
+            await db.Database.MigrateAsync();
+        }
+        var services = new ServiceCollection().AddMetrics();
+        services.AddScoped(_ => ScratchDatabases.Open(provider, connectionString));
+        _services = services.BuildServiceProvider();
+        var signal = new OutboxSignal();
+        var handover = new OutboxHandover(signal, _options, _time);
+        var relay = new OutboxRelay(_services.GetRequiredService<IServiceScopeFactory>(), _bus.Bus, signal, handover, _options, Metrics(), _time,
+            NullLogger<OutboxRelay>.Instance);
+        return (relay, handover);
+    }
+
+    /// <summary>One resolution transaction as a hub process commits it, handing its outbox rows to <paramref name="handover"/>.</summary>
+    private async Task CommitAsync(OutboxHandover handover, IReadOnlyList<TouchpointReceived> touchpoints)
+    {
+        await using var scope = _services!.CreateAsyncScope();
+        var commit = new ResolutionCommit(scope.ServiceProvider.GetRequiredService<HubDbContext>(), new IdentityRules(), new SurvivorshipRules(), handover,
+            Metrics(), _time, NullLogger<ResolutionCommit>.Instance, RelationshipHealthOptions.Default);
+        await commit.CommitAsync(touchpoints, [], CancellationToken.None);
+    }
+
+    private async Task<List<OutboxMessageRow>> RowsAsync()
+    {
+        await using var scope = _services!.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<HubDbContext>().Outbox.AsNoTracking().OrderBy(m => m.Id).ToListAsync();
+    }
+
+    private HubMetrics Metrics() => new(_services!.GetRequiredService<IMeterFactory>(), new CircuitBreakerStates());
+
+    /// <summary>The one call of <see cref="IBus"/> the relay makes, recorded; the broker can be made to refuse it.</summary>
+    public class RecordingBus : DispatchProxy
+    {
+        public List<(object Message, Type Type)> Published { get; } = [];
+
+        public bool Failing { get; set; }
+
+        public IBus Bus { get; private set; } = null!;
+
+        public static RecordingBus Create()
+        {
+            var bus = DispatchProxy.Create<IBus, RecordingBus>();
+            var recorder = (RecordingBus)(object)bus;
+            recorder.Bus = bus;
+            return recorder;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            var parameters = targetMethod?.GetParameters().Select(p => p.ParameterType).ToArray() ?? [];
+            if (targetMethod?.Name != nameof(IPublishEndpoint.Publish) || !parameters.SequenceEqual([typeof(object), typeof(Type), typeof(CancellationToken)]))
+            {
+                throw new NotSupportedException($"The relay is not expected to call {targetMethod}.");
+            }
+            if (Failing)
+            {
+                return Task.FromException(new InvalidOperationException("The broker refused the message."));
+            }
+            lock (Published)
+            {
+                Published.Add((args![0]!, (Type)args[1]!));
+            }
+            return Task.CompletedTask;
+        }
+    }
+}
