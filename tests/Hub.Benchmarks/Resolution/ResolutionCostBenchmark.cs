@@ -81,7 +81,7 @@ internal static class ResolutionCostBenchmark
             db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.Database.BeginCustomerGraphTransactionAsync(cancellationToken);
             var changes = await new TouchpointResolver(db, rules, survivorship, TimeProvider.System).ResolveAsync(batch, cancellationToken);
-            await ResolutionEvents.WriteAsync(db, changes, DateTimeOffset.UtcNow, cancellationToken);
+            await ResolutionEvents.WriteAsync(db, changes, DateTimeOffset.UtcNow, claim: null, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         var wall = clock.Elapsed.TotalMilliseconds / stream.Count;
