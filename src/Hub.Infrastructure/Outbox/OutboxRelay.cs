@@ -12,7 +12,7 @@ namespace Hub.Infrastructure.Outbox;
 /// <summary>
 /// Publishes committed outbox rows and marks them sent; deletes old sent rows. The rows a resolution group wrote in this
 /// process come handed over (<see cref="OutboxHandover"/>), already claimed, with their messages in memory: they are
-/// published at once, with one statement to mark them sent. Every <see cref="OutboxOptions.PollInterval"/> the relay
+/// published at once, and all groups waiting at that moment are marked sent with one statement. Every <see cref="OutboxOptions.PollInterval"/> the relay
 /// also searches the table for rows no relay holds: written by other code (a split), handed back after a failed
 /// publish, or left by a process that died before it published what it had claimed. Several hub processes may run it:
 /// a row is claimed with a conditional update (or when written), so each claim has one owner.
@@ -85,62 +85,74 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    /// <summary>Publishes what this process's resolution groups handed over, and marks it sent.</summary>
+    /// <summary>
+    /// Publishes what this process's resolution groups handed over, and marks it sent: every group waiting at that
+    /// moment together, with one statement.
+    /// </summary>
     internal async Task<int> PublishHandedOverAsync(CancellationToken cancellationToken)
     {
-        var published = 0;
+        var batches = new List<HandedOver>();
         while (handover.TryTake(out var batch))
         {
-            try
-            {
-                // Published together, so the broker's confirms overlap; consumers order a customer's changes by version.
-                await Task.WhenAll(batch.Rows.Select(row => PublishAsync(row, cancellationToken)));
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await ReleaseAsync(batch, timeout.Token);
-                throw;
-            }
-            catch (Exception e)
-            {
-                LogHandedOverFailed(logger, batch.Rows.Count, e);
-                await ReleaseAsync(batch, cancellationToken);
-                _backOff = true;
-                return published;
-            }
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-            var ids = batch.Ids;
-            var sentAt = time.GetUtcNow();
-            await db.Outbox.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, sentAt), cancellationToken);
-            foreach (var row in batch.Rows)
-            {
-                metrics.OutboxRowPublished(sentAt - row.CreatedAt);
-            }
-            // Rows below these that no relay holds are found by the full search.
-            _searchFrom = ids.Count > 0 ? Math.Max(_searchFrom, ids.Max() + 1) : _searchFrom;
-            published += batch.Rows.Count;
+            batches.Add(batch);
         }
-        return published;
+        if (batches.Count == 0)
+        {
+            return 0;
+        }
+        var rows = batches.SelectMany(b => b.Rows).ToList();
+        try
+        {
+            // Published together, so the broker's confirms overlap; consumers order a customer's changes by version.
+            await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await ReleaseAsync(batches, timeout.Token);
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogHandedOverFailed(logger, rows.Count, e);
+            await ReleaseAsync(batches, cancellationToken);
+            _backOff = true;
+            return 0;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var ids = batches.SelectMany(b => b.Ids).ToList();
+        var sentAt = time.GetUtcNow();
+        await db.Outbox.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, sentAt), cancellationToken);
+        foreach (var row in rows)
+        {
+            metrics.OutboxRowPublished(sentAt - row.CreatedAt);
+        }
+        // Rows below these that no relay holds are found by the full search.
+        _searchFrom = ids.Count > 0 ? Math.Max(_searchFrom, ids.Max() + 1) : _searchFrom;
+        return rows.Count;
     }
 
     /// <summary>Lifts the claim of rows that were handed over but not published, so that the next search takes them.</summary>
-    private async Task ReleaseAsync(HandedOver batch, CancellationToken cancellationToken)
+    private async Task ReleaseAsync(IReadOnlyList<HandedOver> batches, CancellationToken cancellationToken)
     {
+        if (batches.Count == 0)
+        {
+            return;
+        }
+        var ids = batches.SelectMany(b => b.Ids).ToList();
+        var tokens = batches.Select(b => (Guid?)b.Claim.Token).ToList();
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-            var ids = batch.Ids;
-            var token = batch.Claim.Token;
             await db.Outbox
-                .Where(m => ids.Contains(m.Id) && m.SentAt == null && m.ClaimToken == token)
+                .Where(m => ids.Contains(m.Id) && m.SentAt == null && tokens.Contains(m.ClaimToken))
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, (Guid?)null).SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogReleaseFailed(logger, batch.Rows.Count, batch.Claim.Until, e);
+            LogReleaseFailed(logger, ids.Count, batches.Max(b => b.Claim.Until), e);
         }
     }
 
@@ -148,10 +160,12 @@ internal sealed partial class OutboxRelay(
     private async Task ReleaseLeftOverAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var left = new List<HandedOver>();
         while (handover.TryTake(out var batch))
         {
-            await ReleaseAsync(batch, timeout.Token);
+            left.Add(batch);
         }
+        await ReleaseAsync(left, timeout.Token);
     }
 
     internal async Task<int> RelayOnceAsync(CancellationToken cancellationToken)

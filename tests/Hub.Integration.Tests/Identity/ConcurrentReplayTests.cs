@@ -1,20 +1,10 @@
 using System.Data.Common;
-using System.Diagnostics.Metrics;
 using Hub.Contracts.Identity;
 using Hub.Contracts.Touchpoints;
-using Hub.Core.Identity;
-using Hub.Core.MasterRecord;
-using Hub.Infrastructure.Outbound;
-using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Persistence;
-using Hub.Infrastructure.RelationshipHealth;
-using Hub.Infrastructure.Resolution;
-using Hub.Infrastructure.Telemetry;
 using Hub.Integration.Tests.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hub.Integration.Tests.Identity;
 
@@ -91,10 +81,7 @@ public sealed class ConcurrentReplayTests
     private static async Task CommitAsync(string connectionString, IReadOnlyList<TouchpointReceived> touchpoints, IInterceptor? interceptor = null)
     {
         await using var db = Open(connectionString, interceptor);
-        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new HubMetrics(services.GetRequiredService<IMeterFactory>(), new CircuitBreakerStates());
-        var commit = new ResolutionCommit(db, new IdentityRules(), new SurvivorshipRules(), new OutboxHandover(new OutboxSignal(), new OutboxOptions(), TimeProvider.System), metrics, TimeProvider.System,
-            NullLogger<ResolutionCommit>.Instance, RelationshipHealthOptions.Default);
+        var commit = HandCommits.For(db);
         await commit.CommitAsync(touchpoints, [], CancellationToken.None);
     }
 

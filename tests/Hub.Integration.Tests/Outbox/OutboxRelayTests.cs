@@ -3,13 +3,9 @@ using System.Reflection;
 using Hub.Contracts.Customers;
 using Hub.Contracts.Identity;
 using Hub.Contracts.Touchpoints;
-using Hub.Core.Identity;
-using Hub.Core.MasterRecord;
 using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Persistence;
-using Hub.Infrastructure.RelationshipHealth;
-using Hub.Infrastructure.Resolution;
 using Hub.Infrastructure.Telemetry;
 using Hub.Integration.Tests.Identity;
 using Hub.Integration.Tests.Persistence;
@@ -112,6 +108,33 @@ public sealed class OutboxRelayTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_relay_that_stops_releases_what_it_was_handed_and_later_rows_are_written_unclaimed(string provider)
+    {
+        var (relay, handover) = await StartAsync(provider);
+        handover.Open();
+        await CommitAsync(handover, TwoNewCustomers.Take(1).ToList());
+        Assert.All(await RowsAsync(), row => Assert.NotNull(row.ClaimToken));
+
+        // The broker takes the publish and never confirms it; the host stops the relay meanwhile.
+        _bus.Hanging = true;
+        await relay.StartAsync(CancellationToken.None);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (_bus.Attempts == 0 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(_bus.Attempts > 0, "the relay should have started publishing what it was handed");
+        await relay.StopAsync(CancellationToken.None);
+
+        Assert.All(await RowsAsync(), row => Assert.True(row.ClaimToken is null && row.SentAt is null, "released, not sent"));
+        Assert.Null(handover.NewClaim());
+        await CommitAsync(handover, TwoNewCustomers.Skip(1).ToList());
+        Assert.Equal(4, (await RowsAsync()).Count(row => row.ClaimToken is null));
+        Assert.Empty(_bus.Published);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Without_a_relay_running_rows_are_written_unclaimed_for_any_relay_to_find(string provider)
     {
         var (relay, handover) = await StartAsync(provider);
@@ -145,9 +168,7 @@ public sealed class OutboxRelayTests : IDisposable
     private async Task CommitAsync(OutboxHandover handover, IReadOnlyList<TouchpointReceived> touchpoints)
     {
         await using var scope = _services!.CreateAsyncScope();
-        var commit = new ResolutionCommit(scope.ServiceProvider.GetRequiredService<HubDbContext>(), new IdentityRules(), new SurvivorshipRules(), handover,
-            Metrics(), _time, NullLogger<ResolutionCommit>.Instance, RelationshipHealthOptions.Default);
-        await commit.CommitAsync(touchpoints, [], CancellationToken.None);
+        await HandCommits.For(scope.ServiceProvider.GetRequiredService<HubDbContext>(), handover, _time).CommitAsync(touchpoints, [], CancellationToken.None);
     }
 
     private async Task<List<OutboxMessageRow>> RowsAsync()
@@ -165,6 +186,13 @@ public sealed class OutboxRelayTests : IDisposable
 
         public bool Failing { get; set; }
 
+        /// <summary>Publishes are taken and never confirmed: they end only when cancelled.</summary>
+        public bool Hanging { get; set; }
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        private int _attempts;
+
         public IBus Bus { get; private set; } = null!;
 
         public static RecordingBus Create()
@@ -181,6 +209,11 @@ public sealed class OutboxRelayTests : IDisposable
             if (targetMethod?.Name != nameof(IPublishEndpoint.Publish) || !parameters.SequenceEqual([typeof(object), typeof(Type), typeof(CancellationToken)]))
             {
                 throw new NotSupportedException($"The relay is not expected to call {targetMethod}.");
+            }
+            Interlocked.Increment(ref _attempts);
+            if (Hanging)
+            {
+                return Task.Delay(Timeout.Infinite, (CancellationToken)args![2]!);
             }
             if (Failing)
             {
