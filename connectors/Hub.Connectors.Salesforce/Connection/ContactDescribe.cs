@@ -3,18 +3,21 @@ using Hub.Contracts.Connectors;
 
 namespace Hub.Connectors.Salesforce.Connection;
 
-/// <summary>Reads the Contact describe: does the external id field exist as an External ID, and can every mapped field be written?</summary>
+/// <summary>
+/// Reads the Contact describe: does the external id field exist as a unique External ID, and can every mapped field be
+/// written? Without Unique, two Contacts can carry one customer's id, and the upsert by that id then writes neither.
+/// </summary>
 internal static class ContactDescribe
 {
     public static ConnectionTestResult Check(string body, SalesforceOptions options, string? userId)
     {
-        Dictionary<string, (bool ExternalId, bool Updateable)> fields;
+        Dictionary<string, (bool ExternalId, bool Unique, bool Updateable)> fields;
         try
         {
             using var json = JsonDocument.Parse(body);
             fields = json.RootElement.GetProperty("fields").EnumerateArray().ToDictionary(
                 f => f.GetProperty("name").GetString() ?? "",
-                f => (Flag(f, "externalId", false), Flag(f, "updateable", true)),
+                f => (Flag(f, "externalId", false), Flag(f, "unique", true), Flag(f, "updateable", true)),
                 StringComparer.OrdinalIgnoreCase);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
@@ -26,9 +29,16 @@ internal static class ContactDescribe
         {
             problems.Add($"Contact has no field {options.ExternalIdField}: create it (Text, External ID, Unique) or set ExternalIdField.");
         }
-        else if (!externalId.ExternalId)
+        else
         {
-            problems.Add($"Contact.{options.ExternalIdField} is not marked External ID.");
+            if (!externalId.ExternalId)
+            {
+                problems.Add($"Contact.{options.ExternalIdField} is not marked External ID.");
+            }
+            if (!externalId.Unique)
+            {
+                problems.Add($"Contact.{options.ExternalIdField} is not marked Unique: two Contacts could then carry one customer, and the hub could update neither.");
+            }
         }
         var missing = options.Mapping.Pairs.Where(p => !fields.ContainsKey(p.SalesforceField)).Select(p => p.SalesforceField).ToList();
         if (missing.Count > 0)

@@ -12,7 +12,7 @@ public sealed class ConnectionTestTests : IDisposable
     private readonly FakeSalesforce _salesforce = new();
     private readonly IConnectionTester _tester = (IConnectionTester)Connector(new FakeTimeProvider(Now));
 
-    internal static string Describe(bool externalId = true, params string[] without)
+    internal static string Describe(bool externalId = true, bool unique = true, params string[] without)
     {
         var names = new[] { "Id", "FirstName", "LastName", "Email", "Phone", "MobilePhone", "Title", "MailingStreet", "MailingCity", "MailingState",
             "MailingPostalCode", "MailingCountry", "DoNotCall", "HasOptedOutOfEmail", "Hub_Customer_Id__c" };
@@ -22,6 +22,7 @@ public sealed class ConnectionTestTests : IDisposable
             ["type"] = "string",
             ["updateable"] = n != "Id",
             ["externalId"] = n == "Hub_Customer_Id__c" && externalId,
+            ["unique"] = n == "Hub_Customer_Id__c" && unique,
         })]);
         return new JsonObject { ["name"] = "Contact", ["label"] = "Contact", ["keyPrefix"] = "003", ["fields"] = fields }.ToJsonString();
     }
@@ -69,6 +70,18 @@ public sealed class ConnectionTestTests : IDisposable
         _salesforce.GrantsTokens().Answers("GET", DescribePath, 200, Describe(externalId: false));
 
         Assert.Contains("not marked External ID", (await TestAsync()).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_external_id_field_not_marked_Unique_is_bad_settings()
+    {
+        _salesforce.GrantsTokens().Answers("GET", DescribePath, 200, Describe(unique: false));
+
+        var result = await TestAsync();
+
+        Assert.Equal(ConnectionTestOutcome.BadSettings, result.Outcome);
+        Assert.Contains("Hub_Customer_Id__c is not marked Unique", result.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("External ID", result.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
