@@ -31,7 +31,16 @@ public sealed class OutboxHandover(OutboxSignal signal, OutboxOptions options, T
 
     internal bool IsEmpty => _queue.IsEmpty;
 
-    internal bool TryTake(out HandedOver batch) => _queue.TryDequeue(out batch!);
+    /// <summary>Everything handed over so far, in the order it came.</summary>
+    internal List<HandedOver> TakeAll()
+    {
+        var batches = new List<HandedOver>();
+        while (_queue.TryDequeue(out var batch))
+        {
+            batches.Add(batch);
+        }
+        return batches;
+    }
 
     internal void Open() => _open = true;
 

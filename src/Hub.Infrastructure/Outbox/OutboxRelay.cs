@@ -91,11 +91,7 @@ internal sealed partial class OutboxRelay(
     /// </summary>
     internal async Task<int> PublishHandedOverAsync(CancellationToken cancellationToken)
     {
-        var batches = new List<HandedOver>();
-        while (handover.TryTake(out var batch))
-        {
-            batches.Add(batch);
-        }
+        var batches = handover.TakeAll();
         if (batches.Count == 0)
         {
             return 0;
@@ -160,12 +156,7 @@ internal sealed partial class OutboxRelay(
     private async Task ReleaseLeftOverAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var left = new List<HandedOver>();
-        while (handover.TryTake(out var batch))
-        {
-            left.Add(batch);
-        }
-        await ReleaseAsync(left, timeout.Token);
+        await ReleaseAsync(handover.TakeAll(), timeout.Token);
     }
 
     internal async Task<int> RelayOnceAsync(CancellationToken cancellationToken)
