@@ -70,12 +70,73 @@ internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
         return SyncResults.Delivered(id, response.Status == HttpStatusCode.Created ? $"Contact {id} created" : $"Contact {id} updated");
     }
 
+    /// <summary>
+    /// The Contact a Task needs when the customer has none known here: created from the touchpoint's snapshot, never
+    /// updated with it. That snapshot can be older than a change the org's change queue pushes at the same moment, and
+    /// an upsert with it landing second would put the old values back. So it is <c>POST sobjects/Contact</c>, which
+    /// only creates; when the external id is taken already (<c>DUPLICATE_VALUE</c>: the change queue, or someone in
+    /// Salesforce, created the Contact first), the id is read by external id and nothing is written.
+    /// </summary>
+    public async ValueTask<SyncResult> CreateOrFindAsync(CustomerSnapshot customer, ConnectorInstance instance, SalesforceOptions options, CancellationToken cancellationToken)
+    {
+        var payload = ContactPayload.From(customer, options);
+        var body = payload.ToJson(options.ExternalIdField).ToJsonString();
+        var created = await client.SendAsync(instance, options, instanceUrl => new HttpRequestMessage(HttpMethod.Post,
+            SalesforcePaths.Resource(instanceUrl, options, "sobjects", "Contact"))
+        {
+            Content = new StringContent(body, Encoding.UTF8, MediaTypeNames.Application.Json),
+        }, cancellationToken);
+        if (created.IsSuccess)
+        {
+            return RecordId(created.Body) is { } id
+                ? Known(instance, customer, id, $"Contact {id} created")
+                : SyncResult.Refused($"Salesforce answered {(int)created.Status} without a record id.");
+        }
+        var refusal = $"Salesforce refused the Contact ({(int)created.Status}): {SalesforceError.Describe(created.Errors, created.Body)}";
+        if (!created.Errors.Any(e => e.Code == "DUPLICATE_VALUE"))
+        {
+            return SyncResult.Refused(refusal);
+        }
+        var found = await client.SendAsync(instance, options, instanceUrl => new HttpRequestMessage(HttpMethod.Get,
+            SalesforcePaths.Resource(instanceUrl, options, "sobjects", "Contact", options.ExternalIdField, payload.ExternalIdValue)), cancellationToken);
+        if (found.Status == HttpStatusCode.MultipleChoices)
+        {
+            return SyncResult.Refused($"Several Contacts have {options.ExternalIdField} = {payload.ExternalIdValue}: nothing written; merge them in Salesforce.");
+        }
+        // Not found by external id: the duplicate was another unique field's, and Salesforce's refusal says which.
+        return found.IsSuccess && FieldId(found.Body) is { } existing
+            ? Known(instance, customer, existing, $"Contact {existing} was there already")
+            : SyncResult.Refused(refusal);
+    }
+
+    private SyncResult Known(ConnectorInstance instance, CustomerSnapshot customer, string contactId, string detail)
+    {
+        ledger.ContactKnown(instance.Id, customer.Id, contactId);
+        return SyncResults.Delivered(contactId, detail);
+    }
+
     public static string? RecordId(string body)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
             return json.RootElement.TryGetProperty("id", out var id) ? Records.SalesforceId.Normalize(id.GetString()) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The <c>Id</c> of a record read from Salesforce (<c>{"attributes": ..., "Id": ...}</c>).</summary>
+    private static string? FieldId(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("Id", out var id) && id.ValueKind == JsonValueKind.String
+                ? Records.SalesforceId.Normalize(id.GetString())
+                : null;
         }
         catch (JsonException)
         {

@@ -24,6 +24,19 @@ internal sealed class PushLedger
     public void ContactWritten(string instanceId, Guid customerId, string contactId, string fingerprint) =>
         _contacts.Set((instanceId.ToUpperInvariant(), customerId), (contactId, fingerprint));
 
+    /// <summary>
+    /// A Contact id learnt without writing its fields (found, or created from an older snapshot): the next change is
+    /// written whatever the last write was, unless that last write was to this very Contact.
+    /// </summary>
+    public void ContactKnown(string instanceId, Guid customerId, string contactId)
+    {
+        var key = (instanceId.ToUpperInvariant(), customerId);
+        if (!_contacts.TryGet(key, out var entry) || entry.ContactId != contactId)
+        {
+            _contacts.Set(key, (contactId, ""));
+        }
+    }
+
     public string? TaskOf(string instanceId, Guid touchpointId) =>
         _tasks.TryGet((instanceId.ToUpperInvariant(), touchpointId), out var taskId) ? taskId : null;
 

@@ -9,7 +9,8 @@ namespace Hub.Connectors.Salesforce.Sync;
 /// <summary>
 /// Touchpoints from other channels (a call, an SMS, an e-mail, a mention) as Tasks on the customer's Contact:
 /// <c>POST sobjects/Task</c>, or an upsert by touchpoint id when a Task external id field is configured,
-/// which makes a retried push write the same Task. A customer without a Contact yet gets one first.
+/// which makes a retried push write the same Task. A customer without a Contact yet gets one created first (see
+/// <see cref="ContactWriter.CreateOrFindAsync"/>).
 /// </summary>
 internal sealed class TaskWriter(SalesforceClient client, PushLedger ledger, ContactWriter contacts)
 {
@@ -36,7 +37,7 @@ internal sealed class TaskWriter(SalesforceClient client, PushLedger ledger, Con
         }
         if (contactId is null)
         {
-            var contact = await contacts.WriteAsync(item.Customer, instance, options, cancellationToken);
+            var contact = await contacts.CreateOrFindAsync(item.Customer, instance, options, cancellationToken);
             if (!contact.Delivered || contact.ExternalRecordId is null)
             {
                 return contact;

@@ -74,15 +74,58 @@ public sealed class TaskTests : IDisposable
     }
 
     [Fact]
-    public async Task A_customer_without_a_contact_gets_one_first()
+    public async Task A_customer_without_a_contact_gets_one_created_first()
     {
-        _salesforce.Answers("PATCH", "/services/data/v66.0/sobjects/Contact/*", 201, Sample("upsert-created-201.json"))
+        _salesforce.Answers("POST", FakeSalesforce.ContactsPath, 201, """{"id":"0035g00000Rz2LmAAJ","success":true,"errors":[]}""")
+            .Answers("POST", TaskPath, 201, """{"id":"00T5g00000Tk1AaAAJ","success":true,"errors":[]}""");
+        var item = OnAmara(Call(), withContactId: false);
+
+        var result = await PushAsync(item);
+
+        var created = Assert.Single(_salesforce.Requests("POST", FakeSalesforce.ContactsPath));
+        Assert.Equal(FakeSalesforce.ContactsPath, created.Path);
+        Assert.Equal(item.Customer.Id.ToString(), created.Json["Hub_Customer_Id__c"]!.GetValue<string>());
+        Assert.Equal("Okafor", created.Json["LastName"]!.GetValue<string>());
+        Assert.Empty(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath));
+        Assert.Equal("0035g00000Rz2LmAAJ", _salesforce.Requests("POST", TaskPath).Single().Json["WhoId"]!.GetValue<string>());
+        Assert.Equal("0035g00000Rz2LmAAJ", result.ExternalRecordId);
+    }
+
+    [Fact]
+    public async Task A_contact_created_meanwhile_is_found_by_the_external_id_and_not_written_with_the_older_snapshot()
+    {
+        // The org's change queue (or a Salesforce user) created the Contact between the hub's reading and this push:
+        // the touchpoint's snapshot may be older than what that write put there, so it must not overwrite it.
+        var item = OnAmara(Call(), withContactId: false);
+        _salesforce.Answers("POST", FakeSalesforce.ContactsPath, 400,
+                """[{"message":"duplicate value found: Hub_Customer_Id__c duplicates value on record with id: 0035g00000Rz2Lm","errorCode":"DUPLICATE_VALUE","fields":[]}]""")
+            .Answers("GET", $"{FakeSalesforce.ContactsPath}/Hub_Customer_Id__c/{item.Customer.Id}", 200,
+                """{"attributes":{"type":"Contact","url":"/services/data/v66.0/sobjects/Contact/0035g00000Rz2LmAAJ"},"Id":"0035g00000Rz2LmAAJ"}""")
             .Answers("POST", TaskPath, 201, """{"id":"00T5g00000Tk1AaAAJ","success":true,"errors":[]}""");
 
-        await PushAsync(OnAmara(Call(), withContactId: false));
+        var result = await PushAsync(item);
 
-        Assert.Single(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath));
+        Assert.True(result.Delivered);
+        Assert.Equal("0035g00000Rz2LmAAJ", result.ExternalRecordId);
+        Assert.Single(_salesforce.Requests("GET", FakeSalesforce.ContactsPath));
+        Assert.Empty(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath));
         Assert.Equal("0035g00000Rz2LmAAJ", _salesforce.Requests("POST", TaskPath).Single().Json["WhoId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_duplicate_of_another_unique_field_is_refused_with_salesforces_message_and_writes_no_Task()
+    {
+        var item = OnAmara(Call(), withContactId: false);
+        _salesforce.Answers("POST", FakeSalesforce.ContactsPath, 400,
+                """[{"message":"duplicate value found: Employee_Number__c duplicates value on record with id: 0035g00000Qq1Aa","errorCode":"DUPLICATE_VALUE","fields":[]}]""")
+            .Answers("GET", $"{FakeSalesforce.ContactsPath}/Hub_Customer_Id__c/*", 404,
+                """[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]""");
+
+        var result = await PushAsync(item);
+
+        Assert.False(result.Delivered);
+        Assert.Contains("DUPLICATE_VALUE: duplicate value found: Employee_Number__c", result.Detail, StringComparison.Ordinal);
+        Assert.Empty(_salesforce.Requests("POST", TaskPath));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -10,7 +11,9 @@ namespace Hub.Integration.Tests.Connectors.Salesforce;
 /// One Salesforce org played by WireMock on loopback, answering in the documented shapes from
 /// shared/formats/salesforce: the token endpoint (its instance_url pointing back here), Contact upserts by the
 /// external id (201 as upsert-created-201.json, a new Contact id per customer), updates by Contact id (204),
-/// sObject Collections (one result per record, or the sample's three results when asked to) and Task creation (201).
+/// sObject Collections (one result per record, or the sample's three results when asked to), Task creation (201), and
+/// Contact creation and reads by the external id, which it holds unique as the setup guide asks (a second Contact
+/// with a customer's id is refused with DUPLICATE_VALUE).
 /// </summary>
 internal sealed class SalesforceOrg : IDisposable
 {
@@ -21,6 +24,7 @@ internal sealed class SalesforceOrg : IDisposable
     public const string UpsertPath = Api + "/sobjects/Contact/Hub_Customer_Id__c/";
     public const string CollectionsUpsertPath = Api + "/composite/sobjects/Contact/Hub_Customer_Id__c";
     public const string TaskPath = Api + "/sobjects/Task";
+    public const string ContactPath = Api + "/sobjects/Contact";
 
     private readonly ConcurrentDictionary<string, string> _contacts = new(StringComparer.Ordinal);
     private int _tasks;
@@ -39,6 +43,8 @@ internal sealed class SalesforceOrg : IDisposable
             .RespondWith(Json(200, r => Results(r, record => ContactFor(record["Hub_Customer_Id__c"]!.GetValue<string>()))));
         Server.Given(Request.Create().WithPath(Api + "/composite/sobjects").UsingMethod("PATCH"))
             .RespondWith(Json(200, r => Results(r, record => record["id"]!.GetValue<string>())));
+        Server.Given(Request.Create().WithPath(ContactPath).UsingPost()).RespondWith(Response.Create().WithCallback(CreateContact));
+        Server.Given(Request.Create().WithPath(UpsertPath + "*").UsingGet()).RespondWith(Response.Create().WithCallback(ReadContact));
         Server.Given(Request.Create().WithPath(TaskPath).UsingPost())
             .RespondWith(Json(201, _ => $$"""{"id":"{{Id18($"00T5g00000Tk{Interlocked.Increment(ref _tasks):000}")}}","success":true,"errors":[]}"""));
     }
@@ -105,6 +111,27 @@ internal sealed class SalesforceOrg : IDisposable
     public void Dispose() => Server.Dispose();
 
     private string ContactFor(string customerId) => _contacts.GetOrAdd(customerId, _ => Id18($"0035g00000Hb{_contacts.Count:000}"));
+
+    private ResponseMessage CreateContact(WireMock.IRequestMessage request)
+    {
+        var customerId = JsonNode.Parse(request.Body!)!["Hub_Customer_Id__c"]!.GetValue<string>();
+        var id = Id18($"0035g00000Hb{_contacts.Count:000}");
+        return _contacts.TryAdd(customerId, id)
+            ? Answer(201, $$"""{"id":"{{id}}","success":true,"errors":[]}""")
+            : Answer(400, $$"""[{"message":"duplicate value found: Hub_Customer_Id__c duplicates value on record with id: {{_contacts[customerId]}}","errorCode":"DUPLICATE_VALUE","fields":[]}]""");
+    }
+
+    private ResponseMessage ReadContact(WireMock.IRequestMessage request) =>
+        _contacts.TryGetValue(request.Path[UpsertPath.Length..], out var id)
+            ? Answer(200, $$"""{"attributes":{"type":"Contact","url":"{{Api}}/sobjects/Contact/{{id}}"},"Id":"{{id}}"}""")
+            : Answer(404, """[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]""");
+
+    private static ResponseMessage Answer(int status, string body) => new()
+    {
+        StatusCode = status,
+        Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+        BodyData = new WireMock.Util.BodyData { BodyAsString = body, DetectedBodyType = WireMock.Types.BodyType.String },
+    };
 
     private static string Results(WireMock.IRequestMessage request, Func<JsonNode, string> id) =>
         new JsonArray([.. JsonNode.Parse(request.Body!)!["records"]!.AsArray()
