@@ -29,6 +29,8 @@ public static class SyncEndpoints
     public static void AddSyncConsumers(this IBusRegistrationConfigurator configurator)
     {
         configurator.AddScoped<SyncCheckpoints>();
+        configurator.AddScoped<TargetPushLock>();
+        configurator.AddScoped<TargetSync>();
         configurator.AddScoped<ExternalIdentifierLinks>();
         configurator.AddConsumer<TargetSyncConsumer>().ExcludeFromConfigureEndpoints();
         configurator.AddConsumer<TouchpointSyncConsumer>().ExcludeFromConfigureEndpoints();

@@ -1,20 +1,15 @@
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
 using Hub.Infrastructure.Connectors;
-using Hub.Infrastructure.Telemetry;
 using MassTransit;
 
 namespace Hub.Infrastructure.Sync;
 
 /// <summary>
-/// Pushes the customer changes queued for one target instance (the one whose queue they arrived on), after
-/// the echo check: versions the target already received, and changes the target itself caused, are skipped,
-/// and of several queued versions of one customer only the newest goes out (each carries the whole record).
-/// An <see cref="IBatchSyncTarget"/> gets them in one call, any other target one call per customer, in order.
-/// The checkpoints are read and written once per batch, not once per change.
+/// Takes the customer changes queued for one target instance (the one whose queue they arrived on) in batches and
+/// hands them to <see cref="TargetSync"/>.
 /// </summary>
-internal sealed class TargetSyncConsumer(ConnectorInstances instances, SyncCheckpoints checkpoints, HubMetrics metrics, TimeProvider time)
-    : IConsumer<Batch<CustomerUpdated>>
+internal sealed class TargetSyncConsumer(ConnectorInstances instances, TargetSync sync) : IConsumer<Batch<CustomerUpdated>>
 {
     public const int BatchSize = 50;
 
@@ -27,49 +22,9 @@ internal sealed class TargetSyncConsumer(ConnectorInstances instances, SyncCheck
     public async Task Consume(ConsumeContext<Batch<CustomerUpdated>> context)
     {
         var instanceId = SyncEndpoints.InstanceIdFrom(context.ReceiveContext.InputAddress);
-        if (!instances.TryGet(instanceId, out var instance, out var connector) || connector is not ISyncTarget target)
+        if (instances.TryGet(instanceId, out var instance, out var connector) && connector is ISyncTarget target)
         {
-            return;
+            await sync.PushAsync(instance, target, [.. context.Message.Select(m => m.Message)], context.CancellationToken);
         }
-        var cancellationToken = context.CancellationToken;
-        var plan = await checkpoints.PlanAsync(instance, [.. context.Message.Select(m => m.Message)], cancellationToken);
-        if (target is IBatchSyncTarget batchTarget)
-        {
-            await PushBatchAsync(batchTarget, instance, plan, cancellationToken);
-            return;
-        }
-        var results = new List<SyncResult>();
-        try
-        {
-            foreach (var change in plan.ToPush)
-            {
-                results.Add(await TargetBackOff.CallAsync(token => target.PushAsync(change, instance, token), time, cancellationToken));
-            }
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            metrics.SyncCompleted(instance.Id, "failed", plan.ToPush.Count - results.Count);
-            // What the target took before the failure is recorded, so the retry does not send it again.
-            await checkpoints.CompleteAsync(instance, plan with { ToPush = [.. plan.ToPush.Take(results.Count)] }, results, CancellationToken.None);
-            throw;
-        }
-        await checkpoints.CompleteAsync(instance, plan, results, cancellationToken);
-    }
-
-    private async Task PushBatchAsync(IBatchSyncTarget target, ConnectorInstance instance, SyncPlan plan, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<SyncResult> results;
-        try
-        {
-            results = plan.ToPush.Count == 0
-                ? []
-                : await TargetBackOff.CallAsync(token => target.PushBatchAsync(plan.ToPush, instance, token), time, cancellationToken);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            metrics.SyncCompleted(instance.Id, "failed", plan.ToPush.Count);
-            throw;
-        }
-        await checkpoints.CompleteAsync(instance, plan, results, cancellationToken);
     }
 }
