@@ -12,7 +12,8 @@ namespace Hub.Connectors.Salesforce.Sync;
 /// <summary>
 /// An erased customer's Contact: <c>DELETE sobjects/Contact/{id}</c>, or with <c>ErasureMode=anonymize</c> a
 /// <c>PATCH</c> that clears every mapped field and sets LastName to "Erased". A Contact that is gone already counts
-/// as done; so does a customer the org never had a Contact for.
+/// as done; so does a customer the org never had a Contact for. Without a known Contact id, the Contact is looked
+/// up by the external id field.
 /// </summary>
 internal sealed class ContactEraser(SalesforceClient client, PushLedger ledger)
 {
@@ -30,7 +31,23 @@ internal sealed class ContactEraser(SalesforceClient client, PushLedger ledger)
             ?? ledger.ContactId(instance.Id, erasure.CustomerId);
         if (contactId is null)
         {
-            return ErasureResult.Erased("no Contact of this customer is known in this org");
+            // A Contact created for a Task just before the erasure froze the customer (its id not recorded yet) still
+            // carries the customer's id in the external id field.
+            var found = await client.SendAsync(instance, options, instanceUrl => new HttpRequestMessage(HttpMethod.Get,
+                SalesforcePaths.Resource(instanceUrl, options, "sobjects", "Contact", options.ExternalIdField, erasure.CustomerId.ToString())), cancellationToken);
+            if (found.Status == HttpStatusCode.NotFound)
+            {
+                return ErasureResult.Erased("no Contact of this customer is known in this org");
+            }
+            if (found.Status == HttpStatusCode.MultipleChoices)
+            {
+                return ErasureResult.Refused($"Several Contacts have {options.ExternalIdField} = {erasure.CustomerId}: erase them in Salesforce.");
+            }
+            contactId = found.IsSuccess ? ContactWriter.ReadId(found.Body) : null;
+            if (contactId is null)
+            {
+                return ErasureResult.Refused($"Salesforce did not answer which Contact has {options.ExternalIdField} = {erasure.CustomerId} ({(int)found.Status}): {SalesforceError.Describe(found.Errors, found.Body)}");
+            }
         }
         var response = await client.SendAsync(instance, options, instanceUrl =>
         {

@@ -104,7 +104,7 @@ internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
             return SyncResult.Refused($"Several Contacts have {options.ExternalIdField} = {payload.ExternalIdValue}: nothing written; merge them in Salesforce.");
         }
         // Not found by external id: the duplicate was another unique field's, and Salesforce's refusal says which.
-        return found.IsSuccess && FieldId(found.Body) is { } existing
+        return found.IsSuccess && ReadId(found.Body) is { } existing
             ? Known(instance, customer, existing, $"Contact {existing} was there already")
             : SyncResult.Refused(refusal);
     }
@@ -129,7 +129,7 @@ internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
     }
 
     /// <summary>The <c>Id</c> of a record read from Salesforce (<c>{"attributes": ..., "Id": ...}</c>).</summary>
-    private static string? FieldId(string body)
+    public static string? ReadId(string body)
     {
         try
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hub.Contracts.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Sync;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -167,7 +168,7 @@ public sealed partial class CustomerEraser(
                 row = new SyncCheckpointRow { ConnectorInstanceId = instance.Id, CustomerId = customerId };
                 db.SyncCheckpoints.Add(row);
             }
-            row.DeliveredVersion = long.MaxValue;
+            row.DeliveredVersion = SyncCheckpoints.ErasedVersion;
             row.ExternalRecordId = null;
             row.LastError = null;
             row.FailedVersion = null;

@@ -4,6 +4,7 @@ using Hub.Contracts.Erasure;
 using Hub.Contracts.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Sync;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -47,6 +48,7 @@ internal sealed partial class ErasureDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var pushLock = scope.ServiceProvider.GetRequiredService<TargetPushLock>();
         var now = time.GetUtcNow();
         var due = await db.ErasureTargets.AsNoTracking()
             .Where(t => (t.Status == ErasureStatus.Pending || t.Status == ErasureStatus.Retrying) && t.NextAttemptAt <= now)
@@ -59,12 +61,12 @@ internal sealed partial class ErasureDispatcher(
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.Attempts, target.Attempts + 1).SetProperty(t => t.NextAttemptAt, now + options.AttemptTimeout), cancellationToken);
             if (claimed == 1)
             {
-                await AttemptAsync(db, target, cancellationToken);
+                await AttemptAsync(db, pushLock, target, cancellationToken);
             }
         }
     }
 
-    private async Task AttemptAsync(HubDbContext db, ErasureTargetRow target, CancellationToken cancellationToken)
+    private async Task AttemptAsync(HubDbContext db, TargetPushLock pushLock, ErasureTargetRow target, CancellationToken cancellationToken)
     {
         var request = await db.ErasureRequests.AsNoTracking().FirstAsync(r => r.Id == target.RequestId, cancellationToken);
         var attempts = target.Attempts + 1;
@@ -79,7 +81,13 @@ internal sealed partial class ErasureDispatcher(
         {
             try
             {
-                var result = await eraser.EraseAsync(Erasure(request, target), instance, cancellationToken);
+                ErasureResult result;
+                // Waits for a push to this target under way (checked before the erasure froze the customer's checkpoints),
+                // so that push cannot land after the erasure; pushes that come later see the frozen checkpoints.
+                await using (await pushLock.TakeAsync(instance.Id, cancellationToken))
+                {
+                    result = await eraser.EraseAsync(Erasure(request, target), instance, cancellationToken);
+                }
                 (status, error, detail) = result.Done ? (ErasureStatus.Done, (string?)null, (string?)result.Detail) : (ErasureStatus.Failed, result.Detail, null);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -1,5 +1,7 @@
+using Hub.Infrastructure.Sync;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hub.Infrastructure.Erasure;
 
@@ -11,6 +13,9 @@ public static class ErasureExtensions
         services.AddSingleton(configuration.GetSection(ErasureOptions.Section).Get<ErasureOptions>() ?? new ErasureOptions());
         services.AddSingleton<ErasureSignal>();
         services.AddScoped<CustomerEraser>();
+        // Also registered with the sync consumers; an erasure's call to a target takes the target's turn like a push.
+        services.TryAddSingleton<LocalTargetTurns>();
+        services.TryAddScoped<TargetPushLock>();
         services.AddHostedService<ErasureDispatcher>();
         return services;
     }

@@ -90,10 +90,16 @@ internal sealed partial class SyncCheckpoints(
             .. pushed.Where(p => !p.Second.Delivered).Select(p => new SyncDelivery(p.First.CustomerId, p.First.Version, null, p.Second.Detail))], cancellationToken);
     }
 
-    /// <summary>The customer's record id in the target, as last recorded; null when none is known.</summary>
-    public Task<string?> ExternalRecordIdAsync(string instanceId, Guid customerId, CancellationToken cancellationToken) =>
-        db.SyncCheckpoints.AsNoTracking().Where(c => c.ConnectorInstanceId == instanceId && c.CustomerId == customerId)
-            .Select(c => c.ExternalRecordId).FirstOrDefaultAsync(cancellationToken);
+    /// <summary>The delivered version of an erased customer: no version of theirs is ever pushed again.</summary>
+    public const long ErasedVersion = long.MaxValue;
+
+    /// <summary>Whether the customer was erased (for this target), and their record id in the target as last recorded (null when none is known).</summary>
+    public async Task<(bool Erased, string? ExternalRecordId)> TouchpointStateAsync(string instanceId, Guid customerId, CancellationToken cancellationToken)
+    {
+        var row = await db.SyncCheckpoints.AsNoTracking().Where(c => c.ConnectorInstanceId == instanceId && c.CustomerId == customerId)
+            .Select(c => new { c.DeliveredVersion, c.ExternalRecordId }).FirstOrDefaultAsync(cancellationToken);
+        return (row?.DeliveredVersion == ErasedVersion, row?.ExternalRecordId);
+    }
 
     /// <summary>Records deliveries (a version never goes back; a null record id keeps the known one) and saves.</summary>
     public async Task RecordAsync(string instanceId, IReadOnlyCollection<SyncDelivery> deliveries, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Messaging;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hub.Infrastructure.Sync;
 
@@ -29,7 +30,8 @@ public static class SyncEndpoints
     public static void AddSyncConsumers(this IBusRegistrationConfigurator configurator)
     {
         configurator.AddScoped<SyncCheckpoints>();
-        configurator.AddScoped<TargetPushLock>();
+        configurator.TryAddSingleton<LocalTargetTurns>();
+        configurator.TryAddScoped<TargetPushLock>();
         configurator.AddScoped<TargetSync>();
         configurator.AddScoped<ExternalIdentifierLinks>();
         configurator.AddConsumer<TargetSyncConsumer>().ExcludeFromConfigureEndpoints();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Hub.Infrastructure.Persistence;
@@ -6,20 +7,22 @@ using Microsoft.EntityFrameworkCore;
 namespace Hub.Infrastructure.Sync;
 
 /// <summary>
-/// One hub process at a time plans, pushes and records the changes of one sync target. Every process consumes every
-/// target's queue, so two versions of one customer can sit in two processes' batches at once; pushed side by side, the
-/// older one could land last and leave the target with old values while its checkpoint names the newer version. With
-/// the lock, the second batch is planned after the first was recorded, and a version the target already has is skipped.
-/// On PostgreSQL it is a session advisory lock keyed by the instance (released with the session if the process dies);
-/// SQLite is the embedded mode, one process, where the consumer's own one-batch-at-a-time is enough.
+/// One writer at a time per sync target: a batch of customer changes (checked, pushed and recorded), a touchpoint, or
+/// an erasure. Every hub process consumes every target's queue, so two versions of one customer can sit in two
+/// processes' batches at once; pushed side by side, the older one could land last and leave the target with old values
+/// while its checkpoint names the newer version. And a push checked before an erasure froze the customer's checkpoints
+/// could land after the erasure was carried out, writing the person back. With the lock, whoever comes second checks
+/// after the first is done: a version the target has is skipped, an erased customer is not written.
+/// On PostgreSQL it is a session advisory lock keyed by the instance (released with the session if the process dies),
+/// which holds across processes; on SQLite (the embedded mode, one process) a semaphore per instance in the process.
 /// </summary>
-internal sealed class TargetPushLock(HubDbContext db)
+internal sealed class TargetPushLock(HubDbContext db, LocalTargetTurns local)
 {
     public async Task<IAsyncDisposable> TakeAsync(string instanceId, CancellationToken cancellationToken)
     {
         if (!db.Database.IsNpgsql())
         {
-            return NotNeeded.Instance;
+            return await local.TakeAsync(instanceId, cancellationToken);
         }
         var key = KeyOf(instanceId);
         // Opened here, the connection stays this context's until the lock is released: the plan and the records of
@@ -56,11 +59,31 @@ internal sealed class TargetPushLock(HubDbContext db)
             }
         }
     }
+}
 
-    private sealed class NotNeeded : IAsyncDisposable
+/// <summary>The embedded mode's <see cref="TargetPushLock"/>: one semaphore per target instance, in the process.</summary>
+internal sealed class LocalTargetTurns
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _turns = new(StringComparer.OrdinalIgnoreCase);
+
+    public async Task<IAsyncDisposable> TakeAsync(string instanceId, CancellationToken cancellationToken)
     {
-        public static readonly NotNeeded Instance = new();
+        var turn = _turns.GetOrAdd(instanceId, _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(cancellationToken);
+        return new Held(turn);
+    }
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    private sealed class Held(SemaphoreSlim turn) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                turn.Release();
+            }
+            return ValueTask.CompletedTask;
+        }
     }
 }

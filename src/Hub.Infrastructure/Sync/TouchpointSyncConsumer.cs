@@ -9,10 +9,14 @@ namespace Hub.Infrastructure.Sync;
 /// <summary>
 /// Hands a touchpoint appended to a timeline to one target that records touchpoints (the one whose queue it
 /// arrived on), unless it came through that very instance, with the customer's record id there as last recorded.
-/// A record id or identifier the target reports back is recorded and linked as after a customer push.
+/// A record id or identifier the target reports back is recorded and linked as after a customer push. A touchpoint of
+/// a customer erased since it was queued is not handed over (the erasure froze the customer's checkpoints): the target
+/// could otherwise write the person back, a Contact created for a Task, say. The check and the push hold the target's
+/// <see cref="TargetPushLock"/>, which the erasure's call to the target takes too.
 /// </summary>
 internal sealed partial class TouchpointSyncConsumer(
-    ConnectorInstances instances, SyncCheckpoints checkpoints, ExternalIdentifierLinks links, TimeProvider time, ILogger<TouchpointSyncConsumer> logger)
+    ConnectorInstances instances, SyncCheckpoints checkpoints, TargetPushLock pushLock, ExternalIdentifierLinks links, TimeProvider time,
+    ILogger<TouchpointSyncConsumer> logger)
     : IConsumer<TouchpointAppended>
 {
     public async Task Consume(ConsumeContext<TouchpointAppended> context)
@@ -25,7 +29,13 @@ internal sealed partial class TouchpointSyncConsumer(
             return;
         }
         var cancellationToken = context.CancellationToken;
-        var recordId = await checkpoints.ExternalRecordIdAsync(instance.Id, appended.CustomerId, cancellationToken);
+        await using var turn = await pushLock.TakeAsync(instance.Id, cancellationToken);
+        var (erased, recordId) = await checkpoints.TouchpointStateAsync(instance.Id, appended.CustomerId, cancellationToken);
+        if (erased)
+        {
+            LogErased(logger, instance.Id, appended.Touchpoint.TouchpointId, appended.CustomerId);
+            return;
+        }
         var touchpoint = new CustomerTouchpoint { Touchpoint = appended.Touchpoint, Customer = appended.Customer, ExternalRecordId = recordId };
         var result = await TargetBackOff.CallAsync(token => target.PushTouchpointAsync(touchpoint, instance, token), time, cancellationToken);
         if (!result.Delivered)
@@ -39,6 +49,9 @@ internal sealed partial class TouchpointSyncConsumer(
             await checkpoints.RecordAsync(instance.Id, [new SyncDelivery(appended.CustomerId, 0, reported)], cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Touchpoint {TouchpointId} not handed to sync target {InstanceId}: customer {CustomerId} was erased")]
+    private static partial void LogErased(ILogger logger, string instanceId, Guid touchpointId, Guid customerId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sync target {InstanceId} refused touchpoint {TouchpointId} of customer {CustomerId}: {Detail}")]
     private static partial void LogRefused(ILogger logger, string instanceId, Guid touchpointId, Guid customerId, string detail);

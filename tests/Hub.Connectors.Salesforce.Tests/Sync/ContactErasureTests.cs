@@ -66,10 +66,28 @@ public sealed class ContactErasureTests : IDisposable
     [Fact]
     public async Task A_customer_without_a_contact_needs_nothing_erased()
     {
+        _salesforce.Answers("GET", $"{FakeSalesforce.ContactsPath}/Hub_Customer_Id__c/{Erasure().CustomerId}", 404,
+            """[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]""");
+
         var result = await _target.EraseAsync(Erasure(null), Instance(_salesforce.Url), CancellationToken.None);
 
         Assert.True(result.Done, result.Detail);
+        Assert.Single(_salesforce.Requests("GET", FakeSalesforce.ContactsPath));
         Assert.Empty(_salesforce.Requests("DELETE", "/services"));
+    }
+
+    [Fact]
+    public async Task A_contact_whose_id_the_hub_never_recorded_is_found_by_the_external_id_and_deleted()
+    {
+        // Created for a Task just before the erasure froze the customer: its id was not recorded yet.
+        _salesforce.Answers("GET", $"{FakeSalesforce.ContactsPath}/Hub_Customer_Id__c/{Erasure().CustomerId}", 200,
+                $$"""{"attributes":{"type":"Contact","url":"/services/data/v66.0/sobjects/Contact/{{ContactId}}"},"Id":"{{ContactId}}"}""")
+            .Answers("DELETE", $"{FakeSalesforce.ContactsPath}/*", 204);
+
+        var result = await _target.EraseAsync(Erasure(null), Instance(_salesforce.Url), CancellationToken.None);
+
+        Assert.True(result.Done, result.Detail);
+        Assert.Equal($"{FakeSalesforce.ContactsPath}/{ContactId}", Assert.Single(_salesforce.Requests("DELETE", FakeSalesforce.ContactsPath)).Path);
     }
 
     public void Dispose() => _salesforce.Dispose();

@@ -159,7 +159,8 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture, ITestOutputHelper
         Hub.Target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
         await EventuallyAsync(async () => (await ErasureAsync(customerId)).GetProperty("status").GetString() == "done", "the erasure done everywhere");
         // The same signed message each time: refused while crm2 was down, taken once it was back.
-        var deliveries = Hub.Target.LogEntries.Select(e => e.RequestMessage!).Where(r => (r.Body ?? "").Contains("customer.erased", StringComparison.Ordinal)).ToList();
+        var deliveries = Hub.Target.LogEntries.Select(e => e.RequestMessage!)
+            .Where(r => (r.Body ?? "").Contains("customer.erased", StringComparison.Ordinal) && r.Body!.Contains(customerId.ToString(), StringComparison.Ordinal)).ToList();
         Assert.True(deliveries.Count >= 2);
         Assert.Single(deliveries.Select(r => r.Headers!["webhook-id"][0]).Distinct());
         var erased = deliveries[^1];
@@ -181,6 +182,46 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture, ITestOutputHelper
         await fixture.CustomerIdAsync("email=newcomer%40example.com");
         Assert.Empty(await Hub.FindAsync("email=erin.erasmus%40example.com"));
         await AssertNoTraceAsync(Email, "14155550177", Name, "Erasmusson");
+    }
+
+    [Fact]
+    public async Task Touchpoints_on_their_way_to_Salesforce_when_the_person_is_erased_do_not_outlive_the_erasure()
+    {
+        var customerId = await fixture.KnownPersonAsync("erase-2", "tia.texter@example.com", "+1 415 555 0144", "Tia Texter");
+        await EventuallyAsync(() => Hub.Org.ContactOf(customerId) is not null, "the Contact");
+        var contactId = Hub.Org.ContactOf(customerId)!;
+        // The first text's Task waits 3 s on Salesforce's Retry-After: that push is under way when the erasure comes,
+        // and the second text is queued behind it.
+        Hub.Org.AsksToWaitOnTheNextTask(TimeSpan.FromSeconds(3));
+        await fixture.PostTwilioAsync(TwilioHub.InboundSms("SM00000000000000000000000000000911", "first text", from: "%2B14155550144"));
+        await EventuallyAsync(() => TaskWrites("first text").Count == 1, "the first text's Task attempt, answered 503");
+        await fixture.PostTwilioAsync(TwilioHub.InboundSms("SM00000000000000000000000000000912", "second text", from: "%2B14155550144"));
+        await EventuallyAsync(async () => (await TimelineTypesAsync(customerId)).Count(t => t.StartsWith("sms.", StringComparison.Ordinal)) == 2, "both texts on the timeline");
+
+        var (status, _) = await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{customerId}/erasure");
+        Assert.Equal(HttpStatusCode.Accepted, status);
+
+        await EventuallyAsync(async () => Target(await ErasureAsync(customerId), "sf1")?.GetProperty("status").GetString() == "done", "the erasure done at sf1");
+        await EventuallyAsync(() => fixture.Hub.Hub.Output[_logStart..].Contains($"not handed to sync target sf1: customer {customerId} was erased", StringComparison.Ordinal),
+            "the second text not handed to Salesforce");
+        Assert.Empty(TaskWrites("second text"));
+        Assert.DoesNotContain(Hub.Org.Requests("POST", SalesforceOrg.ContactPath), r => r.Body.Contains(customerId.ToString(), StringComparison.Ordinal));
+        // The first text's Task, checked before the erasure, went in before the Contact was deleted (Salesforce deletes
+        // a Contact's Tasks with it), not after.
+        var requests = Hub.Org.Server.LogEntries.Select(e => e.RequestMessage!).ToList();
+        var deletion = requests.FindIndex(r => r.Method == "DELETE" && r.Path == $"{SalesforceOrg.ContactPath}/{contactId}");
+        var lastTask = requests.FindLastIndex(r => r.Method == "POST" && r.Path == SalesforceOrg.TaskPath && (r.Body ?? "").Contains("first text", StringComparison.Ordinal));
+        Assert.True(deletion > lastTask, $"The Contact was deleted (request {deletion}) before the first text's Task was written (request {lastTask}).");
+        Assert.Equal(2, TaskWrites("first text").Count);
+    }
+
+    private List<SentRequest> TaskWrites(string text) =>
+        [.. Hub.Org.Requests("POST", SalesforceOrg.TaskPath).Where(r => r.Body.Contains(text, StringComparison.Ordinal))];
+
+    private async Task<List<string>> TimelineTypesAsync(Guid customerId)
+    {
+        var (_, timeline) = await fixture.SendJsonAsync(HttpMethod.Get, $"api/customers/{customerId}/timeline");
+        return [.. timeline.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("type").GetString()!)];
     }
 
     private async Task<JsonElement> ErasureAsync(Guid customerId) =>

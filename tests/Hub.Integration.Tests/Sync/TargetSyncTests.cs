@@ -139,7 +139,7 @@ public sealed class TargetSyncTests : IAsyncLifetime
             NullLogger<ExternalIdentifierLinks>.Instance);
         var metrics = new HubMetrics(_services.GetRequiredService<IMeterFactory>(), new CircuitBreakerStates());
         var checkpoints = new SyncCheckpoints(db, links, metrics, TimeProvider.System, NullLogger<SyncCheckpoints>.Instance);
-        return new TargetSync(checkpoints, new TargetPushLock(db), metrics, TimeProvider.System);
+        return new TargetSync(checkpoints, new TargetPushLock(db, new LocalTargetTurns()), metrics, TimeProvider.System);
     }
 
     private static CustomerUpdated Change(long version) => new()

@@ -65,6 +65,15 @@ internal sealed class SalesforceOrg : IDisposable
                 .WithHeader("Content-Type", "application/json")
                 .WithBody("""[{"message":"Server is temporarily unavailable.","errorCode":"SERVER_UNAVAILABLE"}]"""));
 
+    /// <summary>The next Task creation is answered 503 with a Retry-After, as a busy org does; the ones after it as usual.</summary>
+    public void AsksToWaitOnTheNextTask(TimeSpan retryAfter) =>
+        Server.Given(Request.Create().WithPath(TaskPath).UsingPost()).AtPriority(0)
+            .InScenario("busy-task").WillSetStateTo("answered")
+            .RespondWith(Response.Create().WithStatusCode(503)
+                .WithHeader("Retry-After", ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithHeader("Content-Type", "application/json")
+                .WithBody("""[{"message":"Server is temporarily unavailable.","errorCode":"SERVER_UNAVAILABLE"}]"""));
+
     public IReadOnlyDictionary<string, string> Settings(string instanceId) => new Dictionary<string, string>
     {
         [$"Hub:Connectors:{instanceId}:Kind"] = "salesforce",
