@@ -1,18 +1,11 @@
-using System.Diagnostics.Metrics;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
-using Hub.Contracts.Touchpoints;
-using Hub.Core.Identity;
-using Hub.Infrastructure.Ingress;
-using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Sync;
-using Hub.Infrastructure.Telemetry;
 using Hub.Integration.Tests.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hub.Integration.Tests.Sync;
 
@@ -85,32 +78,9 @@ public sealed class SyncCheckpointsTests : IDisposable
         Assert.Equal((4L, "0035g00000Hb000AAB"), (row.DeliveredVersion, row.ExternalRecordId));
     }
 
-    private static CustomerUpdated Change(long version, string source, string field) => new()
-    {
-        CustomerId = CustomerId,
-        Version = version,
-        ChangedFields = [field],
-        Customer = new CustomerSnapshot
-        {
-            Id = CustomerId,
-            Version = version,
-            Identifiers = [],
-            Fields = new Dictionary<string, CustomerFieldValue>(),
-            CreatedAt = DateTimeOffset.UnixEpoch,
-            UpdatedAt = DateTimeOffset.UnixEpoch,
-        },
-        SourceConnectorInstanceId = source,
-        OccurredAt = DateTimeOffset.UnixEpoch,
-    };
+    private static CustomerUpdated Change(long version, string source, string field) => SyncParts.Change(CustomerId, version, source, field);
 
-    private SyncCheckpoints Checkpoints(HubDbContext db)
-    {
-        var identifiers = new IdentifierNormalizer("US");
-        var links = new ExternalIdentifierLinks(identifiers, new TouchpointNormalizer(identifiers), new NoIngress(), TimeProvider.System,
-            NullLogger<ExternalIdentifierLinks>.Instance);
-        return new SyncCheckpoints(db, links, new HubMetrics(_services.GetRequiredService<IMeterFactory>(), new CircuitBreakerStates()),
-            TimeProvider.System, NullLogger<SyncCheckpoints>.Instance);
-    }
+    private SyncCheckpoints Checkpoints(HubDbContext db) => SyncParts.Checkpoints(db, _services);
 
     private async Task<HubDbContext> NewDatabaseAsync(string provider, params IInterceptor[] interceptors)
     {
@@ -146,11 +116,5 @@ public sealed class SyncCheckpointsTests : IDisposable
             }
             return result;
         }
-    }
-
-    private sealed class NoIngress : ITouchpointIngress
-    {
-        public Task AcceptAsync(IReadOnlyList<TouchpointReceived> touchpoints, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("Recording checkpoints takes no touchpoint.");
     }
 }

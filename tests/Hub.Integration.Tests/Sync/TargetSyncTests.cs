@@ -1,18 +1,11 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
-using Hub.Contracts.Touchpoints;
-using Hub.Core.Identity;
-using Hub.Infrastructure.Ingress;
-using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Sync;
-using Hub.Infrastructure.Telemetry;
 using Hub.Integration.Tests.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Hub.Integration.Tests.Sync;
@@ -132,33 +125,10 @@ public sealed class TargetSyncTests : IAsyncLifetime
             .Select(c => c.DeliveredVersion).SingleAsync();
     }
 
-    private TargetSync Sync(HubDbContext db)
-    {
-        var identifiers = new IdentifierNormalizer("US");
-        var links = new ExternalIdentifierLinks(identifiers, new TouchpointNormalizer(identifiers), new NoIngress(), TimeProvider.System,
-            NullLogger<ExternalIdentifierLinks>.Instance);
-        var metrics = new HubMetrics(_services.GetRequiredService<IMeterFactory>(), new CircuitBreakerStates());
-        var checkpoints = new SyncCheckpoints(db, links, metrics, TimeProvider.System, NullLogger<SyncCheckpoints>.Instance);
-        return new TargetSync(checkpoints, new TargetPushLock(db, new LocalTargetTurns()), metrics, TimeProvider.System);
-    }
+    private TargetSync Sync(HubDbContext db) =>
+        new(SyncParts.Checkpoints(db, _services), new TargetPushLock(db, new LocalTargetTurns()), SyncParts.Metrics(_services), TimeProvider.System);
 
-    private static CustomerUpdated Change(long version) => new()
-    {
-        CustomerId = CustomerId,
-        Version = version,
-        ChangedFields = ["name"],
-        Customer = new CustomerSnapshot
-        {
-            Id = CustomerId,
-            Version = version,
-            Identifiers = [],
-            Fields = new Dictionary<string, CustomerFieldValue>(),
-            CreatedAt = DateTimeOffset.UnixEpoch,
-            UpdatedAt = DateTimeOffset.UnixEpoch,
-        },
-        SourceConnectorInstanceId = "crm1",
-        OccurredAt = DateTimeOffset.UnixEpoch,
-    };
+    private static CustomerUpdated Change(long version) => SyncParts.Change(CustomerId, version, "crm1", "name");
 
     /// <summary>A target whose pushes wait until released; it records the versions it was given, in order.</summary>
     private sealed class StallingTarget : ISyncTarget
@@ -180,12 +150,5 @@ public sealed class TargetSyncTests : IAsyncLifetime
             await _released.Task.WaitAsync(cancellationToken);
             return SyncResult.Success(detail: "taken");
         }
-    }
-
-    private sealed class NoIngress : ITouchpointIngress
-    {
-        public Task AcceptAsync(IReadOnlyList<TouchpointReceived> touchpoints, CancellationToken cancellationToken) => touchpoints.Count == 0
-            ? Task.CompletedTask
-            : throw new InvalidOperationException("A target that reports no identifier links nothing.");
     }
 }
