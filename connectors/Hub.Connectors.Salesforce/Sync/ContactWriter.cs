@@ -115,26 +115,18 @@ internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
         return SyncResults.Delivered(contactId, detail);
     }
 
-    public static string? RecordId(string body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.TryGetProperty("id", out var id) ? Records.SalesforceId.Normalize(id.GetString()) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The id in a write result (<c>{"id": ..., "success": true, ...}</c>).</summary>
+    public static string? RecordId(string body) => IdProperty(body, "id");
 
     /// <summary>The <c>Id</c> of a record read from Salesforce (<c>{"attributes": ..., "Id": ...}</c>).</summary>
-    public static string? ReadId(string body)
+    public static string? ReadId(string body) => IdProperty(body, "Id");
+
+    private static string? IdProperty(string body, string name)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("Id", out var id) && id.ValueKind == JsonValueKind.String
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var id) && id.ValueKind == JsonValueKind.String
                 ? Records.SalesforceId.Normalize(id.GetString())
                 : null;
         }
