@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Hub.Connectors.Salesforce.Records;
 
 /// <summary>
@@ -28,6 +30,25 @@ internal static class SalesforceId
 
     /// <summary>The 18-character form, or null.</summary>
     public static string? Normalize(string? id) => TryNormalize(id, out var id18) ? id18 : null;
+
+    /// <summary>
+    /// The id in an answer's JSON object under <paramref name="property"/> (<c>id</c> in a write result, <c>Id</c> in a
+    /// record read), normalized; null when the body is not such an object or holds no valid id there.
+    /// </summary>
+    public static string? InJson(string body, string property)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(property, out var id) && id.ValueKind == JsonValueKind.String
+                ? Normalize(id.GetString())
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>True when the id is valid and its key prefix (the object type) is <paramref name="prefix"/>.</summary>
     public static bool Is(string? id, string prefix) =>

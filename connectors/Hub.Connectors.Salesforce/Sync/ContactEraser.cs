@@ -33,20 +33,20 @@ internal sealed class ContactEraser(SalesforceClient client, PushLedger ledger)
         {
             // A Contact created for a Task just before the erasure froze the customer (its id not recorded yet) still
             // carries the customer's id in the external id field.
-            var found = await client.SendAsync(instance, options, instanceUrl => new HttpRequestMessage(HttpMethod.Get,
-                SalesforcePaths.Resource(instanceUrl, options, "sobjects", "Contact", options.ExternalIdField, erasure.CustomerId.ToString())), cancellationToken);
-            if (found.Status == HttpStatusCode.NotFound)
+            var found = await ContactLookup.ByExternalIdAsync(client, instance, options, erasure.CustomerId.ToString(), cancellationToken);
+            if (found.NotFound)
             {
                 return ErasureResult.Erased("no Contact of this customer is known in this org");
             }
-            if (found.Status == HttpStatusCode.MultipleChoices)
+            if (found.Several)
             {
                 return ErasureResult.Refused($"Several Contacts have {options.ExternalIdField} = {erasure.CustomerId}: erase them in Salesforce.");
             }
-            contactId = found.IsSuccess ? ContactWriter.ReadId(found.Body) : null;
+            contactId = found.ContactId;
             if (contactId is null)
             {
-                return ErasureResult.Refused($"Salesforce did not answer which Contact has {options.ExternalIdField} = {erasure.CustomerId} ({(int)found.Status}): {SalesforceError.Describe(found.Errors, found.Body)}");
+                var answer = found.Response;
+                return ErasureResult.Refused($"Salesforce did not answer which Contact has {options.ExternalIdField} = {erasure.CustomerId} ({(int)answer.Status}): {SalesforceError.Describe(answer.Errors, answer.Body)}");
             }
         }
         var response = await client.SendAsync(instance, options, instanceUrl =>

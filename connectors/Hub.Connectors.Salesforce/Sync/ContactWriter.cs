@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Mime;
 using System.Text;
-using System.Text.Json;
 using Hub.Connectors.Salesforce.Api;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
@@ -55,7 +54,7 @@ internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
         }, cancellationToken);
         if (response.Status == HttpStatusCode.MultipleChoices)
         {
-            return SyncResult.Refused($"Several Contacts have {options.ExternalIdField} = {payload.ExternalIdValue}: nothing written; merge them in Salesforce.");
+            return SeveralContacts(options, payload);
         }
         if (!response.IsSuccess)
         {
@@ -97,17 +96,19 @@ internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
         {
             return SyncResult.Refused(refusal);
         }
-        var found = await client.SendAsync(instance, options, instanceUrl => new HttpRequestMessage(HttpMethod.Get,
-            SalesforcePaths.Resource(instanceUrl, options, "sobjects", "Contact", options.ExternalIdField, payload.ExternalIdValue)), cancellationToken);
-        if (found.Status == HttpStatusCode.MultipleChoices)
+        var found = await ContactLookup.ByExternalIdAsync(client, instance, options, payload.ExternalIdValue, cancellationToken);
+        if (found.Several)
         {
-            return SyncResult.Refused($"Several Contacts have {options.ExternalIdField} = {payload.ExternalIdValue}: nothing written; merge them in Salesforce.");
+            return SeveralContacts(options, payload);
         }
         // Not found by external id: the duplicate was another unique field's, and Salesforce's refusal says which.
-        return found.IsSuccess && ReadId(found.Body) is { } existing
+        return found.ContactId is { } existing
             ? Known(instance, customer, existing, $"Contact {existing} was there already")
             : SyncResult.Refused(refusal);
     }
+
+    private static SyncResult SeveralContacts(SalesforceOptions options, ContactPayload payload) =>
+        SyncResult.Refused($"Several Contacts have {options.ExternalIdField} = {payload.ExternalIdValue}: nothing written; merge them in Salesforce.");
 
     private SyncResult Known(ConnectorInstance instance, CustomerSnapshot customer, string contactId, string detail)
     {
@@ -116,23 +117,5 @@ internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
     }
 
     /// <summary>The id in a write result (<c>{"id": ..., "success": true, ...}</c>).</summary>
-    public static string? RecordId(string body) => IdProperty(body, "id");
-
-    /// <summary>The <c>Id</c> of a record read from Salesforce (<c>{"attributes": ..., "Id": ...}</c>).</summary>
-    public static string? ReadId(string body) => IdProperty(body, "Id");
-
-    private static string? IdProperty(string body, string name)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty(name, out var id) && id.ValueKind == JsonValueKind.String
-                ? Records.SalesforceId.Normalize(id.GetString())
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static string? RecordId(string body) => Records.SalesforceId.InJson(body, "id");
 }

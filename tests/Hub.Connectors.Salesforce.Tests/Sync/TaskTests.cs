@@ -113,6 +113,27 @@ public sealed class TaskTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_contact_was_found_rather_than_written_the_next_change_is_written_even_with_the_same_values()
+    {
+        // The Contact found holds whatever the change queue wrote there, not the touchpoint's snapshot: a change whose
+        // values equal that snapshot is not "what the Contact already has" and must go out.
+        var item = OnAmara(Call(), withContactId: false);
+        _salesforce.Answers("POST", FakeSalesforce.ContactsPath, 400,
+                """[{"message":"duplicate value found: Hub_Customer_Id__c duplicates value on record with id: 0035g00000Rz2Lm","errorCode":"DUPLICATE_VALUE","fields":[]}]""")
+            .Answers("GET", $"{FakeSalesforce.ContactsPath}/Hub_Customer_Id__c/{item.Customer.Id}", 200,
+                """{"attributes":{"type":"Contact","url":"/services/data/v66.0/sobjects/Contact/0035g00000Rz2LmAAJ"},"Id":"0035g00000Rz2LmAAJ"}""")
+            .Answers("POST", TaskPath, 201, """{"id":"00T5g00000Tk1AaAAJ","success":true,"errors":[]}""")
+            .Answers("PATCH", $"{FakeSalesforce.ContactsPath}/*", 204);
+        await PushAsync(item);
+
+        var change = Change(identifiers: item.Customer.Identifiers, fields: [("lastName", "Okafor"), ("mobilePhone", "+1 503-555-0147")]);
+        var result = await ((ISyncTarget)_target).PushAsync(change, Instance(_salesforce.Url), CancellationToken.None);
+
+        Assert.True(result.Delivered, result.Detail);
+        Assert.Equal($"{FakeSalesforce.ContactsPath}/0035g00000Rz2LmAAJ", Assert.Single(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath)).Path);
+    }
+
+    [Fact]
     public async Task A_duplicate_of_another_unique_field_is_refused_with_salesforces_message_and_writes_no_Task()
     {
         var item = OnAmara(Call(), withContactId: false);
