@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hub.Contracts.Customers;
 using MassTransit;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Telemetry;
@@ -99,8 +100,7 @@ internal sealed partial class OutboxRelay(
         var rows = batches.SelectMany(b => b.Rows).ToList();
         try
         {
-            // Published together, so the broker's confirms overlap; consumers order a customer's changes by version.
-            await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
+            await PublishAllAsync(rows, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -186,8 +186,7 @@ internal sealed partial class OutboxRelay(
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimToken, token).SetProperty(m => m.ClaimedUntil, until), cancellationToken);
         // By key first: the claim token has no index, and the table keeps sent rows for SentRetention (a scan of all of them per batch).
         var claimed = await db.Outbox.AsNoTracking().Where(m => candidates.Contains(m.Id) && m.ClaimToken == token).OrderBy(m => m.Id).ToListAsync(cancellationToken);
-        // Published together, so the broker's confirms overlap; consumers order a customer's changes by version.
-        await Task.WhenAll(claimed.Select(row => PublishAsync(row, cancellationToken)));
+        await PublishAllAsync(claimed, cancellationToken);
         var ids = claimed.Select(m => m.Id).ToList();
         var sentAt = time.GetUtcNow();
         await db.Outbox.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, sentAt), cancellationToken);
@@ -198,6 +197,31 @@ internal sealed partial class OutboxRelay(
         return claimed.Count;
     }
 
+    /// <summary>
+    /// Publishes the rows together, so the broker's confirms overlap; consumers order a customer's changes by version.
+    /// Customer changes go out as <see cref="CustomerUpdateGroup"/>s of up to <see cref="CustomerUpdateGroup.MaxChanges"/>:
+    /// every sync target queue receives each, and per message the broker and the target's consumer cost more than
+    /// what the consumer does with one change (docs/performance.md, item 21).
+    /// </summary>
+    private Task PublishAllAsync(IReadOnlyList<OutboxMessageRow> rows, CancellationToken cancellationToken)
+    {
+        var publishes = new List<Task>();
+        var changes = new List<OutboxMessageRow>();
+        foreach (var row in rows)
+        {
+            if (row.MessageType == nameof(CustomerUpdated))
+            {
+                changes.Add(row);
+            }
+            else
+            {
+                publishes.Add(PublishAsync(row, cancellationToken));
+            }
+        }
+        publishes.AddRange(changes.Chunk(CustomerUpdateGroup.MaxChanges).Select(group => PublishGroupAsync(group, cancellationToken)));
+        return Task.WhenAll(publishes);
+    }
+
     /// <summary>Publishes under the trace that wrote the row, so a customer change's sync stays in its touchpoint's trace.</summary>
     private async Task PublishAsync(OutboxMessageRow row, CancellationToken cancellationToken)
     {
@@ -205,6 +229,22 @@ internal sealed partial class OutboxRelay(
         activity?.SetTag("messaging.message.type", row.MessageType);
         var (message, type) = OutboxMessages.Read(row);
         await bus.Publish(message, type, cancellationToken);
+    }
+
+    /// <summary>Publishes under the trace of the group's first change, linked to the traces of the others.</summary>
+    private async Task PublishGroupAsync(OutboxMessageRow[] rows, CancellationToken cancellationToken)
+    {
+        var links = HubTelemetry.ActivitySource.HasListeners()
+            ? rows.Skip(1)
+                .Select(row => ActivityContext.TryParse(row.TraceParent, null, out var context) ? new ActivityLink(context) : default)
+                .Where(link => link.Context != default)
+                .ToList()
+            : null;
+        using var activity = HubTelemetry.StartActivity("outbox publish", ActivityKind.Internal, rows[0].TraceParent, links);
+        activity?.SetTag("messaging.message.type", nameof(CustomerUpdateGroup));
+        activity?.SetTag("messaging.batch.message_count", rows.Length);
+        var group = new CustomerUpdateGroup { Changes = [.. rows.Select(row => (CustomerUpdated)OutboxMessages.Read(row).Message)] };
+        await bus.Publish(group, typeof(CustomerUpdateGroup), cancellationToken);
     }
 
     private async Task CleanupIfDueAsync(CancellationToken cancellationToken)

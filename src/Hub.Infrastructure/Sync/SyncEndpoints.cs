@@ -9,7 +9,8 @@ namespace Hub.Infrastructure.Sync;
 
 /// <summary>
 /// Every sync target instance has its own queue, so one slow or broken target never holds up another. On it:
-/// customer changes in batches (one call for an <see cref="IBatchSyncTarget"/>, one per customer otherwise) and, for an
+/// customer changes in the groups the outbox relay published them in, or in batches of single ones (one call for an
+/// <see cref="IBatchSyncTarget"/>, one per customer otherwise) and, for an
 /// <see cref="ITouchpointSyncTarget"/>, the touchpoints appended to timelines.
 /// </summary>
 public static class SyncEndpoints
@@ -35,6 +36,7 @@ public static class SyncEndpoints
         configurator.AddScoped<TargetSync>();
         configurator.AddScoped<ExternalIdentifierLinks>();
         configurator.AddConsumer<TargetSyncConsumer>().ExcludeFromConfigureEndpoints();
+        configurator.AddConsumer<TargetSyncGroupConsumer>().ExcludeFromConfigureEndpoints();
         configurator.AddConsumer<TouchpointSyncConsumer>().ExcludeFromConfigureEndpoints();
     }
 
@@ -55,11 +57,13 @@ public static class SyncEndpoints
             r.Ignore<HttpRequestException>(e => e.InnerException is OutboundAddressRefusedException);
             r.Exponential(5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5));
         });
-        // A batch needs its messages in flight at once; batches stay one at a time, and touchpoints one at a time beside them.
-        endpoint.ConcurrentMessageLimit = TargetSyncConsumer.BatchSize + 1;
-        endpoint.PrefetchCount = TargetSyncConsumer.BatchSize + 1;
+        // A batch of single changes needs its messages in flight at once; batches and groups stay one at a time each
+        // (both take the target's turn, so they never push side by side), and touchpoints one at a time beside them.
+        endpoint.ConcurrentMessageLimit = TargetSyncConsumer.BatchSize + 2;
+        endpoint.PrefetchCount = TargetSyncConsumer.BatchSize + 2;
         if (connector is ISyncTarget)
         {
+            endpoint.ConfigureConsumer<TargetSyncGroupConsumer>(context, c => c.ConcurrentMessageLimit = 1);
             endpoint.ConfigureConsumer<TargetSyncConsumer>(context, c => c.Options<BatchOptions>(o => o
                 .SetMessageLimit(TargetSyncConsumer.BatchSize)
                 .SetTimeLimit(connector is IBatchSyncTarget ? TargetSyncConsumer.BatchTime : TargetSyncConsumer.SingleCallBatchTime)

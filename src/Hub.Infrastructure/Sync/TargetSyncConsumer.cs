@@ -6,8 +6,9 @@ using MassTransit;
 namespace Hub.Infrastructure.Sync;
 
 /// <summary>
-/// Takes the customer changes queued for one target instance (the one whose queue they arrived on) in batches and
-/// hands them to <see cref="TargetSync"/>.
+/// Takes customer changes queued one per message for one target instance (the one whose queue they arrived on) in
+/// batches and hands them to <see cref="TargetSync"/>: changes queued before the relay published them in groups
+/// (<see cref="TargetSyncGroupConsumer"/>), and single changes an operator replays from the failed messages.
 /// </summary>
 internal sealed class TargetSyncConsumer(ConnectorInstances instances, TargetSync sync) : IConsumer<Batch<CustomerUpdated>>
 {

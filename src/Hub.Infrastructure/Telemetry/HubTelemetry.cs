@@ -5,7 +5,8 @@ namespace Hub.Infrastructure.Telemetry;
 /// <summary>
 /// The hub's own activity source and meter name (<c>Hub</c>). The spans the libraries emit (ASP.NET Core, HttpClient,
 /// MassTransit) are tied together by the spans started here where a message leaves a transaction: the resolution
-/// commit, and the outbox relay, which publishes each row under the trace that wrote it.
+/// commit, and the outbox relay, which publishes each row under the trace that wrote it (a group of customer changes
+/// under the first one's, linked to the others).
 /// </summary>
 public static class HubTelemetry
 {

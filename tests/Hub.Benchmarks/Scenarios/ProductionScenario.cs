@@ -1,3 +1,4 @@
+using Hub.Contracts.Customers;
 using Hub.Benchmarks.Ceilings;
 using Hub.Benchmarks.Hosting;
 using Hub.Benchmarks.Measurement;
@@ -41,7 +42,7 @@ internal static class ProductionScenario
         async Task<string> PurgeSyncQueueAsync(SyncResult sync, CancellationToken token)
         {
             var (outboxRows, queued, queues) = await ProductionSyncBacklog.DropAsync(database, servers.Broker.AmqpUri, SyncQueues, token);
-            return $"dropped: {outboxRows} unsent outbox rows, {queued} messages in {queues} sync queue(s)";
+            return $"dropped: {outboxRows} unsent outbox rows, {queued} messages (groups of up to {CustomerUpdateGroup.MaxChanges} changes) in {queues} sync queue(s)";
         }
     }
 }

@@ -81,7 +81,7 @@ internal sealed class UnallowedTargetScenario : IDisposable
     {
         var failed = await WaitForOneFailedAsync(hub);
         Assert.Equal(Queue, failed.GetProperty("queue").GetString());
-        Assert.Equal("CustomerUpdated", failed.GetProperty("messageType").GetString());
+        Assert.Equal("CustomerUpdateGroup", failed.GetProperty("messageType").GetString());
         Assert.Contains("Hub:Outbound:AllowedNetworks", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("failed", failed.GetProperty("status").GetString());
         // A refused address is configuration: retrying could not help, so there was one attempt.

@@ -62,11 +62,11 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.Equal(4, await relay.PublishHandedOverAsync(CancellationToken.None));
 
         Assert.Equal(2, _bus.Published.Count(p => p.Type == typeof(CustomerCreated)));
-        var updated = _bus.Published.Where(p => p.Type == typeof(CustomerUpdated)).Select(p => (CustomerUpdated)p.Message).ToList();
-        Assert.Equal(["Ada Lovelace", "Grace Hopper"], updated.Select(u => u.Customer.Fields["name"].Value).Order(StringComparer.Ordinal));
+        var group = (CustomerUpdateGroup)Assert.Single(_bus.Published, p => p.Type == typeof(CustomerUpdateGroup)).Message;
+        Assert.Equal(["Ada Lovelace", "Grace Hopper"], group.Changes.Select(u => u.Customer.Fields["name"].Value).Order(StringComparer.Ordinal));
         Assert.All(await RowsAsync(), row => Assert.NotNull(row.SentAt));
         Assert.Equal(0, await relay.RelayOnceAsync(CancellationToken.None));
-        Assert.Equal(4, _bus.Published.Count);
+        Assert.Equal(3, _bus.Published.Count);
     }
 
     [Theory]
@@ -83,7 +83,7 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.All(await RowsAsync(), row => Assert.True(row.ClaimToken is null && row.ClaimedUntil is null && row.SentAt is null, "released, not sent"));
         _bus.Failing = false;
         Assert.Equal(4, await relay.RelayOnceAsync(CancellationToken.None));
-        Assert.Equal(4, _bus.Published.Count);
+        Assert.Equal(3, _bus.Published.Count);
         Assert.All(await RowsAsync(), row => Assert.NotNull(row.SentAt));
     }
 
@@ -102,7 +102,7 @@ public sealed class OutboxRelayTests : IDisposable
         _time.Advance(_options.ClaimDuration + TimeSpan.FromSeconds(1));
         Assert.Equal(4, await relay.RelayOnceAsync(CancellationToken.None));
 
-        Assert.Equal(4, _bus.Published.Count);
+        Assert.Equal(3, _bus.Published.Count);
         Assert.All(await RowsAsync(), row => Assert.NotNull(row.SentAt));
     }
 
@@ -144,7 +144,29 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.All(await RowsAsync(), row => Assert.Null(row.ClaimToken));
         Assert.Equal(0, await relay.PublishHandedOverAsync(CancellationToken.None));
         Assert.Equal(4, await relay.RelayOnceAsync(CancellationToken.None));
-        Assert.Equal(4, _bus.Published.Count);
+        Assert.Equal(3, _bus.Published.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Customer_changes_go_out_in_groups_in_row_order_and_other_messages_one_each(string provider)
+    {
+        var (relay, handover) = await StartAsync(provider);
+        var customers = Enumerable.Range(0, CustomerUpdateGroup.MaxChanges + 10)
+            .Select(i => CrmTouchpoints.Identified($"c{i}", i, $"Customer {i:D3}", CustomerIdentifier.Email($"c{i}@example.org")))
+            .ToList();
+        await CommitAsync(handover, customers);
+
+        Assert.Equal(2 * customers.Count, await relay.RelayOnceAsync(CancellationToken.None));
+
+        Assert.Equal(customers.Count, _bus.Published.Count(p => p.Type == typeof(CustomerCreated)));
+        var groups = _bus.Published.Where(p => p.Type == typeof(CustomerUpdateGroup)).Select(p => (CustomerUpdateGroup)p.Message).ToList();
+        Assert.Equal([CustomerUpdateGroup.MaxChanges, 10], groups.Select(g => g.Changes.Count).OrderDescending());
+        Assert.DoesNotContain(_bus.Published, p => p.Type == typeof(CustomerUpdated));
+        var rowOrder = (await RowsAsync()).Where(r => r.MessageType == nameof(CustomerUpdated))
+            .Select(r => System.Text.Json.JsonSerializer.Deserialize<CustomerUpdated>(r.Body, System.Text.Json.JsonSerializerOptions.Web)!.CustomerId)
+            .ToList();
+        Assert.Equal(rowOrder, groups.OrderByDescending(g => g.Changes.Count).SelectMany(g => g.Changes).Select(c => c.CustomerId));
     }
 
     private async Task<(OutboxRelay Relay, OutboxHandover Handover)> StartAsync(string provider)

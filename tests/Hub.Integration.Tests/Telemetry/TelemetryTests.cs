@@ -39,7 +39,7 @@ public sealed partial class TelemetryTests(ObservedHub observed, ITestOutputHelp
         Assert.Contains(path, s => s.Scope == "Hub" && s.Name == "outbox publish");
         Assert.Contains(path, s => s.Scope == "MassTransit" && s.Kind == OtlpSpan.Consumer && s.Name.StartsWith("hub-resolution ", StringComparison.Ordinal));
         Assert.Contains(path, s => s.Scope == "MassTransit" && s.Kind == OtlpSpan.Consumer && s.Name.StartsWith($"hub-sync-{SyncTarget.InstanceId} ", StringComparison.Ordinal));
-        Assert.Contains(path, s => s.Scope == "MassTransit" && s.Kind == OtlpSpan.Producer && s.Name.Contains("CustomerUpdated", StringComparison.Ordinal));
+        Assert.Contains(path, s => s.Scope == "MassTransit" && s.Kind == OtlpSpan.Producer && s.Name.Contains("CustomerUpdateGroup", StringComparison.Ordinal));
         // The target sees the same trace in the request's traceparent.
         Assert.Contains(_target.Server.LogEntries, e => e.RequestMessage!.Path == "/hub-events"
             && e.RequestMessage.Headers!.TryGetValue("traceparent", out var parent) && parent.ToString().Contains($"-{traceId}-", StringComparison.Ordinal));
