@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Hub.Contracts.Customers;
 using Hub.Contracts.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Persistence;
@@ -61,10 +62,13 @@ public sealed partial class CustomerEraser(
         await db.Timeline.Where(t => customerIds.Contains(t.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         await db.CustomerHealth.Where(h => ids.Contains(h.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         var mentions = Mentions(ids, values).ToList();
+        await TakeOutOfFailedGroupsAsync(mentions, cancellationToken);
         foreach (var mention in mentions)
         {
             await db.Outbox.Where(o => o.Body.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
-            await db.FailedMessages.Where(f => f.Body.Contains(mention) || f.ExceptionMessage.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
+            await db.FailedMessages
+                .Where(f => f.MessageType != nameof(CustomerUpdateGroup) && (f.Body.Contains(mention) || f.ExceptionMessage.Contains(mention)))
+                .ExecuteDeleteAsync(cancellationToken);
         }
         await db.Customers.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
@@ -178,6 +182,38 @@ public sealed partial class CustomerEraser(
     }
 
     /// <summary>The texts that mark a stored message as about this person: their ids and identifiers, raw and as JSON writes them.</summary>
+    /// <summary>
+    /// A failed group of customer changes holds other customers' changes too, which can still be replayed: only the
+    /// changes that mention the person leave it (a group left empty is deleted), and the person is blanked out of its
+    /// reason. The fingerprint stays, so the same group failing again (a redelivery) reopens this row, not a new one.
+    /// </summary>
+    private async Task TakeOutOfFailedGroupsAsync(List<string> mentions, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<long, FailedMessageRow>();
+        foreach (var mention in mentions)
+        {
+            var found = await db.FailedMessages
+                .Where(f => f.MessageType == nameof(CustomerUpdateGroup) && (f.Body.Contains(mention) || f.ExceptionMessage.Contains(mention)))
+                .ToListAsync(cancellationToken);
+            found.ForEach(row => rows.TryAdd(row.Id, row));
+        }
+        foreach (var row in rows.Values)
+        {
+            var group = JsonSerializer.Deserialize<CustomerUpdateGroup>(row.Body, JsonSerializerOptions.Web)!;
+            var kept = group.Changes.Where(change => !MentionsAny(JsonSerializer.Serialize(change, JsonSerializerOptions.Web))).ToList();
+            if (kept.Count == 0)
+            {
+                db.FailedMessages.Remove(row);
+                continue;
+            }
+            row.Body = JsonSerializer.Serialize(group with { Changes = kept }, JsonSerializerOptions.Web);
+            row.ExceptionMessage = mentions.Aggregate(row.ExceptionMessage, (reason, mention) => reason.Replace(mention, "[erased]", StringComparison.Ordinal));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+
+        bool MentionsAny(string json) => mentions.Any(mention => json.Contains(mention, StringComparison.Ordinal));
+    }
+
     private static IEnumerable<string> Mentions(List<Guid> customerIds, List<string> values) =>
         customerIds.Select(id => id.ToString())
             .Concat(values)
