@@ -57,16 +57,20 @@ public static class SyncEndpoints
             r.Ignore<HttpRequestException>(e => e.InnerException is OutboundAddressRefusedException);
             r.Exponential(5, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(5));
         });
-        // A batch of single changes needs its messages in flight at once; batches and groups stay one at a time each
+        // A batch needs its messages in flight at once; batches of groups and of single changes stay one at a time each
         // (both take the target's turn, so they never push side by side), and touchpoints one at a time beside them.
-        endpoint.ConcurrentMessageLimit = TargetSyncConsumer.BatchSize + 2;
-        endpoint.PrefetchCount = TargetSyncConsumer.BatchSize + 2;
+        endpoint.ConcurrentMessageLimit = TargetSyncConsumer.BatchSize + TargetSyncGroupConsumer.GroupsPerBatch + 1;
+        endpoint.PrefetchCount = TargetSyncConsumer.BatchSize + TargetSyncGroupConsumer.GroupsPerBatch + 1;
         if (connector is ISyncTarget)
         {
-            endpoint.ConfigureConsumer<TargetSyncGroupConsumer>(context, c => c.ConcurrentMessageLimit = 1);
+            var batchTime = connector is IBatchSyncTarget ? TargetSyncConsumer.BatchTime : TargetSyncConsumer.SingleCallBatchTime;
+            endpoint.ConfigureConsumer<TargetSyncGroupConsumer>(context, c => c.Options<BatchOptions>(o => o
+                .SetMessageLimit(TargetSyncGroupConsumer.GroupsPerBatch)
+                .SetTimeLimit(batchTime)
+                .SetConcurrencyLimit(1)));
             endpoint.ConfigureConsumer<TargetSyncConsumer>(context, c => c.Options<BatchOptions>(o => o
                 .SetMessageLimit(TargetSyncConsumer.BatchSize)
-                .SetTimeLimit(connector is IBatchSyncTarget ? TargetSyncConsumer.BatchTime : TargetSyncConsumer.SingleCallBatchTime)
+                .SetTimeLimit(batchTime)
                 .SetConcurrencyLimit(1)));
         }
         if (connector is ITouchpointSyncTarget)
