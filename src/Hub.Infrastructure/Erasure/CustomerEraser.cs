@@ -181,7 +181,6 @@ public sealed partial class CustomerEraser(
         }
     }
 
-    /// <summary>The texts that mark a stored message as about this person: their ids and identifiers, raw and as JSON writes them.</summary>
     /// <summary>
     /// A failed group of customer changes holds other customers' changes too, which can still be replayed: only the
     /// changes that mention the person leave it (a group left empty is deleted), and the person is blanked out of its
@@ -214,6 +213,7 @@ public sealed partial class CustomerEraser(
         bool MentionsAny(string json) => mentions.Any(mention => json.Contains(mention, StringComparison.Ordinal));
     }
 
+    /// <summary>The texts that mark a stored message as about this person: their ids and identifiers, raw and as JSON writes them.</summary>
     private static IEnumerable<string> Mentions(List<Guid> customerIds, List<string> values) =>
         customerIds.Select(id => id.ToString())
             .Concat(values)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
-using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Ingress;
@@ -44,7 +43,7 @@ public sealed class SyncBatchingTests : IAsyncLifetime
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(identifiers);
         services.AddSingleton(new TouchpointNormalizer(identifiers));
-        services.AddSingleton<ITouchpointIngress, NoIngress>();
+        services.AddSingleton<ITouchpointIngress, SyncParts.NoIngress>();
         services.AddSingleton<CircuitBreakerStates>();
         services.AddSingleton<HubMetrics>();
         services.AddSingleton(new ConnectorInstances([_target], configuration));
@@ -112,10 +111,5 @@ public sealed class SyncBatchingTests : IAsyncLifetime
             await Task.Delay(500);
             return [.. _calls];
         }
-    }
-
-    private sealed class NoIngress : ITouchpointIngress
-    {
-        public Task AcceptAsync(IReadOnlyList<TouchpointReceived> touchpoints, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

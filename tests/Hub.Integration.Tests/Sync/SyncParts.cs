@@ -47,7 +47,7 @@ internal static class SyncParts
     };
 
     /// <summary>A target that reports no identifier links nothing: no touchpoint reaches the ingress.</summary>
-    private sealed class NoIngress : ITouchpointIngress
+    internal sealed class NoIngress : ITouchpointIngress
     {
         public Task AcceptAsync(IReadOnlyList<TouchpointReceived> touchpoints, CancellationToken cancellationToken) => touchpoints.Count == 0
             ? Task.CompletedTask
