@@ -83,6 +83,20 @@ public sealed class SyncBatchingTests : IAsyncLifetime
         Assert.Equal(groups.SelectMany(g => g.Changes).Select(c => c.CustomerId), call.Select(c => c.CustomerId));
     }
 
+    [Fact]
+    public async Task Single_changes_queued_before_the_groups_still_reach_the_target_together()
+    {
+        var changes = Enumerable.Range(0, 3).Select(_ => SyncParts.Change(Guid.CreateVersion7(), 1, "crm1", "name")).ToList();
+
+        foreach (var change in changes)
+        {
+            await _bus.Publish(change);
+        }
+
+        var call = Assert.Single(await _target.WaitForChangesAsync(3));
+        Assert.Equal(changes.Select(c => c.CustomerId).Order(), call.Select(c => c.CustomerId).Order());
+    }
+
     private sealed class RecordingBatchTarget : IConnector, IBatchSyncTarget
     {
         public const string Kind = "recording-batch-target";
