@@ -36,7 +36,6 @@ public static class SyncEndpoints
         configurator.AddScoped<TargetSync>();
         configurator.AddScoped<ExternalIdentifierLinks>();
         configurator.AddConsumer<TargetSyncConsumer>().ExcludeFromConfigureEndpoints();
-        configurator.AddConsumer<TargetSyncGroupConsumer>().ExcludeFromConfigureEndpoints();
         configurator.AddConsumer<TouchpointSyncConsumer>().ExcludeFromConfigureEndpoints();
     }
 
@@ -59,18 +58,13 @@ public static class SyncEndpoints
         });
         // A batch needs its messages in flight at once; batches of groups and of single changes stay one at a time each
         // (both take the target's turn, so they never push side by side), and touchpoints one at a time beside them.
-        endpoint.ConcurrentMessageLimit = TargetSyncConsumer.BatchSize + TargetSyncGroupConsumer.GroupsPerBatch + 1;
-        endpoint.PrefetchCount = TargetSyncConsumer.BatchSize + TargetSyncGroupConsumer.GroupsPerBatch + 1;
+        endpoint.ConcurrentMessageLimit = (2 * TargetSyncConsumer.BatchSize) + 1;
+        endpoint.PrefetchCount = (2 * TargetSyncConsumer.BatchSize) + 1;
         if (connector is ISyncTarget)
         {
-            var batchTime = connector is IBatchSyncTarget ? TargetSyncConsumer.BatchTime : TargetSyncConsumer.SingleCallBatchTime;
-            endpoint.ConfigureConsumer<TargetSyncGroupConsumer>(context, c => c.Options<BatchOptions>(o => o
-                .SetMessageLimit(TargetSyncGroupConsumer.GroupsPerBatch)
-                .SetTimeLimit(batchTime)
-                .SetConcurrencyLimit(1)));
             endpoint.ConfigureConsumer<TargetSyncConsumer>(context, c => c.Options<BatchOptions>(o => o
                 .SetMessageLimit(TargetSyncConsumer.BatchSize)
-                .SetTimeLimit(batchTime)
+                .SetTimeLimit(connector is IBatchSyncTarget ? TargetSyncConsumer.BatchTime : TargetSyncConsumer.SingleCallBatchTime)
                 .SetConcurrencyLimit(1)));
         }
         if (connector is ITouchpointSyncTarget)

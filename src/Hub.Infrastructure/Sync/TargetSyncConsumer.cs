@@ -6,11 +6,16 @@ using MassTransit;
 namespace Hub.Infrastructure.Sync;
 
 /// <summary>
-/// Takes customer changes queued one per message for one target instance (the one whose queue they arrived on) in
-/// batches and hands them to <see cref="TargetSync"/>: changes queued before the relay published them in groups
-/// (<see cref="TargetSyncGroupConsumer"/>), and single changes an operator replays from the failed messages.
+/// Takes the customer changes queued for one target instance (the one whose queue they arrived on) in batches and hands
+/// each batch to <see cref="TargetSync"/>, in queue order: the groups the outbox relay publishes
+/// (<see cref="CustomerUpdateGroup"/>), and changes queued one per message (before the relay published groups, or a single
+/// change an operator replays from the failed messages). A batch is up to <see cref="BatchSize"/> messages, gathered for
+/// the target's batch window: when changes trickle in, the groups are small (one or two changes), and a target that
+/// takes many changes per call (Salesforce) should still get few calls. Under load the groups are full, so a batch of
+/// groups can hold up to 2,500 changes (Salesforce gets them in calls of 200).
 /// </summary>
-internal sealed class TargetSyncConsumer(ConnectorInstances instances, TargetSync sync) : IConsumer<Batch<CustomerUpdated>>
+internal sealed class TargetSyncConsumer(ConnectorInstances instances, TargetSync sync)
+    : IConsumer<Batch<CustomerUpdateGroup>>, IConsumer<Batch<CustomerUpdated>>
 {
     public const int BatchSize = 50;
 
@@ -20,12 +25,18 @@ internal sealed class TargetSyncConsumer(ConnectorInstances instances, TargetSyn
     /// <summary>The same for a target called once per change: the window only gathers what is already queued.</summary>
     public static readonly TimeSpan SingleCallBatchTime = TimeSpan.FromMilliseconds(10);
 
-    public async Task Consume(ConsumeContext<Batch<CustomerUpdated>> context)
+    public Task Consume(ConsumeContext<Batch<CustomerUpdateGroup>> context) =>
+        PushAsync(context, [.. context.Message.SelectMany(m => m.Message.Changes)]);
+
+    public Task Consume(ConsumeContext<Batch<CustomerUpdated>> context) =>
+        PushAsync(context, [.. context.Message.Select(m => m.Message)]);
+
+    private async Task PushAsync(ConsumeContext context, IReadOnlyCollection<CustomerUpdated> changes)
     {
         var instanceId = SyncEndpoints.InstanceIdFrom(context.ReceiveContext.InputAddress);
         if (instances.TryGet(instanceId, out var instance, out var connector) && connector is ISyncTarget target)
         {
-            await sync.PushAsync(instance, target, [.. context.Message.Select(m => m.Message)], context.CancellationToken);
+            await sync.PushAsync(instance, target, changes, context.CancellationToken);
         }
     }
 }
