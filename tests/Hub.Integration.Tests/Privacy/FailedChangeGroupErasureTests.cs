@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Hub.Integration.Tests.FailedMessages;
 using Hub.Integration.Tests.Hosting;
 using Microsoft.Data.Sqlite;
+using static Hub.Integration.Tests.Connectors.Salesforce.SalesforceHub;
 
 namespace Hub.Integration.Tests.Privacy;
 
@@ -96,16 +97,6 @@ public sealed class FailedChangeGroupErasureTests : IAsyncLifetime
     private async Task<Guid> CustomerIdAsync(string email) =>
         Assert.Single((await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers?email={Uri.EscapeDataString(email)}", UriKind.Relative)))
             .EnumerateArray()).GetProperty("id").GetGuid();
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(200);
-        }
-    }
 
     public async Task DisposeAsync()
     {
