@@ -46,6 +46,9 @@ public sealed class FailedChangeGroupErasureTests : IAsyncLifetime
         Assert.DoesNotContain(erased.ToString(), after, StringComparison.Ordinal);
         Assert.DoesNotContain("person1@example.com", after, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(kept.ToString(), after, StringComparison.Ordinal);
+        var reason = failed.GetProperty("reason").GetString()!;
+        Assert.Contains("(duplicate value: [erased])", reason, StringComparison.Ordinal);
+        Assert.Contains("Hub:Outbound:AllowedNetworks", reason, StringComparison.Ordinal);
 
         await _hub.RestartAsync(UnallowedTargetScenario.AllowTheTargetNetwork);
         using (var replay = await UnallowedTargetScenario.PostAsync(_hub.Hub.Client, $"{groupId}/replay"))
@@ -78,7 +81,11 @@ public sealed class FailedChangeGroupErasureTests : IAsyncLifetime
         Assert.Equal(2, rows.Count);
         var changes = new JsonArray([.. rows.SelectMany(r => JsonNode.Parse(r.Body)!["changes"]!.AsArray().Select(c => c!.DeepClone()))]);
         await using var write = connection.CreateCommand();
-        write.CommandText = "update failed_messages set Body = $body where Id = $first; delete from failed_messages where Id = $second";
+        // A target's refusal can quote a value of the record (Salesforce's DUPLICATE_VALUE does).
+        write.CommandText = """
+            update failed_messages set Body = $body, ExceptionMessage = ExceptionMessage || ' (duplicate value: person1@example.com)' where Id = $first;
+            delete from failed_messages where Id = $second
+            """;
         write.Parameters.AddWithValue("$body", new JsonObject { ["changes"] = changes }.ToJsonString());
         write.Parameters.AddWithValue("$first", rows[0].Id);
         write.Parameters.AddWithValue("$second", rows[1].Id);
