@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Hub.Contracts.Customers;
 using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Sync;
@@ -20,6 +21,8 @@ namespace Hub.Infrastructure.Erasure;
 public sealed partial class CustomerEraser(
     HubDbContext db, IngressBufferDbContext ingressBuffer, ConnectorInstances instances, ErasureSignal signal, TimeProvider time, ILogger<CustomerEraser> logger)
 {
+    private static readonly string[] GroupTypes = [nameof(CustomerUpdateGroup), nameof(TouchpointGroup)];
+
     /// <summary>The erasure, or null when there is no such (unmerged) customer.</summary>
     public async Task<ErasureRequestRow?> EraseAsync(Guid customerId, string actor, CancellationToken cancellationToken)
     {
@@ -67,7 +70,7 @@ public sealed partial class CustomerEraser(
         {
             await db.Outbox.Where(o => o.Body.Contains(mention)).ExecuteDeleteAsync(cancellationToken);
             await db.FailedMessages
-                .Where(f => f.MessageType != nameof(CustomerUpdateGroup) && (f.Body.Contains(mention) || f.ExceptionMessage.Contains(mention)))
+                .Where(f => !GroupTypes.Contains(f.MessageType) && (f.Body.Contains(mention) || f.ExceptionMessage.Contains(mention)))
                 .ExecuteDeleteAsync(cancellationToken);
         }
         await db.Customers.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
@@ -182,9 +185,10 @@ public sealed partial class CustomerEraser(
     }
 
     /// <summary>
-    /// A failed group of customer changes holds other customers' changes too, which can still be replayed: only the
-    /// changes that mention the person leave it (a group left empty is deleted), and the person is blanked out of its
-    /// reason. The fingerprint stays, so the same group failing again (a redelivery) reopens this row, not a new one.
+    /// A failed group (of customer changes, or of touchpoints) holds other people's messages too, which can still be
+    /// replayed: only those that mention the person leave it (a group left empty is deleted), and the person is blanked
+    /// out of its reason. The fingerprint stays, so the same group failing again (a redelivery) reopens this row, not a
+    /// new one.
     /// </summary>
     private async Task TakeOutOfFailedGroupsAsync(List<string> mentions, CancellationToken cancellationToken)
     {
@@ -192,23 +196,31 @@ public sealed partial class CustomerEraser(
         foreach (var mention in mentions)
         {
             var found = await db.FailedMessages
-                .Where(f => f.MessageType == nameof(CustomerUpdateGroup) && (f.Body.Contains(mention) || f.ExceptionMessage.Contains(mention)))
+                .Where(f => GroupTypes.Contains(f.MessageType) && (f.Body.Contains(mention) || f.ExceptionMessage.Contains(mention)))
                 .ToListAsync(cancellationToken);
             found.ForEach(row => rows.TryAdd(row.Id, row));
         }
         foreach (var row in rows.Values)
         {
-            var group = JsonSerializer.Deserialize<CustomerUpdateGroup>(row.Body, JsonSerializerOptions.Web)!;
-            var kept = group.Changes.Where(change => !MentionsAny(JsonSerializer.Serialize(change, JsonSerializerOptions.Web))).ToList();
-            if (kept.Count == 0)
+            var body = row.MessageType == nameof(TouchpointGroup)
+                ? Without(JsonSerializer.Deserialize<TouchpointGroup>(row.Body, JsonSerializerOptions.Web)!, g => g.Touchpoints, (g, kept) => g with { Touchpoints = kept })
+                : Without(JsonSerializer.Deserialize<CustomerUpdateGroup>(row.Body, JsonSerializerOptions.Web)!, g => g.Changes, (g, kept) => g with { Changes = kept });
+            if (body is null)
             {
                 db.FailedMessages.Remove(row);
                 continue;
             }
-            row.Body = JsonSerializer.Serialize(group with { Changes = kept }, JsonSerializerOptions.Web);
+            row.Body = body;
             row.ExceptionMessage = mentions.Aggregate(row.ExceptionMessage, (reason, mention) => reason.Replace(mention, "[erased]", StringComparison.Ordinal));
         }
         await db.SaveChangesAsync(cancellationToken);
+
+        // The group without the messages that mention the person, as JSON; null when none is left.
+        string? Without<TGroup, TMessage>(TGroup group, Func<TGroup, IReadOnlyList<TMessage>> messages, Func<TGroup, List<TMessage>, TGroup> with)
+        {
+            var kept = messages(group).Where(m => !MentionsAny(JsonSerializer.Serialize(m, JsonSerializerOptions.Web))).ToList();
+            return kept.Count == 0 ? null : JsonSerializer.Serialize(with(group, kept), JsonSerializerOptions.Web);
+        }
 
         bool MentionsAny(string json) => mentions.Any(mention => json.Contains(mention, StringComparison.Ordinal));
     }

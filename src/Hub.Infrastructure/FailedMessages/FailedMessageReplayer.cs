@@ -65,11 +65,13 @@ public sealed class FailedMessageReplayer(HubDbContext db, IngressBufferDbContex
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FailedMessageStatus.Discarded).SetProperty(f => f.DiscardedAt, now), cancellationToken);
         var row = await db.FailedMessages.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (marked == 1 && row!.MessageType == nameof(TouchpointReceived))
+        if (marked == 1 && row!.MessageType is nameof(TouchpointReceived) or nameof(TouchpointGroup))
         {
-            // Embedded mode: the ingress buffer would offer the touchpoint again every 30 s, failing it back to 'failed'.
-            var touchpointId = JsonSerializer.Deserialize<TouchpointReceived>(row.Body, JsonSerializerOptions.Web)!.TouchpointId;
-            await ingressBuffer.IngressBuffer.Where(b => b.TouchpointId == touchpointId).ExecuteDeleteAsync(cancellationToken);
+            // Embedded mode: the ingress buffer would offer the touchpoints again every 30 s, failing them back to 'failed'.
+            List<Guid> touchpointIds = row.MessageType == nameof(TouchpointGroup)
+                ? [.. JsonSerializer.Deserialize<TouchpointGroup>(row.Body, JsonSerializerOptions.Web)!.Touchpoints.Select(t => t.TouchpointId)]
+                : [JsonSerializer.Deserialize<TouchpointReceived>(row.Body, JsonSerializerOptions.Web)!.TouchpointId];
+            await ingressBuffer.IngressBuffer.Where(b => touchpointIds.Contains(b.TouchpointId)).ExecuteDeleteAsync(cancellationToken);
         }
         return new FailedMessageChange(marked == 1, row);
     }

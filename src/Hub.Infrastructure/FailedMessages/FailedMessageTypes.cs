@@ -13,6 +13,7 @@ internal static class FailedMessageTypes
     private static readonly IReadOnlyList<(Type Type, Func<ConsumeContext, object?> Read)> Known =
     [
         Entry<TouchpointReceived>(),
+        Entry<TouchpointGroup>(),
         Entry<CustomerUpdateGroup>(),
         Entry<CustomerUpdated>(),
         Entry<TouchpointAppended>(),

@@ -112,7 +112,7 @@ internal sealed partial class BufferedTouchpointIngress(
         }
         try
         {
-            await bus.PublishBatch(written, cancellationToken);
+            await bus.PublishBatch(TouchpointGroups.Of(written), cancellationToken);
         }
         catch (Exception e)
         {

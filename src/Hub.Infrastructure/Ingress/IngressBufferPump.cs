@@ -89,7 +89,7 @@ internal sealed partial class IngressBufferPump(
         await db.IngressBuffer.Where(b => ids.Contains(b.TouchpointId))
             .ExecuteUpdateAsync(s => s.SetProperty(b => b.Attempts, b => b.Attempts + 1).SetProperty(b => b.NextAttemptAt, next), cancellationToken);
         var touchpoints = due.Select(r => JsonSerializer.Deserialize<TouchpointReceived>(r.Body, JsonSerializerOptions.Web)!).ToList();
-        await bus.PublishBatch(touchpoints, cancellationToken);
+        await bus.PublishBatch(TouchpointGroups.Of(touchpoints), cancellationToken);
         return due.Count;
     }
 

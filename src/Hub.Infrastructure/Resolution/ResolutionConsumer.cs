@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using Hub.Contracts.Touchpoints;
 using MassTransit;
+using Microsoft.Extensions.Logging;
 
 namespace Hub.Infrastructure.Resolution;
 
 /// <summary>
 /// Hands each touchpoint to the process's <see cref="ResolutionBatcher"/> and completes (so the message
 /// is acknowledged) only once the transaction that applied it has committed; a failure goes to the
-/// endpoint's retry, then to the error queue, one message at a time.
+/// endpoint's retry, then to the error queue, one message at a time. The touchpoints of a
+/// <see cref="TouchpointGroup"/> that could not be applied go on as messages of their own (published before the
+/// group is acknowledged), so that they are retried, and fail, one by one as if they had come alone.
 /// </summary>
-internal sealed class ResolutionConsumer(ResolutionBatcher batcher) : IConsumer<TouchpointReceived>
+internal sealed partial class ResolutionConsumer(ResolutionBatcher batcher, ILogger<ResolutionConsumer> logger) : IConsumer<TouchpointReceived>, IConsumer<TouchpointGroup>
 {
     public Task Consume(ConsumeContext<TouchpointReceived> context) =>
         batcher.ResolveAsync(
@@ -17,4 +20,25 @@ internal sealed class ResolutionConsumer(ResolutionBatcher batcher) : IConsumer<
             Activity.Current?.Context ?? default,
             alone: context.GetRetryAttempt() >= ResolutionBatcher.RetriesBeforeAlone,
             context.CancellationToken);
+
+    public async Task Consume(ConsumeContext<TouchpointGroup> context)
+    {
+        var span = Activity.Current?.Context ?? default;
+        var touchpoints = context.Message.Touchpoints;
+        var resolutions = touchpoints.Select(t => batcher.ResolveAsync(t, span, alone: false, context.CancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(resolutions);
+            return;
+        }
+        catch (Exception) when (!context.CancellationToken.IsCancellationRequested)
+        {
+        }
+        var failed = touchpoints.Where((_, i) => !resolutions[i].IsCompletedSuccessfully).ToList();
+        LogGoingAlone(logger, failed.Count, touchpoints.Count, resolutions.FirstOrDefault(r => r.IsFaulted)?.Exception?.InnerException);
+        await context.PublishBatch(failed, context.CancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Failed} of a group of {Count} touchpoints could not be applied; each goes on as a message of its own")]
+    private static partial void LogGoingAlone(ILogger logger, int failed, int count, Exception? exception);
 }

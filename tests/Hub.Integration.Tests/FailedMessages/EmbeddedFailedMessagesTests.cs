@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Integration.Tests.Hosting;
+using Microsoft.Data.Sqlite;
+using static Hub.Integration.Tests.Connectors.Salesforce.SalesforceHub;
 
 namespace Hub.Integration.Tests.FailedMessages;
 
@@ -47,6 +49,62 @@ public sealed class EmbeddedFailedMessagesTests : IAsyncLifetime
         var discarded = await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri("api/operations/failed-messages?status=discarded", UriKind.Relative));
         Assert.Equal(id, Assert.Single(discarded.GetProperty("items").EnumerateArray()).GetProperty("id").GetInt64());
     }
+
+    [Fact]
+    public async Task Discarding_a_failed_group_of_touchpoints_takes_them_out_of_the_ingress_buffer_so_none_is_offered_again()
+    {
+        await using (var connection = new SqliteConnection($"Data Source={_hub.DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var trigger = connection.CreateCommand();
+            trigger.CommandText = "create trigger timeline_maintenance before insert on timeline begin select raise(abort, 'the timeline is closed for maintenance'); end;";
+            await trigger.ExecuteNonQueryAsync();
+        }
+        await UnallowedTargetScenario.SendCustomerAsync(_hub.Sender, 1);
+        await UnallowedTargetScenario.SendCustomerAsync(_hub.Sender, 2);
+        await EventuallyAsync(async () => (await FailedAsync()).Count == 2, "both touchpoints failed");
+        Assert.Equal(2, await _hub.CountAsync("ingress_buffer"));
+        var id = await JoinFailedTouchpointsAsync();
+
+        using (var discard = await UnallowedTargetScenario.PostAsync(_hub.Hub.Client, $"{id}/discard"))
+        {
+            Assert.Equal(HttpStatusCode.OK, discard.StatusCode);
+        }
+
+        Assert.Equal(0, await _hub.CountAsync("ingress_buffer"));
+    }
+
+    /// <summary>Puts both failed touchpoints into the first failed row, as one group carries them, and removes the second.</summary>
+    private async Task<long> JoinFailedTouchpointsAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={_hub.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        var rows = new List<(long Id, string Body)>();
+        await using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "select Id, Body from failed_messages order by Id";
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetString(1)));
+            }
+        }
+        Assert.Equal(2, rows.Count);
+        await using var write = connection.CreateCommand();
+        write.CommandText = """
+            update failed_messages set MessageType = 'TouchpointGroup', Body = $body where Id = $first;
+            delete from failed_messages where Id = $second
+            """;
+        write.Parameters.AddWithValue("$body", $$"""{"touchpoints":[{{rows[0].Body}},{{rows[1].Body}}]}""");
+        write.Parameters.AddWithValue("$first", rows[0].Id);
+        write.Parameters.AddWithValue("$second", rows[1].Id);
+        await write.ExecuteNonQueryAsync();
+        return rows[0].Id;
+    }
+
+    private async Task<List<JsonElement>> FailedAsync() =>
+        [.. (await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri("api/operations/failed-messages?status=failed", UriKind.Relative)))
+            .GetProperty("items").EnumerateArray()];
 
     public async Task DisposeAsync()
     {

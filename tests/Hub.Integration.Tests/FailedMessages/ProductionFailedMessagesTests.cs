@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
 using Hub.Integration.Tests.Hosting;
+using MassTransit;
 
 namespace Hub.Integration.Tests.FailedMessages;
 
@@ -72,6 +75,63 @@ public sealed class ProductionFailedMessagesTests : IAsyncLifetime
         Assert.Equal(2, await _hub.WaitForCountAsync("timeline", 2));
         Assert.Equal(2, await _hub.CountAsync("customers"));
     }
+
+    [Fact]
+    public async Task A_touchpoint_the_database_refuses_leaves_its_group_and_fails_alone_while_the_others_of_the_group_land()
+    {
+        await _hub.ExecuteAsync("""
+            create function refuse_poison() returns trigger language plpgsql
+              as $$ begin if new."SourceEventId" = 'poison' then raise exception 'the poison touchpoint is refused'; end if; return new; end $$;
+            create trigger refuse_poison before insert on timeline for each row execute function refuse_poison();
+            """);
+        var group = new TouchpointGroup { Touchpoints = [Touchpoint("good-1", 1), Touchpoint("poison", 2), Touchpoint("good-2", 3)] };
+
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(_hub.BrokerUri));
+        await bus.StartAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            await bus.Publish(group);
+        }
+        finally
+        {
+            await bus.StopAsync(TimeSpan.FromSeconds(30));
+        }
+
+        // The two that land make customers, whose changes this class's target refuses: those are listed too.
+        var failed = await WaitForFailedTouchpointAsync();
+        Assert.Contains("the poison touchpoint is refused", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, await _hub.WaitForCountAsync("timeline", 2));
+        Assert.Equal(["good-1", "good-2"], (await _hub.TimelineSourceEventIdsAsync()).Order());
+    }
+
+    private async Task<JsonElement> WaitForFailedTouchpointAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var page = await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri("api/operations/failed-messages?status=failed", UriKind.Relative));
+            var touchpoints = page.GetProperty("items").EnumerateArray().Where(f => f.GetProperty("queue").GetString() == "hub-resolution").ToList();
+            if (touchpoints.Count > 0 || DateTime.UtcNow > deadline)
+            {
+                var failed = Assert.Single(touchpoints);
+                Assert.Equal("TouchpointReceived", failed.GetProperty("messageType").GetString());
+                return failed;
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    private static TouchpointReceived Touchpoint(string sourceEventId, int person) => new()
+    {
+        TouchpointId = TouchpointIds.From(ProductionHub.InstanceId, sourceEventId),
+        ConnectorInstanceId = ProductionHub.InstanceId,
+        SourceEventId = sourceEventId,
+        Channel = TouchpointChannels.Crm,
+        Type = "identify",
+        OccurredAt = DateTimeOffset.UtcNow,
+        ReceivedAt = DateTimeOffset.UtcNow,
+        Identities = [CustomerIdentifier.Email($"person{person}@example.com")],
+    };
 
     public async Task DisposeAsync()
     {

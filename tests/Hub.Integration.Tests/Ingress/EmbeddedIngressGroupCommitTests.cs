@@ -324,13 +324,17 @@ public sealed class EmbeddedIngressGroupCommitTests : IAsyncLifetime
             }
         }
 
-        public sealed class Recorder(PublishedTouchpoints published) : IConsumer<TouchpointReceived>
+        public sealed class Recorder(PublishedTouchpoints published) : IConsumer<TouchpointReceived>, IConsumer<TouchpointGroup>
         {
-            public Task Consume(ConsumeContext<TouchpointReceived> context)
+            public Task Consume(ConsumeContext<TouchpointReceived> context) => Seen([context.Message]);
+
+            public Task Consume(ConsumeContext<TouchpointGroup> context) => Seen(context.Message.Touchpoints);
+
+            private Task Seen(IEnumerable<TouchpointReceived> touchpoints)
             {
                 lock (published._seen)
                 {
-                    published._seen.Add(context.Message.TouchpointId);
+                    published._seen.UnionWith(touchpoints.Select(t => t.TouchpointId));
                 }
                 return Task.CompletedTask;
             }

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using Hub.Contracts.Touchpoints;
+using Hub.Infrastructure.Ingress;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hub.Integration.Tests.Ingress;
+
+/// <summary>
+/// The production ingress on MassTransit's in-memory bus, with the broker's confirm held back by a publish observer:
+/// requests that wait while the publishes in flight are unconfirmed go out together as one group, and each is answered
+/// only once its own group is confirmed.
+/// </summary>
+public sealed class IngressGroupingTests : IAsyncLifetime
+{
+    private readonly HeldConfirms _confirms = new();
+    private readonly ConcurrentQueue<TouchpointGroup> _received = new();
+    private ServiceProvider _services = null!;
+    private IBusControl _bus = null!;
+
+    public async Task InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(_received);
+        services.AddMassTransit(x =>
+        {
+            x.AddConsumer<RecordingConsumer>();
+            x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+        });
+        _services = services.BuildServiceProvider();
+        _bus = _services.GetRequiredService<IBusControl>();
+        _bus.ConnectPublishObserver(_confirms);
+        await _bus.StartAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _confirms.Release();
+        await _bus.StopAsync(TimeSpan.FromSeconds(30));
+        await _services.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Requests_that_wait_for_a_free_publish_go_out_as_one_group_and_are_answered_after_its_confirm()
+    {
+        await using var ingress = new BrokerTouchpointIngress(_bus, new IngressOptions());
+        var first = new List<Task>();
+        for (var n = 0; n < BrokerTouchpointIngress.PublishesInFlight; n++)
+        {
+            first.Add(ingress.AcceptAsync([Touchpoint($"first-{n}")], CancellationToken.None));
+            await _confirms.WaitForHeldAsync(n + 1);
+        }
+        var waiting = Enumerable.Range(0, 20).Select(n => ingress.AcceptAsync([Touchpoint($"waiting-{n}")], CancellationToken.None)).ToList();
+
+        await Task.Delay(200);
+        Assert.All(first.Concat(waiting), accept => Assert.False(accept.IsCompleted, "answered before the broker confirmed"));
+        Assert.Equal(BrokerTouchpointIngress.PublishesInFlight, _confirms.Held);
+
+        _confirms.Release();
+        await Task.WhenAll(first.Concat(waiting)).WaitAsync(TimeSpan.FromSeconds(10));
+        await WaitForReceivedAsync(BrokerTouchpointIngress.PublishesInFlight + 1);
+        var groups = _received.ToList();
+        Assert.Equal(BrokerTouchpointIngress.PublishesInFlight + 1, groups.Count);
+        Assert.Equal(
+            Enumerable.Range(0, 20).Select(n => $"waiting-{n}"),
+            Assert.Single(groups, g => g.Touchpoints.Count > 1).Touchpoints.Select(t => t.SourceEventId));
+    }
+
+    [Fact]
+    public async Task A_request_larger_than_a_group_fills_groups_of_its_own()
+    {
+        _confirms.Release();
+        await using var ingress = new BrokerTouchpointIngress(_bus, new IngressOptions());
+        var touchpoints = Enumerable.Range(0, TouchpointGroup.MaxTouchpoints * 2 + 20).Select(n => Touchpoint($"large-{n}")).ToList();
+
+        await ingress.AcceptAsync(touchpoints, CancellationToken.None);
+
+        await WaitForReceivedAsync(3);
+        var groups = _received.ToList();
+        Assert.Equal([20, TouchpointGroup.MaxTouchpoints, TouchpointGroup.MaxTouchpoints], groups.Select(g => g.Touchpoints.Count).Order());
+        Assert.Equal(touchpoints.Select(t => t.SourceEventId).Order(), groups.SelectMany(g => g.Touchpoints).Select(t => t.SourceEventId).Order());
+    }
+
+    [Fact]
+    public async Task A_broker_that_does_not_confirm_in_time_fails_every_request_of_the_group_as_unavailable()
+    {
+        await using var ingress = new BrokerTouchpointIngress(_bus, new IngressOptions { BrokerTimeout = TimeSpan.FromMilliseconds(300) });
+
+        var accepts = Enumerable.Range(0, 3).Select(n => ingress.AcceptAsync([Touchpoint($"late-{n}")], CancellationToken.None)).ToList();
+
+        foreach (var accept in accepts)
+        {
+            var refused = await Assert.ThrowsAsync<IngressUnavailableException>(() => accept.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Contains("did not confirm", refused.Message, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task WaitForReceivedAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (_received.Count < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+    }
+
+    private static TouchpointReceived Touchpoint(string sourceEventId) => new()
+    {
+        TouchpointId = TouchpointIds.From("crm1", sourceEventId),
+        ConnectorInstanceId = "crm1",
+        SourceEventId = sourceEventId,
+        Channel = TouchpointChannels.Crm,
+        Type = "identify",
+        OccurredAt = DateTimeOffset.UnixEpoch,
+        ReceivedAt = DateTimeOffset.UnixEpoch,
+    };
+
+    private sealed class RecordingConsumer(ConcurrentQueue<TouchpointGroup> received) : IConsumer<TouchpointGroup>
+    {
+        public Task Consume(ConsumeContext<TouchpointGroup> context)
+        {
+            received.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Holds every publish before it reaches the bus (as an unconfirmed publish waits) until released.</summary>
+    private sealed class HeldConfirms : IPublishObserver
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _held;
+
+        public int Held => Volatile.Read(ref _held);
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task WaitForHeldAsync(int count)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Held < count && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+            Assert.Equal(count, Held);
+        }
+
+        public async Task PrePublish<T>(PublishContext<T> context)
+            where T : class
+        {
+            Interlocked.Increment(ref _held);
+            await _released.Task.WaitAsync(context.CancellationToken);
+        }
+
+        public Task PostPublish<T>(PublishContext<T> context)
+            where T : class => Task.CompletedTask;
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception)
+            where T : class => Task.CompletedTask;
+    }
+}
