@@ -15,20 +15,17 @@ namespace Hub.Infrastructure.Persistence;
 /// goes through EF's SaveChanges. EF plans, generates and parameterises one statement per tracked row, which made
 /// SaveChanges the largest part of a group's time; here each table's INSERT and UPDATE is built once from the same
 /// model and filled through EF's own type mappings, so SQLite's UTC ticks and PostgreSQL's timestamptz come out
-/// exactly as EF writes them. On PostgreSQL the inserts are multi-row statements and the updates one batch (one round
-/// trip, each statement prepared once); on SQLite, which runs in the process, each is one prepared statement run per
-/// row. An update sets the columns EF found modified, no others, and checks the row's concurrency token as EF does.
+/// exactly as EF writes them. On PostgreSQL the inserts are multi-row statements and the updates one statement per
+/// row, all in one batch (one round trip for the group's writes); on SQLite, which runs in the process, each is one
+/// prepared statement run per row. An update sets the columns EF found modified, no others, and checks the row's concurrency token as EF does.
 /// Appended rows leave the change tracker (what is written is final); updated rows stay tracked, unchanged. The ids the
 /// database gave the outbox rows come back from the inserts (RETURNING), so the relay can publish them without reading
 /// them again.
 /// </summary>
 internal static class ResolutionRows
 {
-    /// <summary>PostgreSQL takes up to 65,535 parameters per statement, SQLite 32,766; a few hundred keep statements small.</summary>
+    /// <summary>PostgreSQL takes up to 65,535 parameters per statement; a few hundred keep statements small.</summary>
     private const int ParametersPerStatement = 900;
-
-    /// <summary>Statements per PostgreSQL batch: one round trip for a whole group's updates.</summary>
-    private const int StatementsPerBatch = 1000;
 
     private static readonly ConcurrentDictionary<IEntityType, TableShape> Shapes = new();
 
@@ -63,6 +60,11 @@ internal static class ResolutionRows
         {
             db.ChangeTracker.AutoDetectChangesEnabled = detecting;
         }
+        if (!db.Database.IsSqlite())
+        {
+            appended.OutboxIds.AddRange(await WriteInOneBatchAsync(db, appended, customers, fields, health, cancellationToken));
+            return appended;
+        }
         await InsertAsync(db, appended.Timeline, cancellationToken);
         await InsertAsync(db, appended.IdentityLinks, cancellationToken);
         appended.OutboxIds.AddRange(await InsertAsync(db, appended.Outbox, cancellationToken));
@@ -70,6 +72,90 @@ internal static class ResolutionRows
         await UpdateAsync(db, fields, cancellationToken);
         await UpdateAsync(db, health, cancellationToken);
         return appended;
+    }
+
+    /// <summary>
+    /// PostgreSQL: every insert and update of the group in one batch, in the order SQLite runs them, so the group's
+    /// writes cost one round trip instead of one per statement or table (under load each round trip also waits for the
+    /// hub's and the server's turn on a busy core). Returns the outbox ids the inserts returned.
+    /// </summary>
+    private static async Task<List<long>> WriteInOneBatchAsync(
+        HubDbContext db,
+        AppendedRows appended,
+        List<UpdatedRow<CustomerRow>> customers,
+        List<UpdatedRow<CustomerFieldRow>> fields,
+        List<UpdatedRow<CustomerHealthRow>> health,
+        CancellationToken cancellationToken)
+    {
+        await using var factory = NewCommand(db);
+        await using var batch = db.Database.GetDbConnection().CreateBatch();
+        batch.Transaction = factory.Transaction;
+        var updates = new List<(DbBatchCommand Statement, Action<int> EnsureUpdated)>();
+        AddInserts(db, batch, factory, appended.Timeline);
+        AddInserts(db, batch, factory, appended.IdentityLinks);
+        AddInserts(db, batch, factory, appended.Outbox);
+        AddUpdates(db, batch, factory, customers, updates);
+        AddUpdates(db, batch, factory, fields, updates);
+        AddUpdates(db, batch, factory, health, updates);
+        var generated = new List<long>();
+        if (batch.BatchCommands.Count == 0)
+        {
+            return generated;
+        }
+        await ExecuteAsync(async () =>
+        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            do
+            {
+                // Only the inserts into a table with an identity key return rows (RETURNING).
+                while (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken))
+                {
+                    generated.Add(reader.GetInt64(0));
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+            return 0;
+        }, $"Writing a group's {appended.Timeline.Count} timeline entries and {updates.Count} updated rows");
+        foreach (var (statement, ensureUpdated) in updates)
+        {
+            ensureUpdated(statement.RecordsAffected);
+        }
+        return generated;
+    }
+
+    private static void AddInserts<T>(HubDbContext db, DbBatch batch, DbCommand factory, List<T> rows)
+        where T : class
+    {
+        var shape = ShapeOf<T>(db);
+        for (var start = 0; start < rows.Count; start += shape.RowsPerInsert)
+        {
+            var count = Math.Min(shape.RowsPerInsert, rows.Count - start);
+            var statement = batch.CreateBatchCommand();
+            statement.CommandText = shape.InsertSql(count);
+            var position = 0;
+            for (var row = start; row < start + count; row++)
+            {
+                foreach (var column in shape.Inserted)
+                {
+                    statement.Parameters.Add(column.Parameter(factory, shape.ParameterNames[position++], column.Value(rows[row])));
+                }
+            }
+            batch.BatchCommands.Add(statement);
+        }
+    }
+
+    private static void AddUpdates<T>(HubDbContext db, DbBatch batch, DbCommand factory, List<UpdatedRow<T>> rows, List<(DbBatchCommand, Action<int>)> updates)
+        where T : class
+    {
+        var shape = ShapeOf<T>(db);
+        foreach (var row in rows)
+        {
+            var statement = batch.CreateBatchCommand();
+            statement.CommandText = shape.UpdateSql(row.Modified);
+            AddUpdateParameters(shape, factory, statement.Parameters, row);
+            batch.BatchCommands.Add(statement);
+            updates.Add((statement, updated => EnsureUpdated(shape, updated, row)));
+        }
     }
 
     /// <summary>The added rows of one type, no longer tracked.</summary>
@@ -105,7 +191,11 @@ internal static class ResolutionRows
     private static TableShape ShapeOf<T>(HubDbContext db) =>
         Shapes.GetOrAdd(db.Model.FindEntityType(typeof(T))!, TableShape.Of, db.GetService<ISqlGenerationHelper>());
 
-    /// <summary>Inserts the rows; returns the keys the database generated (a table with an identity key), in no particular order.</summary>
+    /// <summary>
+    /// SQLite: inserts the rows; returns the keys the database generated (a table with an identity key), in no particular
+    /// order. SQLite runs in the process: a prepared one-row INSERT run once per row costs no round trip, and SQLite finds
+    /// each named parameter by a linear search, which makes statements with hundreds of parameters slower instead.
+    /// </summary>
     private static async Task<List<long>> InsertAsync<T>(HubDbContext db, List<T> rows, CancellationToken cancellationToken)
         where T : class
     {
@@ -115,27 +205,20 @@ internal static class ResolutionRows
             return generated;
         }
         var shape = ShapeOf<T>(db);
-        // SQLite runs in the process: a prepared one-row INSERT run once per row costs no round trip, and SQLite finds
-        // each named parameter by a linear search, which makes statements with hundreds of parameters slower instead.
-        var rowsPerStatement = db.Database.IsSqlite() ? 1 : shape.RowsPerInsert;
         await using var command = NewCommand(db);
-        for (var start = 0; start < rows.Count; start += rowsPerStatement)
+        // The same text for every row keeps the statement prepared for it.
+        command.CommandText = shape.InsertSql(1);
+        foreach (var row in rows)
         {
-            var count = Math.Min(rowsPerStatement, rows.Count - start);
-            // The same text again keeps the statement the provider prepared for it.
-            command.CommandText = shape.InsertSql(count);
             command.Parameters.Clear();
             var position = 0;
-            for (var row = start; row < start + count; row++)
+            foreach (var column in shape.Inserted)
             {
-                foreach (var column in shape.Inserted)
-                {
-                    command.Parameters.Add(column.Parameter(command, shape.ParameterNames[position++], column.Value(rows[row])));
-                }
+                command.Parameters.Add(column.Parameter(command, shape.ParameterNames[position++], column.Value(row)));
             }
             if (shape.Identity is null)
             {
-                await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), $"Inserting {count} rows into {shape.Table}");
+                await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), $"Inserting a row into {shape.Table}");
                 continue;
             }
             await ExecuteAsync(async () =>
@@ -146,14 +229,14 @@ internal static class ResolutionRows
                     generated.Add(reader.GetInt64(0));
                 }
                 return 0;
-            }, $"Inserting {count} rows into {shape.Table}");
+            }, $"Inserting a row into {shape.Table}");
         }
         return generated;
     }
 
     /// <summary>
-    /// Sets the columns the group changed, as EF does: a column another transaction changed meanwhile keeps its value
-    /// (customer_health has no concurrency token), and SQLite, which rewrites an index entry whenever its column is
+    /// SQLite: sets the columns the group changed, as EF does: a column another transaction changed meanwhile keeps its
+    /// value (customer_health has no concurrency token), and SQLite, which rewrites an index entry whenever its column is
     /// assigned, even to the value it had, leaves the indexes of unchanged columns alone. Rows that changed the same
     /// columns share one statement text.
     /// </summary>
@@ -166,39 +249,16 @@ internal static class ResolutionRows
         }
         var shape = ShapeOf<T>(db);
         await using var command = NewCommand(db);
-        if (db.Database.IsSqlite())
+        foreach (var sameColumns in rows.GroupBy(r => r.Modified))
         {
-            foreach (var sameColumns in rows.GroupBy(r => r.Modified))
+            // The same text for a run of rows keeps the statement prepared for it.
+            command.CommandText = shape.UpdateSql(sameColumns.Key);
+            foreach (var row in sameColumns)
             {
-                // The same text for a run of rows keeps the statement prepared for it.
-                command.CommandText = shape.UpdateSql(sameColumns.Key);
-                foreach (var row in sameColumns)
-                {
-                    command.Parameters.Clear();
-                    AddUpdateParameters(shape, command, command.Parameters, row);
-                    var updated = await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), $"Updating a row of {shape.Table}");
-                    EnsureUpdated(shape, updated, row);
-                }
-            }
-            return;
-        }
-        var connection = db.Database.GetDbConnection();
-        for (var start = 0; start < rows.Count; start += StatementsPerBatch)
-        {
-            var count = Math.Min(StatementsPerBatch, rows.Count - start);
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = command.Transaction;
-            for (var row = start; row < start + count; row++)
-            {
-                var statement = batch.CreateBatchCommand();
-                statement.CommandText = shape.UpdateSql(rows[row].Modified);
-                AddUpdateParameters(shape, command, statement.Parameters, rows[row]);
-                batch.BatchCommands.Add(statement);
-            }
-            await ExecuteAsync(() => batch.ExecuteNonQueryAsync(cancellationToken), $"Updating {count} rows of {shape.Table}");
-            for (var row = start; row < start + count; row++)
-            {
-                EnsureUpdated(shape, batch.BatchCommands[row - start].RecordsAffected, rows[row]);
+                command.Parameters.Clear();
+                AddUpdateParameters(shape, command, command.Parameters, row);
+                var updated = await ExecuteAsync(() => command.ExecuteNonQueryAsync(cancellationToken), $"Updating a row of {shape.Table}");
+                EnsureUpdated(shape, updated, row);
             }
         }
     }
