@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Ingress;
+using Hub.Infrastructure.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +15,7 @@ namespace Hub.Integration.Tests.Ingress;
 /// </summary>
 public sealed class IngressGroupingTests : IAsyncLifetime
 {
+    private const string RequestsSource = "Hub.Integration.Tests.Requests";
     private readonly HeldConfirms _confirms = new();
     private readonly ConcurrentQueue<TouchpointGroup> _received = new();
     private ServiceProvider _services = null!;
@@ -64,6 +67,50 @@ public sealed class IngressGroupingTests : IAsyncLifetime
         Assert.Equal(
             Enumerable.Range(0, 20).Select(n => $"waiting-{n}"),
             Assert.Single(groups, g => g.Touchpoints.Count > 1).Touchpoints.Select(t => t.SourceEventId));
+    }
+
+    [Fact]
+    public async Task A_group_is_published_in_the_trace_of_its_first_request_linked_to_the_others()
+    {
+        var published = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is HubTelemetry.Name or RequestsSource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == "ingress publish")
+                {
+                    published.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var requests = new ActivitySource(RequestsSource);
+        await using var ingress = new BrokerTouchpointIngress(_bus, new IngressOptions());
+        var accepts = new List<Task>();
+        var traces = new List<ActivityContext>();
+        for (var n = 0; n < BrokerTouchpointIngress.PublishesInFlight + 3; n++)
+        {
+            using var request = requests.StartActivity("POST /webhooks/crm1", ActivityKind.Server)!;
+            traces.Add(request.Context);
+            accepts.Add(ingress.AcceptAsync([Touchpoint($"traced-{n}")], CancellationToken.None));
+            if (n < BrokerTouchpointIngress.PublishesInFlight)
+            {
+                await _confirms.WaitForHeldAsync(n + 1);
+            }
+        }
+
+        _confirms.Release();
+        await Task.WhenAll(accepts).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var group = Assert.Single(published, a => a.GetTagItem("messaging.batch.message_count") is 3);
+        Assert.Equal(traces[BrokerTouchpointIngress.PublishesInFlight].TraceId, group.TraceId);
+        Assert.Equal(traces[BrokerTouchpointIngress.PublishesInFlight].SpanId, group.ParentSpanId);
+        Assert.Equal(traces.Skip(BrokerTouchpointIngress.PublishesInFlight + 1).Select(t => t.TraceId), group.Links.Select(l => l.Context.TraceId));
+        Assert.Equal(
+            traces.Take(BrokerTouchpointIngress.PublishesInFlight).Select(t => t.TraceId.ToHexString()).Order(),
+            published.Where(a => a != group).Select(a => a.TraceId.ToHexString()).Order());
     }
 
     [Fact]
