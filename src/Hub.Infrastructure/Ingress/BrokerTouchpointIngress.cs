@@ -59,9 +59,11 @@ internal sealed class BrokerTouchpointIngress : ITouchpointIngress, IAsyncDispos
         {
             await pending.Confirmed.Task.WaitAsync(_options.BrokerTimeout, cancellationToken);
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            throw Unconfirmed(e);
+            // Answered 503 (or the caller left): if its group has not gone out yet, it does not go out at all.
+            pending.Confirmed.TrySetCanceled(CancellationToken.None);
+            throw e is TimeoutException ? Unconfirmed(e) : e;
         }
     }
 
@@ -94,8 +96,17 @@ internal sealed class BrokerTouchpointIngress : ITouchpointIngress, IAsyncDispos
             while (reader.TryPeek(out var next) && (group.Count == 0 || count + next.Touchpoints.Count <= TouchpointGroup.MaxTouchpoints))
             {
                 reader.TryRead(out _);
+                if (next.Confirmed.Task.IsCompleted)
+                {
+                    continue;
+                }
                 group.Add(next);
                 count += next.Touchpoints.Count;
+            }
+            if (group.Count == 0)
+            {
+                _slots.Release();
+                continue;
             }
             _ = PublishAndReleaseAsync(group);
         }

@@ -62,7 +62,7 @@ public sealed class EmbeddedFailedMessagesTests : IAsyncLifetime
         }
         await UnallowedTargetScenario.SendCustomerAsync(_hub.Sender, 1);
         await UnallowedTargetScenario.SendCustomerAsync(_hub.Sender, 2);
-        await EventuallyAsync(async () => (await FailedAsync()).Count == 2, "both touchpoints failed");
+        await EventuallyAsync(async () => (await UnallowedTargetScenario.FailedAsync(_hub.Hub.Client)).Count == 2, "both touchpoints failed");
         Assert.Equal(2, await _hub.CountAsync("ingress_buffer"));
         var id = await JoinFailedTouchpointsAsync();
 
@@ -79,16 +79,7 @@ public sealed class EmbeddedFailedMessagesTests : IAsyncLifetime
     {
         await using var connection = new SqliteConnection($"Data Source={_hub.DatabasePath};Pooling=False");
         await connection.OpenAsync();
-        var rows = new List<(long Id, string Body)>();
-        await using (var read = connection.CreateCommand())
-        {
-            read.CommandText = "select Id, Body from failed_messages order by Id";
-            await using var reader = await read.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                rows.Add((reader.GetInt64(0), reader.GetString(1)));
-            }
-        }
+        var rows = await UnallowedTargetScenario.FailedRowsAsync(connection);
         Assert.Equal(2, rows.Count);
         await using var write = connection.CreateCommand();
         write.CommandText = """
@@ -101,10 +92,6 @@ public sealed class EmbeddedFailedMessagesTests : IAsyncLifetime
         await write.ExecuteNonQueryAsync();
         return rows[0].Id;
     }
-
-    private async Task<List<JsonElement>> FailedAsync() =>
-        [.. (await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri("api/operations/failed-messages?status=failed", UriKind.Relative)))
-            .GetProperty("items").EnumerateArray()];
 
     public async Task DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -69,6 +70,30 @@ internal sealed class UnallowedTargetScenario : IDisposable
             await Task.Delay(100);
         }
         return Deliveries;
+    }
+
+    /// <summary>Every failure listed with status <c>failed</c>.</summary>
+    public static async Task<List<JsonElement>> FailedAsync(HttpClient hub) =>
+        [.. (await hub.GetFromJsonAsync<JsonElement>(new Uri("api/operations/failed-messages?status=failed", UriKind.Relative)))
+            .GetProperty("items").EnumerateArray()];
+
+    /// <summary>The failed message itself, as JSON text.</summary>
+    public static async Task<string> MessageAsync(HttpClient hub, long id) =>
+        (await hub.GetFromJsonAsync<JsonElement>(new Uri($"api/operations/failed-messages/{id}", UriKind.Relative)))
+            .GetProperty("message").GetRawText();
+
+    /// <summary>The ids and bodies of the <c>failed_messages</c> rows, oldest first, read from the database itself (SQLite or PostgreSQL).</summary>
+    public static async Task<List<(long Id, string Body)>> FailedRowsAsync(DbConnection connection)
+    {
+        var rows = new List<(long Id, string Body)>();
+        await using var read = connection.CreateCommand();
+        read.CommandText = """select "Id", "Body" from failed_messages order by "Id" """;
+        await using var reader = await read.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+        return rows;
     }
 
     public static Task<HttpResponseMessage> PostAsync(HttpClient hub, string path) =>

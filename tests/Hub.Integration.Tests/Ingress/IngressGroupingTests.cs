@@ -114,6 +114,32 @@ public sealed class IngressGroupingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_whose_caller_left_before_its_group_went_out_is_not_published()
+    {
+        await using var ingress = new BrokerTouchpointIngress(_bus, new IngressOptions());
+        var held = new List<Task>();
+        for (var n = 0; n < BrokerTouchpointIngress.PublishesInFlight; n++)
+        {
+            held.Add(ingress.AcceptAsync([Touchpoint($"held-{n}")], CancellationToken.None));
+            await _confirms.WaitForHeldAsync(n + 1);
+        }
+        using var leaving = new CancellationTokenSource();
+        var left = ingress.AcceptAsync([Touchpoint("left")], leaving.Token);
+        var after = ingress.AcceptAsync([Touchpoint("after")], CancellationToken.None);
+
+        await leaving.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => left);
+        _confirms.Release();
+        await Task.WhenAll(held.Append(after)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        await WaitForReceivedAsync(BrokerTouchpointIngress.PublishesInFlight + 1);
+        var published = _received.SelectMany(g => g.Touchpoints).Select(t => t.SourceEventId).ToList();
+        Assert.Contains("after", published);
+        Assert.DoesNotContain("left", published);
+        Assert.Equal(BrokerTouchpointIngress.PublishesInFlight + 1, published.Count);
+    }
+
+    [Fact]
     public async Task A_request_larger_than_a_group_fills_groups_of_its_own()
     {
         _confirms.Release();

@@ -26,11 +26,11 @@ public sealed class FailedChangeGroupErasureTests : IAsyncLifetime
         await UnallowedTargetScenario.SendCustomerAsync(_hub.Sender, 1);
         await UnallowedTargetScenario.WaitForOneFailedAsync(_hub.Hub.Client);
         await UnallowedTargetScenario.SendCustomerAsync(_hub.Sender, 2);
-        await EventuallyAsync(async () => (await FailedAsync()).Count == 2, "the second person's change failed too");
+        await EventuallyAsync(async () => (await UnallowedTargetScenario.FailedAsync(_hub.Hub.Client)).Count == 2, "the second person's change failed too");
         var groupId = await JoinFailedGroupsAsync();
         var erased = await CustomerIdAsync("person1@example.com");
         var kept = await CustomerIdAsync("person2@example.com");
-        var before = await MessageAsync(groupId);
+        var before = await UnallowedTargetScenario.MessageAsync(_hub.Hub.Client, groupId);
         Assert.Contains(erased.ToString(), before, StringComparison.Ordinal);
         Assert.Contains(kept.ToString(), before, StringComparison.Ordinal);
 
@@ -39,10 +39,10 @@ public sealed class FailedChangeGroupErasureTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Accepted, erasure.StatusCode);
         }
 
-        var failed = Assert.Single(await FailedAsync());
+        var failed = Assert.Single(await UnallowedTargetScenario.FailedAsync(_hub.Hub.Client));
         Assert.Equal(groupId, failed.GetProperty("id").GetInt64());
         Assert.Equal("CustomerUpdateGroup", failed.GetProperty("messageType").GetString());
-        var after = await MessageAsync(groupId);
+        var after = await UnallowedTargetScenario.MessageAsync(_hub.Hub.Client, groupId);
         Assert.DoesNotContain(erased.ToString(), after, StringComparison.Ordinal);
         Assert.DoesNotContain("person1@example.com", after, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(kept.ToString(), after, StringComparison.Ordinal);
@@ -68,16 +68,7 @@ public sealed class FailedChangeGroupErasureTests : IAsyncLifetime
     {
         await using var connection = new SqliteConnection($"Data Source={_hub.DatabasePath};Pooling=False");
         await connection.OpenAsync();
-        var rows = new List<(long Id, string Body)>();
-        await using (var read = connection.CreateCommand())
-        {
-            read.CommandText = "select Id, Body from failed_messages order by Id";
-            await using var reader = await read.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                rows.Add((reader.GetInt64(0), reader.GetString(1)));
-            }
-        }
+        var rows = await UnallowedTargetScenario.FailedRowsAsync(connection);
         Assert.Equal(2, rows.Count);
         var changes = new JsonArray([.. rows.SelectMany(r => JsonNode.Parse(r.Body)!["changes"]!.AsArray().Select(c => c!.DeepClone()))]);
         await using var write = connection.CreateCommand();
@@ -92,14 +83,6 @@ public sealed class FailedChangeGroupErasureTests : IAsyncLifetime
         await write.ExecuteNonQueryAsync();
         return rows[0].Id;
     }
-
-    private async Task<List<JsonElement>> FailedAsync() =>
-        [.. (await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri("api/operations/failed-messages?status=failed", UriKind.Relative)))
-            .GetProperty("items").EnumerateArray()];
-
-    private async Task<string> MessageAsync(long id) =>
-        (await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/operations/failed-messages/{id}", UriKind.Relative)))
-            .GetProperty("message").GetRawText();
 
     private async Task<Guid> CustomerIdAsync(string email) =>
         Assert.Single((await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers?email={Uri.EscapeDataString(email)}", UriKind.Relative)))

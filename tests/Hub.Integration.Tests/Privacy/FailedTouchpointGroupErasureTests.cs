@@ -31,7 +31,7 @@ public sealed class FailedTouchpointGroupErasureTests : IAsyncLifetime
             """);
         await UnallowedTargetScenario.SendCustomerAsync(_hub.Sender, 11);
         await UnallowedTargetScenario.SendCustomerAsync(_hub.Sender, 2);
-        await EventuallyAsync(async () => (await FailedAsync()).Count == 2, "both touchpoints failed");
+        await EventuallyAsync(async () => (await UnallowedTargetScenario.FailedAsync(_hub.Hub.Client)).Count == 2, "both touchpoints failed");
         var groupId = await JoinFailedTouchpointsAsync();
         var erased = Assert.Single((await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri("api/customers?email=person1@example.com", UriKind.Relative)))
             .EnumerateArray()).GetProperty("id").GetGuid();
@@ -41,10 +41,10 @@ public sealed class FailedTouchpointGroupErasureTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Accepted, erasure.StatusCode);
         }
 
-        var failed = Assert.Single(await FailedAsync());
+        var failed = Assert.Single(await UnallowedTargetScenario.FailedAsync(_hub.Hub.Client));
         Assert.Equal(groupId, failed.GetProperty("id").GetInt64());
         Assert.Equal("TouchpointGroup", failed.GetProperty("messageType").GetString());
-        var after = await MessageAsync(groupId);
+        var after = await UnallowedTargetScenario.MessageAsync(_hub.Hub.Client, groupId);
         Assert.DoesNotContain("person1@example.com", after, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("person2@example.com", after, StringComparison.OrdinalIgnoreCase);
         var reason = failed.GetProperty("reason").GetString()!;
@@ -68,15 +68,7 @@ public sealed class FailedTouchpointGroupErasureTests : IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(_hub.DatabaseConnectionString);
         await connection.OpenAsync();
-        var rows = new List<(long Id, string Body)>();
-        await using (var read = new NpgsqlCommand("""select "Id", "Body" from failed_messages order by "Id" """, connection))
-        await using (var reader = await read.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                rows.Add((reader.GetInt64(0), reader.GetString(1)));
-            }
-        }
+        var rows = await UnallowedTargetScenario.FailedRowsAsync(connection);
         Assert.Equal(2, rows.Count);
         await using var write = new NpgsqlCommand("""
             update failed_messages set "MessageType" = 'TouchpointGroup', "Body" = @body,
@@ -89,14 +81,6 @@ public sealed class FailedTouchpointGroupErasureTests : IAsyncLifetime
         await write.ExecuteNonQueryAsync();
         return rows[0].Id;
     }
-
-    private async Task<List<JsonElement>> FailedAsync() =>
-        [.. (await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri("api/operations/failed-messages?status=failed", UriKind.Relative)))
-            .GetProperty("items").EnumerateArray()];
-
-    private async Task<string> MessageAsync(long id) =>
-        (await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/operations/failed-messages/{id}", UriKind.Relative)))
-            .GetProperty("message").GetRawText();
 
     public Task DisposeAsync() => _hub.DisposeAsync();
 }
