@@ -47,12 +47,7 @@ public sealed class IngressGroupingTests : IAsyncLifetime
     public async Task Requests_that_wait_for_a_free_publish_go_out_as_one_group_and_are_answered_after_its_confirm()
     {
         await using var ingress = new BrokerTouchpointIngress(_bus, new IngressOptions());
-        var first = new List<Task>();
-        for (var n = 0; n < BrokerTouchpointIngress.PublishesInFlight; n++)
-        {
-            first.Add(ingress.AcceptAsync([Touchpoint($"first-{n}")], CancellationToken.None));
-            await _confirms.WaitForHeldAsync(n + 1);
-        }
+        var first = await FillEveryPublishAsync(ingress, "first");
         var waiting = Enumerable.Range(0, 20).Select(n => ingress.AcceptAsync([Touchpoint($"waiting-{n}")], CancellationToken.None)).ToList();
 
         await Task.Delay(200);
@@ -117,12 +112,7 @@ public sealed class IngressGroupingTests : IAsyncLifetime
     public async Task A_request_whose_caller_left_before_its_group_went_out_is_not_published()
     {
         await using var ingress = new BrokerTouchpointIngress(_bus, new IngressOptions());
-        var held = new List<Task>();
-        for (var n = 0; n < BrokerTouchpointIngress.PublishesInFlight; n++)
-        {
-            held.Add(ingress.AcceptAsync([Touchpoint($"held-{n}")], CancellationToken.None));
-            await _confirms.WaitForHeldAsync(n + 1);
-        }
+        var held = await FillEveryPublishAsync(ingress, "held");
         using var leaving = new CancellationTokenSource();
         var left = ingress.AcceptAsync([Touchpoint("left")], leaving.Token);
         var after = ingress.AcceptAsync([Touchpoint("after")], CancellationToken.None);
@@ -166,6 +156,18 @@ public sealed class IngressGroupingTests : IAsyncLifetime
             var refused = await Assert.ThrowsAsync<IngressUnavailableException>(() => accept.WaitAsync(TimeSpan.FromSeconds(10)));
             Assert.Contains("did not confirm", refused.Message, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>One request per publish the ingress may have in flight, each held unconfirmed, one after the other (so each goes out alone).</summary>
+    private async Task<List<Task>> FillEveryPublishAsync(BrokerTouchpointIngress ingress, string prefix)
+    {
+        var accepts = new List<Task>();
+        for (var n = 0; n < BrokerTouchpointIngress.PublishesInFlight; n++)
+        {
+            accepts.Add(ingress.AcceptAsync([Touchpoint($"{prefix}-{n}")], CancellationToken.None));
+            await _confirms.WaitForHeldAsync(n + 1);
+        }
+        return accepts;
     }
 
     private async Task WaitForReceivedAsync(int count)
