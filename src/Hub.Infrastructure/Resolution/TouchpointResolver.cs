@@ -40,6 +40,7 @@ internal sealed class TouchpointResolver(
         var fields = new CustomerFieldsCalculator(db, survivorship, changes);
         var replayer = new ComponentReplayer(db, rules, fields, changes, now, _healthOptions);
         var health = new HealthLedger(db, _healthOptions);
+        var repointing = new MergeRepointing();
         var replaySeeds = new HashSet<CustomerIdentifier>();
         var awaitingReplay = new HashSet<Guid>();
         await workingSet.LoadAsync(fresh.SelectMany(t => t.Identities), cancellationToken);
@@ -85,7 +86,7 @@ internal sealed class TouchpointResolver(
             foreach (var merged in outcome.Merged)
             {
                 var absorbed = workingSet.Customers[merged.Key];
-                await MergeAsync(landing, absorbed, touchpoint.TouchpointId, fields, changes, now, cancellationToken);
+                Merge(landing, absorbed, touchpoint.TouchpointId, fields, changes, repointing, now);
                 await health.MergeAsync(landing.Id, absorbed.Id, cancellationToken);
                 foreach (var identifier in landing.Identifiers)
                 {
@@ -117,6 +118,7 @@ internal sealed class TouchpointResolver(
             await health.ApplyAsync(landing.Id, touchpoint, cancellationToken);
         }
         health.Flush();
+        await repointing.ApplyAsync(db, cancellationToken);
         if (replaySeeds.Count > 0)
         {
             await replayer.ReplayAsync(replaySeeds, cancellationToken);
@@ -131,8 +133,8 @@ internal sealed class TouchpointResolver(
         }
     }
 
-    private async Task MergeAsync(
-        CustomerRow survivor, CustomerRow merged, Guid touchpointId, CustomerFieldsCalculator fields, ResolutionChanges changes, DateTimeOffset now, CancellationToken cancellationToken)
+    private void Merge(
+        CustomerRow survivor, CustomerRow merged, Guid touchpointId, CustomerFieldsCalculator fields, ResolutionChanges changes, MergeRepointing repointing, DateTimeOffset now)
     {
         db.CustomerMerges.Add(new CustomerMergeRow
         {
@@ -154,8 +156,11 @@ internal sealed class TouchpointResolver(
         {
             entry.Entity.CustomerId = survivor.Id;
         }
-        await db.Timeline.Where(t => t.CustomerId == merged.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.CustomerId, survivor.Id), cancellationToken);
-        await db.Customers.Where(c => c.MergedIntoId == merged.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.MergedIntoId, survivor.Id), cancellationToken);
+        foreach (var entry in db.ChangeTracker.AsTracked<CustomerRow>().Where(e => e.Entity.MergedIntoId == merged.Id))
+        {
+            entry.Entity.MergedIntoId = survivor.Id;
+        }
+        repointing.Merged(merged.Id, survivor.Id);
         merged.MergedIntoId = survivor.Id;
         merged.Stamp = Guid.NewGuid();
         survivor.Tainted |= merged.Tainted;
