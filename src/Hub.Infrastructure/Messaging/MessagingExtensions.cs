@@ -39,6 +39,7 @@ public static class MessagingExtensions
         services.TryAddSingleton<CircuitBreakerStates>();
         services.TryAddSingleton<HubMetrics>();
 
+        services.AddSingleton((configuration.GetSection(ResolutionOptions.Section).Get<ResolutionOptions>() ?? new ResolutionOptions()).Validated());
         services.AddSingleton<ResolutionBatcher>();
         services.AddScoped<ResolutionCommit>();
         services.AddScoped<WebhookTokens>();

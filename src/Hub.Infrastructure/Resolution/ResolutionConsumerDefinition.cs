@@ -5,12 +5,15 @@ namespace Hub.Infrastructure.Resolution;
 /// <summary>
 /// Up to two batches' worth of touchpoints in flight per process, all waiting in the
 /// <see cref="ResolutionBatcher"/>; a failed transaction (for example two processes creating the same
-/// identifier at once) is retried with backoff, then the message goes to the error queue.
+/// identifier at once) is retried with backoff (<see cref="ResolutionOptions"/>), then the message goes to the error queue.
 /// </summary>
 internal sealed class ResolutionConsumerDefinition : ConsumerDefinition<ResolutionConsumer>
 {
-    public ResolutionConsumerDefinition()
+    private readonly ResolutionOptions _options;
+
+    public ResolutionConsumerDefinition(ResolutionOptions options)
     {
+        _options = options;
         EndpointName = "hub-resolution";
         ConcurrentMessageLimit = ResolutionBatcher.MaxBatchSize * 2;
     }
@@ -21,6 +24,7 @@ internal sealed class ResolutionConsumerDefinition : ConsumerDefinition<Resoluti
         IRegistrationContext context)
     {
         endpointConfigurator.PrefetchCount = ResolutionBatcher.MaxBatchSize * 2;
-        endpointConfigurator.UseMessageRetry(r => r.Exponential(10, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100)));
+        endpointConfigurator.UseMessageRetry(r => r.Exponential(
+            _options.RetryLimit, ResolutionOptions.MinRetryInterval, _options.RetryMaxInterval, ResolutionOptions.IntervalDelta));
     }
 }

@@ -49,6 +49,13 @@ public sealed class ConnectorConfigurationTests
         Assert.Contains("Hub:Ingress:BufferLimit must be at least 1 (got 0)", failure, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_resolution_retry_limit_that_leaves_no_try_alone_stops_the_start_naming_the_setting()
+    {
+        var failure = await StartFailureAsync(new Dictionary<string, string> { ["Hub:Resolution:RetryLimit"] = "2" });
+        Assert.Contains("Hub:Resolution:RetryLimit must be at least 3 (got 2)", failure, StringComparison.Ordinal);
+    }
+
     /// <summary>Starts a hub with <paramref name="settings"/>, which must fail; the failure's message.</summary>
     private static async Task<string> StartFailureAsync(Dictionary<string, string> settings)
     {

@@ -16,7 +16,8 @@ public sealed class EmbeddedFailedMessagesTests : IAsyncLifetime
     private readonly UnallowedTargetScenario _scenario = new();
     private EmbeddedHub _hub = null!;
 
-    public async Task InitializeAsync() => _hub = await EmbeddedHub.StartAsync(_scenario.TargetSettings);
+    public async Task InitializeAsync() =>
+        _hub = await EmbeddedHub.StartAsync(_scenario.TargetSettings.Concat(UnallowedTargetScenario.QuickResolutionRetries).ToDictionary());
 
     [Fact]
     public async Task A_change_refused_for_good_survives_the_restart_that_fixes_it_and_a_replay_lands_once()

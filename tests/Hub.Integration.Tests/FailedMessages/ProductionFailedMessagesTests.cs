@@ -16,7 +16,7 @@ public sealed class ProductionFailedMessagesTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        foreach (var (key, value) in _scenario.TargetSettings)
+        foreach (var (key, value) in _scenario.TargetSettings.Concat(UnallowedTargetScenario.QuickResolutionRetries))
         {
             _hub.ExtraSettings[key] = value;
         }

@@ -17,7 +17,14 @@ public sealed class FailedTouchpointGroupErasureTests : IAsyncLifetime
 {
     private readonly ProductionHub _hub = new();
 
-    public Task InitializeAsync() => _hub.InitializeAsync();
+    public Task InitializeAsync()
+    {
+        foreach (var (key, value) in UnallowedTargetScenario.QuickResolutionRetries)
+        {
+            _hub.ExtraSettings[key] = value;
+        }
+        return _hub.InitializeAsync();
+    }
 
     [Fact]
     public async Task Erasure_takes_the_persons_touchpoints_out_of_a_failed_group_and_the_rest_is_replayed()
