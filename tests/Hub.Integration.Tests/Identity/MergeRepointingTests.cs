@@ -30,7 +30,7 @@ public sealed class MergeRepointingTests : IDisposable
     [MemberData(nameof(Providers))]
     public async Task Merges_in_separate_groups_leave_every_entry_on_the_survivor_and_no_merge_chain(string provider)
     {
-        var open = await NewDatabaseAsync(provider, "repoint-groups");
+        var open = await _databases.NewMigratedAsync(provider, "repoint-groups");
         await ApplyAsync(open, Touchpoint("t1", 0, Email), Touchpoint("t2", 1, Phone), Touchpoint("t3", 2, CrmUser));
         Assert.Equal(3, await ActiveCustomersAsync(open));
 
@@ -45,7 +45,7 @@ public sealed class MergeRepointingTests : IDisposable
     [MemberData(nameof(Providers))]
     public async Task A_merge_chain_inside_one_group_leaves_every_entry_on_the_survivor_and_no_merge_chain(string provider)
     {
-        var open = await NewDatabaseAsync(provider, "repoint-chain");
+        var open = await _databases.NewMigratedAsync(provider, "repoint-chain");
         await ApplyAsync(open, Touchpoint("t1", 0, Email), Touchpoint("t2", 1, Phone), Touchpoint("t3", 2, CrmUser));
 
         await ApplyAsync(open, Touchpoint("t4", 3, Phone, CrmUser), Touchpoint("t5", 4, Email, Phone), Touchpoint("t6", 5, Email));
@@ -83,13 +83,4 @@ public sealed class MergeRepointingTests : IDisposable
 
     private static TouchpointReceived Touchpoint(string id, int minute, params CustomerIdentifier[] identities) =>
         CrmTouchpoints.Identified(id, minute, "Ada Lovelace", identities);
-
-    private async Task<Func<HubDbContext>> NewDatabaseAsync(string provider, string purpose)
-    {
-        var connectionString = await _databases.NewAsync(provider, purpose);
-        Func<HubDbContext> open = () => ScratchDatabases.Open(provider, connectionString);
-        await using var db = open();
-        await db.Database.MigrateAsync();
-        return open;
-    }
 }

@@ -25,8 +25,8 @@ public sealed class ResolutionRowsTests : IDisposable
     [MemberData(nameof(Providers))]
     public async Task Rows_inserted_by_hand_are_stored_exactly_as_EF_stores_them(string provider)
     {
-        var byEf = await NewDatabaseAsync(provider, "append-ef");
-        var byHand = await NewDatabaseAsync(provider, "append-hand");
+        var byEf = await _databases.NewMigratedAsync(provider, "append-ef");
+        var byHand = await _databases.NewMigratedAsync(provider, "append-hand");
 
         await using (var db = byEf())
         {
@@ -69,8 +69,8 @@ public sealed class ResolutionRowsTests : IDisposable
     [MemberData(nameof(Providers))]
     public async Task Rows_updated_by_hand_are_stored_exactly_as_EF_stores_them_and_stay_tracked_unchanged(string provider)
     {
-        var byEf = await NewDatabaseAsync(provider, "update-ef");
-        var byHand = await NewDatabaseAsync(provider, "update-hand");
+        var byEf = await _databases.NewMigratedAsync(provider, "update-ef");
+        var byHand = await _databases.NewMigratedAsync(provider, "update-hand");
         await SeedCustomersAsync(byEf);
         await SeedCustomersAsync(byHand);
 
@@ -109,7 +109,7 @@ public sealed class ResolutionRowsTests : IDisposable
     [MemberData(nameof(Providers))]
     public async Task An_update_sets_only_the_columns_the_group_changed_as_EF_does(string provider)
     {
-        var open = await NewDatabaseAsync(provider, "update-columns");
+        var open = await _databases.NewMigratedAsync(provider, "update-columns");
         await SeedCustomersAsync(open);
         await using var db = open();
         var health = await db.CustomerHealth.OrderBy(h => h.CustomerId).ToListAsync();
@@ -142,7 +142,7 @@ public sealed class ResolutionRowsTests : IDisposable
     [MemberData(nameof(Providers))]
     public async Task A_customer_another_transaction_changed_since_it_was_read_fails_the_group_as_SaveChanges_does(string provider)
     {
-        var open = await NewDatabaseAsync(provider, "update-clash");
+        var open = await _databases.NewMigratedAsync(provider, "update-clash");
         await SeedCustomersAsync(open);
         await using var db = open();
         var customers = await db.Customers.Include(c => c.Fields).OrderBy(c => c.Id).ToListAsync();
@@ -178,7 +178,7 @@ public sealed class ResolutionRowsTests : IDisposable
     [MemberData(nameof(Providers))]
     public async Task A_key_another_transaction_took_fails_as_SaveChanges_fails_and_leaves_nothing_behind(string provider)
     {
-        var open = await NewDatabaseAsync(provider, "append-clash");
+        var open = await _databases.NewMigratedAsync(provider, "append-clash");
         var taken = Timeline(7);
         await using (var db = open())
         {
@@ -205,7 +205,7 @@ public sealed class ResolutionRowsTests : IDisposable
     [Fact]
     public async Task Outside_a_transaction_nothing_is_written_and_the_caller_is_told_why()
     {
-        var open = await NewDatabaseAsync("sqlite", "append-no-transaction");
+        var open = await _databases.NewMigratedAsync("sqlite", "append-no-transaction");
         await using (var db = open())
         {
             AddGroup(db);
@@ -312,14 +312,6 @@ public sealed class ResolutionRowsTests : IDisposable
 
     private static Guid TouchpointId(int i) => Guid.Parse($"0195f2a0-0000-7000-8000-{i:x12}");
 
-    private async Task<Func<HubDbContext>> NewDatabaseAsync(string provider, string purpose)
-    {
-        var connectionString = await _databases.NewAsync(provider, purpose);
-        Func<HubDbContext> open = () => ScratchDatabases.Open(provider, connectionString);
-        await using var db = open();
-        await db.Database.MigrateAsync();
-        return open;
-    }
 
     /// <summary>Every stored value with its provider type, as text, row by row.</summary>
     private static async Task<List<string>> DumpAsync(Func<HubDbContext> open, string table, string order)

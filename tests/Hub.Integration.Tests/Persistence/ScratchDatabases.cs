@@ -28,6 +28,16 @@ public sealed class ScratchDatabases : IDisposable
         return $"Data Source={path}";
     }
 
+    /// <summary>A new database of <paramref name="provider"/> with the hub's schema; each call of the result opens a context on it.</summary>
+    public async Task<Func<HubDbContext>> NewMigratedAsync(string provider, string purpose)
+    {
+        var connectionString = await NewAsync(provider, purpose);
+        Func<HubDbContext> open = () => Open(provider, connectionString);
+        await using var db = open();
+        await db.Database.MigrateAsync();
+        return open;
+    }
+
     /// <summary>The hub's context of <paramref name="provider"/> on <paramref name="connectionString"/>, with the interceptors given.</summary>
     public static HubDbContext Open(string provider, string connectionString, params IInterceptor[] interceptors) => provider == "sqlite"
         ? new SqliteHubDbContext(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite(connectionString).AddInterceptors(interceptors).Options)
