@@ -88,6 +88,9 @@ internal sealed record ModeResult(
     /// <summary>Per hub process at the end of the run: resident anonymous memory, mapped files, shared memory (bytes).</summary>
     public IReadOnlyList<ResidentMemory> ResidentAtEnd { get; init; } = [];
 
+    /// <summary>Calls that joined a split customer's two halves (<c>--split-share</c>), each one merge, over the whole run.</summary>
+    public int SplitsJoined { get; init; }
+
     /// <summary>Production only: the database's statistics over the whole run.</summary>
     public DatabaseActivity? Database { get; init; }
 }

@@ -27,7 +27,7 @@ internal sealed class HubRun(
 {
     private static readonly TimeSpan SyncQuietPeriod = TimeSpan.FromSeconds(3);
 
-    private readonly TouchpointPlan _plan = new(options.Customers, options.Overlap, options.PayloadBytes, options.Seed);
+    private readonly TouchpointPlan _plan = new(options.Customers, options.Overlap, options.PayloadBytes, options.Seed, options.SplitShare);
     private readonly WebhookDriver _driver = new(fleet.Clients);
     private readonly IReadOnlyList<int> _pids = [.. fleet.Hubs.Select(h => h.ProcessId)];
     private readonly List<int> _bodySizes = [];
@@ -57,6 +57,10 @@ internal sealed class HubRun(
         }
         var paced = await PacedPhaseAsync(max.EndToEndPerSecond / 2, recordedAt, backlog, cancellationToken);
         var reused = _plan.Reused;
+        if (_plan.SplitsJoined > 0)
+        {
+            log($"{mode}: {_plan.SplitsJoined} calls joined a split customer's two halves (one merge each)");
+        }
         return new ModeResult(
             mode,
             fleet.Hubs.Count,
@@ -70,6 +74,7 @@ internal sealed class HubRun(
             [.. fleet.Hubs.Select(h => h.PeakWorkingSetBytes)])
         {
             ResidentAtEnd = [.. fleet.Hubs.Select(h => h.ResidentBytes)],
+            SplitsJoined = _plan.SplitsJoined,
         };
     }
 

@@ -9,8 +9,12 @@ namespace Hub.Benchmarks.Workload;
 /// e-mail and phone; later ones (the overlap share) are track calls that name the customer by e-mail
 /// (web channel) or by phone (SMS channel), so resolution must find the existing customer. Each call
 /// also sets <c>lastEvent</c>, so most touchpoints change the master record and cause a sync-back.
+/// A <c>splitShare</c> of the customers first appear in two halves instead: a web call with the e-mail alone, then
+/// (as the next call that reuses a customer) an SMS with the phone alone, which makes a second customer, then (the
+/// reusing call after that) a CRM identify call with both, which merges the two. Merges happen only while customers
+/// are still being introduced, so a workload with merges throughout needs more customers than calls.
 /// </summary>
-internal sealed class TouchpointPlan(int customers, double overlap, int payloadBytes, int seed)
+internal sealed class TouchpointPlan(int customers, double overlap, int payloadBytes, int seed, double splitShare = 0)
 {
     // Profile facts are cut at 1000 characters each, so padding is spread over several traits.
     private const int PaddingChunk = 900;
@@ -19,12 +23,23 @@ internal sealed class TouchpointPlan(int customers, double overlap, int payloadB
     private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly Random _random = new(seed);
+    private readonly Queue<int> _splitting = [];
+    private readonly Dictionary<int, SplitStage> _splitStage = [];
     private int _introduced;
     private int _sequence;
+
+    private enum SplitStage
+    {
+        EmailOnly,
+        PhoneAlsoAlone,
+    }
 
     public int IntroducedCustomers => _introduced;
 
     public int Reused { get; private set; }
+
+    /// <summary>Identify calls that join a split customer's two halves (each merges two customers).</summary>
+    public int SplitsJoined { get; private set; }
 
     /// <summary>The next <paramref name="count"/> calls; message ids start with <paramref name="phase"/>.</summary>
     public IReadOnlyList<WebhookCall> Take(int count, string phase)
@@ -47,18 +62,44 @@ internal sealed class TouchpointPlan(int customers, double overlap, int payloadB
         if (!reuse)
         {
             var customer = _introduced++;
+            if (splitShare > 0 && _random.NextDouble() < splitShare)
+            {
+                _splitting.Enqueue(customer);
+                _splitStage[customer] = SplitStage.EmailOnly;
+                return TrackCall(customer, byPhone: false);
+            }
+            return IdentifyCall(customer);
+        }
+
+        Reused++;
+        if (_splitting.TryPeek(out var split))
+        {
+            if (_splitStage[split] == SplitStage.EmailOnly)
+            {
+                _splitStage[split] = SplitStage.PhoneAlsoAlone;
+                return TrackCall(split, byPhone: true);
+            }
+            _splitting.Dequeue();
+            _splitStage.Remove(split);
+            SplitsJoined++;
+            return IdentifyCall(split);
+        }
+        return TrackCall(_random.Next(_introduced), byPhone: _random.Next(3) == 0);
+
+        WebhookCall IdentifyCall(int customer)
+        {
             string Identify(string padding) =>
                 $$"""{"type":"identify","messageId":"{{messageId}}","traits":{"email":"{{Email(customer)}}","phone":"{{Phone(customer)}}","name":"Customer {{customer}}","lastEvent":"{{lastEvent}}"{{padding}}},"timestamp":"{{at}}"}""";
             return Call(InboundInstances.Crm, messageId, Identify(Padding(customer)));
         }
 
-        Reused++;
-        var known = _random.Next(_introduced);
-        var byPhone = _random.Next(3) == 0;
-        var identity = byPhone ? $"\"phone\":\"{Phone(known)}\"" : $"\"email\":\"{Email(known)}\"";
-        string Track(string padding) =>
-            $$$"""{"type":"track","messageId":"{{{messageId}}}","event":"{{{lastEvent}}}","properties":{"sequence":{{{n}}}},"context":{"traits":{{{{identity}}},"lastEvent":"{{{lastEvent}}}"{{{padding}}}}},"timestamp":"{{{at}}}"}""";
-        return Call(byPhone ? InboundInstances.Sms : InboundInstances.Web, messageId, Track(Padding(known)));
+        WebhookCall TrackCall(int known, bool byPhone)
+        {
+            var identity = byPhone ? $"\"phone\":\"{Phone(known)}\"" : $"\"email\":\"{Email(known)}\"";
+            string Track(string padding) =>
+                $$$"""{"type":"track","messageId":"{{{messageId}}}","event":"{{{lastEvent}}}","properties":{"sequence":{{{n}}}},"context":{"traits":{{{{identity}}},"lastEvent":"{{{lastEvent}}}"{{{padding}}}}},"timestamp":"{{{at}}}"}""";
+            return Call(byPhone ? InboundInstances.Sms : InboundInstances.Web, messageId, Track(Padding(known)));
+        }
     }
 
     private static WebhookCall Call(string instance, string messageId, string body) =>
