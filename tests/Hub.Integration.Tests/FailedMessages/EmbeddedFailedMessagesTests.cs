@@ -11,6 +11,7 @@ namespace Hub.Integration.Tests.FailedMessages;
 /// Embedded mode (SQLite, in-memory bus): the bus forgets on a restart, the <c>failed_messages</c> table does not,
 /// so a failed change is still there to replay after the fix.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class EmbeddedFailedMessagesTests : IAsyncLifetime
 {
     private readonly UnallowedTargetScenario _scenario = new();

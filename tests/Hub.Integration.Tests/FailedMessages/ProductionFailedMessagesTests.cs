@@ -9,6 +9,7 @@ using MassTransit;
 namespace Hub.Integration.Tests.FailedMessages;
 
 /// <summary>Production mode (RabbitMQ, PostgreSQL): a change a target cannot take is recorded, kept over a restart, and replayed once.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class ProductionFailedMessagesTests : IAsyncLifetime
 {
     private readonly UnallowedTargetScenario _scenario = new();

@@ -14,6 +14,7 @@ namespace Hub.Integration.Tests.Faults;
 /// Thousands of bad requests, generated from a fixed seed out of real samples, to every kind of webhook endpoint of one
 /// hub: each gets its 4xx as problem+json, the hub stays up, and nothing of them is stored.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class BadInputFuzzTests(ITestOutputHelper output)
 {
     private const int Requests = 2_000;

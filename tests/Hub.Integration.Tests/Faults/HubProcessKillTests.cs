@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace Hub.Integration.Tests.Faults;
 
 /// <summary>Two hub processes on one broker and one database; one of them is killed (kill -9) again and again mid-stream.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class HubProcessKillTests(ITestOutputHelper output)
 {
     private const int Kills = 3;

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace Hub.Integration.Tests.Faults;
 
 /// <summary>RabbitMQ or PostgreSQL restarts in the middle of a stream of webhooks to a hub in production mode.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class ServerRestartTests(ITestOutputHelper output)
 {
     private const int Stretch = 100;

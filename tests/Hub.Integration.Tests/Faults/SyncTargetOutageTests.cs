@@ -11,6 +11,7 @@ namespace Hub.Integration.Tests.Faults;
 /// then it is back. Two embedded hubs go through the same outage side by side: one with the circuit breaker, one whose
 /// breaker can never open (the retries alone), so the breaker's saving is measured, not guessed.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class SyncTargetOutageTests(ITestOutputHelper output)
 {
     private const int Customers = 20;

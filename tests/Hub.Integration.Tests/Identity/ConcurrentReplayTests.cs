@@ -14,6 +14,7 @@ namespace Hub.Integration.Tests.Identity;
 /// moments (that left the merged customer restored with nothing on it): it fails, is retried, and the result is that of
 /// the two transactions one after the other.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class ConcurrentReplayTests
 {
     private static readonly CustomerIdentifier JaneContact = new("salesforce:contact", "S1");

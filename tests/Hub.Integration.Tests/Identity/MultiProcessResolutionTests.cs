@@ -7,6 +7,7 @@ using Npgsql;
 namespace Hub.Integration.Tests.Identity;
 
 /// <summary>Two hub processes on one broker and one database give exactly the result of one process.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class MultiProcessResolutionTests
 {
     private const int Touchpoints = 20_000;

@@ -4,6 +4,7 @@ using FsCheck.Xunit;
 using Hub.Contracts.Identity;
 using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
+using Hub.Integration.Tests.Hosting;
 
 namespace Hub.Integration.Tests.Identity;
 
@@ -11,6 +12,7 @@ namespace Hub.Integration.Tests.Identity;
 /// The heart of the hub: the same touchpoints make the same customers, whatever order they arrive in
 /// and however many processors apply them at once, with merges and merge protection in play.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class ResolutionOrderProperties
 {
     private static readonly CustomerIdentifier[] Universe =

@@ -5,6 +5,7 @@ using Hub.Testing.Servers;
 namespace Hub.Integration.Tests.Ingress;
 
 /// <summary>With the broker down the hub cannot make a webhook durable, so it says 503 and the sender retries.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class BrokerOutageTests : IAsyncLifetime
 {
     private ProductionHub _hub = null!;

@@ -7,6 +7,7 @@ using Hub.Testing.Servers;
 namespace Hub.Integration.Tests.Ingress;
 
 /// <summary>Embedded mode keeps the production promise: a webhook answered 2xx survives kill -9.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class EmbeddedCrashTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Hub.Integration.Tests.Ingress;
 /// The embedded hub keeps its ingress buffer in a SQLite file of its own (so webhook commits never wait for a
 /// resolution transaction); touchpoints an older version left in the main file's buffer table are not lost.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class IngressBufferFileTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Ingress;
 using Hub.Infrastructure.Telemetry;
+using Hub.Integration.Tests.Hosting;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +14,7 @@ namespace Hub.Integration.Tests.Ingress;
 /// requests that wait while the publishes in flight are unconfirmed go out together as one group, and each is answered
 /// only once its own group is confirmed.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class IngressGroupingTests : IAsyncLifetime
 {
     private const string RequestsSource = "Hub.Integration.Tests.Requests";

@@ -11,6 +11,7 @@ namespace Hub.Integration.Tests.Persistence;
 /// about every second, for the main file and the ingress buffer's. Seen from outside: what was written reaches the
 /// files themselves while the hub runs, not only their logs.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class SqliteCheckpointTests
 {
     [Fact]

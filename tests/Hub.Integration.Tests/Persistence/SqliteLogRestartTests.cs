@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Hub.Infrastructure.Persistence;
+using Hub.Integration.Tests.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -10,6 +11,7 @@ namespace Hub.Integration.Tests.Persistence;
 /// still gets the write-ahead log to start over between two of them, so the log stays short instead of growing by
 /// everything written (it grew past a gigabyte in a minute of the benchmark when only passive checkpoints ran).
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class SqliteLogRestartTests : IDisposable
 {
     private const int RowsPerTransaction = 4;

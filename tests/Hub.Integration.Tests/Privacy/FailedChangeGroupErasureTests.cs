@@ -13,6 +13,7 @@ namespace Hub.Integration.Tests.Privacy;
 /// The outbox relay publishes customer changes in groups, so a failed message can hold several people's changes.
 /// Erasing one of them takes only that person's change out of the failed group: the others can still be replayed.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class FailedChangeGroupErasureTests : IAsyncLifetime
 {
     private readonly UnallowedTargetScenario _scenario = new();

@@ -13,6 +13,7 @@ namespace Hub.Integration.Tests.Privacy;
 /// several people's touchpoints. Erasing one of them takes only that person's touchpoints out of the failed group: the
 /// others can still be replayed.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class FailedTouchpointGroupErasureTests : IAsyncLifetime
 {
     private readonly ProductionHub _hub = new();

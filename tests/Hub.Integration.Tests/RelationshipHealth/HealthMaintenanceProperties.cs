@@ -6,6 +6,7 @@ using Hub.Contracts.Identity;
 using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Core.RelationshipHealth;
+using Hub.Integration.Tests.Hosting;
 using Hub.Integration.Tests.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +17,7 @@ namespace Hub.Integration.Tests.RelationshipHealth;
 /// and spread over processors, with merges, merge protection replays and redeliveries, every customer's stored
 /// health equals the definition computed from scratch over the timeline entries that customer ends up with.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class HealthMaintenanceProperties
 {
     private static readonly CustomerIdentifier[] Universe =

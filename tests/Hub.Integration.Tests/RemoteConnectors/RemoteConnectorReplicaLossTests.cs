@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Hub.Integration.Tests.Hosting;
 using Hub.Testing.Servers;
 using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
@@ -8,6 +9,7 @@ using StandardWebhooks.Diagnostics;
 namespace Hub.Integration.Tests.RemoteConnectors;
 
 /// <summary>A replica of a remote connector dies mid-stream: the gateway routes around it, the sender's retries land once, sync-back goes on.</summary>
+[Collection(RunsAlone.Name)]
 public sealed class RemoteConnectorReplicaLossTests(RemoteConnectorHub remote) : IClassFixture<RemoteConnectorHub>
 {
     [Fact]

@@ -16,6 +16,7 @@ namespace Hub.Integration.Tests.Connectors.Twitter;
 /// compiled) on a busy machine, can take that long: so X has no mentions until both processes have polled (and
 /// taken a webhook) once, and only then the first page, which must be fetched exactly once.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class PollingTakeoverTests : IAsyncLifetime
 {
     private const string MentionsPath = "/2/users/1102497772336161459/mentions";
