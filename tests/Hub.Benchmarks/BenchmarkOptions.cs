@@ -23,6 +23,9 @@ internal sealed record BenchmarkOptions
     /// <summary>Share of new customers who first appear as two customers (e-mail alone, phone alone) merged later.</summary>
     public double SplitShare { get; init; }
 
+    /// <summary>Share of reusing calls that carry a customer's CRM id with another customer's e-mail (merge protection refuses).</summary>
+    public double ContestedShare { get; init; }
+
     /// <summary>Target size of one webhook body; the traits are padded to reach it.</summary>
     public int PayloadBytes { get; init; } = 700;
 
@@ -86,6 +89,8 @@ internal sealed record BenchmarkOptions
           --overlap F           share of touchpoints reusing a known customer's e-mail or phone, 0..1 (default 0.75)
           --split-share F       share of new customers who first appear in two halves (e-mail alone, then phone
                                 alone) that a later call with both merges, 0..1 (default 0: no merges)
+          --contested-share F   share of reusing calls that carry a customer's CRM id with another customer's
+                                e-mail, which merge protection refuses, 0..1 (default 0: no contests)
           --payload-bytes N     size of one webhook body, traits padded to reach it (default 700)
           --concurrency N       webhook requests in flight across all hubs (default 32)
           --db-concurrency N    connections of the PostgreSQL baseline (default: one per hub)
@@ -177,6 +182,7 @@ internal sealed record BenchmarkOptions
         "warm-up-rounds" => o with { WarmUpRounds = Int(name, value) },
         "overlap" => o with { Overlap = Double(name, value) },
         "split-share" => o with { SplitShare = Double(name, value) },
+        "contested-share" => o with { ContestedShare = Double(name, value) },
         "payload-bytes" => o with { PayloadBytes = Int(name, value) },
         "concurrency" => o with { Concurrency = Int(name, value) },
         "db-concurrency" => o with { DatabaseConcurrency = Int(name, value) },
@@ -206,6 +212,7 @@ internal sealed record BenchmarkOptions
             { WarmUpRounds: < 1 } => "--warm-up-rounds must be at least 1.",
             { Overlap: < 0 or > 1 } => "--overlap must be between 0 and 1.",
             { SplitShare: < 0 or > 1 } => "--split-share must be between 0 and 1.",
+            { ContestedShare: < 0 or > 1 } => "--contested-share must be between 0 and 1.",
             { Concurrency: < 1 } => "--concurrency must be at least 1.",
             { DatabaseConcurrency: < 1 } => "--db-concurrency must be at least 1.",
             { PayloadBytes: < 0 or > 200_000 } => "--payload-bytes must be between 0 and 200000.",

@@ -91,6 +91,9 @@ internal sealed record ModeResult(
     /// <summary>Calls that joined a split customer's two halves (<c>--split-share</c>), each one merge, over the whole run.</summary>
     public int SplitsJoined { get; init; }
 
+    /// <summary>Calls that named two customers merge protection keeps apart (<c>--contested-share</c>), over the whole run.</summary>
+    public int Contested { get; init; }
+
     /// <summary>Production only: the database's statistics over the whole run.</summary>
     public DatabaseActivity? Database { get; init; }
 }

@@ -27,7 +27,7 @@ internal sealed class HubRun(
 {
     private static readonly TimeSpan SyncQuietPeriod = TimeSpan.FromSeconds(3);
 
-    private readonly TouchpointPlan _plan = new(options.Customers, options.Overlap, options.PayloadBytes, options.Seed, options.SplitShare);
+    private readonly TouchpointPlan _plan = new(options.Customers, options.Overlap, options.PayloadBytes, options.Seed, options.SplitShare, options.ContestedShare);
     private readonly WebhookDriver _driver = new(fleet.Clients);
     private readonly IReadOnlyList<int> _pids = [.. fleet.Hubs.Select(h => h.ProcessId)];
     private readonly List<int> _bodySizes = [];
@@ -61,6 +61,10 @@ internal sealed class HubRun(
         {
             log($"{mode}: {_plan.SplitsJoined} calls joined a split customer's two halves (one merge each)");
         }
+        if (_plan.Contested > 0)
+        {
+            log($"{mode}: {_plan.Contested} calls named two customers that merge protection keeps apart");
+        }
         return new ModeResult(
             mode,
             fleet.Hubs.Count,
@@ -75,6 +79,7 @@ internal sealed class HubRun(
         {
             ResidentAtEnd = [.. fleet.Hubs.Select(h => h.ResidentBytes)],
             SplitsJoined = _plan.SplitsJoined,
+            Contested = _plan.Contested,
         };
     }
 

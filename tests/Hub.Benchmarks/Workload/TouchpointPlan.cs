@@ -13,8 +13,12 @@ namespace Hub.Benchmarks.Workload;
 /// (as the next call that reuses a customer) an SMS with the phone alone, which makes a second customer, then (the
 /// reusing call after that) a CRM identify call with both, which merges the two. Merges happen only while customers
 /// are still being introduced, so a workload with merges throughout needs more customers than calls.
+/// A <c>contestedShare</c> of the calls that reuse a customer are CRM identify calls that carry that customer's CRM user
+/// id with another customer's e-mail (a mistyped address, a shared family mailbox): the two customers cannot merge, as
+/// each holds a different CRM id, so merge protection refuses, and every later touchpoint of either is resolved by
+/// replaying their identity component. With a contested share, every CRM identify call carries the customer's user id.
 /// </summary>
-internal sealed class TouchpointPlan(int customers, double overlap, int payloadBytes, int seed, double splitShare = 0)
+internal sealed class TouchpointPlan(int customers, double overlap, int payloadBytes, int seed, double splitShare = 0, double contestedShare = 0)
 {
     // Profile facts are cut at 1000 characters each, so padding is spread over several traits.
     private const int PaddingChunk = 900;
@@ -40,6 +44,9 @@ internal sealed class TouchpointPlan(int customers, double overlap, int payloadB
 
     /// <summary>Identify calls that join a split customer's two halves (each merges two customers).</summary>
     public int SplitsJoined { get; private set; }
+
+    /// <summary>Identify calls with another customer's e-mail, each refused by merge protection.</summary>
+    public int Contested { get; private set; }
 
     /// <summary>The next <paramref name="count"/> calls; message ids start with <paramref name="phase"/>.</summary>
     public IReadOnlyList<WebhookCall> Take(int count, string phase)
@@ -72,6 +79,13 @@ internal sealed class TouchpointPlan(int customers, double overlap, int payloadB
         }
 
         Reused++;
+        if (contestedShare > 0 && _introduced > 1 && _random.NextDouble() < contestedShare)
+        {
+            var owner = _random.Next(_introduced);
+            var other = (owner + 1 + _random.Next(_introduced - 1)) % _introduced;
+            Contested++;
+            return IdentifyCall(owner, emailOf: other);
+        }
         if (_splitting.TryPeek(out var split))
         {
             if (_splitStage[split] == SplitStage.EmailOnly)
@@ -86,10 +100,11 @@ internal sealed class TouchpointPlan(int customers, double overlap, int payloadB
         }
         return TrackCall(_random.Next(_introduced), byPhone: _random.Next(3) == 0);
 
-        WebhookCall IdentifyCall(int customer)
+        WebhookCall IdentifyCall(int customer, int? emailOf = null)
         {
+            var userId = contestedShare > 0 ? $"\"userId\":\"{UserId(customer)}\"," : "";
             string Identify(string padding) =>
-                $$"""{"type":"identify","messageId":"{{messageId}}","traits":{"email":"{{Email(customer)}}","phone":"{{Phone(customer)}}","name":"Customer {{customer}}","lastEvent":"{{lastEvent}}"{{padding}}},"timestamp":"{{at}}"}""";
+                $$"""{"type":"identify","messageId":"{{messageId}}",{{userId}}"traits":{"email":"{{Email(emailOf ?? customer)}}","phone":"{{Phone(customer)}}","name":"Customer {{customer}}","lastEvent":"{{lastEvent}}"{{padding}}},"timestamp":"{{at}}"}""";
             return Call(InboundInstances.Crm, messageId, Identify(Padding(customer)));
         }
 
@@ -104,6 +119,8 @@ internal sealed class TouchpointPlan(int customers, double overlap, int payloadB
 
     private static WebhookCall Call(string instance, string messageId, string body) =>
         new(instance, messageId, body, TouchpointIds.From(instance, messageId));
+
+    private static string UserId(int customer) => $"crm-{customer}";
 
     private static string Email(int customer) => $"customer{customer}@bench.example.com";
 
