@@ -23,7 +23,9 @@ internal sealed class ComponentReplayer(
 
     public async Task<IReadOnlyList<Guid>> ReplayAsync(IEnumerable<CustomerIdentifier> seed, CancellationToken cancellationToken)
     {
-        await db.SaveChangesAsync(cancellationToken);
+        // The replay starts from what is stored. The group's rows so far (hundreds of timeline entries and links) are
+        // written the way its commit writes them: EF's SaveChanges plans one statement per row.
+        await ResolutionRows.SaveChangesAsync(db, cancellationToken);
         db.ChangeTracker.Clear();
         var (identifiers, links) = await ComponentAsync(seed, cancellationToken);
         changes.ReplayedLinks.Add(links.Count);
@@ -48,11 +50,11 @@ internal sealed class ComponentReplayer(
         await RecomputeFieldsAsync(result, owner, touchpointIds, cancellationToken);
         if ((health ?? RelationshipHealthOptions.Default).Enabled)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await ResolutionRows.SaveChangesAsync(db, cancellationToken);
             await HealthRebuild.RunAsync(db, [.. owner.Values.Select(c => c.Id).Distinct()],
                 [.. customers.Where(c => c.MergedIntoId is not null).Select(c => c.Id)], cancellationToken);
         }
-        await db.SaveChangesAsync(cancellationToken);
+        await ResolutionRows.SaveChangesAsync(db, cancellationToken);
         db.ChangeTracker.Clear();
         return [.. owner.Values.Select(c => c.Id).Distinct()];
     }
