@@ -14,12 +14,21 @@ namespace Hub.Infrastructure.Resolution;
 /// applied at once, without waiting for a batch to fill or a timer to run out.
 /// A group that fails fails each of its touchpoints, which the endpoint retries; a touchpoint that failed
 /// <see cref="RetriesBeforeAlone"/> times is applied alone, so one that can never be applied does not
-/// keep taking the others down with it.
+/// keep taking the others down with it. A group that merely lost a race is first run again in the loop
+/// (<see cref="LostRaceAttempts"/>).
 /// </summary>
 internal sealed partial class ResolutionBatcher : IAsyncDisposable
 {
     public const int MaxBatchSize = 250;
     public const int RetriesBeforeAlone = 2;
+
+    /// <summary>
+    /// A group that lost a race to another process (both wrote the same customer or identifier) runs again here at
+    /// once, on a fresh snapshot, before its touchpoints go back to the endpoint's retry: there they would wait out a
+    /// backoff, come back one message each and, after <see cref="RetriesBeforeAlone"/> failures, be applied one per
+    /// transaction, so two processes on overlapping customers did several times the work of one.
+    /// </summary>
+    public const int LostRaceAttempts = 3;
 
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -96,11 +105,18 @@ internal sealed partial class ResolutionBatcher : IAsyncDisposable
         {
             var touchpoints = live.DistinctBy(p => p.Touchpoint.TouchpointId).Select(p => p.Touchpoint).ToList();
             var spans = live.Select(p => p.ConsumeSpan).Where(c => c != default).Distinct().ToList();
-            await using var scope = _scopes.CreateAsyncScope();
-            using (await _writerPause.EnterAsync(stopping))
-            {
-                await scope.ServiceProvider.GetRequiredService<ResolutionCommit>().CommitAsync(touchpoints, spans, stopping);
-            }
+            await CustomerGraphTransactions.RetryLostRacesAsync(
+                async cancellationToken =>
+                {
+                    await using var scope = _scopes.CreateAsyncScope();
+                    using (await _writerPause.EnterAsync(cancellationToken))
+                    {
+                        await scope.ServiceProvider.GetRequiredService<ResolutionCommit>().CommitAsync(touchpoints, spans, cancellationToken);
+                    }
+                    return true;
+                },
+                stopping,
+                LostRaceAttempts);
         }
         catch (Exception e)
         {

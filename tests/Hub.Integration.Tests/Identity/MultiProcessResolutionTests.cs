@@ -120,12 +120,20 @@ public sealed class MultiProcessResolutionTests
     /// <summary>Every customer as its identifiers, fields and timeline, in an order that does not depend on ids.</summary>
     private static async Task<string> ShapeAsync(string database)
     {
+        // Aggregated per table and joined: correlated subqueries per customer kept PostgreSQL busy for 20 s.
         const string Sql = """
-            select
-              (select string_agg("Type" || ':' || "Value", ',' order by "Type", "Value") from customer_identifiers i where i."CustomerId" = c."Id") || ' | ' ||
-              coalesce((select string_agg("Name" || '=' || "Value", ',' order by "Name") from customer_fields f where f."CustomerId" = c."Id"), '') || ' | ' ||
-              (select string_agg("SourceEventId", ',' order by "SourceEventId") from timeline t where t."CustomerId" = c."Id")
-            from customers c where c."MergedIntoId" is null
+            with identifiers as (
+              select "CustomerId", string_agg("Type" || ':' || "Value", ',' order by "Type", "Value") as list from customer_identifiers group by "CustomerId"),
+            fields as (
+              select "CustomerId", string_agg("Name" || '=' || "Value", ',' order by "Name") as list from customer_fields group by "CustomerId"),
+            entries as (
+              select "CustomerId", string_agg("SourceEventId", ',' order by "SourceEventId") as list from timeline group by "CustomerId")
+            select i.list || ' | ' || coalesce(f.list, '') || ' | ' || e.list
+            from customers c
+            left join identifiers i on i."CustomerId" = c."Id"
+            left join fields f on f."CustomerId" = c."Id"
+            left join entries e on e."CustomerId" = c."Id"
+            where c."MergedIntoId" is null
             order by 1
             """;
         await using var connection = new NpgsqlConnection(database);
