@@ -73,8 +73,7 @@ public sealed class HubProcess : IAsyncDisposable
 
     public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string> settings, string workingDirectory)
     {
-        var dll = typeof(HubProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "HubServerAssembly").Value!;
+        var dll = ServerAssembly();
         var port = FreePort();
         var apiKey = "test-key-" + Guid.NewGuid().ToString("N");
         var info = new ProcessStartInfo("dotnet")
@@ -103,6 +102,23 @@ public sealed class HubProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         await hub.WaitUntilReadyAsync();
         return hub;
+    }
+
+    /// <summary>The environment variable naming another build of Hub.Server.dll to run (tests/run.sh: a ReadyToRun publish).</summary>
+    public const string ServerAssemblyVariable = "HUB_SERVER_ASSEMBLY";
+
+    /// <summary>
+    /// <see cref="ServerAssemblyVariable"/> when it is set, else the build output of src/Hub.Server in this configuration.
+    /// </summary>
+    public static string ServerAssembly()
+    {
+        if (Environment.GetEnvironmentVariable(ServerAssemblyVariable) is { Length: > 0 } published)
+        {
+            return File.Exists(published)
+                ? published
+                : throw new FileNotFoundException($"{ServerAssemblyVariable} names {published}, which does not exist.", published);
+        }
+        return typeof(HubProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "HubServerAssembly").Value!;
     }
 
     /// <summary>Like kill -9: no shutdown hooks, no flushing.</summary>
