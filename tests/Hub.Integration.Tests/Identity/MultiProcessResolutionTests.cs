@@ -120,7 +120,6 @@ public sealed class MultiProcessResolutionTests
     /// <summary>Every customer as its identifiers, fields and timeline, in an order that does not depend on ids.</summary>
     private static async Task<string> ShapeAsync(string database)
     {
-        // Aggregated per table and joined: correlated subqueries per customer kept PostgreSQL busy for 20 s.
         const string Sql = """
             with identifiers as (
               select "CustomerId", string_agg("Type" || ':' || "Value", ',' order by "Type", "Value") as list from customer_identifiers group by "CustomerId"),
