@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Hub.Contracts.Identity;
-using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Core.MasterRecord;
 using Hub.Infrastructure.Outbound;
@@ -10,6 +9,7 @@ using Hub.Infrastructure.RelationshipHealth;
 using Hub.Infrastructure.Resolution;
 using Hub.Infrastructure.Telemetry;
 using Hub.Integration.Tests.Hosting;
+using Hub.Integration.Tests.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +24,8 @@ namespace Hub.Integration.Tests.Persistence;
 /// </summary>
 public sealed class LostGroupRerunTests
 {
+    private static readonly CustomerIdentifier Email = CustomerIdentifier.Email("ada@rerun.example");
+
     [Fact]
     public async Task A_group_that_lost_to_a_concurrent_write_of_its_customer_runs_again_and_commits()
     {
@@ -35,10 +37,10 @@ public sealed class LostGroupRerunTests
             await scope.ServiceProvider.GetRequiredService<HubDbContext>().Database.MigrateAsync();
         }
         await using var batcher = ActivatorUtilities.CreateInstance<ResolutionBatcher>(services, new WriterPause());
-        await batcher.ResolveAsync(Touchpoint("e1", "Ada"), default, alone: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        await batcher.ResolveAsync(CrmTouchpoints.Identified("e1", 1, "Ada", Email), default, alone: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
         rival.Arm();
-        await batcher.ResolveAsync(Touchpoint("e2", "Ada Lovelace"), default, alone: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        await batcher.ResolveAsync(CrmTouchpoints.Identified("e2", 2, "Ada Lovelace", Email), default, alone: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, rival.Writes);
         Assert.True(rival.Transactions >= 2, $"the group ran {rival.Transactions} time(s) after the rival's write");
@@ -67,23 +69,6 @@ public sealed class LostGroupRerunTests
         services.AddSingleton<HubMetrics>();
         services.AddScoped<ResolutionCommit>();
         return services.BuildServiceProvider();
-    }
-
-    private static TouchpointReceived Touchpoint(string sourceEventId, string name)
-    {
-        var at = new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero).AddMinutes(sourceEventId.Length + sourceEventId[^1]);
-        return new TouchpointReceived
-        {
-            TouchpointId = TouchpointIds.From("crm1", sourceEventId),
-            ConnectorInstanceId = "crm1",
-            SourceEventId = sourceEventId,
-            Channel = TouchpointChannels.Crm,
-            Type = "identify",
-            OccurredAt = at,
-            ReceivedAt = at,
-            Identities = [CustomerIdentifier.Email("ada@rerun.example")],
-            ProfileFacts = new Dictionary<string, string> { ["name"] = name },
-        };
     }
 
     /// <summary>
