@@ -1,13 +1,7 @@
 using System.Data.Common;
 using Hub.Contracts.Identity;
-using Hub.Core.Identity;
-using Hub.Core.MasterRecord;
-using Hub.Infrastructure.Outbound;
-using Hub.Infrastructure.Outbox;
 using Hub.Infrastructure.Persistence;
-using Hub.Infrastructure.RelationshipHealth;
 using Hub.Infrastructure.Resolution;
-using Hub.Infrastructure.Telemetry;
 using Hub.Integration.Tests.Hosting;
 using Hub.Integration.Tests.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -56,18 +50,8 @@ public sealed class LostGroupRerunTests
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddMetrics();
         services.AddDbContext<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(database).AddInterceptors(rival));
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new IdentityRules());
-        services.AddSingleton(new SurvivorshipRules());
-        services.AddSingleton(new RelationshipHealthOptions());
-        services.AddSingleton(new OutboxOptions());
-        services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<OutboxHandover>();
-        services.AddSingleton<CircuitBreakerStates>();
-        services.AddSingleton<HubMetrics>();
-        services.AddScoped<ResolutionCommit>();
+        services.AddScoped(provider => HandCommits.For(provider.GetRequiredService<HubDbContext>()));
         return services.BuildServiceProvider();
     }
 
