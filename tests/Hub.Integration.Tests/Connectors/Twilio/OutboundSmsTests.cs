@@ -10,31 +10,60 @@ using Request = WireMock.RequestBuilders.Request;
 
 namespace Hub.Integration.Tests.Connectors.Twilio;
 
-/// <summary>POST /api/customers/{id}/messages through a running hub to a WireMock Twilio: consent first, then the send, then the timeline.</summary>
-public sealed class OutboundSmsTests : IAsyncLifetime
+/// <summary>
+/// One embedded hub for the tests of <see cref="OutboundSmsTests"/>, sending to a WireMock Twilio. Each test texts its
+/// own person (<c>KnownCustomerAsync(n)</c>, n differing per test) and starts with a Twilio that has no answers and
+/// no requests yet.
+/// </summary>
+public sealed class OutboundSmsHub : IAsyncLifetime
 {
-    private const string MessagesPath = $"/2010-04-01/Accounts/{AccountSid}/Messages.json";
-    private const string FromNumber = "+12125550147";
-    private readonly WireMockServer _twilio = WireMockServer.Start();
-    private TwilioHub _hub = null!;
+    public const string FromNumber = "+12125550147";
 
-    public async Task InitializeAsync() => _hub = await TwilioHub.StartAsync(new Dictionary<string, string>
+    public WireMockServer Twilio { get; } = WireMockServer.Start();
+
+    internal TwilioHub Hub { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Hub = await TwilioHub.StartAsync(new Dictionary<string, string>
     {
-        [$"Hub:Connectors:{InstanceId}:ApiBaseUrl"] = _twilio.Url!,
+        [$"Hub:Connectors:{InstanceId}:ApiBaseUrl"] = Twilio.Url!,
         [$"Hub:Connectors:{InstanceId}:FromNumber"] = FromNumber,
         ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
     });
 
+    public async Task DisposeAsync()
+    {
+        if (Hub is not null)
+        {
+            await Hub.DisposeAsync();
+        }
+        Twilio.Dispose();
+    }
+}
+
+/// <summary>POST /api/customers/{id}/messages through a running hub to a WireMock Twilio: consent first, then the send, then the timeline.</summary>
+public sealed class OutboundSmsTests : IClassFixture<OutboundSmsHub>
+{
+    private const string MessagesPath = $"/2010-04-01/Accounts/{AccountSid}/Messages.json";
+    private readonly WireMockServer _twilio;
+    private readonly TwilioHub _hub;
+
+    public OutboundSmsTests(OutboundSmsHub fixture)
+    {
+        _twilio = fixture.Twilio;
+        _twilio.Reset();
+        _hub = fixture.Hub;
+    }
+
     [Fact]
     public async Task A_text_goes_to_twilio_as_a_signed_in_form_and_lands_on_the_timeline_as_sent()
     {
-        AnswerTwilio(201, "message-create-201.json");
-        var customerId = await KnownCustomerAsync();
+        AnswerTwilio(201, "message-create-201.json", 23);
+        var customerId = await KnownCustomerAsync(23);
 
         var (status, body) = await SendAsync(customerId, """{"connectorInstanceId":"tw1","text":"Your order shipped.","purpose":"service"}""");
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("SM2339ee07a88e53c405b44776bac1ae38", body.GetProperty("messageId").GetString());
+        Assert.Equal(MessageSid(23), body.GetProperty("messageId").GetString());
         Assert.Equal("+14155550123", body.GetProperty("to").GetString());
         var request = Assert.Single(_twilio.LogEntries).RequestMessage!;
         Assert.Equal(MessagesPath, request.Path);
@@ -48,9 +77,9 @@ public sealed class OutboundSmsTests : IAsyncLifetime
     [Fact]
     public async Task A_customer_who_texted_stop_gets_nothing_and_the_block_is_on_the_timeline()
     {
-        AnswerTwilio(201, "message-create-201.json");
-        var customerId = await KnownCustomerAsync();
-        await _hub.PostAcceptedAsync(InboundSms("SM00000000000000000000000000000051", "STOP"));
+        AnswerTwilio(201, "message-create-201.json", 51);
+        var customerId = await KnownCustomerAsync(51);
+        await _hub.PostAcceptedAsync(InboundSms("SM00000000000000000000000000000051", "STOP", Uri.EscapeDataString(Phone(51))));
         await EventuallyAsync(async () => (await ConsentAsync(customerId)) == "denied", "the opt-out on the customer");
 
         foreach (var purpose in new[] { "service", "marketing" })
@@ -68,11 +97,11 @@ public sealed class OutboundSmsTests : IAsyncLifetime
     [Fact]
     public async Task Start_after_stop_lets_texts_through_again()
     {
-        AnswerTwilio(201, "message-create-201.json");
-        var customerId = await KnownCustomerAsync();
-        await _hub.PostAcceptedAsync(InboundSms("SM00000000000000000000000000000061", "STOP"));
+        AnswerTwilio(201, "message-create-201.json", 61);
+        var customerId = await KnownCustomerAsync(61);
+        await _hub.PostAcceptedAsync(InboundSms("SM00000000000000000000000000000061", "STOP", Uri.EscapeDataString(Phone(61))));
         await EventuallyAsync(async () => (await ConsentAsync(customerId)) == "denied", "the opt-out");
-        await _hub.PostAcceptedAsync(InboundSms("SM00000000000000000000000000000062", "START"));
+        await _hub.PostAcceptedAsync(InboundSms("SM00000000000000000000000000000062", "START", Uri.EscapeDataString(Phone(61))));
         await EventuallyAsync(async () => (await ConsentAsync(customerId)) == "granted", "the opt-in");
 
         var (status, _) = await SendAsync(customerId, """{"connectorInstanceId":"tw1","text":"Welcome back."}""");
@@ -87,8 +116,8 @@ public sealed class OutboundSmsTests : IAsyncLifetime
         _twilio.Given(Request.Create().WithPath(MessagesPath).UsingPost()).InScenario("busy").WillSetStateTo("calm")
             .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1").WithBody(Sample("error-429.json")));
         _twilio.Given(Request.Create().WithPath(MessagesPath).UsingPost()).InScenario("busy").WhenStateIs("calm")
-            .RespondWith(Response.Create().WithStatusCode(201).WithBody(Sample("message-create-201.json")));
-        var customerId = await KnownCustomerAsync();
+            .RespondWith(Response.Create().WithStatusCode(201).WithBody(Sample("message-create-201.json", 40)));
+        var customerId = await KnownCustomerAsync(40);
 
         var (status, _) = await SendAsync(customerId, """{"connectorInstanceId":"tw1","text":"Your order shipped."}""");
 
@@ -100,8 +129,8 @@ public sealed class OutboundSmsTests : IAsyncLifetime
     [Fact]
     public async Task Twilios_unsubscribed_recipient_error_is_reported_and_blocks_the_next_text_before_it_leaves_the_hub()
     {
-        AnswerTwilio(400, "error-21610.json");
-        var customerId = await KnownCustomerAsync();
+        AnswerTwilio(400, "error-21610.json", 41);
+        var customerId = await KnownCustomerAsync(41);
 
         var (status, problem) = await SendAsync(customerId, """{"connectorInstanceId":"tw1","text":"Your order shipped."}""");
         Assert.Equal(HttpStatusCode.BadGateway, status);
@@ -117,8 +146,8 @@ public sealed class OutboundSmsTests : IAsyncLifetime
     [Fact]
     public async Task Bad_requests_are_refused_with_a_problem_naming_the_cause_and_send_nothing()
     {
-        AnswerTwilio(201, "message-create-201.json");
-        var customerId = await KnownCustomerAsync();
+        AnswerTwilio(201, "message-create-201.json", 30);
+        var customerId = await KnownCustomerAsync(30);
         await _hub.SendSegmentAsync("""{"type":"identify","messageId":"out-no-phone","userId":"u-2","traits":{"email":"no.phone@example.com"}}""");
         await EventuallyAsync(async () => (await _hub.FindAsync("email=no.phone%40example.com")).Count == 1, "the customer without a phone");
         var withoutPhone = Assert.Single(await _hub.FindAsync("email=no.phone%40example.com")).GetProperty("id").GetGuid();
@@ -135,26 +164,36 @@ public sealed class OutboundSmsTests : IAsyncLifetime
         Assert.Empty(_twilio.LogEntries);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _hub.DisposeAsync();
-        _twilio.Dispose();
-    }
-
     private static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "formats", "twilio", name));
 
-    private void AnswerTwilio(int status, string sample) =>
-        _twilio.Given(Request.Create().WithPath(MessagesPath).UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(Sample(sample)));
+    /// <summary>The id Twilio gives the text to the <paramref name="person"/>: every message has its own.</summary>
+    private static string MessageSid(int person) => $"SM{person:D32}";
 
-    /// <summary>A customer the CRM knows with the number +1 415 555 0123.</summary>
-    private async Task<Guid> KnownCustomerAsync()
+    /// <summary>
+    /// A Twilio answer about a text to the <paramref name="person"/>'s number: Twilio echoes the recipient (the sample's is
+    /// +1 415 555 0123) and names the message with an id of its own (the sample's would make every test's text the same one).
+    /// </summary>
+    private static string Sample(string name, int person) => Sample(name)
+        .Replace("+14155550123", Phone(person), StringComparison.Ordinal)
+        .Replace("SM2339ee07a88e53c405b44776bac1ae38", MessageSid(person), StringComparison.Ordinal);
+
+    private void AnswerTwilio(int status, string sample, int person) =>
+        _twilio.Given(Request.Create().WithPath(MessagesPath).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(Sample(sample, person)));
+
+    /// <summary>The number of the n-th test's person: +1 415 555 01nn.</summary>
+    private static string Phone(int person) => $"+1415555{100 + person:D4}";
+
+    /// <summary>A customer the CRM knows, with the number <see cref="Phone"/>(<paramref name="person"/>), a person of one test only.</summary>
+    private async Task<Guid> KnownCustomerAsync(int person)
     {
-        await _hub.SendSegmentAsync("""
-            {"type":"identify","messageId":"out-1","userId":"u-1","traits":{"email":"ana.ruiz@example.com","phone":"+1 415 555 0123","name":"Ana Ruiz"}}
+        var phone = Phone(person);
+        await _hub.SendSegmentAsync($$$"""
+            {"type":"identify","messageId":"out-{{{person}}}","userId":"u-out-{{{person}}}","traits":{"email":"ana.ruiz.{{{person}}}@example.com","phone":"{{{phone}}}","name":"Ana Ruiz"}}
             """);
-        await EventuallyAsync(async () => (await _hub.FindAsync("phone=%2B14155550123")).Count == 1, "the customer");
-        return Assert.Single(await _hub.FindAsync("phone=%2B14155550123")).GetProperty("id").GetGuid();
+        var query = "phone=" + Uri.EscapeDataString(phone);
+        await EventuallyAsync(async () => (await _hub.FindAsync(query)).Count == 1, "the customer");
+        return Assert.Single(await _hub.FindAsync(query)).GetProperty("id").GetGuid();
     }
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(Guid customerId, string json)
