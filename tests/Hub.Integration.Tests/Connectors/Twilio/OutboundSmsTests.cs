@@ -17,7 +17,7 @@ namespace Hub.Integration.Tests.Connectors.Twilio;
 /// </summary>
 public sealed class OutboundSmsHub : IAsyncLifetime
 {
-    public const string FromNumber = "+12125550147";
+    private const string FromNumber = "+12125550147";
 
     public WireMockServer Twilio { get; } = WireMockServer.Start();
 
