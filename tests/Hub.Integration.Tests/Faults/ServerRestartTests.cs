@@ -14,6 +14,7 @@ public sealed class ServerRestartTests(ITestOutputHelper output)
     {
         var refusedWhileDown = 0;
         var ready = await RestartMidStreamAsync(
+            OwnServers.Broker,
             hub => hub.Broker.StopAsync(),
             async (stream, ledger) =>
             {
@@ -31,6 +32,7 @@ public sealed class ServerRestartTests(ITestOutputHelper output)
     public async Task A_database_restart_mid_stream_keeps_webhooks_coming_in_and_the_consumers_retry_until_everything_is_stored_once()
     {
         var ready = await RestartMidStreamAsync(
+            OwnServers.Database,
             hub => hub.Postgres.StopAsync(),
             // The broker holds what comes in meanwhile: the ingress does not need the database.
             async (stream, ledger) =>
@@ -44,14 +46,15 @@ public sealed class ServerRestartTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Streams webhooks (a sender honouring Retry-After) to a one-process hub; after a stretch of them stops a server,
+    /// Streams webhooks (a sender honouring Retry-After) to a one-process hub with <paramref name="server"/> of its own
+    /// (the other one shared); after a stretch of them stops that server,
     /// lets <paramref name="whileDown"/> watch the stream, starts the server again, streams another stretch, and asserts that
     /// every event was stored exactly once. Returns what /health/ready said while the server was down and at the end.
     /// </summary>
     private async Task<(bool WhileDown, bool AtTheEnd)> RestartMidStreamAsync(
-        Func<ProductionHub, Task> stop, Func<WebhookStream, DeliveryLedger, Task> whileDown, Func<ProductionHub, Task> start)
+        OwnServers server, Func<ProductionHub, Task> stop, Func<WebhookStream, DeliveryLedger, Task> whileDown, Func<ProductionHub, Task> start)
     {
-        await using var hub = await ProductionHub.StartAsync(new Dictionary<string, string> { ["Hub:Ingress:RetryAfterSeconds"] = "1" }, ownServers: true);
+        await using var hub = await ProductionHub.StartAsync(new Dictionary<string, string> { ["Hub:Ingress:RetryAfterSeconds"] = "1" }, ownServers: server);
         var ledger = new DeliveryLedger();
         var stream = new WebhookStream(ledger, hub.SenderTo, processes: 1, people: 100);
         var restartedAt = -1;

@@ -11,11 +11,12 @@ namespace Hub.Integration.Tests.Hosting;
 public sealed class ProductionHub : IAsyncLifetime
 {
     public const string InstanceId = "crm1";
-    private const string OnSharedServers = "This hub runs on the shared servers; start it with ownServers to stop and start its servers.";
+    private const string OnSharedBroker = "This hub runs on the shared RabbitMQ node; start it with OwnServers.Broker to stop and start its broker.";
+    private const string OnSharedDatabase = "This hub runs on the shared PostgreSQL server; start it with OwnServers.Database to stop and start its database.";
 
     private readonly string _workingDirectory = Directory.CreateTempSubdirectory("hub-prod-").FullName;
     private readonly int _processes;
-    private readonly bool _ownServers;
+    private readonly OwnServers _ownServers;
     private readonly List<HubProcess> _hubs = [];
     private Dictionary<string, string> _settings = null!;
 
@@ -23,11 +24,11 @@ public sealed class ProductionHub : IAsyncLifetime
     private PostgresServer? _postgres;
 
     public ProductionHub()
-        : this(new Dictionary<string, string>(), processes: 1, ownServers: false)
+        : this(new Dictionary<string, string>(), processes: 1, OwnServers.None)
     {
     }
 
-    private ProductionHub(IReadOnlyDictionary<string, string> extraSettings, int processes, bool ownServers)
+    private ProductionHub(IReadOnlyDictionary<string, string> extraSettings, int processes, OwnServers ownServers)
     {
         ExtraSettings = new Dictionary<string, string>(extraSettings);
         _processes = processes;
@@ -37,11 +38,11 @@ public sealed class ProductionHub : IAsyncLifetime
     /// <summary>Settings beyond the base ones (extra connector instances, say); set before <see cref="InitializeAsync"/>.</summary>
     public Dictionary<string, string> ExtraSettings { get; }
 
-    /// <summary>The hub's own RabbitMQ node, to stop and start again; only when started with its own servers.</summary>
-    public RabbitMqServer Broker => _broker ?? throw new InvalidOperationException(OnSharedServers);
+    /// <summary>The hub's own RabbitMQ node, to stop and start again; only when started with <see cref="OwnServers.Broker"/>.</summary>
+    public RabbitMqServer Broker => _broker ?? throw new InvalidOperationException(OnSharedBroker);
 
-    /// <summary>The hub's own PostgreSQL server, to stop and start again; only when started with its own servers.</summary>
-    public PostgresServer Postgres => _postgres ?? throw new InvalidOperationException(OnSharedServers);
+    /// <summary>The hub's own PostgreSQL server, to stop and start again; only when started with <see cref="OwnServers.Database"/>.</summary>
+    public PostgresServer Postgres => _postgres ?? throw new InvalidOperationException(OnSharedDatabase);
 
     /// <summary>The AMQP URI of the hub's virtual host.</summary>
     public Uri BrokerUri { get; private set; } = null!;
@@ -58,9 +59,11 @@ public sealed class ProductionHub : IAsyncLifetime
 
     /// <summary>
     /// Starts <paramref name="processes"/> hub processes configured alike, with <paramref name="extraSettings"/> on top,
-    /// on a fresh virtual host and database; on a broker and a database server of their own if <paramref name="ownServers"/>.
+    /// on a fresh virtual host and database: on the shared servers, or on a broker or database server of their own as
+    /// <paramref name="ownServers"/> says (only a test that stops a server needs that: a RabbitMQ node takes many seconds to start).
     /// </summary>
-    public static async Task<ProductionHub> StartAsync(IReadOnlyDictionary<string, string> extraSettings, int processes = 1, bool ownServers = false)
+    public static async Task<ProductionHub> StartAsync(
+        IReadOnlyDictionary<string, string> extraSettings, int processes = 1, OwnServers ownServers = OwnServers.None)
     {
         var hub = new ProductionHub(extraSettings, processes, ownServers);
         try
@@ -77,20 +80,11 @@ public sealed class ProductionHub : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (_ownServers)
-        {
-            var broker = RabbitMqServer.StartAsync();
-            _postgres = await PostgresServer.StartAsync();
-            DatabaseConnectionString = await _postgres.CreateDatabaseAsync("hub");
-            _broker = await broker;
-            BrokerUri = _broker.AmqpUri;
-        }
-        else
-        {
-            var virtualHost = SharedServers.NewVirtualHostAsync("hub");
-            DatabaseConnectionString = await SharedServers.NewDatabaseAsync("hub");
-            BrokerUri = await virtualHost;
-        }
+        var broker = _ownServers.HasFlag(OwnServers.Broker) ? OwnBrokerAsync() : SharedServers.NewVirtualHostAsync("hub");
+        var database = _ownServers.HasFlag(OwnServers.Database) ? OwnDatabaseAsync() : SharedServers.NewDatabaseAsync("hub");
+        await Task.WhenAll(broker, database);
+        BrokerUri = await broker;
+        DatabaseConnectionString = await database;
         _settings = new Dictionary<string, string>
         {
             ["Hub:Database:Provider"] = "PostgreSql",
@@ -108,6 +102,18 @@ public sealed class ProductionHub : IAsyncLifetime
         // The first one alone applies the migrations; the others start beside each other.
         _hubs.Add(await HubProcess.StartAsync(_settings, _workingDirectory));
         _hubs.AddRange(await Task.WhenAll(Enumerable.Range(1, _processes - 1).Select(_ => HubProcess.StartAsync(_settings, _workingDirectory))));
+    }
+
+    private async Task<Uri> OwnBrokerAsync()
+    {
+        _broker = await RabbitMqServer.StartAsync();
+        return _broker.AmqpUri;
+    }
+
+    private async Task<string> OwnDatabaseAsync()
+    {
+        _postgres = await PostgresServer.StartAsync();
+        return await _postgres.CreateDatabaseAsync("hub");
     }
 
     /// <summary>A signed sender of <see cref="InstanceId"/> to hub process <paramref name="process"/> as it is now.</summary>
@@ -214,4 +220,13 @@ public sealed class ProductionHub : IAsyncLifetime
         }
         Directory.Delete(_workingDirectory, recursive: true);
     }
+}
+
+/// <summary>Which servers a <see cref="ProductionHub"/> has to itself, to stop and start them; the others are the <see cref="SharedServers"/>.</summary>
+[Flags]
+public enum OwnServers
+{
+    None = 0,
+    Broker = 1,
+    Database = 2,
 }

@@ -11,7 +11,7 @@ public sealed class BrokerOutageTests : IAsyncLifetime
     private ProductionHub _hub = null!;
 
     // The test stops the broker: a node of its own, not the shared one.
-    public async Task InitializeAsync() => _hub = await ProductionHub.StartAsync(new Dictionary<string, string>(), ownServers: true);
+    public async Task InitializeAsync() => _hub = await ProductionHub.StartAsync(new Dictionary<string, string>(), ownServers: OwnServers.Broker);
 
     public Task DisposeAsync() => _hub.DisposeAsync();
 
