@@ -4,7 +4,11 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Hub.Testing.Servers.Tests;
 
-public sealed class RabbitMqServerTests
+/// <summary>
+/// An Erlang node takes many seconds of both cores to start and to stop, so the tests that only use a running node share
+/// one (<see cref="RunningNode"/>), and one test goes through a node's whole life: stop, start again, dispose twice.
+/// </summary>
+public sealed class RabbitMqServerTests(RabbitMqServerTests.RunningNode node) : IClassFixture<RabbitMqServerTests.RunningNode>
 {
     private const int ConnectionClass = 10;
     private const int StartMethod = 10;
@@ -12,30 +16,16 @@ public sealed class RabbitMqServerTests
     [Fact]
     public async Task RabbitMq_server_answers_the_amqp_handshake()
     {
-        await using var server = await RabbitMqServer.StartAsync();
+        var server = node.Server;
 
         Assert.Equal(new Uri($"amqp://guest:guest@127.0.0.1:{server.AmqpPort}/"), server.AmqpUri);
         Assert.Equal((ConnectionClass, StartMethod), await AmqpHandshake.FirstMethodAsync(server.AmqpPort));
     }
 
     [Fact]
-    public async Task RabbitMq_server_refuses_connections_when_stopped_and_serves_the_same_port_when_started_again()
-    {
-        await using var server = await RabbitMqServer.StartAsync();
-        var port = server.AmqpPort;
-
-        await server.StopAsync();
-        Assert.Equal(SocketError.ConnectionRefused, await LoopbackPort.ConnectAsync(port));
-
-        await server.StartAgainAsync();
-        Assert.Equal(port, server.AmqpPort);
-        Assert.Equal((ConnectionClass, StartMethod), await AmqpHandshake.FirstMethodAsync(port));
-    }
-
-    [Fact]
     public async Task Each_virtual_host_has_its_own_queues_and_guest_may_use_it()
     {
-        await using var server = await RabbitMqServer.StartAsync();
+        var server = node.Server;
 
         var first = await server.CreateVirtualHostAsync("hubtest-first");
         var second = await server.CreateVirtualHostAsync("hubtest-second");
@@ -61,14 +51,35 @@ public sealed class RabbitMqServerTests
     }
 
     [Fact]
-    public async Task Disposing_a_rabbitmq_server_stops_it_and_may_be_repeated()
+    public async Task RabbitMq_server_refuses_connections_when_stopped_serves_the_same_port_when_started_again_and_disposing_stops_it_and_may_be_repeated()
     {
         var server = await RabbitMqServer.StartAsync();
         var port = server.AmqpPort;
+        try
+        {
+            await server.StopAsync();
+            Assert.Equal(SocketError.ConnectionRefused, await LoopbackPort.ConnectAsync(port));
 
-        await server.DisposeAsync();
-        await server.DisposeAsync();
+            await server.StartAgainAsync();
+            Assert.Equal(port, server.AmqpPort);
+            Assert.Equal((ConnectionClass, StartMethod), await AmqpHandshake.FirstMethodAsync(port));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            await server.DisposeAsync();
+        }
 
         Assert.Equal(SocketError.ConnectionRefused, await LoopbackPort.ConnectAsync(port));
+    }
+
+    /// <summary>One node for the tests that only need it running.</summary>
+    public sealed class RunningNode : IAsyncLifetime
+    {
+        public RabbitMqServer Server { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Server = await RabbitMqServer.StartAsync();
+
+        public async Task DisposeAsync() => await Server.DisposeAsync();
     }
 }
