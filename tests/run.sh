@@ -88,12 +88,14 @@ fi
 configuration=Release
 dotnet build "$repo/Hub.sln" -c "$configuration"
 
-# The hub processes the tests start run Hub.Server as deploy/Dockerfile ships it: published ReadyToRun (precompiled).
-# A hub then starts in about 2.2 s instead of 4 s on a 2-core machine, and the suite starts a few hundred of them.
+# The hub processes the integration tests start run Hub.Server as deploy/Dockerfile ships it: published ReadyToRun
+# (precompiled). A hub then starts in about 2.2 s instead of 4 s on a 2-core machine, and they start a few hundred.
 # Restoring Hub.Server alone for the runtime (--no-dependencies) leaves the other projects' restore, and so their
-# build, as it is; the publish compiles Hub.Server for the runtime and precompiles it and its libraries. One node
-# (-m:1): a parallel publish once had two crossgen2 runs write the same file. Should the publish fail anyway, the
-# tests run the build output (bin/Release), which is slower to start and otherwise the same code.
+# build, as it is; the publish compiles Hub.Server for the runtime and precompiles it and its libraries (about 75 s on
+# two cores), into a folder of its own. So the other test projects do not wait for it: they start right after the
+# build, the small ones first, and the UI tests start their one hub from the build output. One node (-m:1): a parallel
+# publish once had two crossgen2 runs write the same file. Should the publish fail anyway, the integration tests run
+# the build output, which is slower to start and otherwise the same code.
 runtime="$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')"
 published="$repo/src/Hub.Server/bin/$configuration/ready-to-run"
 publish() {
@@ -102,20 +104,22 @@ publish() {
         dotnet publish "$repo/src/Hub.Server/Hub.Server.csproj" -c "$configuration" -r "$runtime" --self-contained false \
             -p:PublishReadyToRun=true --no-restore -m:1 -o "$published"
 }
-if publish || publish; then
-    export HUB_SERVER_ASSEMBLY="$published/Hub.Server.dll"
-else
-    echo "warning: the ReadyToRun publish of Hub.Server failed; the tests run its build output" >&2
-fi
-
 integration=tests/Hub.Integration.Tests/Hub.Integration.Tests.csproj
+run_integration_tests() {
+    if publish || publish; then
+        export HUB_SERVER_ASSEMBLY="$published/Hub.Server.dll"
+    else
+        echo "warning: the ReadyToRun publish of Hub.Server failed; the integration tests run its build output" >&2
+    fi
+    dotnet test "$repo/$integration" -c "$configuration" --no-build "$@"
+}
 mapfile -t others < <(dotnet sln "$repo/Hub.sln" list | grep -E 'Tests\.csproj$' | grep -vxF "$integration")
 
 log="$(mktemp)"
 integration_log="$(mktemp)"
 trap 'rm -f "$log" "$integration_log"' EXIT
 set +e
-(set -o pipefail; dotnet test "$repo/$integration" -c "$configuration" --no-build "$@" 2>&1 | tee "$integration_log") &
+(set -o pipefail; run_integration_tests "$@" 2>&1 | tee "$integration_log") &
 integration_pid=$!
 status=0
 for project in "${others[@]}"; do
