@@ -93,7 +93,7 @@ dotnet build "$repo/Hub.sln" -c "$configuration"
 # Restoring Hub.Server alone for the runtime (--no-dependencies) leaves the other projects' restore, and so their
 # build, as it is; the publish compiles Hub.Server for the runtime and precompiles it and its libraries (about 75 s on
 # two cores), into a folder of its own. So the other test projects do not wait for it: they start right after the
-# build, the small ones first, and the UI tests start their one hub from the build output. One node (-m:1): a parallel
+# build (in the order below), and the UI tests start their one hub from the build output. One node (-m:1): a parallel
 # publish once had two crossgen2 runs write the same file. Should the publish fail anyway, the integration tests run
 # the build output, which is slower to start and otherwise the same code.
 runtime="$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')"
@@ -113,7 +113,14 @@ run_integration_tests() {
     fi
     dotnet test "$repo/$integration" -c "$configuration" --no-build "$@"
 }
-mapfile -t others < <(dotnet sln "$repo/Hub.sln" list | grep -E 'Tests\.csproj$' | grep -vxF "$integration")
+# Beside the publish first the throwaway servers' own tests (RabbitMQ nodes: slow to start, with generous timeouts),
+# then the small projects, then the UI tests: these are done before the integration tests reach the classes that load
+# both cores (three hub processes at once in MultiProcessResolutionTests), which once kept a page from loading within
+# Playwright's 30 s.
+servers_tests=tests/Hub.Testing.Servers.Tests/Hub.Testing.Servers.Tests.csproj
+ui_tests=tests/Hub.Ui.Tests/Hub.Ui.Tests.csproj
+mapfile -t others < <(dotnet sln "$repo/Hub.sln" list | grep -E 'Tests\.csproj$' | grep -vxF -e "$integration" -e "$servers_tests" -e "$ui_tests")
+others=("$servers_tests" "${others[@]}" "$ui_tests")
 
 log="$(mktemp)"
 integration_log="$(mktemp)"

@@ -19,10 +19,12 @@ public sealed class MultiProcessResolutionTests
     {
         var stream = Stream();
 
-        var single = await RunAsync("single", processes: 1, stream);
         var shuffled = stream.ToArray();
         new Random(7).Shuffle(shuffled);
-        var twin = await RunAsync("twin", processes: 2, shuffled);
+        // Side by side: each run alone leaves the cores idle between its batches, and together they took 1 min 37 s
+        // instead of 2 min 36 s. The class runs alone, after the other test classes of this project.
+        var runs = await Task.WhenAll(RunAsync("single", processes: 1, stream), RunAsync("twin", processes: 2, shuffled));
+        var (single, twin) = (runs[0], runs[1]);
         Assert.True(single == twin, Difference(single, twin));
         Assert.True(single.Split('\n').Length > People / 4, "the stream should leave many customers");
     }
