@@ -74,10 +74,9 @@ public sealed class MailHub : IAsyncLifetime
     public async Task AppendToAsync(string user, params byte[][] messages)
     {
         using var imap = await OpenAsync(user);
-        foreach (var raw in messages)
-        {
-            await imap.Inbox.AppendAsync(new AppendRequest(MimeMessage.Load(new MemoryStream(raw))));
-        }
+        // One command (IMAP MULTIAPPEND, RFC 3502): the messages arrive together, as a burst would, rather than one by
+        // one while the hub already reads them.
+        await imap.Inbox.AppendAsync([.. messages.Select(raw => (IAppendRequest)new AppendRequest(MimeMessage.Load(new MemoryStream(raw))))]);
         await imap.DisconnectAsync(true);
     }
 

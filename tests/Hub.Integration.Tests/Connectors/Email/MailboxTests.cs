@@ -32,7 +32,8 @@ public sealed class MailboxTests(MailHub mail)
     [Fact]
     public async Task Killing_the_hub_mid_batch_and_restarting_takes_each_message_exactly_once()
     {
-        var ids = Enumerable.Range(1, 24).Select(n => $"<exactly-once-{n}@example.net>").ToList();
+        // Enough batches (of MailHub.BatchSize) that a warm hub is still reading them when the first is on the timeline.
+        var ids = Enumerable.Range(1, 100).Select(n => $"<exactly-once-{n}@example.net>").ToList();
         await mail.AppendAsync([.. ids.Select((id, n) => MailHub.Simple(id, $"Exactly once {n}"))]);
 
         await EventuallyAsync(async () => (await OursAsync(ids)).Count > 0, "the first batch on the timeline");
