@@ -18,6 +18,7 @@ using Hub.Server.Api.Operations;
 using Hub.Server.Api.Privacy;
 using Hub.Server.Api.RelationshipHealth;
 using Hub.Server.Health;
+using Hub.Server.Hosting;
 using Hub.Server.Identity;
 using Hub.Server.Ingress;
 using Hub.Server.RemoteConnectors;
@@ -26,7 +27,11 @@ using Hub.Server.Telemetry;
 
 // Configuration files are read once at start. Reloading them on change means watching the content root and all
 // below it, and in embedded mode the database (data/hub.db) lives there: every SQLite write woke the watcher.
-var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
+    ContentRootPath = ContentRoot.Choose(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory, Environment.GetEnvironmentVariable),
+});
 
 builder.Services.AddHubPersistence(builder.Configuration);
 builder.Services.AddHubMessaging(builder.Configuration);

@@ -30,11 +30,15 @@ internal sealed partial class ApiKeyBootstrapper(
             await db.SaveChangesAsync(cancellationToken);
         }
         await store.LoadAsync(cancellationToken);
-        Console.WriteLine();
-        Console.WriteLine("  No API key was configured, so the hub generated one. It is shown only this once:");
-        Console.WriteLine($"    {key}");
-        Console.WriteLine("  Send it as 'Authorization: Bearer <key>' to /api. Configure your own with Hub:ApiKeys:<name>.");
-        Console.WriteLine();
+        // One write, so that the console logger's lines cannot land inside the block.
+        Console.Write($"""
+
+              No API key was configured, so the hub generated one. It is shown only this once:
+                {key}
+              Send it as 'Authorization: Bearer <key>' to /api. Configure your own with Hub:ApiKeys:<name>.
+
+
+            """);
         LogGenerated(logger, GeneratedKeyName);
     }
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Hub.Infrastructure.Configuration;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Hub.Server.Admin.Accounts;
 
@@ -12,7 +14,8 @@ namespace Hub.Server.Admin.Accounts;
 [ConfigurationKey("Email", "The first admin account's e-mail, created at the first start when no account exists. Without it (and `Password`) a one-time setup link is printed at start.")]
 [ConfigurationKey("Password", "The first admin account's password; only its hash is stored, at the first start. Keep it in a secret store or environment variable and remove it once the account exists.")]
 public sealed partial class FirstAdmin(
-    IServiceScopeFactory scopes, IConfiguration configuration, ILogger<FirstAdmin> logger) : IHostedService
+    IServiceScopeFactory scopes, IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime, ILogger<FirstAdmin> logger)
+    : IHostedService
 {
     public const string Section = "Hub:Admin";
     public const string EmailKey = Section + ":Email";
@@ -43,12 +46,32 @@ public sealed partial class FirstAdmin(
         }
         var token = Base64Url(RandomNumberGenerator.GetBytes(24));
         _setupTokenHash = Hash(token);
-        Console.WriteLine();
-        Console.WriteLine("  No admin account exists yet. Open this link (once) to create the first one:");
-        Console.WriteLine($"    <hub url>{SetupPath}?token={token}");
-        Console.WriteLine($"  Or set {EmailKey} and {PasswordKey} and restart.");
-        Console.WriteLine();
-        LogSetupLink(logger);
+        // Hosted services start before the server listens; its address is known only once the application has started.
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            // One write, so that the console logger's lines cannot land inside the block.
+            Console.Write($"""
+
+                  No admin account exists yet. Open this link (once) to create the first one:
+                    {BaseUrl()}{SetupPath}?token={token}
+                  Or set {EmailKey} and {PasswordKey} and restart.
+
+
+                """);
+            LogSetupLink(logger);
+        });
+    }
+
+    /// <summary>The first address the server listens on, wildcard hosts shown as localhost; a placeholder when there is none (a test server).</summary>
+    private string BaseUrl()
+    {
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (address is null || !Uri.TryCreate(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        {
+            return "<hub url>";
+        }
+        var host = uri.Host is "0.0.0.0" or "[::]" ? "localhost" : uri.Host;
+        return new UriBuilder(uri) { Host = host }.Uri.GetLeftPart(UriPartial.Authority);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
