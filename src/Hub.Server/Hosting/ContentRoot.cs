@@ -3,7 +3,7 @@ namespace Hub.Server.Hosting;
 /// <summary>
 /// Where the hub reads <c>appsettings.json</c> from. ASP.NET Core takes the working directory, so a hub started
 /// from elsewhere (<c>dotnet /opt/hub/Hub.Server.dll</c> in <c>/var/lib/hub</c>, as the systemd unit does) would
-/// run without its shipped defaults: every EF Core command logged at Information, no default region. Then the
+/// run without its shipped defaults (every EF Core command logged at Information, for one). Then the
 /// folder of the hub's own assembly is the content root. Data paths stay relative to the working directory.
 /// </summary>
 internal static class ContentRoot

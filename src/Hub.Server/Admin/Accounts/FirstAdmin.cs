@@ -62,11 +62,16 @@ public sealed partial class FirstAdmin(
         });
     }
 
-    /// <summary>The first address the server listens on, wildcard hosts shown as localhost; a placeholder when there is none (a test server).</summary>
-    private string BaseUrl()
+    private string BaseUrl() => LinkBase(server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault());
+
+    /// <summary>
+    /// The start of a link to the hub from the first address the started server reports (Kestrel reports a wildcard
+    /// binding as <c>http://[::]:port</c> or <c>http://0.0.0.0:port</c>, which a browser cannot open: shown as localhost);
+    /// a placeholder when there is none (a test server).
+    /// </summary>
+    internal static string LinkBase(string? listeningAddress)
     {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        if (address is null || !Uri.TryCreate(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        if (listeningAddress is null || !Uri.TryCreate(listeningAddress, UriKind.Absolute, out var uri))
         {
             return "<hub url>";
         }
