@@ -39,6 +39,14 @@ public sealed class SystemdUnitTests
         Assert.Contains("EnvironmentFile=/etc/hub/hub.env", unit);
         Assert.Contains(unit, l => l.StartsWith("ExecStart=/usr/bin/dotnet /opt/hub/Hub.Server.dll", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Journald_keeps_every_line_of_a_busy_hub()
+    {
+        // Three lines per touchpoint at Information: journald's default of 10,000 lines in 30 s would silence the unit,
+        // warnings and errors included, within seconds of a busy stream.
+        Assert.Contains("LogRateLimitIntervalSec=0", File.ReadAllLines(RepositoryFiles.PathOf(Unit)));
+    }
 }
 
 /// <summary>A folder deleted when disposed.</summary>
