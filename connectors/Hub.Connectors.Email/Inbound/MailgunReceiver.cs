@@ -56,8 +56,27 @@ internal static class MailgunReceiver
         }
         return InboundWebhookResult.Accept([EmailMapper.ToDraft(mail, request.ReceivedAt)]) with
         {
-            SingleUse = new SingleUseToken(token!, signedAt + tolerance),
+            SingleUse = new SingleUseToken(token!, signedAt + tolerance) { Content = Content(form) },
         };
+    }
+
+    /// <summary>
+    /// The fields in order, each as its name, file name and bytes with their lengths: the same whichever multipart
+    /// boundary or encoding a retry of the post comes in, and different when any field differs.
+    /// </summary>
+    private static byte[] Content(FormFields form)
+    {
+        using var content = new MemoryStream();
+        using var writer = new BinaryWriter(content);
+        foreach (var field in form.All)
+        {
+            writer.Write(field.Name);
+            writer.Write(field.FileName ?? "");
+            writer.Write(field.Value.Length);
+            writer.Write(field.Value);
+        }
+        writer.Flush();
+        return content.ToArray();
     }
 
     private static DateTimeOffset? SignedAt(string timestamp) =>

@@ -31,8 +31,8 @@ public sealed record InboundWebhookResult
     /// <summary>
     /// A value the source signed into this request and never signs again for other content (Mailgun's <c>token</c>,
     /// where the signature does not cover the body). The host keeps it until <see cref="SingleUseToken.KeepUntil"/>
-    /// and refuses (401) a request that brings it again with another body: a captured signature cannot carry forged
-    /// content. The same body again is a retry and goes through; its touchpoints are deduplicated as usual. The
+    /// and refuses (401) a request that brings it again with another body (or <see cref="SingleUseToken.Content"/>): a captured
+    /// signature cannot carry forged content. The same body again is a retry and goes through, also after a 503; its touchpoints are deduplicated as usual. The
     /// connector must itself refuse requests signed longer ago than <see cref="SingleUseToken.KeepUntil"/> allows.
     /// </summary>
     public SingleUseToken? SingleUse { get; init; }
@@ -60,7 +60,14 @@ public sealed record InboundWebhookResult
 /// <summary>A signed value the host accepts with one body only (see <see cref="InboundWebhookResult.SingleUse"/>).</summary>
 /// <param name="Value">The token as the source sent it.</param>
 /// <param name="KeepUntil">Until when the host remembers it: when the connector's own freshness check refuses it anyway.</param>
-public sealed record SingleUseToken(string Value, DateTimeOffset KeepUntil);
+public sealed record SingleUseToken(string Value, DateTimeOffset KeepUntil)
+{
+    /// <summary>
+    /// What a retry must bring again for the token to go through: the raw body when null. A connector whose source
+    /// frames the same content differently on each attempt (a new multipart boundary) gives the content it read.
+    /// </summary>
+    public ReadOnlyMemory<byte>? Content { get; init; }
+}
 
 /// <summary>Why a webhook was refused; the host answers with problem+json.</summary>
 /// <param name="StatusCode">401, 403, 400, 415...</param>

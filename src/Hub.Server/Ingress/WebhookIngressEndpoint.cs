@@ -79,14 +79,14 @@ internal static partial class WebhookIngressEndpoint
         try
         {
             if (result.SingleUse is { } token
-                && !await http.RequestServices.GetRequiredService<WebhookTokens>().ClaimAsync(instance.Id, token, body, cancellationToken))
+                && !await http.RequestServices.GetRequiredService<WebhookTokens>().ClaimAsync(instance.Id, token, token.Content ?? body, cancellationToken))
             {
                 metrics.TouchpointsReceived(instance.Id, instance.Kind, "rejected", 1);
                 LogRejected(logger, instance.Id, StatusCodes.Status401Unauthorized, "single-use token reused");
                 return Results.Problem(
                     statusCode: StatusCodes.Status401Unauthorized,
                     title: "Webhook token was already used",
-                    detail: "This signed token came before with a different body. A signed request is accepted once; a retry of the very same request is fine.");
+                    detail: "This signed token came before with different content. A signed request is accepted once; a retry of the same request is fine.");
             }
             await ingress.AcceptAsync(touchpoints, cancellationToken);
         }

@@ -23,7 +23,25 @@ public sealed class MailgunReplayTests
 
         Assert.Null(result.Rejection);
         Assert.Single(result.Touchpoints);
-        Assert.Equal(new SingleUseToken("8f3c1d9a27b64e0c5a1f7e93d2b8c6a4f01e5d7b9c3a2e8f64", SignedAt.AddDays(1)), result.SingleUse);
+        Assert.Equal("8f3c1d9a27b64e0c5a1f7e93d2b8c6a4f01e5d7b9c3a2e8f64", result.SingleUse?.Value);
+        Assert.Equal(SignedAt.AddDays(1), result.SingleUse?.KeepUntil);
+    }
+
+    [Fact]
+    public async Task A_retry_in_another_multipart_framing_brings_the_same_content_and_another_field_does_not()
+    {
+        // Mailgun builds each attempt's multipart body anew, so a retry after a 503 has another boundary.
+        var first = await Mailgun.HandleAsync(Multipart(Form, "boundary-of-attempt-1"), MailgunInstance(), CancellationToken.None);
+        var retry = await Mailgun.HandleAsync(Multipart(Form, "other-boundary-of-attempt-2"), MailgunInstance(), CancellationToken.None);
+        var urlEncoded = await Mailgun.HandleAsync(At(SignedAt), MailgunInstance(), CancellationToken.None);
+        var forged = await Mailgun.HandleAsync(
+            Multipart(Form.Replace("Hello", "Forged", StringComparison.Ordinal), "boundary-of-attempt-1"), MailgunInstance(), CancellationToken.None);
+
+        Assert.NotNull(first.SingleUse?.Content);
+        Assert.Equal(first.SingleUse!.Content!.Value.ToArray(), retry.SingleUse?.Content?.ToArray());
+        Assert.Equal(first.SingleUse.Content.Value.ToArray(), urlEncoded.SingleUse?.Content?.ToArray());
+        Assert.Equal(first.SingleUse.Value, forged.SingleUse?.Value);
+        Assert.NotEqual(first.SingleUse.Content.Value.ToArray(), forged.SingleUse?.Content?.ToArray());
     }
 
     [Theory]
@@ -73,4 +91,18 @@ public sealed class MailgunReplayTests
     }
 
     private static InboundWebhookRequest At(DateTimeOffset receivedAt) => MailgunRequest(Form) with { ReceivedAt = receivedAt };
+
+    /// <summary>The same fields as <paramref name="form"/>, posted as multipart/form-data with <paramref name="boundary"/>.</summary>
+    private static InboundWebhookRequest Multipart(string form, string boundary)
+    {
+        var body = new System.Text.StringBuilder();
+        foreach (var pair in form.Split('&'))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            body.Append($"--{boundary}\r\nContent-Disposition: form-data; name=\"{Uri.UnescapeDataString(pair[..equals])}\"\r\n\r\n")
+                .Append(Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' '))).Append("\r\n");
+        }
+        body.Append($"--{boundary}--\r\n");
+        return Request(System.Text.Encoding.UTF8.GetBytes(body.ToString()), $"multipart/form-data; boundary={boundary}") with { ReceivedAt = SignedAt };
+    }
 }

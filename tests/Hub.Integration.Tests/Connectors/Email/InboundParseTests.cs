@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -113,6 +114,23 @@ public sealed class InboundParseTests(MailHub mail)
     }
 
     [Fact]
+    public async Task A_mailgun_retry_with_a_new_multipart_boundary_is_accepted_and_stored_once()
+    {
+        // Each attempt's multipart body is built anew, so a retry after a 503 brings the same fields in a new framing.
+        var signed = MailHub.MailgunSignedNow(WithMessageId(Encoding.UTF8.GetString(MailHub.Sample("mailgun-inbound.form")), "reframed"));
+
+        using (var first = await PostAsync("mailgun1", Multipart(signed, "attempt-1-boundary"), "multipart/form-data; boundary=attempt-1-boundary"))
+        using (var retry = await PostAsync("mailgun1", Multipart(signed, "attempt-2-other"), "multipart/form-data; boundary=attempt-2-other"))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        }
+
+        await mail.OnTimelineAsync("email:<reframed-20250314102758.7E1A3C55@mail.example.org>", "mailgun1");
+        Assert.Single(await mail.TimelineAsync(), t => t.SourceEventId.Contains("reframed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_mailgun_post_signed_long_ago_is_rejected_and_nothing_is_stored()
     {
         // Vector 1's signature, valid for its timestamp of March 2025: a captured post replayed with other content.
@@ -159,4 +177,17 @@ public sealed class InboundParseTests(MailHub mail)
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{MailHub.ParseUser}:{MailHub.ParsePassword}")));
 
     private static string Unescape(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
+
+    private static byte[] Multipart(string form, string boundary)
+    {
+        var body = new StringBuilder();
+        foreach (var pair in form.Trim().Split('&'))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            body.Append(CultureInfo.InvariantCulture, $"--{boundary}\r\nContent-Disposition: form-data; name=\"{Unescape(pair[..equals])}\"\r\n\r\n")
+                .Append(Unescape(pair[(equals + 1)..])).Append("\r\n");
+        }
+        body.Append(CultureInfo.InvariantCulture, $"--{boundary}--\r\n");
+        return Encoding.UTF8.GetBytes(body.ToString());
+    }
 }
