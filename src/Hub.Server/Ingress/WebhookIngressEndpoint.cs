@@ -3,6 +3,7 @@ using Hub.Core.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Ingress;
 using Hub.Infrastructure.Telemetry;
+using Hub.Server.OpenApi;
 
 namespace Hub.Server.Ingress;
 
@@ -19,7 +20,8 @@ internal static partial class WebhookIngressEndpoint
         app.MapMethods("/webhooks/{connectorInstanceId}", [HttpMethods.Post, HttpMethods.Get], HandleAsync)
             .WithName("ReceiveWebhook")
             .WithSummary("Receives a webhook for one connector instance.")
-            .Accepts<byte[]>("application/json", "application/cloudevents+json", "application/x-www-form-urlencoded", "multipart/form-data", "text/xml")
+            .DocumentsBody("application/json", "application/cloudevents+json", "application/cloudevents-batch+json", "application/x-www-form-urlencoded", "multipart/form-data", "text/xml")
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

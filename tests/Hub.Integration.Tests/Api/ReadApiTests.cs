@@ -121,7 +121,10 @@ public sealed class ReadApiTests(EmbeddedHubFixture fixture) : IClassFixture<Emb
         var document = await Client.GetFromJsonAsync<JsonElement>(new Uri("openapi/v1.json", UriKind.Relative));
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/customers/{id}/timeline", out _));
-        Assert.True(paths.TryGetProperty("/webhooks/{connectorInstanceId}", out _));
+        Assert.True(paths.TryGetProperty("/webhooks/{connectorInstanceId}", out var webhooks));
+        var bodyTypes = webhooks.GetProperty("post").GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(p => p.Name);
+        Assert.Contains("application/cloudevents-batch+json", bodyTypes);
+        Assert.Contains("text/xml", bodyTypes);
     }
 
     [Fact]

@@ -60,9 +60,10 @@ public sealed class BadInputFuzzTests(ITestOutputHelper output)
             using var request = bad.ToRequest();
             using var response = await hub.Hub.Client.SendAsync(request);
             var mediaType = response.Content.Headers.ContentType?.MediaType;
-            if ((int)response.StatusCode != bad.ExpectedStatus || mediaType != "application/problem+json")
+            var body = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode != bad.ExpectedStatus || mediaType != "application/problem+json" || !SaysWhy(body))
             {
-                wrong.Enqueue($"{bad}: expected {bad.ExpectedStatus}, got {(int)response.StatusCode} {mediaType} {await response.Content.ReadAsStringAsync()}");
+                wrong.Enqueue($"{bad}: expected {bad.ExpectedStatus} with a detail, got {(int)response.StatusCode} {mediaType} {body}");
             }
         });
 
@@ -83,6 +84,20 @@ public sealed class BadInputFuzzTests(ITestOutputHelper output)
         await SalesforceHub.EventuallyAsync(async () => await hub.CountAsync("timeline") >= ValidTouchpoints, "the valid webhooks on the timeline");
         await SalesforceHub.EventuallyAsync(async () => await hub.CountAsync("ingress_buffer") == 0, "the ingress buffer drained");
         Assert.Equal(ValidTouchpoints, await hub.CountAsync("timeline"));
+    }
+
+    /// <summary>A problem whose <c>detail</c> tells the sender what to change.</summary>
+    private static bool SaysWhy(string problem)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(problem);
+            return document.RootElement.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 };
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     private static Dictionary<string, string> Settings() => new()

@@ -1,6 +1,7 @@
 using Hub.Core.Identity;
 using Hub.Infrastructure.Ingress;
 using Hub.Server.Ingress;
+using Hub.Server.OpenApi;
 
 namespace Hub.Server.RemoteConnectors.ConnectorApi;
 
@@ -21,7 +22,7 @@ internal static class PostTouchpoints
             .WithName("PostConnectorTouchpoints")
             .WithTags("Connector API")
             .WithSummary("Takes a CloudEvents batch of touchpoints from a remote connector.")
-            .Accepts<byte[]>(BatchMediaType)
+            .DocumentsBody(BatchMediaType)
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
