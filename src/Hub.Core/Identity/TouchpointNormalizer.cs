@@ -6,7 +6,11 @@ namespace Hub.Core.Identity;
 /// <summary>Turns a connector's draft into the canonical touchpoint the hub accepts.</summary>
 public sealed class TouchpointNormalizer(IdentifierNormalizer identifiers)
 {
-    /// <summary>Stamps id, instance and receive time; normalizes identities, keeping the rejected ones.</summary>
+    /// <summary>
+    /// Stamps id, instance and receive time; normalizes identities, keeping the rejected ones. A touchpoint cannot have
+    /// happened after the hub received it: a later time (a sender's clock running ahead, or a forged date) becomes the
+    /// receive time, so that it cannot outrank later statements, such as a consent withdrawn, for as long as it claims.
+    /// </summary>
     public TouchpointReceived Normalize(TouchpointDraft draft, string connectorInstanceId, DateTimeOffset receivedAt, string? regionOverride = null)
     {
         ArgumentNullException.ThrowIfNull(draft);
@@ -34,7 +38,7 @@ public sealed class TouchpointNormalizer(IdentifierNormalizer identifiers)
             SourceEventId = draft.SourceEventId,
             Channel = draft.Channel,
             Type = draft.Type,
-            OccurredAt = draft.OccurredAt,
+            OccurredAt = draft.OccurredAt > receivedAt ? receivedAt : draft.OccurredAt,
             ReceivedAt = receivedAt,
             Direction = draft.Direction,
             Identities = accepted,

@@ -7,7 +7,7 @@ namespace Hub.Core.Tests.Identity;
 public sealed class TouchpointNormalizerTests
 {
     private static readonly DateTimeOffset OccurredAt = new(2025, 3, 14, 9, 26, 53, TimeSpan.Zero);
-    private static readonly DateTimeOffset ReceivedAt = new(2025, 3, 14, 9, 27, 0, TimeSpan.FromHours(1));
+    private static readonly DateTimeOffset ReceivedAt = new(2025, 3, 14, 10, 27, 0, TimeSpan.FromHours(1));
 
     private readonly TouchpointNormalizer _normalizer = new(new IdentifierNormalizer("US"));
 
@@ -49,6 +49,22 @@ public sealed class TouchpointNormalizerTests
         Assert.Equal("Jane Doe", touchpoint.ProfileFacts["name"]);
         Assert.Equal(draft.Summary, touchpoint.Summary);
         Assert.Equal(draft.ContentReference, touchpoint.ContentReference);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(86_400 * 365 * 7000L)]
+    public void A_time_after_the_receive_time_becomes_the_receive_time(long secondsAhead)
+    {
+        var draft = Draft() with { OccurredAt = ReceivedAt.AddSeconds(secondsAhead) };
+
+        Assert.Equal(ReceivedAt, _normalizer.Normalize(draft, "crm-main", ReceivedAt).OccurredAt);
+    }
+
+    [Fact]
+    public void A_time_at_the_receive_time_stays()
+    {
+        Assert.Equal(ReceivedAt, _normalizer.Normalize(Draft() with { OccurredAt = ReceivedAt }, "crm-main", ReceivedAt).OccurredAt);
     }
 
     [Fact]
