@@ -37,6 +37,7 @@ public static class OutboundHttpExtensions
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
                 {
                     AllowAutoRedirect = false,
+                    ActivityHeadersPropagator = new TraceContextOnlyPropagator(),
                     ConnectCallback = guard.ConnectAsync,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                     UseCookies = false,

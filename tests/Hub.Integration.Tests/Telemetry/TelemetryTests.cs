@@ -43,6 +43,8 @@ public sealed partial class TelemetryTests(ObservedHub observed, ITestOutputHelp
         // The target sees the same trace in the request's traceparent.
         Assert.Contains(_target.Server.LogEntries, e => e.RequestMessage!.Path == "/hub-events"
             && e.RequestMessage.Headers!.TryGetValue("traceparent", out var parent) && parent.ToString().Contains($"-{traceId}-", StringComparison.Ordinal));
+        // Not the baggage: it holds the hub's own message ids (MassTransit's conversation id).
+        Assert.DoesNotContain(_target.Server.LogEntries, e => e.RequestMessage!.Headers!.ContainsKey("baggage") || e.RequestMessage.Headers.ContainsKey("Correlation-Context"));
 
         await AssertMetricsAsync();
         AssertLogs();
