@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MimeKit;
 
 namespace Hub.Connectors.Email.Reading;
@@ -21,7 +22,7 @@ internal static class MessageReader
         {
             flags.Add(MailFlags.MalformedMime);
             flags.Add(MailFlags.Unreadable);
-            return new Mail { Flags = (IReadOnlySet<string>)flags };
+            return new Mail { Flags = (IReadOnlySet<string>)flags, Digest = Digest(raw) };
         }
         return Read(message, flags, headersOnly);
     }
@@ -33,7 +34,8 @@ internal static class MessageReader
     {
         flags ??= new HashSet<string>();
         var from = message.From.Mailboxes.FirstOrDefault();
-        var headers = message.Headers.Select(h => KeyValuePair.Create(h.Field, h.Value)).ToList();
+        // MimeKit moves the top-level Content-* headers (Content-Type among them) to the body; classification needs them.
+        var headers = (message.Body is { } body ? message.Headers.Concat(body.Headers) : message.Headers).Select(h => KeyValuePair.Create(h.Field, h.Value)).ToList();
         if (!headersOnly && (message.Body is null || !message.BodyParts.Any() || HasBrokenMultipart(message)))
         {
             flags.Add(MailFlags.MalformedMime);
@@ -59,6 +61,16 @@ internal static class MessageReader
             DeliveryStatuses = [.. DeliveryReports.Read(message)],
             Flags = (IReadOnlySet<string>)flags,
         };
+    }
+
+    private static string? Digest(Stream raw)
+    {
+        if (!raw.CanSeek)
+        {
+            return null;
+        }
+        raw.Position = 0;
+        return Convert.ToHexStringLower(SHA256.HashData(raw));
     }
 
     private static string? BodyText(MimeMessage message, string subtype, ISet<string> flags)
