@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 using MimeKit;
+using MimeKit.Utils;
 
 namespace Hub.Connectors.Email.Reading;
 
@@ -8,7 +11,7 @@ namespace Hub.Connectors.Email.Reading;
 /// it can be read: MimeKit's parser is lenient, bodies are decoded with <see cref="LenientText"/>, and what was wrong
 /// becomes a flag instead of an error.
 /// </summary>
-internal static class MessageReader
+internal static partial class MessageReader
 {
     public static Mail Read(Stream raw, ISet<string>? flags = null, bool headersOnly = false)
     {
@@ -54,7 +57,7 @@ internal static class MessageReader
             FromAddress = from?.Address,
             FromName = string.IsNullOrWhiteSpace(from?.Name) ? null : from.Name,
             To = [.. message.To.Mailboxes.Select(m => m.Address)],
-            Subject = message.Subject,
+            Subject = Subject(message),
             Text = text,
             Attachments = [.. Attachments(message)],
             Headers = headers,
@@ -62,6 +65,27 @@ internal static class MessageReader
             Flags = (IReadOnlySet<string>)flags,
         };
     }
+
+    /// <summary>
+    /// The subject, with base64 encoded-words that lost their <c>=</c> padding padded again first: MimeKit drops an
+    /// incomplete last quantum, and with it the subject's last character ("Bestellung 1045" for "Bestellung 10452").
+    /// </summary>
+    private static string? Subject(MimeMessage message)
+    {
+        if (message.Headers.FirstOrDefault(h => h.Id == HeaderId.Subject) is not { } header)
+        {
+            return null;
+        }
+        // Latin-1 maps each byte to one char and back, so 8-bit bytes reach the decoder as they came.
+        var raw = Encoding.Latin1.GetString(header.RawValue);
+        var padded = UnpaddedBase64Word().Replace(raw, m => m.Value[..^2] + new string('=', (4 - m.Groups["text"].Length % 4) % 4) + "?=");
+        return padded == raw
+            ? message.Subject
+            : Header.Unfold(Rfc2047.DecodeText(ParserOptions.Default, Encoding.Latin1.GetBytes(padded)));
+    }
+
+    [GeneratedRegex(@"=\?[^?\s]+\?[Bb]\?(?<text>[A-Za-z0-9+/]+)\?=")]
+    private static partial Regex UnpaddedBase64Word();
 
     private static string? Digest(Stream raw)
     {
