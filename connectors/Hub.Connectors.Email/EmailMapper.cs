@@ -64,7 +64,7 @@ internal static class EmailMapper
         {
             return $"email:{id}";
         }
-        if (mail.Flags.Contains(MailFlags.Unreadable) && mail.Location is { } location)
+        if (mail.Flags.Contains(MailFlags.Unreadable) && (mail.Location ?? (mail.Digest is { } digest ? $"email-raw-sha256:{digest}" : null)) is { } location)
         {
             return location;
         }

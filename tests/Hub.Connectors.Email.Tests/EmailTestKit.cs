@@ -72,6 +72,35 @@ internal static class EmailTestKit
             $"timestamp={timestamp}", $"token={token}", $"signature={MailgunSignature(key, timestamp, token)}");
     }
 
+    /// <summary>A <c>multipart/form-data</c> body with boundary <c>xYzZY</c>; a field with a file name is a file part with its content type.</summary>
+    public static byte[] MultipartForm(IEnumerable<(string Name, string? FileName, string? ContentType, byte[] Value)> fields)
+    {
+        var body = new MemoryStream();
+        void Write(string text) => body.Write(Encoding.UTF8.GetBytes(text));
+        foreach (var (name, fileName, contentType, value) in fields)
+        {
+            Write($"--xYzZY\r\nContent-Disposition: form-data; name=\"{name}\"{(fileName is null ? "" : $"; filename=\"{fileName}\"")}\r\n");
+            Write(contentType is null ? "\r\n" : $"Content-Type: {contentType}\r\n\r\n");
+            body.Write(value);
+            Write("\r\n");
+        }
+        Write("--xYzZY--\r\n");
+        return body.ToArray();
+    }
+
+    /// <summary>Mailgun's signature fields for a post signed at <paramref name="timestamp"/>, as form fields.</summary>
+    public static IEnumerable<(string Name, string? FileName, string? ContentType, byte[] Value)> MailgunSignatureFields(
+        string timestamp = "1741950000", string token = "c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0ab") =>
+    [
+        ("timestamp", null, null, Encoding.UTF8.GetBytes(timestamp)),
+        ("token", null, null, Encoding.UTF8.GetBytes(token)),
+        ("signature", null, null, Encoding.UTF8.GetBytes(MailgunSignature(MailgunKey, timestamp, token))),
+    ];
+
+    /// <summary>A Mailgun <c>multipart/form-data</c> post, received a minute after it was signed.</summary>
+    public static InboundWebhookRequest MailgunMultipartRequest(byte[] body) =>
+        Request(body, "multipart/form-data; boundary=xYzZY") with { ReceivedAt = DateTimeOffset.FromUnixTimeSeconds(1741950000).AddMinutes(1) };
+
     public static InboundWebhookRequest Request(byte[] body, string contentType, string? authorization = null)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

@@ -3,8 +3,8 @@ using MimeKit;
 
 namespace Hub.Connectors.Email.Inbound;
 
-/// <summary>One field of a posted form: its raw bytes (a multipart part keeps the charset its sender used) and, for a file, its name.</summary>
-internal sealed record FormField(string Name, byte[] Value, string? FileName)
+/// <summary>One field of a posted form: its raw bytes (a multipart part keeps the charset its sender used) and, for a file, its name and content type.</summary>
+internal sealed record FormField(string Name, byte[] Value, string? FileName, string? ContentType = null)
 {
     public string Text => Encoding.UTF8.GetString(Value);
 }
@@ -34,8 +34,13 @@ internal sealed class FormFields(IReadOnlyList<FormField> fields)
         {
             return new FormFields([.. UrlEncoded(Encoding.ASCII.GetString(body.Span))]);
         }
-        if (type.IsMimeType("multipart", "form-data") && type.Boundary is not null)
+        if (type.IsMimeType("multipart", "form-data"))
         {
+            if (string.IsNullOrEmpty(type.Boundary))
+            {
+                problem = "The multipart/form-data content type has no boundary parameter, so the parts cannot be told apart.";
+                return null;
+            }
             return Multipart(type, body, out problem);
         }
         problem = $"'{type.MimeType}' is not a form; send multipart/form-data or application/x-www-form-urlencoded.";
@@ -60,7 +65,7 @@ internal sealed class FormFields(IReadOnlyList<FormField> fields)
             }
             using var value = new MemoryStream();
             part.Content?.DecodeTo(value);
-            fields.Add(new FormField(name, value.ToArray(), part.ContentDisposition.FileName));
+            fields.Add(new FormField(name, value.ToArray(), part.ContentDisposition.FileName, part.ContentType.MimeType));
         }
         if (fields.Count == 0)
         {

@@ -47,7 +47,7 @@ internal static class MailgunReceiver
         else if (Headers(form.Text("message-headers")) is { } headers)
         {
             var attachments = form.All.Where(f => f.FileName is not null && f.Name.StartsWith("attachment-", StringComparison.Ordinal))
-                .Select(f => new Attachment(f.FileName!, f.Value.LongLength)).ToList();
+                .Select(f => new ParsedAttachment(f.FileName!, f.Value.LongLength, f.ContentType, f.Value)).ToList();
             mail = ParsedMail.FromHeaders(headers, form.Text("body-plain"), form.Text("body-html"), attachments, flags);
         }
         else

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hub.Connectors.Email.Reading;
 using Hub.Contracts.Connectors;
+using MimeKit.Utils;
 
 namespace Hub.Connectors.Email.Inbound;
 
@@ -51,7 +52,7 @@ internal static class PostmarkReceiver
             using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw));
             return MessageReader.Read(stream, flags);
         }
-        var from = Text(root, "FromName") is { Length: > 0 } name ? $"\"{name.Replace("\"", "\\\"", StringComparison.Ordinal)}\" <{Text(root, "From")}>" : Text(root, "From")!;
+        var from = Text(root, "FromName") is { Length: > 0 } name ? $"{MimeUtils.Quote(name)} <{Text(root, "From")}>" : Text(root, "From")!;
         var headers = new List<KeyValuePair<string, string>> { KeyValuePair.Create("From", from) };
         foreach (var field in (string[])["To", "Cc", "Subject", "Date"])
         {
@@ -65,9 +66,21 @@ internal static class PostmarkReceiver
             headers.AddRange(list.EnumerateArray().Select(h => KeyValuePair.Create(Text(h, "Name") ?? "", Text(h, "Value") ?? "")).Where(h => h.Key.Length > 0));
         }
         var attachments = root.TryGetProperty("Attachments", out var files) && files.ValueKind == JsonValueKind.Array
-            ? files.EnumerateArray().Select(a => new Attachment(Text(a, "Name") ?? "attachment", a.TryGetProperty("ContentLength", out var length) ? length.GetInt64() : 0)).ToList()
+            ? files.EnumerateArray().Select(a => new ParsedAttachment(
+                Text(a, "Name") ?? "attachment", a.TryGetProperty("ContentLength", out var length) ? length.GetInt64() : 0, Text(a, "ContentType"), Content(a))).ToList()
             : [];
         return ParsedMail.FromHeaders(headers, Text(root, "TextBody"), Text(root, "HtmlBody"), attachments, flags);
+    }
+
+    /// <summary>Only a delivery report's content is decoded (the rest is never read); content that is not base64 is left out.</summary>
+    private static byte[]? Content(JsonElement attachment)
+    {
+        if (!DeliveryReports.IsDeliveryStatus(Text(attachment, "ContentType")) || Text(attachment, "Content") is not { } base64)
+        {
+            return null;
+        }
+        var bytes = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, bytes, out var written) ? bytes[..written] : null;
     }
 
     private static string? Text(JsonElement element, string name) =>

@@ -33,8 +33,9 @@ internal static class SendGridReceiver
         else if (form.Text("headers") is { } headers)
         {
             var charsets = Charsets(form.Text("charsets"));
+            var types = AttachmentTypes(form.Text("attachment-info"));
             var attachments = form.All.Where(f => f.FileName is not null && f.Name.StartsWith("attachment", StringComparison.Ordinal))
-                .Select(f => new Attachment(f.FileName!, f.Value.LongLength)).ToList();
+                .Select(f => new ParsedAttachment(f.FileName!, f.Value.LongLength, types.GetValueOrDefault(f.Name) ?? f.ContentType, f.Value)).ToList();
             mail = ParsedMail.FromHeaderBlock(headers, Decode(form, "text", charsets, flags), Decode(form, "html", charsets, flags), attachments, flags);
         }
         else
@@ -56,6 +57,26 @@ internal static class SendGridReceiver
             flags.Add(MailFlags.BrokenEncoding);
         }
         return text;
+    }
+
+    /// <summary><c>attachment-info</c>: <c>{"attachment1": {"filename": ..., "type": "image/gif"}, ...}</c> → field name to content type.</summary>
+    private static Dictionary<string, string> AttachmentTypes(string? json)
+    {
+        if (json is null)
+        {
+            return [];
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind != JsonValueKind.Object ? [] : document.RootElement.EnumerateObject()
+                .Where(a => a.Value.ValueKind == JsonValueKind.Object && a.Value.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String)
+                .ToDictionary(a => a.Name, a => a.Value.GetProperty("type").GetString()!);
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 
     private static Dictionary<string, string> Charsets(string? json)

@@ -11,16 +11,31 @@ internal static class DeliveryReports
         {
             yield break;
         }
-        foreach (var status in report.OfType<MessageDeliveryStatus>())
+        foreach (var status in report.OfType<MessageDeliveryStatus>().SelectMany(Recipients))
         {
-            // The first group describes the message; each further group one recipient.
-            foreach (var group in status.StatusGroups.Skip(1))
+            yield return status;
+        }
+    }
+
+    /// <summary>The recipient blocks of a <c>message/delivery-status</c> part an inbound-parse service sent as an attachment.</summary>
+    public static IEnumerable<DeliveryStatus> Read(byte[] deliveryStatus) =>
+        Recipients(new MessageDeliveryStatus { Content = new MimeContent(new MemoryStream(deliveryStatus, writable: false)) });
+
+    /// <summary><c>message/delivery-status</c> or, for internationalised mail, <c>message/global-delivery-status</c> (RFC 6533).</summary>
+    public static bool IsDeliveryStatus(string? contentType) =>
+        contentType is not null && ContentType.TryParse(contentType, out var type)
+        && type.MediaType.Equals("message", StringComparison.OrdinalIgnoreCase)
+        && type.MediaSubtype.ToLowerInvariant() is "delivery-status" or "global-delivery-status";
+
+    private static IEnumerable<DeliveryStatus> Recipients(MessageDeliveryStatus status)
+    {
+        // The first group describes the message; each further group one recipient.
+        foreach (var group in status.StatusGroups.Skip(1))
+        {
+            var recipient = Address(group["Final-Recipient"]);
+            if (recipient is not null)
             {
-                var recipient = Address(group["Final-Recipient"]);
-                if (recipient is not null)
-                {
-                    yield return new DeliveryStatus(recipient, group["Action"]?.Trim() ?? "", group["Status"]?.Trim() ?? "");
-                }
+                yield return new DeliveryStatus(recipient, group["Action"]?.Trim() ?? "", group["Status"]?.Trim() ?? "");
             }
         }
     }

@@ -11,6 +11,9 @@ internal sealed record Mail
     /// <summary>Where the mail was found (<c>imap:&lt;folder&gt;:&lt;uidvalidity&gt;:&lt;uid&gt;</c>): its id when it has no Message-ID and could not be read.</summary>
     public string? Location { get; init; }
 
+    /// <summary>SHA-256 (hex) of the bytes as received: the id of an unreadable mail that has no <see cref="Location"/>.</summary>
+    public string? Digest { get; init; }
+
     public IReadOnlyList<string> InReplyTo { get; init; } = [];
 
     public IReadOnlyList<string> References { get; init; } = [];

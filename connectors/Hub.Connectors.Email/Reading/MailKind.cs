@@ -37,7 +37,7 @@ internal static class MailKinds
         {
             return MailKind.Unreadable;
         }
-        if (mail.DeliveryStatuses.Count > 0 || IsDeliveryReport(mail.Header("Content-Type")))
+        if (mail.DeliveryStatuses.Count > 0 || IsDeliveryReport(mail.Header("Content-Type")) || IsMailSystem(mail.FromAddress))
         {
             return mail.DeliveryStatuses.Any(s => s.PermanentFailure) ? MailKind.Bounce : MailKind.DeliveryStatus;
         }
@@ -56,10 +56,18 @@ internal static class MailKinds
         return AsksToUnsubscribe(mail) ? MailKind.Unsubscribe : MailKind.Customer;
     }
 
-    private static bool IsDeliveryReport(string? contentType) =>
+    /// <summary>A <c>multipart/report; report-type=delivery-status</c> content type (RFC 6522).</summary>
+    public static bool IsDeliveryReport(string? contentType) =>
         contentType is not null
         && contentType.Contains("multipart/report", StringComparison.OrdinalIgnoreCase)
         && contentType.Contains("delivery-status", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// MAILER-DAEMON or postmaster: the mail system itself, which reports on delivery and is never a customer, even
+    /// when its report cannot be read.
+    /// </summary>
+    public static bool IsMailSystem(string? address) =>
+        address?.Split('@')[0].ToLowerInvariant() is "mailer-daemon" or "postmaster";
 
     private static bool IsAutoReply(Mail mail) =>
         (mail.Header("Auto-Submitted") is { } submitted && !submitted.Trim().StartsWith("no", StringComparison.OrdinalIgnoreCase))

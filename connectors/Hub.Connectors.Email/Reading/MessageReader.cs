@@ -1,4 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 using MimeKit;
+using MimeKit.Utils;
 
 namespace Hub.Connectors.Email.Reading;
 
@@ -7,7 +11,7 @@ namespace Hub.Connectors.Email.Reading;
 /// it can be read: MimeKit's parser is lenient, bodies are decoded with <see cref="LenientText"/>, and what was wrong
 /// becomes a flag instead of an error.
 /// </summary>
-internal static class MessageReader
+internal static partial class MessageReader
 {
     public static Mail Read(Stream raw, ISet<string>? flags = null, bool headersOnly = false)
     {
@@ -21,7 +25,7 @@ internal static class MessageReader
         {
             flags.Add(MailFlags.MalformedMime);
             flags.Add(MailFlags.Unreadable);
-            return new Mail { Flags = (IReadOnlySet<string>)flags };
+            return new Mail { Flags = (IReadOnlySet<string>)flags, Digest = Digest(raw) };
         }
         return Read(message, flags, headersOnly);
     }
@@ -33,7 +37,8 @@ internal static class MessageReader
     {
         flags ??= new HashSet<string>();
         var from = message.From.Mailboxes.FirstOrDefault();
-        var headers = message.Headers.Select(h => KeyValuePair.Create(h.Field, h.Value)).ToList();
+        // MimeKit moves the top-level Content-* headers (Content-Type among them) to the body; classification needs them.
+        var headers = (message.Body is { } body ? message.Headers.Concat(body.Headers) : message.Headers).Select(h => KeyValuePair.Create(h.Field, h.Value)).ToList();
         if (!headersOnly && (message.Body is null || !message.BodyParts.Any() || HasBrokenMultipart(message)))
         {
             flags.Add(MailFlags.MalformedMime);
@@ -52,13 +57,44 @@ internal static class MessageReader
             FromAddress = from?.Address,
             FromName = string.IsNullOrWhiteSpace(from?.Name) ? null : from.Name,
             To = [.. message.To.Mailboxes.Select(m => m.Address)],
-            Subject = message.Subject,
+            Subject = Subject(message),
             Text = text,
             Attachments = [.. Attachments(message)],
             Headers = headers,
             DeliveryStatuses = [.. DeliveryReports.Read(message)],
             Flags = (IReadOnlySet<string>)flags,
         };
+    }
+
+    /// <summary>
+    /// The subject, with base64 encoded-words that lost their <c>=</c> padding padded again first: MimeKit drops an
+    /// incomplete last quantum, and with it the subject's last character ("Bestellung 1045" for "Bestellung 10452").
+    /// </summary>
+    private static string? Subject(MimeMessage message)
+    {
+        if (message.Headers.FirstOrDefault(h => h.Id == HeaderId.Subject) is not { } header)
+        {
+            return null;
+        }
+        // Latin-1 maps each byte to one char and back, so 8-bit bytes reach the decoder as they came.
+        var raw = Encoding.Latin1.GetString(header.RawValue);
+        var padded = UnpaddedBase64Word().Replace(raw, m => m.Value[..^2] + new string('=', (4 - m.Groups["text"].Length % 4) % 4) + "?=");
+        return padded == raw
+            ? message.Subject
+            : Header.Unfold(Rfc2047.DecodeText(ParserOptions.Default, Encoding.Latin1.GetBytes(padded)));
+    }
+
+    [GeneratedRegex(@"=\?[^?\s]+\?[Bb]\?(?<text>[A-Za-z0-9+/]+)\?=")]
+    private static partial Regex UnpaddedBase64Word();
+
+    private static string? Digest(Stream raw)
+    {
+        if (!raw.CanSeek)
+        {
+            return null;
+        }
+        raw.Position = 0;
+        return Convert.ToHexStringLower(SHA256.HashData(raw));
     }
 
     private static string? BodyText(MimeMessage message, string subtype, ISet<string> flags)

@@ -137,6 +137,16 @@ public sealed class MailMappingTests
     }
 
     [Fact]
+    public void A_base64_encoded_word_without_its_padding_keeps_its_last_character()
+    {
+        var draft = MapSample("broken-encoding.eml");
+
+        // The middle word holds a lone 0xC3: a replacement character, and the flag says so.
+        Assert.Equal("Rückerstattung f\uFFFDBestellung 10452", draft.Details["subject"]);
+        Assert.Contains("broken-encoding", draft.Details["flags"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Malformed_mime_is_read_as_far_as_possible_and_flagged()
     {
         var raw = "From: Bob Roe <bob.roe@example.net>\r\nMessage-ID: <m1@example.net>\r\nSubject: Broken\r\nContent-Type: multipart/mixed; boundary=\"never-used\"\r\n\r\n--other\r\nContent-Type: text/plain\r\n\r\nHello\r\n";
