@@ -8,7 +8,7 @@ namespace Hub.Integration.Tests.Persistence;
 
 /// <summary>
 /// Every connection the embedded store opens waits for a busy database in SQLite's own short back-off, reads the
-/// file through a memory map, syncs every commit to disk and leaves checkpoints to the background; a pooled
+/// file through a memory map, syncs every commit to disk, zeroes deleted rows and leaves checkpoints to the background; a pooled
 /// connection opened again keeps all of it.
 /// </summary>
 public sealed class SqliteConnectionSettingsTests : IDisposable
@@ -43,6 +43,7 @@ public sealed class SqliteConnectionSettingsTests : IDisposable
             // Checkpoints are SqliteCheckpointer's, not the commits'.
             Assert.Equal(0L, await PragmaAsync(db, "wal_autocheckpoint"));
             Assert.Equal(64L << 20, await PragmaAsync(db, "journal_size_limit"));
+            Assert.Equal(2L, await PragmaAsync(db, "secure_delete")); // FAST: deleted rows' bytes zeroed in their page
             await db.Database.CloseConnectionAsync();
         }
     }
