@@ -13,6 +13,10 @@ namespace Hub.Connectors.Pbx;
 internal static class PbxMapper
 {
     private const int MaxIdLength = 200;
+    private const string TimeFormat = "an ISO 8601 date and time with its offset (2026-03-03T09:15:02Z); local times without one are refused";
+
+    private static readonly HashSet<string> Fields =
+        ["callId", "direction", "from", "to", "startedAt", "answeredAt", "endedAt", "talkSeconds", "outcome", "recordingUrl"];
 
     private static readonly Dictionary<string, (string Type, string Summary)> Outcomes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -28,6 +32,13 @@ internal static class PbxMapper
         if (record.ValueKind != JsonValueKind.Object)
         {
             return (null, "a call record must be a JSON object.");
+        }
+        foreach (var field in record.EnumerateObject())
+        {
+            if (Fields.Contains(field.Name) && field.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null))
+            {
+                return (null, $"'{field.Name}' must be a string or a number, not {field.Value.ValueKind.ToString().ToLowerInvariant()}.");
+            }
         }
         var callId = Text(record, "callId");
         if (callId is null || callId.Length > MaxIdLength)
@@ -49,20 +60,32 @@ internal static class PbxMapper
         {
             return (null, $"'{(direction == "inbound" ? "from" : "to")}' (the customer's number) is required.");
         }
-        if (!Time(record, "startedAt", out var startedAt) || !Time(record, "endedAt", out var endedAt))
+        if (!Time(record, "startedAt", out var startedAt) || startedAt is null)
         {
-            return (null, "'startedAt' is required and, like 'endedAt', must be an ISO 8601 date and time with its offset.");
+            return (null, $"'startedAt' is required and must be {TimeFormat}.");
+        }
+        if (!Time(record, "answeredAt", out _))
+        {
+            return (null, $"'answeredAt' must be {TimeFormat}.");
+        }
+        if (!Time(record, "endedAt", out var endedAt))
+        {
+            return (null, $"'endedAt' must be {TimeFormat}.");
+        }
+        if (!Seconds(record, "talkSeconds", out var talkSeconds))
+        {
+            return (null, "'talkSeconds' must be a whole number of seconds, as a number (182) or a string of digits (\"182\").");
         }
         var outbound = direction == "outbound";
         var summary = mapped.Type == "call.completed"
-            ? $"{(outbound ? "Outgoing" : "Incoming")} call, {(record.TryGetProperty("talkSeconds", out var talk) && talk.TryGetInt32(out var s) ? $"{s} s" : "duration unknown")}"
+            ? $"{(outbound ? "Outgoing" : "Incoming")} call, {(talkSeconds is { } s ? $"{s} s" : "duration unknown")}"
             : mapped.Summary;
         return (new TouchpointDraft
         {
             SourceEventId = callId,
             Channel = TouchpointChannels.Phone,
             Type = mapped.Type,
-            OccurredAt = endedAt ?? startedAt!.Value,
+            OccurredAt = endedAt ?? startedAt.Value,
             Direction = outbound ? TouchpointDirection.Outbound : TouchpointDirection.Inbound,
             Identities = [CustomerIdentifier.Phone(party)],
             Summary = summary,
@@ -70,18 +93,38 @@ internal static class PbxMapper
         }, null);
     }
 
+    /// <summary>True when absent or a date and time with its offset (RFC 3339 allows a lowercase t and z).</summary>
     private static bool Time(JsonElement record, string name, out DateTimeOffset? at)
     {
         at = null;
-        if (Text(record, name) is not { } text)
+        if (Text(record, name)?.ToUpperInvariant() is not { } text)
         {
-            return name != "startedAt";
+            return true;
         }
         // A PBX's local time without an offset (Asterisk's "2026-03-03 09:15:02") would be read in the hub's zone: refused.
         var hasOffset = text.EndsWith('Z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
         if (hasOffset && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
         {
             at = parsed;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// True when absent or whole seconds; FreeSWITCH's mod_json_cdr writes <c>billsec</c> as a string, so digits in a
+    /// string count too.
+    /// </summary>
+    private static bool Seconds(JsonElement record, string name, out int? seconds)
+    {
+        seconds = null;
+        if (Text(record, name) is not { } text)
+        {
+            return true;
+        }
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            seconds = parsed;
             return true;
         }
         return false;

@@ -13,7 +13,7 @@ internal sealed record PbxOptions(IReadOnlyList<byte[]> SigningKeys, int Toleran
     public static IReadOnlyList<ConnectorOptionDescriptor> Descriptors { get; } =
     [
         new(Secret, "Signing secret(s)", ConnectorOptionType.Secret, Required: true,
-            "The whsec_ secret the forwarder signs call records with (Standard Webhooks). Several, separated by spaces, while rotating."),
+            "The whsec_ secret the forwarder signs call records with (Standard Webhooks; base64 of at least 24 random bytes). Several, separated by spaces, while rotating."),
         new(Tolerance, "Timestamp tolerance (s)", ConnectorOptionType.Integer, Required: false,
             "How far webhook-timestamp may be from the hub's clock.", "300"),
         new(DefaultRegion, "Default phone region", ConnectorOptionType.Text, Required: false,
@@ -26,7 +26,7 @@ internal sealed record PbxOptions(IReadOnlyList<byte[]> SigningKeys, int Toleran
         var secrets = (settings.Get(Secret) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (secrets.Length == 0 || secrets.Any(s => !WebhookSignature.TryDecodeSecret(s, out _)))
         {
-            problems.Add($"'{Secret}' must be one or more base64 secrets with the whsec_ prefix, separated by spaces.");
+            problems.Add($"'{Secret}' must be one or more base64 secrets (whsec_ prefix optional) of at least {WebhookSignature.MinimumKeyBytes} random bytes each, separated by spaces; 'openssl rand -base64 32' makes one.");
         }
         if (settings.Get(Tolerance) is not null && settings.GetInt32(Tolerance, 300) is < 1 or > 86_400)
         {

@@ -11,6 +11,10 @@ namespace Hub.Connectors.Pbx.Signing;
 /// </summary>
 internal static class WebhookSignature
 {
+    /// <summary>Standard Webhooks secrets are 24 to 64 random bytes; a shorter key is a password, not a secret.</summary>
+    public const int MinimumKeyBytes = 24;
+
+    /// <summary>A base64 secret, <c>whsec_</c> prefix optional (as Standard Webhooks libraries read it), of at least <see cref="MinimumKeyBytes"/> bytes.</summary>
     public static bool TryDecodeSecret(string secret, out byte[] key)
     {
         var text = secret.Trim();
@@ -19,7 +23,7 @@ internal static class WebhookSignature
         try
         {
             key = Convert.FromBase64String(text);
-            return key.Length > 0;
+            return key.Length >= MinimumKeyBytes;
         }
         catch (FormatException)
         {

@@ -10,9 +10,11 @@ namespace Hub.Connectors.Twitter.Inbound;
 
 /// <summary>
 /// The fallback for accounts without Account Activity access: <c>GET /2/users/{id}/mentions</c> from the stored
-/// <c>since_id</c>, following <c>next_token</c> to the end, newest id as the next checkpoint. The first poll (no
-/// checkpoint) takes one page and starts from there, rather than the account's whole history. Mentions map to the
-/// same touchpoints (<c>tweet:&lt;id&gt;</c>) as their webhook events, so switching modes duplicates nothing.
+/// <c>since_id</c>, following <c>next_token</c> to the end (X serves only the newest 800 mentions, 8 pages), newest id
+/// as the next checkpoint. A poll that stops before the end (the rate limit's window used up) keeps the old checkpoint;
+/// one that fails keeps it too, as the host stores none. The first poll (no checkpoint) takes one page and starts from
+/// there, rather than the account's whole history. Mentions map to the same touchpoints (<c>tweet:&lt;id&gt;</c>) as
+/// their webhook events, so switching modes duplicates nothing.
 /// </summary>
 internal sealed class MentionsPoller(IHttpClientFactory httpClients, TimeProvider time)
 {
@@ -49,14 +51,20 @@ internal sealed class MentionsPoller(IHttpClientFactory httpClients, TimeProvide
             var meta = root.GetProperty("meta");
             newest ??= EventFields.OptionalText(meta, "newest_id");
             pageToken = EventFields.OptionalText(meta, "next_token");
-            if (Remaining(response) == 0 && untilReset is { } reset)
+            var windowUsedUp = Remaining(response) == 0 && untilReset is not null;
+            if (windowUsedUp && untilReset > wait)
             {
-                wait = reset > wait ? reset : wait;
-                break;
+                wait = untilReset.Value;
             }
             if (pageToken is null || sinceId is null)
             {
                 break;
+            }
+            if (windowUsedUp)
+            {
+                // Older pages are still unread: keep the old since_id, so that the poll after the reset reads them
+                // (the pages read now come again, and their deterministic touchpoint ids make that change nothing).
+                return new PollResult(touchpoints, sinceId, wait);
             }
         }
         return new PollResult(touchpoints, newest ?? sinceId, wait);

@@ -80,16 +80,75 @@ public sealed class MentionsPollerTests : IDisposable
     public async Task The_last_allowed_call_of_the_window_puts_the_next_poll_after_the_reset()
     {
         _x.Given(Request.Create().WithPath(MentionsPath).UsingGet()).RespondWith(Response.Create().WithStatusCode(200)
-            .WithHeader("x-rate-limit-remaining", "0").WithHeader("x-rate-limit-reset", Reset(TimeSpan.FromMinutes(5))).WithBody(Sample("v2-mentions-page1.json")));
+            .WithHeader("x-rate-limit-remaining", "0").WithHeader("x-rate-limit-reset", Reset(TimeSpan.FromMinutes(5))).WithBody(Sample("v2-mentions-page2.json")));
 
         var result = await PollAsync("1931000000000000000");
 
         Assert.Single(_x.LogEntries);
         Assert.Equal(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1), result.NextPollIn);
-        Assert.Equal("1932450711308666113", result.Checkpoint);
+        Assert.Equal("1931754385910614277", result.Checkpoint);
+    }
+
+    [Fact]
+    public async Task A_window_used_up_in_the_middle_of_paging_keeps_the_checkpoint_so_the_poll_after_the_reset_reads_the_older_pages()
+    {
+        GivenPageTwo(Response.Create().WithStatusCode(200).WithBody(Sample("v2-mentions-page2.json")));
+        _x.Given(Request.Create().WithPath(MentionsPath).WithParam("since_id", "1931000000000000000").UsingGet()).AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(200)
+                .WithHeader("x-rate-limit-remaining", "0").WithHeader("x-rate-limit-reset", Reset(TimeSpan.FromSeconds(4))).WithBody(Sample("v2-mentions-page1.json")));
+
+        var stopped = await PollAsync("1931000000000000000");
+
+        Assert.Single(_x.LogEntries);
+        Assert.Equal("1931000000000000000", stopped.Checkpoint);
+        Assert.Equal(TimeSpan.FromSeconds(60), stopped.NextPollIn);
+        Assert.Equal(5, stopped.Touchpoints.Count);
+
+        _x.ResetMappings();
+        GivenPageOne();
+        GivenPageTwo(Response.Create().WithStatusCode(200).WithBody(Sample("v2-mentions-page2.json")));
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        var resumed = await PollAsync(stopped.Checkpoint);
+
+        Assert.Equal("1932450711308666113", resumed.Checkpoint);
+        Assert.Contains(resumed.Touchpoints, t => t.SourceEventId == "tweet:1931754385910614277");
+        Assert.Contains(resumed.Touchpoints, t => t.SourceEventId == "tweet:1931653078205946374");
+    }
+
+    [Fact]
+    public async Task A_rate_limit_on_a_later_page_is_thrown_so_no_checkpoint_moves()
+    {
+        GivenPageOne();
+        GivenPageTwo(Response.Create().WithStatusCode(429)
+            .WithHeader("x-rate-limit-remaining", "0").WithHeader("x-rate-limit-reset", Reset(TimeSpan.FromSeconds(4))).WithBody(Sample("v2-429.json")));
+
+        var thrown = await Assert.ThrowsAsync<SyncTargetUnavailableException>(() => PollAsync("1931000000000000000"));
+
+        Assert.Equal(TimeSpan.FromSeconds(5), thrown.RetryAfter);
+        Assert.Equal(2, _x.LogEntries.Count());
+    }
+
+    [Fact]
+    public async Task An_error_on_a_later_page_is_thrown_so_no_checkpoint_moves()
+    {
+        GivenPageOne();
+        GivenPageTwo(Response.Create().WithStatusCode(503).WithBody("""{"title":"Service Unavailable"}"""));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => PollAsync("1931000000000000000"));
+
+        Assert.Equal(2, _x.LogEntries.Count());
     }
 
     public void Dispose() => _x.Dispose();
+
+    private void GivenPageOne() =>
+        _x.Given(Request.Create().WithPath(MentionsPath).WithParam("since_id", "1931000000000000000").UsingGet()).AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody(Sample("v2-mentions-page1.json")));
+
+    private void GivenPageTwo(IResponseBuilder response) =>
+        _x.Given(Request.Create().WithPath(MentionsPath).WithParam("since_id", "1931000000000000000").WithParam("pagination_token", "7140dibdnow9c7btw4b4bwf3p3tgla5szr3grcqhqe3wi").UsingGet())
+            .RespondWith(response);
 
     private static string Reset(TimeSpan after) => (Now + after).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
