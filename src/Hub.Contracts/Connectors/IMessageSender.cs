@@ -14,6 +14,12 @@ public interface IMessageSender
     string RecipientType { get; }
 
     /// <summary>
+    /// Why <paramref name="instance"/> cannot send at all (a setting it lacks), or null when it can. The host asks
+    /// before anything else and then answers the caller 400: nothing is sent, nothing is recorded.
+    /// </summary>
+    string? SendingProblem(ConnectorInstance instance) => null;
+
+    /// <summary>
     /// Sends one message. A refusal for good (an invalid number, a recipient who unsubscribed at the provider)
     /// is returned as not sent; a temporary one (rate limit, outage) is thrown as
     /// <see cref="SyncTargetUnavailableException"/> so the caller can try again later.
