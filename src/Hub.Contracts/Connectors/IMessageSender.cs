@@ -42,7 +42,8 @@ public sealed record MessageSendResult(bool Sent, string? ExternalMessageId, str
 {
     /// <summary>
     /// True when the provider refused because the recipient opted out there (Twilio's 21610 after a STOP): the
-    /// host then records the opt-out on the customer, so the next attempt is blocked before it leaves the hub.
+    /// host then records the opt-out on the customer, so later attempts are blocked before they leave the hub
+    /// (once resolution has applied it, as with any touchpoint).
     /// </summary>
     public bool RecipientOptedOut { get; init; }
 
