@@ -28,14 +28,21 @@ internal sealed class TwilioConnector(TwilioConnectionTester tester, TwilioMessa
 
     public string RecipientType => IdentifierTypes.Phone;
 
-    public async ValueTask<MessageSendResult> SendAsync(OutboundMessage message, ConnectorInstance instance, CancellationToken cancellationToken)
+    public string? SendingProblem(ConnectorInstance instance)
     {
         var options = TwilioOptions.From(instance.Settings);
-        if (options.FromNumber is null && options.MessagingServiceSid is null)
+        return options.FromNumber is null && options.MessagingServiceSid is null
+            ? $"Connector instance '{instance.Id}' has neither '{TwilioOptions.SenderNumber}' nor '{TwilioOptions.MessagingService}' to send texts from."
+            : null;
+    }
+
+    public async ValueTask<MessageSendResult> SendAsync(OutboundMessage message, ConnectorInstance instance, CancellationToken cancellationToken)
+    {
+        if (SendingProblem(instance) is { } problem)
         {
-            return new MessageSendResult(false, null, null,
-                $"Connector instance '{instance.Id}' has neither '{TwilioOptions.SenderNumber}' nor '{TwilioOptions.MessagingService}' to send texts from.");
+            throw new InvalidOperationException(problem);
         }
+        var options = TwilioOptions.From(instance.Settings);
         var result = await sender.SendAsync(options, message.To, message.Body, cancellationToken);
         return new MessageSendResult(result.Delivered, result.MessageSid, result.ErrorCode?.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Detail)
         {

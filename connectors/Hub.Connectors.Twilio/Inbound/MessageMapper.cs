@@ -23,6 +23,19 @@ internal static class MessageMapper
 
     private static readonly HashSet<string> OptIn = new(StringComparer.OrdinalIgnoreCase) { "START", "YES", "UNSTOP" };
 
+    private static readonly HashSet<string> Help = new(StringComparer.OrdinalIgnoreCase) { "HELP", "INFO" };
+
+    /// <summary>
+    /// Whether Twilio answers this text itself: an opt-out, opt-in or help keyword (the whole body, any case, or
+    /// Advanced Opt-Out's <c>OptOutType</c>, which also covers a service's own keywords). A help text is still an
+    /// ordinary <c>sms.received</c>, but the hub's configured reply would come on top of Twilio's.
+    /// </summary>
+    public static bool TwilioAnswers(FormBody form)
+    {
+        var body = form["Body"]?.Trim() ?? "";
+        return form["OptOutType"] is "STOP" or "START" or "HELP" || OptOut.Contains(body) || OptIn.Contains(body) || Help.Contains(body);
+    }
+
     public static TouchpointDraft Received(FormBody form, string messageSid, DateTimeOffset receivedAt)
     {
         var body = form["Body"]?.Trim() ?? "";

@@ -43,16 +43,16 @@ internal static class TwilioReceiver
         var mapped = TwilioMapper.Map(form, request.ReceivedAt);
         return mapped.Problem is { } problem
             ? InboundWebhookResult.BadRequest(problem)
-            : InboundWebhookResult.Accept(mapped.Touchpoints, Answer(mapped.Touchpoints, options));
+            : InboundWebhookResult.Accept(mapped.Touchpoints, Answer(mapped.Touchpoints, form, options));
     }
 
-    private static WebhookResponse Answer(IReadOnlyList<Contracts.Touchpoints.TouchpointDraft> touchpoints, TwilioOptions options)
+    private static WebhookResponse Answer(IReadOnlyList<Contracts.Touchpoints.TouchpointDraft> touchpoints, FormBody form, TwilioOptions options)
     {
         var type = touchpoints.Count == 1 ? touchpoints[0].Type : null;
         var configured = type switch
         {
             "call.started" => options.VoiceResponse,
-            "sms.received" => options.MessagingResponse,
+            "sms.received" when !MessageMapper.TwilioAnswers(form) => options.MessagingResponse,
             _ => null,
         };
         return configured is null ? Twiml : new WebhookResponse(200, "text/xml", configured);

@@ -14,6 +14,12 @@ public interface IMessageSender
     string RecipientType { get; }
 
     /// <summary>
+    /// Why <paramref name="instance"/> cannot send at all (a setting it lacks), or null when it can. The host asks
+    /// before anything else and then answers the caller 400: nothing is sent, nothing is recorded.
+    /// </summary>
+    string? SendingProblem(ConnectorInstance instance) => null;
+
+    /// <summary>
     /// Sends one message. A refusal for good (an invalid number, a recipient who unsubscribed at the provider)
     /// is returned as not sent; a temporary one (rate limit, outage) is thrown as
     /// <see cref="SyncTargetUnavailableException"/> so the caller can try again later.
@@ -36,7 +42,8 @@ public sealed record MessageSendResult(bool Sent, string? ExternalMessageId, str
 {
     /// <summary>
     /// True when the provider refused because the recipient opted out there (Twilio's 21610 after a STOP): the
-    /// host then records the opt-out on the customer, so the next attempt is blocked before it leaves the hub.
+    /// host then records the opt-out on the customer, so later attempts are blocked before they leave the hub
+    /// (once resolution has applied it, as with any touchpoint).
     /// </summary>
     public bool RecipientOptedOut { get; init; }
 

@@ -26,6 +26,22 @@ public sealed class ConfiguredAnswerTests
         Assert.Equal(expected, result.Response.Body);
     }
 
+    [Theory]
+    [InlineData("HELP", "HELP")]
+    [InlineData("info", null)]
+    [InlineData(" Help ", null)]
+    [InlineData("AYUDA", "HELP")]
+    public async Task A_help_text_twilio_answers_itself_is_recorded_but_gets_no_reply_of_the_hub(string body, string? optOutType)
+    {
+        var result = await HandleAsync(Signed(HelpText(body, optOutType)), Answering);
+
+        var touchpoint = Assert.Single(result.Touchpoints);
+        Assert.Equal("sms.received", touchpoint.Type);
+        Assert.Equal(body.Trim(), touchpoint.Summary);
+        Assert.Empty(touchpoint.ProfileFacts);
+        Assert.Equal(TwilioReceiverEmptyTwiml, result.Response.Body);
+    }
+
     [Fact]
     public async Task Without_configuration_an_incoming_call_gets_empty_twiml()
     {
@@ -42,6 +58,11 @@ public sealed class ConfiguredAnswerTests
 
         Assert.Contains(problems, p => p.Contains($"'{option}'", StringComparison.Ordinal));
     }
+
+    /// <summary>The STOP sample with another body, and Advanced Opt-Out's OptOutType as given (or none, as a number outside a Messaging Service sends it).</summary>
+    private static string HelpText(string body, string? optOutType) => Sample("sms-stop.form")
+        .Replace("Body=STOP", "Body=" + Uri.EscapeDataString(body), StringComparison.Ordinal)
+        .Replace("&OptOutType=STOP", optOutType is null ? "" : "&OptOutType=" + optOutType, StringComparison.Ordinal);
 
     private const string TwilioReceiverEmptyTwiml = """<?xml version="1.0" encoding="UTF-8"?><Response></Response>""";
 }

@@ -89,6 +89,22 @@ public sealed class MessageSenderTests : IDisposable
         Assert.Single(_twilio.LogEntries);
     }
 
+    [Fact]
+    public async Task An_instance_without_a_from_number_or_messaging_service_cannot_send_and_calls_no_twilio()
+    {
+        var connector = (IMessageSender)Connector();
+        var silent = Instance(("ApiBaseUrl", _twilio.Url));
+
+        var problem = connector.SendingProblem(silent);
+
+        Assert.Contains("'FromNumber'", problem, StringComparison.Ordinal);
+        Assert.Contains("'MessagingServiceSid'", problem, StringComparison.Ordinal);
+        Assert.Null(connector.SendingProblem(Instance(("FromNumber", "+12125550147"))));
+        Assert.Null(connector.SendingProblem(Instance(("MessagingServiceSid", "MG9b1b37dfa97cda3f435a953463f7fc89"))));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await connector.SendAsync(new OutboundMessage("+14155550123", "Hi"), silent, CancellationToken.None));
+        Assert.Empty(_twilio.LogEntries);
+    }
+
     public void Dispose() => _twilio.Dispose();
 
     private TwilioMessageSender Sender() => new(new DirectHttpClientFactory(), _time);

@@ -5,6 +5,7 @@ using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Consent;
+using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Resolution;
 using Hub.Server.Api.Customers;
@@ -25,7 +26,7 @@ internal static class SendMessage
 
     public static async Task<IResult> HandleAsync(
         Guid id, SendMessageRequest? request, HubDbContext db, ConnectorInstances instances, IdentifierNormalizer normalizer,
-        MessageOutcomes outcomes, OutboundConsentGate gate, HttpContext http, CancellationToken cancellationToken)
+        MessageOutcomes outcomes, OutboundConsentGate gate, OutboundOptions outbound, HttpContext http, CancellationToken cancellationToken)
     {
         if (Invalid(request) is { } invalid)
         {
@@ -35,6 +36,10 @@ internal static class SendMessage
         {
             return Problem(StatusCodes.Status400BadRequest, "Invalid message",
                 $"'{request.ConnectorInstanceId}' is not a connector instance that sends messages (a twilio, twitter or imap instance).");
+        }
+        if (sender.SendingProblem(instance) is { } cannotSend)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Invalid message", cannotSend);
         }
         if (InvalidReplyTo(request.ReplyTo, sender.MessageChannel) is { } invalidReplyTo)
         {
@@ -60,11 +65,13 @@ internal static class SendMessage
             gated = await gate.SendAsync(sender, instance, customer.Id, CustomerSnapshots.From(customer).Fields,
                 new OutboundMessage(to, request.Text!, request.ReplyTo), attempt.Purpose, cancellationToken);
         }
-        catch (SyncTargetUnavailableException e)
+        catch (Exception e) when (ProviderUnavailable.From(e, outbound) is { } unavailable)
         {
-            http.Response.Headers.RetryAfter = ((int)Math.Ceiling((e.RetryAfter ?? TimeSpan.FromSeconds(30)).TotalSeconds))
-                .ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problem(StatusCodes.Status503ServiceUnavailable, "The provider cannot take the message now", e.Message);
+            if (unavailable.RetryAfter is { } wait)
+            {
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return Problem(unavailable.Status, unavailable.Title, unavailable.Detail);
         }
         if (gated.Result is not { } result)
         {

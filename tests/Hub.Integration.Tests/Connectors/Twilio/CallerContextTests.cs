@@ -82,6 +82,22 @@ public sealed class CallerContextTests : IAsyncLifetime
         Assert.Equal(Routed.Replace("{name}", "Mia Lopez", StringComparison.Ordinal), await answered.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task An_unescaped_plus_in_the_phone_query_is_read_as_the_plus_it_was_meant_to_be()
+    {
+        await _hub.SendSegmentAsync("""
+            {"type":"identify","messageId":"cc-uk","userId":"u-uk","traits":{"phone":"+44 20 7183 8750","name":"Oliver Smith"}}
+            """);
+        await EventuallyAsync(async () => (await _hub.FindAsync("phone=%2B442071838750")).Count == 1, "the UK caller's customer");
+
+        var (status, context) = await _hub.ContextAsync("phone=+442071838750");
+        var twiml = await TwimlAsync("phone=+442071838750");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Oliver Smith", context.GetProperty("customer").GetProperty("fields").GetProperty("name").GetProperty("value").GetString());
+        Assert.Equal("""<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello Oliver Smith, welcome back.</Say></Response>""", twiml);
+    }
+
     public async Task DisposeAsync() => await _hub.DisposeAsync();
 
     private async Task KnownCallerAsync(string name)

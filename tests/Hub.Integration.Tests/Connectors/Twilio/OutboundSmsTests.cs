@@ -21,14 +21,65 @@ public sealed class OutboundSmsHub : IAsyncLifetime
 
     public WireMockServer Twilio { get; } = WireMockServer.Start();
 
+    /// <summary>A Twilio of its own for <see cref="BusyInstance"/>, so its circuit breaker (one per address) opens for no other test.</summary>
+    public WireMockServer BusyTwilio { get; } = WireMockServer.Start();
+
+    /// <summary>A Twilio of its own for <see cref="SlowInstance"/>.</summary>
+    public WireMockServer SlowTwilio { get; } = WireMockServer.Start();
+
+    /// <summary>Sends to a port nothing listens on.</summary>
+    public const string DownInstance = "twdown";
+
+    /// <summary>Sends to a loopback address outside Hub:Outbound:AllowedNetworks.</summary>
+    public const string GuardedInstance = "twguarded";
+
+    /// <summary>Neither FromNumber nor MessagingServiceSid: it receives, but cannot send.</summary>
+    public const string SilentInstance = "twsilent";
+
+    public const string BusyInstance = "twbusy";
+
+    public const string SlowInstance = "twslow";
+
+    /// <summary>Short, so a Twilio that does not answer is given up quickly.</summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
+
     internal TwilioHub Hub { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Hub = await TwilioHub.StartAsync(new Dictionary<string, string>
+    public async Task InitializeAsync()
     {
-        [$"Hub:Connectors:{InstanceId}:ApiBaseUrl"] = Twilio.Url!,
-        [$"Hub:Connectors:{InstanceId}:FromNumber"] = FromNumber,
-        ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
-    });
+        var settings = new Dictionary<string, string>
+        {
+            [$"Hub:Connectors:{InstanceId}:ApiBaseUrl"] = Twilio.Url!,
+            [$"Hub:Connectors:{InstanceId}:FromNumber"] = FromNumber,
+            ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
+            ["Hub:Outbound:AttemptTimeout"] = AttemptTimeout.ToString(),
+        };
+        AddInstance(settings, DownInstance, $"http://127.0.0.1:{UnusedPort()}", FromNumber);
+        AddInstance(settings, GuardedInstance, $"http://127.0.0.2:{new Uri(Twilio.Url!).Port}", FromNumber);
+        AddInstance(settings, SilentInstance, Twilio.Url!, null);
+        AddInstance(settings, BusyInstance, BusyTwilio.Url!, FromNumber);
+        AddInstance(settings, SlowInstance, SlowTwilio.Url!, FromNumber);
+        Hub = await TwilioHub.StartAsync(settings);
+    }
+
+    private static void AddInstance(Dictionary<string, string> settings, string id, string apiBaseUrl, string? fromNumber)
+    {
+        settings[$"Hub:Connectors:{id}:Kind"] = "twilio";
+        settings[$"Hub:Connectors:{id}:AccountSid"] = AccountSid;
+        settings[$"Hub:Connectors:{id}:AuthToken"] = AuthToken;
+        settings[$"Hub:Connectors:{id}:ApiBaseUrl"] = apiBaseUrl;
+        if (fromNumber is not null)
+        {
+            settings[$"Hub:Connectors:{id}:FromNumber"] = fromNumber;
+        }
+    }
+
+    private static int UnusedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     public async Task DisposeAsync()
     {
@@ -37,6 +88,8 @@ public sealed class OutboundSmsHub : IAsyncLifetime
             await Hub.DisposeAsync();
         }
         Twilio.Dispose();
+        BusyTwilio.Dispose();
+        SlowTwilio.Dispose();
     }
 }
 
@@ -45,13 +98,92 @@ public sealed class OutboundSmsTests : IClassFixture<OutboundSmsHub>
 {
     private const string MessagesPath = $"/2010-04-01/Accounts/{AccountSid}/Messages.json";
     private readonly WireMockServer _twilio;
+    private readonly OutboundSmsHub _fixture;
     private readonly TwilioHub _hub;
 
     public OutboundSmsTests(OutboundSmsHub fixture)
     {
+        _fixture = fixture;
         _twilio = fixture.Twilio;
         _twilio.Reset();
         _hub = fixture.Hub;
+    }
+
+    [Fact]
+    public async Task A_twilio_that_refuses_connections_is_503_with_retry_after_and_nothing_on_the_timeline()
+    {
+        var customerId = await KnownCustomerAsync(70);
+
+        var (status, problem, retryAfter) = await SendReadingRetryAfterAsync(customerId, $$"""{"connectorInstanceId":"{{OutboundSmsHub.DownInstance}}","text":"Hi"}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("The provider cannot take the message now", problem.GetProperty("title").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(30), retryAfter);
+        await AssertNothingSentOnTimelineAsync(customerId, 70);
+    }
+
+    [Fact]
+    public async Task A_twilio_address_the_outbound_guard_refuses_is_502_naming_allowed_networks_and_nothing_on_the_timeline()
+    {
+        var customerId = await KnownCustomerAsync(71);
+
+        var (status, problem, retryAfter) = await SendReadingRetryAfterAsync(customerId, $$"""{"connectorInstanceId":"{{OutboundSmsHub.GuardedInstance}}","text":"Hi"}""");
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Equal("The provider's address is not allowed", problem.GetProperty("title").GetString());
+        Assert.Contains("Hub:Outbound:AllowedNetworks", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Null(retryAfter);
+        Assert.Empty(_twilio.LogEntries);
+        await AssertNothingSentOnTimelineAsync(customerId, 71);
+    }
+
+    [Fact]
+    public async Task A_twilio_whose_circuit_breaker_opened_after_repeated_429s_is_503_with_the_break_as_retry_after()
+    {
+        _fixture.BusyTwilio.Given(Request.Create().WithPath(MessagesPath).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "0").WithBody(Sample("error-429.json")));
+        var customerId = await KnownCustomerAsync(72);
+        var json = $$"""{"connectorInstanceId":"{{OutboundSmsHub.BusyInstance}}","text":"Hi"}""";
+
+        // Four attempts per send, ten failed attempts open the breaker: the third send meets it open.
+        var answers = new List<(HttpStatusCode Status, JsonElement Problem, TimeSpan? RetryAfter)>();
+        for (var send = 0; send < 4; send++)
+        {
+            answers.Add(await SendReadingRetryAfterAsync(customerId, json));
+        }
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
+        var broken = answers.First(a => a.Problem.GetProperty("detail").GetString()!.Contains("circuit breaker", StringComparison.Ordinal));
+        Assert.Equal(TimeSpan.FromSeconds(30), broken.RetryAfter);
+        await AssertNothingSentOnTimelineAsync(customerId, 72);
+    }
+
+    [Fact]
+    public async Task A_twilio_that_does_not_answer_in_time_is_503_with_retry_after()
+    {
+        _fixture.SlowTwilio.Given(Request.Create().WithPath(MessagesPath).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithDelay(OutboundSmsHub.AttemptTimeout * 3).WithBody(Sample("message-create-201.json", 73)));
+        var customerId = await KnownCustomerAsync(73);
+
+        var (status, problem, retryAfter) = await SendReadingRetryAfterAsync(customerId, $$"""{"connectorInstanceId":"{{OutboundSmsHub.SlowInstance}}","text":"Hi"}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Contains("Hub:Outbound:AttemptTimeout", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.NotNull(retryAfter);
+    }
+
+    [Fact]
+    public async Task An_instance_without_a_from_number_or_messaging_service_is_400_and_nothing_is_sent_or_recorded()
+    {
+        AnswerTwilio(201, "message-create-201.json", 74);
+        var customerId = await KnownCustomerAsync(74);
+
+        var (status, problem) = await SendAsync(customerId, $$"""{"connectorInstanceId":"{{OutboundSmsHub.SilentInstance}}","text":"Hi"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("FromNumber", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_twilio.LogEntries);
+        await AssertNothingSentOnTimelineAsync(customerId, 74);
     }
 
     [Fact]
@@ -201,10 +333,28 @@ public sealed class OutboundSmsTests : IClassFixture<OutboundSmsHub>
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(Guid customerId, string json)
     {
+        var (status, body, _) = await SendReadingRetryAfterAsync(customerId, json);
+        return (status, body);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body, TimeSpan? RetryAfter)> SendReadingRetryAfterAsync(Guid customerId, string json)
+    {
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
         using var response = await _hub.Client.PostAsync(new Uri($"api/customers/{customerId}/messages", UriKind.Relative), content);
         var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), response.Headers.RetryAfter?.Delta);
+    }
+
+    /// <summary>
+    /// A text the customer sends afterwards reaches the timeline, and no outbound outcome (sent, failed, blocked) is
+    /// there before it: the failed send recorded nothing.
+    /// </summary>
+    private async Task AssertNothingSentOnTimelineAsync(Guid customerId, int person)
+    {
+        await _hub.PostAcceptedAsync(InboundSms($"SM{person:D32}", "Any news?", Uri.EscapeDataString(Phone(person))));
+        await EventuallyOnTimelineAsync(customerId, "sms.received");
+        var timeline = await _hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{customerId}/timeline", UriKind.Relative));
+        Assert.DoesNotContain(timeline.GetProperty("items").EnumerateArray(), i => i.GetProperty("direction").GetString() == "outbound");
     }
 
     private async Task<string?> ConsentAsync(Guid customerId)
