@@ -44,10 +44,13 @@ internal sealed class ComponentReplayer(
             .Where(c => activeIds.Contains(c.Id) || (c.MergedIntoId != null && activeIds.Contains(c.MergedIntoId.Value)))
             .ToListAsync(cancellationToken);
         var formerIdentifiers = await FormerIdentifiersAsync(customers, cancellationToken);
+        var heldBefore = customers.Where(c => c.MergedIntoId is null)
+            .ToDictionary(c => c.Id, c => c.Identifiers.Select(i => new CustomerIdentifier(i.Type, i.Value)).ToList());
 
         var owner = Map(result, customers, formerIdentifiers);
         await ApplyAsync(result, owner, customers, identifierRows, onTimelineOf, cancellationToken);
         await RecomputeFieldsAsync(result, owner, touchpointIds, cancellationToken);
+        Attribute(links, owner, heldBefore);
         if ((health ?? RelationshipHealthOptions.Default).Enabled)
         {
             await ResolutionRows.SaveChangesAsync(db, cancellationToken);
@@ -224,6 +227,20 @@ internal sealed class ComponentReplayer(
                 Reason = conflict.Reason,
                 CreatedAt = now,
             });
+        }
+    }
+
+    /// <summary>Each change the replay made is the doing of the new touchpoints linked to the customer, before or after.</summary>
+    private void Attribute(List<IdentityLink> links, Dictionary<IdentityCluster, CustomerRow> owner, Dictionary<Guid, List<CustomerIdentifier>> heldBefore)
+    {
+        var sources = new ReplaySources(links, changes.NewTouchpointSources);
+        foreach (var (cluster, customer) in owner)
+        {
+            changes.Attribute(customer.Id, sources.Of(cluster.Identifiers));
+        }
+        foreach (var (customerId, held) in heldBefore)
+        {
+            changes.Attribute(customerId, sources.Of(held));
         }
     }
 

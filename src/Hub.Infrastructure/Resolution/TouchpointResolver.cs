@@ -49,7 +49,7 @@ internal sealed class TouchpointResolver(
         {
             var entry = TimelineEntry(touchpoint, now);
             db.Timeline.Add(entry);
-            changes.NewTouchpointIds.Add(touchpoint.TouchpointId);
+            changes.Arrived(touchpoint.TouchpointId, touchpoint.ConnectorInstanceId);
             foreach (var identifier in touchpoint.Identities)
             {
                 db.IdentityLinks.Add(new IdentityLinkRow { TouchpointId = touchpoint.TouchpointId, Type = identifier.Type, Value = identifier.Value, OccurredAt = touchpoint.OccurredAt });
