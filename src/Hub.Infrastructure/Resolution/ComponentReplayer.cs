@@ -30,14 +30,17 @@ internal sealed class ComponentReplayer(
         var (identifiers, links) = await ComponentAsync(seed, cancellationToken);
         changes.ReplayedLinks.Add(links.Count);
         var separations = await SeparationsAsync(identifiers, cancellationToken);
+        var touchpointIds = links.Select(l => l.TouchpointId).ToList();
+        var timeline = await db.Timeline.Where(t => touchpointIds.Contains(t.TouchpointId))
+            .Select(t => new { t.TouchpointId, t.CustomerId, t.Type }).ToListAsync(cancellationToken);
+        var onTimelineOf = timeline.ToDictionary(t => t.TouchpointId, t => t.CustomerId);
+        var mayNotMerge = timeline.Where(t => !TouchpointResolver.MayMerge(t.Type)).Select(t => t.TouchpointId).ToHashSet();
+        links = [.. links.Select(l => mayNotMerge.Contains(l.TouchpointId) ? l with { MayMerge = false } : l)];
         var result = IdentityReplay.Run(links, rules, separations);
 
         var values = identifiers.Select(i => i.Value).Distinct().ToList();
         var identifierRows = (await db.CustomerIdentifiers.Where(i => values.Contains(i.Value)).ToListAsync(cancellationToken))
             .Where(r => identifiers.Contains(new CustomerIdentifier(r.Type, r.Value))).ToList();
-        var touchpointIds = links.Select(l => l.TouchpointId).ToList();
-        var onTimelineOf = await db.Timeline.Where(t => touchpointIds.Contains(t.TouchpointId))
-            .Select(t => new { t.TouchpointId, t.CustomerId }).ToDictionaryAsync(t => t.TouchpointId, t => t.CustomerId, cancellationToken);
         var activeIds = identifierRows.Select(r => r.CustomerId).Distinct().ToList();
         activeIds.AddRange(onTimelineOf.Values.OfType<Guid>().Distinct());
         var customers = await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery()
