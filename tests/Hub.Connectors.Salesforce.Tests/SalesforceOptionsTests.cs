@@ -41,6 +41,15 @@ public sealed class SalesforceOptionsTests
     }
 
     [Fact]
+    public void The_endpoint_secret_is_described_only_in_the_forms_the_hub_routes()
+    {
+        var description = Connector().Descriptor.Options.Single(o => o.Name == "EndpointSecret").Description;
+
+        Assert.Contains("/webhooks/<id>?secret=<token>", description, StringComparison.Ordinal);
+        Assert.DoesNotContain("/webhooks/<id>/<token>", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Org_id_and_instance_URL_alone_are_valid_as_an_inbound_only_instance()
     {
         Assert.Empty(Problems());

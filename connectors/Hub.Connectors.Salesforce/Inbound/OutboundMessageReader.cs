@@ -72,7 +72,7 @@ internal static class OutboundMessageReader
         }
         var occurredAt = DateTimeOffset.TryParse(fields.GetValueOrDefault("LastModifiedDate"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var modified)
             ? modified : receivedAt;
-        return (new SalesforceEvent($"om:{id}", type, recordId, ChangeKind.Current, fields, occurredAt, null, fields.GetValueOrDefault("LastModifiedById")), null);
+        return (new SalesforceEvent($"om:{id}", type, recordId, ChangeKind.Current, fields, occurredAt, null, SalesforceId.Normalize(fields.GetValueOrDefault("LastModifiedById"))), null);
     }
 
     private static (string?, IReadOnlyList<SalesforceEvent>, string?) Fail(string problem) => (null, [], problem);

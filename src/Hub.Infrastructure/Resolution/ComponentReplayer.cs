@@ -30,24 +30,30 @@ internal sealed class ComponentReplayer(
         var (identifiers, links) = await ComponentAsync(seed, cancellationToken);
         changes.ReplayedLinks.Add(links.Count);
         var separations = await SeparationsAsync(identifiers, cancellationToken);
+        var touchpointIds = links.Select(l => l.TouchpointId).ToList();
+        var timeline = await db.Timeline.Where(t => touchpointIds.Contains(t.TouchpointId))
+            .Select(t => new { t.TouchpointId, t.CustomerId, t.Type }).ToListAsync(cancellationToken);
+        var onTimelineOf = timeline.ToDictionary(t => t.TouchpointId, t => t.CustomerId);
+        var mayNotMerge = timeline.Where(t => !TouchpointResolver.MayMerge(t.Type)).Select(t => t.TouchpointId).ToHashSet();
+        links = [.. links.Select(l => mayNotMerge.Contains(l.TouchpointId) ? l with { MayMerge = false } : l)];
         var result = IdentityReplay.Run(links, rules, separations);
 
         var values = identifiers.Select(i => i.Value).Distinct().ToList();
         var identifierRows = (await db.CustomerIdentifiers.Where(i => values.Contains(i.Value)).ToListAsync(cancellationToken))
             .Where(r => identifiers.Contains(new CustomerIdentifier(r.Type, r.Value))).ToList();
-        var touchpointIds = links.Select(l => l.TouchpointId).ToList();
-        var onTimelineOf = await db.Timeline.Where(t => touchpointIds.Contains(t.TouchpointId))
-            .Select(t => new { t.TouchpointId, t.CustomerId }).ToDictionaryAsync(t => t.TouchpointId, t => t.CustomerId, cancellationToken);
         var activeIds = identifierRows.Select(r => r.CustomerId).Distinct().ToList();
         activeIds.AddRange(onTimelineOf.Values.OfType<Guid>().Distinct());
         var customers = await db.Customers.Include(c => c.Identifiers).Include(c => c.Fields).AsSplitQuery()
             .Where(c => activeIds.Contains(c.Id) || (c.MergedIntoId != null && activeIds.Contains(c.MergedIntoId.Value)))
             .ToListAsync(cancellationToken);
         var formerIdentifiers = await FormerIdentifiersAsync(customers, cancellationToken);
+        var heldBefore = customers.Where(c => c.MergedIntoId is null)
+            .ToDictionary(c => c.Id, c => c.Identifiers.Select(i => new CustomerIdentifier(i.Type, i.Value)).ToList());
 
         var owner = Map(result, customers, formerIdentifiers);
         await ApplyAsync(result, owner, customers, identifierRows, onTimelineOf, cancellationToken);
         await RecomputeFieldsAsync(result, owner, touchpointIds, cancellationToken);
+        Attribute(links, owner, heldBefore);
         if ((health ?? RelationshipHealthOptions.Default).Enabled)
         {
             await ResolutionRows.SaveChangesAsync(db, cancellationToken);
@@ -224,6 +230,20 @@ internal sealed class ComponentReplayer(
                 Reason = conflict.Reason,
                 CreatedAt = now,
             });
+        }
+    }
+
+    /// <summary>Each change the replay made is the doing of the new touchpoints linked to the customer, before or after.</summary>
+    private void Attribute(List<IdentityLink> links, Dictionary<IdentityCluster, CustomerRow> owner, Dictionary<Guid, List<CustomerIdentifier>> heldBefore)
+    {
+        var sources = new ReplaySources(links, changes.NewTouchpointSources);
+        foreach (var (cluster, customer) in owner)
+        {
+            changes.Attribute(customer.Id, sources.Of(cluster.Identifiers));
+        }
+        foreach (var (customerId, held) in heldBefore)
+        {
+            changes.Attribute(customerId, sources.Of(held));
         }
     }
 

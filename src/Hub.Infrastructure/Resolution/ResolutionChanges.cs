@@ -12,6 +12,9 @@ internal sealed class ResolutionChanges
     /// <summary>Touchpoints this transaction put on a timeline for the first time.</summary>
     public List<Guid> NewTouchpointIds { get; } = [];
 
+    /// <summary>The connector instance each of <see cref="NewTouchpointIds"/> came from.</summary>
+    public Dictionary<Guid, string> NewTouchpointSources { get; } = [];
+
     /// <summary>How many touchpoint links each component replay of this transaction went through.</summary>
     public List<int> ReplayedLinks { get; } = [];
 
@@ -25,6 +28,21 @@ internal sealed class ResolutionChanges
             _customers[customerId] = change;
         }
         return change;
+    }
+
+    public void Arrived(Guid touchpointId, string source)
+    {
+        NewTouchpointIds.Add(touchpointId);
+        NewTouchpointSources[touchpointId] = source;
+    }
+
+    /// <summary>Adds <paramref name="sources"/> to the customer's change if there is one; never makes one.</summary>
+    public void Attribute(Guid customerId, IEnumerable<string> sources)
+    {
+        if (_customers.TryGetValue(customerId, out var change))
+        {
+            change.Sources.UnionWith(sources);
+        }
     }
 
     public void Touch(Guid customerId, string field, string? source, Guid? touchpointId)

@@ -7,6 +7,7 @@ using Hub.Core.MasterRecord;
 using Hub.Infrastructure.Erasure;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.RelationshipHealth;
+using Hub.Infrastructure.Sync;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Infrastructure.Resolution;
@@ -49,7 +50,7 @@ internal sealed class TouchpointResolver(
         {
             var entry = TimelineEntry(touchpoint, now);
             db.Timeline.Add(entry);
-            changes.NewTouchpointIds.Add(touchpoint.TouchpointId);
+            changes.Arrived(touchpoint.TouchpointId, touchpoint.ConnectorInstanceId);
             foreach (var identifier in touchpoint.Identities)
             {
                 db.IdentityLinks.Add(new IdentityLinkRow { TouchpointId = touchpoint.TouchpointId, Type = identifier.Type, Value = identifier.Value, OccurredAt = touchpoint.OccurredAt });
@@ -70,7 +71,7 @@ internal sealed class TouchpointResolver(
                 state.Add(new IdentityCluster(customer.Id, customer.CreatedAt.UtcTicks,
                     customer.Identifiers.Select(r => new CustomerIdentifier(r.Type, r.Value))) { Tainted = customer.Tainted });
             }
-            var link = new IdentityLink(touchpoint.TouchpointId, touchpoint.OccurredAt, touchpoint.Identities);
+            var link = new IdentityLink(touchpoint.TouchpointId, touchpoint.OccurredAt, touchpoint.Identities) { MayMerge = MayMerge(touchpoint.Type) };
             var outcome = state.Apply(link, () => new IdentityCluster(Guid.CreateVersion7(now), long.MaxValue));
             if (outcome.Conflicts.Count > 0 || touched.Any(c => c.Tainted) || touchpoint.Identities.Any(workingSet.IsContested))
             {
@@ -167,6 +168,9 @@ internal sealed class TouchpointResolver(
         changes.Merges.Add((survivor.Id, merged.Id, touchpointId));
         changes.Touch(survivor.Id, "identifiers", null, touchpointId);
     }
+
+    /// <summary>A sync target's link (<see cref="ExternalIdentifierLinks"/>) names a record that may already be another customer's.</summary>
+    public static bool MayMerge(string touchpointType) => touchpointType != ExternalIdentifierLinks.LinkedType;
 
     private TouchpointReceived WithoutBlockedIdentities(TouchpointReceived touchpoint)
     {

@@ -15,7 +15,8 @@ namespace Hub.Infrastructure.Sync;
 /// <c>salesforce:contact</c>) through the normal pipeline, so that identity resolution stays the one writer of the
 /// identity graph: a <c>crm.record.linked</c> touchpoint of the target instance carrying the customer's identifiers
 /// and the new one enters like any webhook's (<see cref="ITouchpointIngress"/>: broker-confirmed, or buffered in
-/// embedded mode, so a crash loses no link). The resolver then attaches it, or reports a merge-protection conflict.
+/// embedded mode, so a crash loses no link). The resolver then attaches it, or, when the identifier is another
+/// customer's, reports a merge-protection conflict: a link never merges two customers (<see cref="Hub.Core.Identity.Resolution.IdentityLink.MayMerge"/>).
 /// Its id derives from customer and identifier, so linking again changes nothing; the change it makes comes from
 /// the target instance, so it is not pushed back there.
 /// </summary>

@@ -96,6 +96,18 @@ public sealed class LoopPreventionTests : IDisposable
     }
 
     [Fact]
+    public async Task An_outbound_message_naming_the_integration_user_by_its_15_character_id_is_an_echo()
+    {
+        var xml = Sample("outbound-message-contact.xml");
+        var amarasEditor = xml.IndexOf(ServiceRep, StringComparison.Ordinal);
+        xml = string.Concat(xml.AsSpan(0, amarasEditor), IntegrationUser.AsSpan(0, 15), xml.AsSpan(amarasEditor + ServiceRep.Length));
+
+        var touchpoints = await AcceptedAsync(OutboundMessage(xml), SalesforceInstance(("IntegrationUserId", IntegrationUser)), _connector);
+
+        Assert.Equal(["om:04l5g00000F3kTbAAJ"], touchpoints.Select(t => t.SourceEventId));
+    }
+
+    [Fact]
     public async Task A_stale_echo_cannot_undo_a_newer_change()
     {
         await PushAsync(AmaraChanged(version: 4));

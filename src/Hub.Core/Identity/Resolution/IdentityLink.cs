@@ -8,6 +8,12 @@ namespace Hub.Core.Identity.Resolution;
 /// </summary>
 public sealed record IdentityLink(Guid TouchpointId, DateTimeOffset OccurredAt, IReadOnlyList<CustomerIdentifier> Identifiers)
 {
+    /// <summary>
+    /// False for a link that may add identifiers to one customer but never merge two, such as a sync target's answer
+    /// naming the record it wrote a customer to: that record may already be another customer's.
+    /// </summary>
+    public bool MayMerge { get; init; } = true;
+
     /// <summary>The canonical order links are replayed in: when they happened, then the touchpoint id.</summary>
     public static IComparer<IdentityLink> CanonicalOrder { get; } = Comparer<IdentityLink>.Create((a, b) =>
     {

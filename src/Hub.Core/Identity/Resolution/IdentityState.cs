@@ -7,9 +7,12 @@ namespace Hub.Core.Identity.Resolution;
 /// identifiers are matched exactly; every customer they touch is merged into the oldest, unless merge
 /// protection (limits per identifier type, an admin's split) refuses, and then the touchpoint lands on
 /// the best match (strongest identifier type, then the older customer) and the refusal is a conflict.
+/// A link that may not merge (<see cref="IdentityLink.MayMerge"/>) touching two customers is refused the same way.
 /// </summary>
 public sealed class IdentityState(IdentityRules rules, IReadOnlyList<Separation> separations)
 {
+    private const string NoMergeReason = "a record id a sync target reported for one customer is held by another";
+
     private readonly Dictionary<CustomerIdentifier, IdentityCluster> _owners = [];
     private readonly HashSet<IdentityCluster> _clusters = [];
 
@@ -61,7 +64,10 @@ public sealed class IdentityState(IdentityRules rules, IReadOnlyList<Separation>
         var groupIdentifiers = new HashSet<CustomerIdentifier>(candidates[0].Identifiers);
         foreach (var candidate in candidates.Skip(1))
         {
-            if (MergeRefusal(groupIdentifiers, candidate.Identifiers) is { } reason)
+            var refusal = !link.MayMerge && candidate.Cluster is not null && group.Any(g => g.Cluster is not null)
+                ? NoMergeReason
+                : MergeRefusal(groupIdentifiers, candidate.Identifiers);
+            if (refusal is { } reason)
             {
                 if (candidate.Cluster is null)
                 {

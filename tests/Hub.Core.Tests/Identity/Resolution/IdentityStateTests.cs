@@ -41,6 +41,38 @@ public sealed class IdentityStateTests
     }
 
     [Fact]
+    public void A_link_that_may_not_merge_naming_another_customers_record_id_merges_nobody_and_the_refusal_is_a_conflict()
+    {
+        var state = new IdentityState(new IdentityRules(), []);
+        var holder = state.Apply(Link(1, Contact1, Jane), NewCluster).Landing;
+        var linked = state.Apply(Link(2, JanePhone), NewCluster).Landing;
+
+        var outcome = state.Apply(Link(3, JanePhone, Contact1) with { MayMerge = false }, NewCluster);
+
+        Assert.Empty(outcome.Merged);
+        Assert.Equal(2, state.Clusters.Count);
+        Assert.Same(holder, state.OwnerOf(Contact1));
+        Assert.Same(linked, state.OwnerOf(JanePhone));
+        var conflict = Assert.Single(outcome.Conflicts);
+        Assert.Same(holder, conflict.Landing);
+        Assert.Same(linked, conflict.Other);
+        Assert.True(holder.Tainted && linked.Tainted);
+    }
+
+    [Fact]
+    public void A_link_that_may_not_merge_still_adds_a_free_record_id_to_its_one_customer()
+    {
+        var state = new IdentityState(new IdentityRules(), []);
+        var customer = state.Apply(Link(1, Jane, JanePhone), NewCluster).Landing;
+
+        var outcome = state.Apply(Link(2, Jane, JanePhone, Contact1) with { MayMerge = false }, NewCluster);
+
+        Assert.Same(customer, outcome.Landing);
+        Assert.Equal([Contact1], outcome.Added);
+        Assert.Empty(outcome.Conflicts);
+    }
+
+    [Fact]
     public void Two_customers_holding_different_crm_record_ids_are_never_merged_and_the_refusal_is_a_conflict()
     {
         var state = new IdentityState(new IdentityRules(), []);
