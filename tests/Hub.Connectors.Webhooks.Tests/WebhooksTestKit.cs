@@ -46,16 +46,18 @@ internal static class WebhooksTestKit
         string secret = "",
         string messageId = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
         DateTimeOffset? signedAt = null,
-        DateTimeOffset? receivedAt = null)
+        DateTimeOffset? receivedAt = null,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         var at = signedAt ?? Now;
         var signature = new StandardWebhook(secret.Length == 0 ? SecretA : secret).Sign(messageId, at, body);
-        return Request(Encoding.UTF8.GetBytes(body), contentType, receivedAt ?? Now, new()
+        var all = new Dictionary<string, string>(headers ?? new Dictionary<string, string>())
         {
             ["webhook-id"] = messageId,
             ["webhook-timestamp"] = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["webhook-signature"] = signature,
-        });
+        };
+        return Request(Encoding.UTF8.GetBytes(body), contentType, receivedAt ?? Now, all);
     }
 
     public static InboundWebhookRequest Request(

@@ -59,15 +59,18 @@ internal static class ProfileFacts
     /// <summary>
     /// <c>traits.consent</c> (<c>{"email": {"marketing": "denied"}, "sms": "granted"}</c>) flattens to consent facts;
     /// their values are stored as granted, denied or revoked (a boolean: true = granted, false = denied). Anything
-    /// else is a problem, so that the call is refused whole rather than applied in part.
+    /// else is a problem, so that the call is refused whole rather than applied in part: a "no" or "opted-out" stored
+    /// as it came would replace an earlier "denied" without withholding anything.
     /// </summary>
-    public static string? ConsentProblem(Dictionary<string, string> facts)
+    /// <param name="facts">The facts, changed in place to the stored status.</param>
+    /// <param name="named">How the problem names a fact where the sender wrote it (<c>traits.consent.sms</c>).</param>
+    public static string? ConsentProblem(Dictionary<string, string> facts, Func<string, string> named)
     {
         foreach (var (name, value) in facts.Where(f => ConsentFacts.IsConsent(f.Key)).ToList())
         {
             if (ConsentFacts.NormalizeStatus(value) is not { } status)
             {
-                return $"traits.{name} must be one of {string.Join(", ", ConsentFacts.Statuses)}, true or false (got '{value}').";
+                return $"{named(name)} must be one of {string.Join(", ", ConsentFacts.Statuses)}, true or false (got '{value}').";
             }
             facts[name] = status;
         }

@@ -114,7 +114,7 @@ internal static class SegmentMapper
                 identities.Add(CustomerIdentifier.Phone(phone));
             }
             ProfileFacts.Flatten(t, facts);
-            if (ProfileFacts.ConsentProblem(facts) is { } consent)
+            if (ProfileFacts.ConsentProblem(facts, name => $"traits.{name}") is { } consent)
             {
                 return (null, $"{where}: {consent}");
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hub.Connectors.Webhooks.Signing;
+using Hub.Contracts.CloudEvents;
 using Hub.Contracts.Connectors;
 
 namespace Hub.Connectors.Webhooks.Inbound;
@@ -7,6 +8,9 @@ namespace Hub.Connectors.Webhooks.Inbound;
 /// <summary>Authenticates with Standard Webhooks, then reads a Segment call or a touchpoint CloudEvent.</summary>
 internal static class WebhookReceiver
 {
+    private const string AcceptedMediaTypes =
+        "application/json (Segment calls, or a CloudEvent's data with ce- headers), application/cloudevents+json or application/cloudevents-batch+json";
+
     public static InboundWebhookResult Receive(InboundWebhookRequest request, ConnectorInstance instance)
     {
         var options = WebhooksOptions.From(instance.Settings);
@@ -15,10 +19,11 @@ internal static class WebhookReceiver
             return InboundWebhookResult.Unauthorized(problem);
         }
         var mediaType = MediaType(request.ContentType);
-        if (mediaType is not null && mediaType != "application/json" && !mediaType.EndsWith("+json", StringComparison.Ordinal))
+        if (mediaType is null || (mediaType != "application/json" && !mediaType.EndsWith("+json", StringComparison.Ordinal)))
         {
+            var sent = mediaType is null ? "A request without Content-Type" : $"Content-Type '{request.ContentType}'";
             return InboundWebhookResult.UnsupportedMediaType(
-                $"Content-Type '{request.ContentType}' is not read; send application/json (Segment calls) or application/cloudevents+json.");
+                $"{sent} is not read; send {AcceptedMediaTypes}.");
         }
         // The JSON reader checks UTF-8 only in what it is asked to read, so a bad byte in a string would fail later or never.
         if (!System.Text.Unicode.Utf8.IsValid(request.Body.Span))
@@ -42,9 +47,23 @@ internal static class WebhookReceiver
                 options.Channel,
                 $"{instance.Id.ToLowerInvariant()}:user");
             var root = document.RootElement;
-            var isCloudEvents = mediaType is "application/cloudevents+json" or "application/cloudevents-batch+json"
-                || CloudEventMapper.LooksLikeCloudEvent(root);
-            var mapped = isCloudEvents ? CloudEventMapper.Map(root, context) : SegmentMapper.Map(root, context);
+            if (UnreadableText.FirstIn(root) is { } where)
+            {
+                return InboundWebhookResult.BadRequest(
+                    $"{where} holds an escaped lone surrogate (such as \\ud800), which is not text; JSON strings must be valid Unicode.");
+            }
+            var mapped = mediaType switch
+            {
+                CloudEventMapper.BatchMediaType when root.ValueKind != JsonValueKind.Array => MappingResult.Fail(
+                    $"A {CloudEventMapper.BatchMediaType} body is a JSON array of events; send one event as {TouchpointCloudEvent.StructuredMediaType}."),
+                CloudEventMapper.BatchMediaType => CloudEventMapper.Map(root, context),
+                TouchpointCloudEvent.StructuredMediaType when root.ValueKind != JsonValueKind.Object => MappingResult.Fail(
+                    $"A {TouchpointCloudEvent.StructuredMediaType} body is one event, a JSON object; send several as {CloudEventMapper.BatchMediaType}."),
+                TouchpointCloudEvent.StructuredMediaType => CloudEventMapper.Map(root, context),
+                _ when CloudEventMapper.IsBinaryMode(request) => CloudEventMapper.MapBinary(request, root, context),
+                _ when CloudEventMapper.LooksLikeCloudEvent(root) => CloudEventMapper.Map(root, context),
+                _ => SegmentMapper.Map(root, context),
+            };
             return mapped.Problem is { } bad
                 ? InboundWebhookResult.BadRequest(bad)
                 : InboundWebhookResult.Accept(mapped.Touchpoints);

@@ -142,6 +142,40 @@ public sealed class BadBodyTests
         Assert.Contains(contentType, rejection.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Request_without_content_type_is_rejected_with_415_naming_the_accepted_types()
+    {
+        var rejection = await RejectedAsync(Signed(Sample("segment-identify.json"), contentType: null));
+
+        Assert.Equal(415, rejection.StatusCode);
+        Assert.Contains("without Content-Type", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("application/json", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("application/cloudevents+json", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"identify","userId":"t\ud800x"}""", "application/json", "'userId'")]
+    [InlineData("""{"type":"identify","userId":"u-1","traits":{"name":"Jo\udc00"}}""", "application/json", "'traits.name'")]
+    [InlineData("""{"batch":[{"type":"identify","userId":"u-1"},{"type":"track","userId":"u-1","event":"\ud83d"}]}""", "application/json", "'batch[1].event'")]
+    [InlineData("""{"type":"identify","userId":"u-1","traits":{"\ud800":"x"}}""", "application/json", "a member name in 'traits'")]
+    [InlineData("""{"specversion":"1.0","type":"io.hub.touchpoint","source":"https://crm.example.com","id":"\ud800","data":{"type":"t"}}""", "application/cloudevents+json", "'id'")]
+    public async Task String_with_a_lone_surrogate_escape_is_rejected_with_400_naming_the_field(string body, string contentType, string field)
+    {
+        var rejection = await RejectedAsync(Signed(body, contentType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains(field, rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("lone surrogate", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Escaped_surrogate_pair_is_text_and_is_read()
+    {
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed("""{"type":"identify","userId":"u-1","traits":{"name":"Jo \ud83d\ude00"}}""")));
+
+        Assert.Equal("Jo 😀", touchpoint.ProfileFacts["name"]);
+    }
+
     [Theory]
     [InlineData("traits")] // read by the mapper: the reader used to fail there, a 500
     [InlineData("context")] // never read: the body used to be taken

@@ -242,4 +242,155 @@ public sealed class CloudEventMappingTests
         Assert.Equal(400, rejection.StatusCode);
         Assert.Contains("'time'", rejection.Detail, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("consent.sms", "maybe")]
+    [InlineData("consent.email.marketing", "yes please")]
+    [InlineData("consent.sms", "no")]
+    public async Task Event_with_a_consent_fact_that_is_no_status_is_rejected_naming_it(string fact, string value)
+    {
+        var ce = TouchpointEvent();
+        ce["data"]!["profile"] = new JsonObject { ["name"] = "Jane Doe", ["consent.email"] = "granted", [fact] = value };
+
+        var rejection = await RejectedAsync(Signed(ce.ToJsonString(), StructuredType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains($"'{fact}'", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("granted, denied, revoked", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_with_one_bad_consent_fact_is_rejected_whole()
+    {
+        var bad = TouchpointEvent("ce-2");
+        bad["data"]!["profile"] = new JsonObject { ["consent.sms"] = "opted-out" };
+
+        var rejection = await RejectedAsync(Signed(new JsonArray { TouchpointEvent("ce-1"), bad }.ToJsonString(), BatchType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("event [1]", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Event_consent_facts_are_stored_as_a_status()
+    {
+        var ce = TouchpointEvent();
+        ce["data"]!["profile"] = new JsonObject { ["consent.sms"] = "Denied", ["consent.email.marketing"] = "true", ["consent.phone"] = "false" };
+
+        var facts = Assert.Single(await AcceptedAsync(Signed(ce.ToJsonString(), StructuredType))).ProfileFacts;
+
+        Assert.Equal("denied", facts["consent.sms"]);
+        Assert.Equal("granted", facts["consent.email.marketing"]);
+        Assert.Equal("denied", facts["consent.phone"]);
+    }
+
+    [Fact]
+    public async Task Batch_media_type_with_one_event_object_is_rejected_with_400()
+    {
+        var rejection = await RejectedAsync(Signed(TouchpointEvent().ToJsonString(), BatchType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("JSON array of events", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Structured_media_type_with_an_array_is_rejected_with_400()
+    {
+        var rejection = await RejectedAsync(Signed(new JsonArray { TouchpointEvent() }.ToJsonString(), StructuredType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("one event, a JSON object", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string> BinaryHeaders(string type = "io.hub.touchpoint") => new()
+    {
+        ["ce-specversion"] = "1.0",
+        ["ce-type"] = type,
+        ["ce-source"] = "https://crm.example.com/tenants/acme",
+        ["ce-id"] = "ce-8421",
+        ["ce-time"] = "2025-03-14T09:26:53.120Z",
+    };
+
+    [Fact]
+    public async Task Binary_mode_event_is_read_from_ce_headers_and_the_body_as_data()
+    {
+        var data = TouchpointEvent()["data"]!.ToJsonString();
+
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(data, "application/json; charset=utf-8", headers: BinaryHeaders())));
+
+        Assert.Equal("https://crm.example.com/tenants/acme ce-8421", touchpoint.SourceEventId);
+        Assert.Equal(DateTimeOffset.Parse("2025-03-14T09:26:53.120Z", CultureInfo.InvariantCulture), touchpoint.OccurredAt);
+        Assert.Equal("email.received", touchpoint.Type);
+        Assert.Equal(TouchpointDirection.Inbound, touchpoint.Direction);
+        Assert.Contains(CustomerIdentifier.Email("jane.doe@example.org"), touchpoint.Identities);
+        Assert.Equal("Jane Doe", touchpoint.ProfileFacts["name"]);
+    }
+
+    [Fact]
+    public async Task Binary_mode_header_values_are_percent_decoded()
+    {
+        var headers = BinaryHeaders();
+        headers["ce-id"] = "Euro%20%E2%82%AC%20%F0%9F%98%80";
+
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(TouchpointEvent()["data"]!.ToJsonString(), "application/json", headers: headers)));
+
+        Assert.Equal("https://crm.example.com/tenants/acme Euro € 😀", touchpoint.SourceEventId);
+    }
+
+    [Theory]
+    [InlineData("%C0%A0")]
+    [InlineData("%E2%82")]
+    [InlineData("50%")]
+    public async Task Binary_mode_header_that_is_not_percent_encoded_UTF_8_is_rejected_with_400(string id)
+    {
+        var headers = BinaryHeaders();
+        headers["ce-id"] = id;
+
+        var rejection = await RejectedAsync(Signed(TouchpointEvent()["data"]!.ToJsonString(), "application/json", headers: headers));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("ce-id", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Binary_mode_event_of_another_type_is_rejected_naming_the_header()
+    {
+        var rejection = await RejectedAsync(Signed("""{"contactId":"8421"}""", "application/json", headers: BinaryHeaders("com.example.crm.contact.updated")));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("ce-type", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("io.hub.touchpoint", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Binary_mode_event_without_ce_id_is_rejected_with_400()
+    {
+        var headers = BinaryHeaders();
+        headers.Remove("ce-id");
+
+        var rejection = await RejectedAsync(Signed(TouchpointEvent()["data"]!.ToJsonString(), "application/json", headers: headers));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("ce-id", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Binary_mode_body_that_is_not_a_touchpoint_object_is_rejected_with_400()
+    {
+        var rejection = await RejectedAsync(Signed("[1,2]", "application/json", headers: BinaryHeaders()));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("the body", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Binary_mode_is_verified_over_the_raw_body()
+    {
+        var request = Signed(TouchpointEvent()["data"]!.ToJsonString(), "application/json", headers: BinaryHeaders());
+        var tampered = request with { Body = System.Text.Encoding.UTF8.GetBytes(TouchpointEvent()["data"]!.ToJsonString().Replace("Jane", "Joan", StringComparison.Ordinal)) };
+
+        var rejection = await RejectedAsync(tampered);
+
+        Assert.Equal(401, rejection.StatusCode);
+    }
 }
