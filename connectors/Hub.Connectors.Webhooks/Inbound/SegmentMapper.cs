@@ -98,10 +98,6 @@ internal static class SegmentMapper
         {
             identities.Add(new CustomerIdentifier(context.UserIdType, userId));
         }
-        if (callType == "alias" && Text(call, "previousId") is { } previousId)
-        {
-            identities.Add(new CustomerIdentifier(context.UserIdType, previousId));
-        }
         var facts = new Dictionary<string, string>(StringComparer.Ordinal);
         if (traits is { } t && callType != "group")
         {
@@ -153,7 +149,8 @@ internal static class SegmentMapper
         "track" => Text(call, "event")!,
         "page" or "screen" => $"Viewed {Text(call, "name") ?? (Object(call, "properties") is { } p ? Text(p, "url") : null) ?? callType}",
         "group" => $"Member of {Text(call, "groupId")}",
-        "alias" => "Linked user ids",
+        // Not an identifier: a customer holds one user id of an instance, so two would be refused for review every time.
+        "alias" => Text(call, "previousId") is { } previousId ? $"Also known as {previousId}" : "Alias",
         "delete" => "Asked for deletion",
         _ => "Profile updated",
     };

@@ -223,6 +223,18 @@ public sealed class SegmentMappingTests
     }
 
     [Fact]
+    public async Task Alias_is_on_the_user_ids_customer_and_names_the_previous_id_without_claiming_it()
+    {
+        const string Body = """{"type":"alias","messageId":"al-1","previousId":"old-crm-id-17","userId":"crm-contact-8421"}""";
+
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(Body)));
+
+        Assert.Equal("profile.aliased", touchpoint.Type);
+        Assert.Equal([new CustomerIdentifier(UserIdType, "crm-contact-8421")], touchpoint.Identities);
+        Assert.Equal("Also known as old-crm-id-17", touchpoint.Summary);
+    }
+
+    [Fact]
     public async Task Content_type_with_charset_is_read()
     {
         Assert.Single(await AcceptedAsync(Signed(Sample("segment-identify.json"), contentType: "application/json; charset=utf-8")));
