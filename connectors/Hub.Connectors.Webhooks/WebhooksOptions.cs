@@ -21,13 +21,13 @@ internal sealed record WebhooksOptions(
     public static IReadOnlyList<ConnectorOptionDescriptor> Descriptors { get; } =
     [
         new(Secret, "Signing secret(s)", ConnectorOptionType.Secret, Required: true,
-            "The whsec_ secret senders sign with (Standard Webhooks). Several, separated by spaces, while rotating."),
+            "The whsec_ secret senders sign with (Standard Webhooks; base64 of at least 16 random bytes; 24 to 64 recommended). Several, separated by spaces, while rotating."),
         new(Tolerance, "Timestamp tolerance (s)", ConnectorOptionType.Integer, Required: false,
             "How far webhook-timestamp may be from the hub's clock.", "300"),
         new(Target, "Target URL", ConnectorOptionType.Url, Required: false,
             "Where customer changes are POSTed as signed Standard Webhooks messages. Empty: inbound only."),
         new(TargetSecret, "Target signing secret", ConnectorOptionType.Secret, Required: false,
-            "The whsec_ secret outbound messages are signed with. Default: the first signing secret."),
+            "The whsec_ secret outbound messages are signed with (at least 16 random bytes). Default: the first signing secret."),
         new(DefaultChannel, "Channel", ConnectorOptionType.Text, Required: false,
             "The channel of touchpoints from this instance (crm, web, email, phone, sms, social).", "crm"),
         new(DefaultRegion, "Default phone region", ConnectorOptionType.Text, Required: false,
@@ -40,11 +40,11 @@ internal sealed record WebhooksOptions(
         var secrets = (settings.Get(Secret) ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (secrets.Length == 0 || secrets.Any(s => !StandardWebhookSignature.TryDecodeSecret(s, out _)))
         {
-            problems.Add($"'{Secret}' must be one or more base64 secrets with the whsec_ prefix, separated by spaces.");
+            problems.Add($"'{Secret}' must be one or more base64 secrets (whsec_ prefix optional) of at least {StandardWebhookSignature.MinimumKeyBytes} random bytes each, separated by spaces; 'openssl rand -base64 32' makes one.");
         }
         if (settings.Get(TargetSecret) is { } target && !StandardWebhookSignature.TryDecodeSecret(target, out _))
         {
-            problems.Add($"'{TargetSecret}' must be a base64 secret with the whsec_ prefix.");
+            problems.Add($"'{TargetSecret}' must be a base64 secret (whsec_ prefix optional) of at least {StandardWebhookSignature.MinimumKeyBytes} random bytes.");
         }
         if (settings.Get(Tolerance) is not null && settings.GetInt32(Tolerance, 300) is < 1 or > 86_400)
         {

@@ -71,6 +71,28 @@ public sealed class WebhooksOptionsTests
         AssertOneProblemNaming("Secret", Problems(("Secret", secret)));
     }
 
+    [Theory]
+    [InlineData("whsec_bm9wZQ")] // "nope": four bytes
+    [InlineData("nope")]
+    public void Secret_too_short_to_be_a_key_is_one_problem_naming_the_minimum(string secret)
+    {
+        var problem = Assert.Single(Problems(("Secret", secret)));
+
+        Assert.Contains("'Secret'", problem, StringComparison.Ordinal);
+        Assert.Contains("at least 16 random bytes", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Secrets_of_15_bytes_are_refused_and_of_16_taken_as_signing_and_target_secrets()
+    {
+        var short15 = "whsec_" + Convert.ToBase64String(new byte[15]);
+        var long16 = Convert.ToBase64String(Enumerable.Range(1, 16).Select(i => (byte)i).ToArray());
+
+        AssertOneProblemNaming("Secret", Problems(("Secret", short15)));
+        AssertOneProblemNaming("TargetSecret", Problems(("Secret", SecretA), ("TargetSecret", short15)));
+        Assert.Empty(Problems(("Secret", long16), ("TargetSecret", "whsec_" + long16)));
+    }
+
     [Fact]
     public void One_bad_secret_among_rotating_secrets_is_one_problem()
     {

@@ -12,6 +12,12 @@ internal static class StandardWebhookSignature
 {
     public const string SecretPrefix = "whsec_";
 
+    /// <summary>
+    /// The shortest key taken: 128 bits. The specification recommends 24 to 64 random bytes, but the secret is the
+    /// sender's, and its reference libraries verify shorter ones (the shared vectors have a 23-byte key).
+    /// </summary>
+    public const int MinimumKeyBytes = 16;
+
     /// <summary>Strips the optional <c>whsec_</c> prefix and base64-decodes (padding optional).</summary>
     public static bool TryDecodeSecret(string secret, out byte[] key)
     {
@@ -24,7 +30,7 @@ internal static class StandardWebhookSignature
         try
         {
             key = Convert.FromBase64String(text);
-            return key.Length > 0;
+            return key.Length >= MinimumKeyBytes;
         }
         catch (FormatException)
         {
