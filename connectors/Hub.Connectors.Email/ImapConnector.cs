@@ -28,6 +28,14 @@ internal sealed class ImapConnector(MailboxPoller poller, SmtpReplySender sender
 
     public string RecipientType => IdentifierTypes.Email;
 
+    public string? SendingProblem(ConnectorInstance instance)
+    {
+        var options = ImapOptions.From(instance.Settings);
+        return options.SmtpHost is null || options.FromAddress is null
+            ? $"Connector instance '{instance.Id}' needs '{ImapOptions.SmtpHostOption}' and '{ImapOptions.FromAddressOption}' to send."
+            : null;
+    }
+
     public async ValueTask<MessageSendResult> SendAsync(OutboundMessage message, ConnectorInstance instance, CancellationToken cancellationToken) =>
         await sender.SendAsync(ImapOptions.From(instance.Settings), message, cancellationToken);
 

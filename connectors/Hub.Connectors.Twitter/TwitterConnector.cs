@@ -28,6 +28,11 @@ internal sealed class TwitterConnector(XMessageSender sender, MentionsPoller pol
 
     public string RecipientType => IdentifierTypes.Twitter;
 
+    public string? SendingProblem(ConnectorInstance instance) =>
+        TwitterOptions.From(instance.Settings).Credentials is null
+            ? $"Connector instance '{instance.Id}' needs '{TwitterOptions.Key}', '{TwitterOptions.Token}' and '{TwitterOptions.TokenSecret}' (the account's OAuth 1.0a user context) to send."
+            : null;
+
     public async ValueTask<MessageSendResult> SendAsync(OutboundMessage message, ConnectorInstance instance, CancellationToken cancellationToken) =>
         await sender.SendAsync(TwitterOptions.From(instance.Settings), message, cancellationToken);
 

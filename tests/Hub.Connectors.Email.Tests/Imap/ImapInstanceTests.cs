@@ -33,6 +33,16 @@ public sealed class ImapInstanceTests
         Assert.Empty(ConnectorSettingsValidator.Validate(Imap, Valid(("SmtpHost", "smtp.example.com"), ("FromAddress", "support@example.com"))));
     }
 
+    [Fact]
+    public void A_mailbox_without_smtp_host_or_from_address_says_it_cannot_send_before_anything_is_tried()
+    {
+        var sender = (IMessageSender)Imap;
+
+        Assert.Contains("'SmtpHost'", sender.SendingProblem(new ConnectorInstance("mail1", "imap", Valid())), StringComparison.Ordinal);
+        Assert.Contains("'FromAddress'", sender.SendingProblem(new ConnectorInstance("mail1", "imap", Valid(("SmtpHost", "smtp.example.com")))), StringComparison.Ordinal);
+        Assert.Null(sender.SendingProblem(new ConnectorInstance("mail1", "imap", Valid(("SmtpHost", "smtp.example.com"), ("FromAddress", "support@example.com")))));
+    }
+
     [Theory]
     [MemberData(nameof(InvalidSettings))]
     public void Each_invalid_setting_is_a_problem_naming_its_option(string option, string name, string value)

@@ -108,6 +108,15 @@ public sealed class MessageSenderTests : IDisposable
         Assert.Empty(_x.LogEntries);
     }
 
+    [Fact]
+    public void An_instance_without_the_accounts_tokens_says_it_cannot_send_before_anything_is_tried()
+    {
+        var sender = (IMessageSender)Connector();
+
+        Assert.Contains("AccessTokenSecret", sender.SendingProblem(Instance()), StringComparison.Ordinal);
+        Assert.Null(sender.SendingProblem(Sending));
+    }
+
     public void Dispose() => _x.Dispose();
 
     private Task<MessageSendResult> SendAsync(OutboundMessage message) =>
