@@ -46,7 +46,7 @@ public sealed class AdminUiTests(UiHub ui)
         await page.GetByLabel("Channel", new() { Exact = true }).FillAsync("fax");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         var problems = page.Locator("#problems");
-        await Expect(problems).ToContainTextAsync("'Secret' must be one or more base64 secrets with the whsec_ prefix");
+        await Expect(problems).ToContainTextAsync("'Secret' must be one or more base64 secrets (whsec_ prefix optional) of at least 16 random bytes");
         await Expect(page.Locator("#option-Secret")).ToHaveAttributeAsync("aria-invalid", "true");
         await UiHub.ScreenshotAsync(page, "connector-form-errors");
         using (var unknown = await ui.Hub.Client.PostAsync(new Uri("webhooks/shop", UriKind.Relative), new StringContent("{}", System.Text.Encoding.UTF8, "application/json")))
