@@ -70,6 +70,11 @@ public sealed class ServerRestartTests(ITestOutputHelper output)
 
         var counts = await ledger.SettleAsync(() => hub.TimelineSourceEventIdsAsync());
         output.WriteLine(ledger.ToString());
+        if (counts.Lost > 0)
+        {
+            // What the hub said is the only account of where the acknowledged webhooks went.
+            output.WriteLine(hub.Hub.Output[^Math.Min(20_000, hub.Hub.Output.Length)..]);
+        }
         counts.AssertExactlyOnce(output);
         return (readyWhileDown, await hub.Hub.IsReadyAsync());
     }
