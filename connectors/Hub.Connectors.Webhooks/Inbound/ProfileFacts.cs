@@ -46,9 +46,11 @@ internal static class ProfileFacts
                     break;
             }
         }
-        if (depth == 0 && !facts.ContainsKey("name") && facts.TryGetValue("firstName", out var first))
+        // The Segment Spec fills name from first and last name only when both are sent: a first name alone (a partial
+        // identify) would replace the full name the profile already has.
+        if (depth == 0 && !facts.ContainsKey("name") && facts.TryGetValue("firstName", out var first) && facts.TryGetValue("lastName", out var last))
         {
-            facts["name"] = facts.TryGetValue("lastName", out var last) ? $"{first} {last}" : first;
+            facts["name"] = $"{first} {last}";
         }
         if (depth == 0 && facts.TryGetValue("company.name", out var company))
         {

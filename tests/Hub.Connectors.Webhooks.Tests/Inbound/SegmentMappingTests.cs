@@ -71,6 +71,18 @@ public sealed class SegmentMappingTests
     }
 
     [Fact]
+    public async Task A_first_name_alone_updates_the_first_name_and_leaves_the_name_alone()
+    {
+        const string Body = """{"type":"identify","userId":"u-1","traits":{"firstName":"Janet"}}""";
+
+        var facts = Assert.Single(await AcceptedAsync(Signed(Body))).ProfileFacts;
+
+        Assert.Equal("Janet", facts["firstName"]);
+        Assert.False(facts.ContainsKey("name"));
+        Assert.False(facts.ContainsKey("lastName"));
+    }
+
+    [Fact]
     public async Task Instance_channel_is_the_channel_of_profile_calls()
     {
         var instance = Instance(("Secret", SecretA), ("Channel", "email"));
