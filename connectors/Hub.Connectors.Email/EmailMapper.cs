@@ -62,7 +62,7 @@ internal static class EmailMapper
     {
         if (mail.MessageId is { } id)
         {
-            return $"email:{id}";
+            return FromMessageId(id);
         }
         if (mail.Flags.Contains(MailFlags.Unreadable) && (mail.Location ?? (mail.Digest is { } digest ? $"email-raw-sha256:{digest}" : null)) is { } location)
         {
@@ -71,6 +71,18 @@ internal static class EmailMapper
         // No Message-ID: what identifies the mail best among what every channel delivers.
         var key = string.Join('\n', mail.FromAddress, mail.Date?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), mail.Subject, Excerpt(mail.Text));
         return $"email-sha256:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
+    }
+
+    /// <summary>
+    /// <c>email:&lt;Message-ID&gt;</c>; a Message-ID too long for the store (RFC 5322 allows 998 characters) is
+    /// replaced by its SHA-256, which is as stable.
+    /// </summary>
+    public static string FromMessageId(string messageId)
+    {
+        var id = $"email:{messageId}";
+        return id.Length <= TouchpointLimits.SourceEventIdLength
+            ? id
+            : $"email-id-sha256:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(messageId)))}";
     }
 
     /// <summary>

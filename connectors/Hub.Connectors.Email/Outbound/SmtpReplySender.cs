@@ -46,7 +46,7 @@ internal sealed class SmtpReplySender
             var id = Ids.Bracketed(mail.MessageId)!;
             return new MessageSendResult(true, id, null, $"accepted by {options.SmtpHost}: {answer}")
             {
-                SourceEventId = $"email:{id}",
+                SourceEventId = EmailMapper.FromMessageId(id),
                 TouchpointType = "email.sent",
             };
         }

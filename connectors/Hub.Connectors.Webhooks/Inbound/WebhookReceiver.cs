@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hub.Connectors.Webhooks.Signing;
 using Hub.Contracts.CloudEvents;
 using Hub.Contracts.Connectors;
+using Hub.Contracts.Touchpoints;
 
 namespace Hub.Connectors.Webhooks.Inbound;
 
@@ -64,10 +65,24 @@ internal static class WebhookReceiver
                 _ when CloudEventMapper.LooksLikeCloudEvent(root) => CloudEventMapper.Map(root, context),
                 _ => SegmentMapper.Map(root, context),
             };
-            return mapped.Problem is { } bad
+            return (mapped.Problem ?? TooLong(mapped.Touchpoints)) is { } bad
                 ? InboundWebhookResult.BadRequest(bad)
                 : InboundWebhookResult.Accept(mapped.Touchpoints);
         }
+    }
+
+    // A sender of these formats can be told what to fix, so an identity the hub cannot store refuses the request too
+    // (vendor connectors keep such an identity among the touchpoint's rejected ones instead).
+    private static string? TooLong(IReadOnlyList<TouchpointDraft> touchpoints)
+    {
+        for (var i = 0; i < touchpoints.Count; i++)
+        {
+            if ((TouchpointLimits.Exceeded(touchpoints[i]) ?? TouchpointLimits.IdentityExceeded(touchpoints[i])) is { } problem)
+            {
+                return (touchpoints.Count > 1 ? $"Touchpoint [{i}]: " : "") + problem;
+            }
+        }
+        return null;
     }
 
     private static string? MediaType(string? contentType) =>

@@ -1,15 +1,21 @@
 using System.Globalization;
+using System.Text;
 using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
 using PhoneNumbers;
 
 namespace Hub.Core.Identity;
 
 /// <summary>
-/// Brings identifiers into the one form two systems agree on: e-mail trimmed and lower-cased (IDN
-/// domains in their Unicode form), phone numbers in E.164, Twitter/X numeric ids, CRM record ids as given.
+/// Brings identifiers into the one form two systems agree on: e-mail trimmed, in Unicode normalization form C and
+/// lower-cased (IDN domains in their Unicode form), phone numbers in E.164, Twitter/X numeric ids, CRM record ids as
+/// given. A value longer than the hub stores (<see cref="TouchpointLimits"/>) is not an identifier.
 /// </summary>
 public sealed class IdentifierNormalizer(string defaultRegion, EmailNormalization? email = null)
 {
+    /// <summary>The longest e-mail address SMTP carries (RFC 5321: a 256-octet path, angle brackets included).</summary>
+    public const int MaxEmailLength = 254;
+
     private readonly EmailNormalization _email = email ?? new EmailNormalization();
 
     private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
@@ -23,10 +29,18 @@ public sealed class IdentifierNormalizer(string defaultRegion, EmailNormalizatio
     {
         ArgumentNullException.ThrowIfNull(identifier);
         var type = identifier.Type.Trim().ToLowerInvariant();
+        if (type.Length > TouchpointLimits.IdentifierTypeLength)
+        {
+            return IdentifierNormalization.Invalid($"the identifier type is longer than {TouchpointLimits.IdentifierTypeLength} characters");
+        }
         var value = identifier.Value?.Trim() ?? "";
         if (value.Length == 0)
         {
             return IdentifierNormalization.Invalid("the value is empty");
+        }
+        if (value.Length > TouchpointLimits.IdentifierValueLength)
+        {
+            return IdentifierNormalization.Invalid($"the value is longer than {TouchpointLimits.IdentifierValueLength} characters");
         }
         return type switch
         {
@@ -40,6 +54,15 @@ public sealed class IdentifierNormalizer(string defaultRegion, EmailNormalizatio
 
     private static IdentifierNormalization NormalizeEmail(string value, EmailNormalization rules)
     {
+        if (value.Length > MaxEmailLength)
+        {
+            return IdentifierNormalization.Invalid($"an e-mail address is at most {MaxEmailLength} characters long");
+        }
+        // One address typed on different systems may arrive composed (é) or decomposed (e + combining acute).
+        if (!TryNormalizeUnicode(value, out value))
+        {
+            return IdentifierNormalization.Invalid("not valid Unicode text");
+        }
         var at = value.LastIndexOf('@');
         if (at <= 0 || at == value.Length - 1 || value.IndexOf('@', StringComparison.Ordinal) != at || value.Any(char.IsWhiteSpace))
         {
@@ -69,7 +92,21 @@ public sealed class IdentifierNormalizer(string defaultRegion, EmailNormalizatio
         {
             local = local.Replace(".", "", StringComparison.Ordinal);
         }
-        return IdentifierNormalization.Valid(CustomerIdentifier.Email($"{local.ToLowerInvariant()}@{domain}"));
+        return IdentifierNormalization.Valid(CustomerIdentifier.Email($"{local.ToLowerInvariant()}@{domain}".Normalize(NormalizationForm.FormC)));
+    }
+
+    private static bool TryNormalizeUnicode(string value, out string normalized)
+    {
+        try
+        {
+            normalized = value.Normalize(NormalizationForm.FormC);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            normalized = value; // a lone surrogate
+            return false;
+        }
     }
 
     private static IdentifierNormalization NormalizePhone(string value, string region)

@@ -1,3 +1,4 @@
+using Hub.Contracts.Touchpoints;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -75,8 +76,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
         {
             e.ToTable("identity_links");
             e.HasKey(l => new { l.TouchpointId, l.Type, l.Value });
-            e.Property(l => l.Type).HasMaxLength(100);
-            e.Property(l => l.Value).HasMaxLength(320);
+            e.Property(l => l.Type).HasMaxLength(TouchpointLimits.IdentifierTypeLength);
+            e.Property(l => l.Value).HasMaxLength(TouchpointLimits.IdentifierValueLength);
             e.HasIndex(l => new { l.Value, l.Type });
         });
         modelBuilder.Entity<IdentityConflictRow>(e =>
@@ -100,16 +101,16 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.ToTable("identity_separations");
             e.HasKey(s => new { s.SeparationId, s.Side, s.Type, s.Value });
             e.Property(s => s.Side).HasMaxLength(1);
-            e.Property(s => s.Type).HasMaxLength(100);
-            e.Property(s => s.Value).HasMaxLength(320);
+            e.Property(s => s.Type).HasMaxLength(TouchpointLimits.IdentifierTypeLength);
+            e.Property(s => s.Value).HasMaxLength(TouchpointLimits.IdentifierValueLength);
             e.HasIndex(s => new { s.Value, s.Type });
         });
         modelBuilder.Entity<CustomerIdentifierRow>(e =>
         {
             e.ToTable("customer_identifiers");
             e.HasKey(i => new { i.Type, i.Value });
-            e.Property(i => i.Type).HasMaxLength(100);
-            e.Property(i => i.Value).HasMaxLength(320);
+            e.Property(i => i.Type).HasMaxLength(TouchpointLimits.IdentifierTypeLength);
+            e.Property(i => i.Value).HasMaxLength(TouchpointLimits.IdentifierValueLength);
             e.HasIndex(i => i.CustomerId);
             // Lookups filter on the value first (the type is checked in memory), so the value needs its own index.
             e.HasIndex(i => i.Value);
@@ -118,17 +119,17 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
         {
             e.ToTable("customer_fields");
             e.HasKey(f => new { f.CustomerId, f.Name });
-            e.Property(f => f.Name).HasMaxLength(200);
-            e.Property(f => f.Source).HasMaxLength(100);
+            e.Property(f => f.Name).HasMaxLength(TouchpointLimits.ProfileFactNameLength);
+            e.Property(f => f.Source).HasMaxLength(TouchpointLimits.ConnectorInstanceIdLength);
         });
         modelBuilder.Entity<TimelineEntryRow>(e =>
         {
             e.ToTable("timeline");
             e.HasKey(t => t.TouchpointId);
-            e.Property(t => t.ConnectorInstanceId).HasMaxLength(100);
-            e.Property(t => t.SourceEventId).HasMaxLength(300);
-            e.Property(t => t.Channel).HasMaxLength(20);
-            e.Property(t => t.Type).HasMaxLength(100);
+            e.Property(t => t.ConnectorInstanceId).HasMaxLength(TouchpointLimits.ConnectorInstanceIdLength);
+            e.Property(t => t.SourceEventId).HasMaxLength(TouchpointLimits.SourceEventIdLength);
+            e.Property(t => t.Channel).HasMaxLength(TouchpointLimits.ChannelLength);
+            e.Property(t => t.Type).HasMaxLength(TouchpointLimits.TypeLength);
             e.Property(t => t.Direction).HasMaxLength(10);
             e.HasIndex(t => new { t.CustomerId, t.OccurredAt, t.TouchpointId });
             e.HasIndex(t => t.WithdrawsTouchpointId);
@@ -153,20 +154,20 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
         {
             e.ToTable("sync_checkpoints");
             e.HasKey(s => new { s.ConnectorInstanceId, s.CustomerId });
-            e.Property(s => s.ConnectorInstanceId).HasMaxLength(100);
+            e.Property(s => s.ConnectorInstanceId).HasMaxLength(TouchpointLimits.ConnectorInstanceIdLength);
         });
         modelBuilder.Entity<SourceCheckpointRow>(e =>
         {
             e.ToTable("source_checkpoints");
             e.HasKey(s => s.ConnectorInstanceId);
-            e.Property(s => s.ConnectorInstanceId).HasMaxLength(100);
+            e.Property(s => s.ConnectorInstanceId).HasMaxLength(TouchpointLimits.ConnectorInstanceIdLength);
             e.Property(s => s.Owner).HasMaxLength(200);
         });
         modelBuilder.Entity<WebhookTokenRow>(e =>
         {
             e.ToTable("webhook_tokens");
             e.HasKey(t => new { t.ConnectorInstanceId, t.TokenHash });
-            e.Property(t => t.ConnectorInstanceId).HasMaxLength(100);
+            e.Property(t => t.ConnectorInstanceId).HasMaxLength(TouchpointLimits.ConnectorInstanceIdLength);
             e.Property(t => t.TokenHash).HasMaxLength(64);
             e.Property(t => t.BodyHash).HasMaxLength(64);
             e.HasIndex(t => t.KeepUntil);

@@ -1,4 +1,5 @@
 using Hub.Contracts.Connectors;
+using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Ingress;
@@ -136,6 +137,12 @@ internal sealed partial class PollingSourceRunner(
         }
         var result = await source.PollAsync(instance, row.Checkpoint, cancellationToken);
         var receivedAt = time.GetUtcNow();
+        // Not taken, so the checkpoint stays and the poll fails loudly: a touchpoint that does not fit the store would
+        // otherwise fail in resolution after the checkpoint moved past it.
+        if (result.Touchpoints.Select(d => TouchpointLimits.Exceeded(d)).FirstOrDefault(p => p is not null) is { } tooLong)
+        {
+            throw new InvalidOperationException($"{instance.Id} polled a touchpoint the hub cannot store: {tooLong}");
+        }
         var normalizer = scope.ServiceProvider.GetRequiredService<TouchpointNormalizer>();
         var touchpoints = result.Touchpoints.Select(d => normalizer.Normalize(d, instance.Id, receivedAt, instance.Settings.Get("DefaultRegion"))).ToList();
         await scope.ServiceProvider.GetRequiredService<ITouchpointIngress>().AcceptAsync(touchpoints, cancellationToken);

@@ -1,4 +1,5 @@
 using Hub.Contracts.Connectors;
+using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Ingress;
@@ -75,6 +76,21 @@ internal static partial class WebhookIngressEndpoint
             metrics.TouchpointsReceived(instance.Id, instance.Kind, "rejected", 1);
             LogRejected(logger, instance.Id, rejection.StatusCode, rejection.Title);
             return Results.Problem(statusCode: rejection.StatusCode, title: rejection.Title, detail: rejection.Detail);
+        }
+        // The connector may keep an over-long identity among the rejected ones (the normalizer does), but a touchpoint
+        // whose own fields do not fit the store would fail after the source was told it is safe.
+        for (var i = 0; i < result.Touchpoints.Count; i++)
+        {
+            if (TouchpointLimits.Exceeded(result.Touchpoints[i]) is { } tooLong)
+            {
+                metrics.TouchpointsReceived(instance.Id, instance.Kind, "rejected", 1);
+                LogRejected(logger, instance.Id, StatusCodes.Status400BadRequest, "a value is longer than the hub stores");
+                var which = result.Touchpoints.Count > 1 ? $"Touchpoint [{i}]: " : "";
+                return Results.Problem(
+                    statusCode: StatusCodes.Status400BadRequest,
+                    title: "The webhook was not taken",
+                    detail: $"{which}{tooLong} Nothing of this request was taken.");
+            }
         }
         var region = instance.Settings.Get("DefaultRegion");
         var touchpoints = result.Touchpoints.Select(d => normalizer.Normalize(d, instance.Id, receivedAt, region)).ToList();

@@ -1,4 +1,5 @@
 using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 
 namespace Hub.Core.Tests.Identity;
@@ -57,6 +58,53 @@ public sealed class IdentifierNormalizerTests
         var fromUnicode = Accepted(Us.Normalize(CustomerIdentifier.Email("jane@MÜLLER.de")));
 
         Assert.Equal(fromUnicode, fromPunycode);
+    }
+
+    [Fact]
+    public void Composed_and_decomposed_spellings_of_one_address_are_one_identifier()
+    {
+        const string Address = "JOSÉ.Müller@Bücher.example";
+        var composed = Accepted(Us.Normalize(CustomerIdentifier.Email(Address.Normalize(System.Text.NormalizationForm.FormC))));
+        var decomposed = Accepted(Us.Normalize(CustomerIdentifier.Email(Address.Normalize(System.Text.NormalizationForm.FormD))));
+
+        Assert.Equal(composed, decomposed);
+        Assert.Equal("josé.müller@bücher.example".Normalize(System.Text.NormalizationForm.FormC), decomposed.Value);
+        Assert.True(decomposed.Value.IsNormalized(System.Text.NormalizationForm.FormC));
+    }
+
+    [Fact]
+    public void Email_with_a_lone_surrogate_is_rejected_with_a_reason()
+    {
+        var problem = Rejected(Us.Normalize(CustomerIdentifier.Email("jane\ud800@example.org")));
+
+        Assert.Contains("Unicode", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Email_longer_than_254_characters_is_not_an_address()
+    {
+        var address = new string('a', 64) + "@" + string.Join('.', Enumerable.Repeat(new string('b', 60), 3)) + ".example.org"; // 259
+
+        var problem = Rejected(Us.Normalize(CustomerIdentifier.Email(address)));
+
+        Assert.Contains("at most 254", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Email_of_254_characters_is_accepted()
+    {
+        var address = new string('a', 64) + "@" + string.Join('.', Enumerable.Repeat(new string('b', 61), 3)) + ".org"; // 254
+
+        Assert.Equal(254, address.Length);
+        Assert.Equal(address, Accepted(Us.Normalize(CustomerIdentifier.Email(address))).Value);
+    }
+
+    [Fact]
+    public void A_100_KB_email_is_rejected_without_reading_it_further()
+    {
+        var problem = Rejected(Us.Normalize(CustomerIdentifier.Email(new string('a', 100_000) + "@example.org")));
+
+        Assert.Contains("longer than 320", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -236,6 +284,26 @@ public sealed class IdentifierNormalizerTests
 
         Assert.Equal(IdentifierTypes.ExternalRecord("salesforce", "contact"), result.Type);
         Assert.Equal("0035g00000AbCdE", result.Value);
+    }
+
+    [Fact]
+    public void External_record_value_longer_than_the_store_keeps_is_rejected_naming_the_limit()
+    {
+        Assert.NotNull(Us.Normalize(new CustomerIdentifier("shop:user", new string('7', TouchpointLimits.IdentifierValueLength))).Identifier);
+
+        var problem = Rejected(Us.Normalize(new CustomerIdentifier("shop:user", new string('7', TouchpointLimits.IdentifierValueLength + 1))));
+
+        Assert.Contains($"longer than {TouchpointLimits.IdentifierValueLength}", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void External_record_type_longer_than_the_store_keeps_is_rejected_naming_the_limit()
+    {
+        var type = "shop:" + new string('u', TouchpointLimits.IdentifierTypeLength);
+
+        var problem = Rejected(Us.Normalize(new CustomerIdentifier(type, "42")));
+
+        Assert.Contains($"longer than {TouchpointLimits.IdentifierTypeLength}", problem, StringComparison.Ordinal);
     }
 
     [Theory]

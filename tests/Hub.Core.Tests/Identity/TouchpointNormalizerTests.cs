@@ -140,4 +140,27 @@ public sealed class TouchpointNormalizerTests
 
         Assert.Equal([CustomerIdentifier.Phone("+34912345678")], touchpoint.Identities);
     }
+
+    [Fact]
+    public void An_identity_longer_than_the_store_keeps_is_kept_among_the_rejected_ones_and_the_touchpoint_stays()
+    {
+        var tooLong = new CustomerIdentifier("shop:user", new string('7', TouchpointLimits.IdentifierValueLength + 1));
+
+        var touchpoint = _normalizer.Normalize(Draft(CustomerIdentifier.Email("jane@example.org"), tooLong), "crm-main", ReceivedAt);
+
+        Assert.Equal([CustomerIdentifier.Email("jane@example.org")], touchpoint.Identities);
+        var rejected = Assert.Single(touchpoint.RejectedIdentities);
+        Assert.Equal(tooLong, rejected.Identifier);
+        Assert.Contains($"longer than {TouchpointLimits.IdentifierValueLength}", rejected.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Profile_fact_values_are_put_in_composed_form()
+    {
+        var draft = Draft() with { ProfileFacts = new Dictionary<string, string> { ["name"] = "José Müller".Normalize(System.Text.NormalizationForm.FormD) } };
+
+        var touchpoint = _normalizer.Normalize(draft, "crm-main", ReceivedAt);
+
+        Assert.Equal("José Müller".Normalize(System.Text.NormalizationForm.FormC), touchpoint.ProfileFacts["name"]);
+    }
 }

@@ -52,7 +52,7 @@ internal static class PutConsent
             ProfileFacts = new Dictionary<string, string> { [fact] = status },
             Summary = $"Consent {status} ({fact}) through the API",
         };
-        var touchpoint = normalizer.Normalize(draft, source[..Math.Min(source.Length, 100)], now);
+        var touchpoint = normalizer.Normalize(draft, source[..Math.Min(source.Length, TouchpointLimits.ConnectorInstanceIdLength)], now);
         try
         {
             await ingress.AcceptAsync([touchpoint], cancellationToken);

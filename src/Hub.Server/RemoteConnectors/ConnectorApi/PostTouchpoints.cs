@@ -1,3 +1,4 @@
+using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Ingress;
 using Hub.Server.Ingress;
@@ -70,6 +71,14 @@ internal static class PostTouchpoints
         if (problem is not null)
         {
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The batch was not taken", detail: problem + " Nothing of this batch was taken.");
+        }
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            if ((TouchpointLimits.Exceeded(drafts[i], "data.") ?? TouchpointLimits.IdentityExceeded(drafts[i], "data.")) is { } tooLong)
+            {
+                return Results.Problem(
+                    statusCode: StatusCodes.Status400BadRequest, title: "The batch was not taken", detail: $"event [{i}]: {tooLong} Nothing of this batch was taken.");
+            }
         }
         var region = instance.Settings.Get(RemoteOptions.DefaultRegionName);
         var touchpoints = drafts.Select(d => normalizer.Normalize(d, instance.Id, receivedAt, region)).ToList();
