@@ -38,6 +38,22 @@ public sealed class MailMappingTests
     }
 
     [Fact]
+    public void A_message_id_too_long_for_the_store_becomes_a_stable_hash_that_fits()
+    {
+        var longId = "<" + new string('x', 400) + "@mail.example.org>";
+        var raw = Encoding.UTF8.GetBytes(
+            $"From: Jane Doe <jane.doe@example.org>\r\nTo: support@example.com\r\nSubject: Hello\r\nMessage-ID: {longId}\r\nDate: Fri, 14 Mar 2025 09:18:02 +0100\r\n\r\nHello\r\n");
+
+        var first = Map(raw);
+        var again = Map(raw);
+
+        Assert.StartsWith("email-id-sha256:", first.SourceEventId, StringComparison.Ordinal);
+        Assert.True(first.SourceEventId.Length <= TouchpointLimits.SourceEventIdLength);
+        Assert.Equal(first.SourceEventId, again.SourceEventId);
+        Assert.Null(TouchpointLimits.Exceeded(first));
+    }
+
+    [Fact]
     public void A_reply_joins_the_conversation_of_the_mail_it_answers()
     {
         var first = MapSample("plain-customer.eml");
