@@ -17,4 +17,10 @@ public sealed record ConnectorOptionDescriptor(
 {
     /// <summary>Secrets are encrypted at rest and never returned by the API.</summary>
     public bool IsSecret => Type == ConnectorOptionType.Secret;
+
+    /// <summary>
+    /// Whether no two instances of the connector may have the same value, because the value tells them apart (a token a
+    /// caller presents, for one). The hub refuses to start, and the admin UI refuses to save, an instance that repeats one.
+    /// </summary>
+    public bool UniqueAmongInstances { get; init; }
 }

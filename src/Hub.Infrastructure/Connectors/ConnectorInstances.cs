@@ -55,7 +55,12 @@ public sealed partial class ConnectorInstances
                 problems.AddRange(invalid.Select(p => $"Connector instance '{id}' ({connector.Descriptor.Kind}): {p}"));
                 continue;
             }
-            configured[id] = (new ConnectorInstance(id, connector.Descriptor.Kind, settings), connector);
+            var instance = new ConnectorInstance(id, connector.Descriptor.Kind, settings);
+            foreach (var (option, other) in SharedUniqueValues(connector, instance, configured.Values.Select(v => v.Item1)))
+            {
+                problems.Add($"Connector instances '{other}' and '{id}' ({connector.Descriptor.Kind}) have the same '{option}'; it tells the instances apart, so each needs its own.");
+            }
+            configured[id] = (instance, connector);
         }
         if (problems.Count > 0)
         {
@@ -122,6 +127,28 @@ public sealed partial class ConnectorInstances
     }
 
     public static bool IsValidId(string id) => InstanceId().IsMatch(id);
+
+    /// <summary>
+    /// The options marked <see cref="ConnectorOptionDescriptor.UniqueAmongInstances"/> whose value <paramref name="instance"/>
+    /// shares with another instance of its kind among <paramref name="others"/> (itself, by id, left out), with that instance's id.
+    /// </summary>
+    public static IEnumerable<(string Option, string OtherId)> SharedUniqueValues(IConnector connector, ConnectorInstance instance, IEnumerable<ConnectorInstance> others)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(others);
+        var unique = connector.Descriptor.Options.Where(o => o.UniqueAmongInstances).Select(o => o.Name).ToList();
+        if (unique.Count == 0)
+        {
+            return [];
+        }
+        return others
+            .Where(o => o.Kind.Equals(instance.Kind, StringComparison.OrdinalIgnoreCase) && !o.Id.Equals(instance.Id, StringComparison.OrdinalIgnoreCase))
+            .SelectMany(o => unique
+                .Where(name => instance.Settings.Get(name) is { } value && string.Equals(value, o.Settings.Get(name), StringComparison.Ordinal))
+                .Select(name => (name, o.Id)))
+            .ToList();
+    }
 
     /// <summary>Whether two readings of an instance have the same kind and settings (each reload builds new objects).</summary>
     public static bool SameSettings(ConnectorInstance a, ConnectorInstance b)

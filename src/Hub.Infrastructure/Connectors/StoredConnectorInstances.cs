@@ -25,12 +25,17 @@ public sealed partial class StoredConnectorInstances(
 {
     private readonly IDataProtector _secrets = protection.CreateProtector("Hub.ConnectorInstances.Secrets");
 
-    /// <summary>Reads every stored instance and hands the enabled, valid ones to <see cref="ConnectorInstances"/>.</summary>
+    /// <summary>
+    /// Reads every stored instance and hands the enabled, valid ones to <see cref="ConnectorInstances"/>. One that shares a
+    /// unique value (a remote connector's token) with a configured instance or another stored one is not run, nor is that
+    /// other stored one: which of them a caller meant cannot be told (saving refuses this; two processes saving at once can
+    /// still get there).
+    /// </summary>
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
         var rows = await ListAsync(cancellationToken);
-        var running = new List<ConnectorInstance>();
-        foreach (var row in rows.Where(r => r.Enabled))
+        var candidates = new List<(ConnectorInstance Instance, IConnector Connector)>();
+        foreach (var row in rows.Where(r => r.Enabled && !instances.IsConfigured(r.Id)))
         {
             if (!instances.Connectors.TryGetValue(row.Kind, out var connector))
             {
@@ -43,7 +48,19 @@ public sealed partial class StoredConnectorInstances(
                 LogInvalid(logger, row.Id, string.Join(" ", problems));
                 continue;
             }
-            running.Add(new ConnectorInstance(row.Id, connector.Descriptor.Kind, settings));
+            candidates.Add((new ConnectorInstance(row.Id, connector.Descriptor.Kind, settings), connector));
+        }
+        var configured = instances.All.Where(i => instances.IsConfigured(i.Id)).ToList();
+        var running = new List<ConnectorInstance>();
+        foreach (var (instance, connector) in candidates)
+        {
+            var others = configured.Concat(candidates.Select(c => c.Instance));
+            if (ConnectorInstances.SharedUniqueValues(connector, instance, others).ToList() is { Count: > 0 } shared)
+            {
+                LogInvalid(logger, instance.Id, string.Join(" ", shared.Select(s => $"'{s.Option}' is the same as instance '{s.OtherId}''s.")));
+                continue;
+            }
+            running.Add(instance);
         }
         instances.ReplaceStored(running);
     }
@@ -131,6 +148,14 @@ public sealed partial class StoredConnectorInstances(
         {
             return problems;
         }
+        var shared = ConnectorInstances.SharedUniqueValues(
+            connector, new ConnectorInstance(id, connector.Descriptor.Kind, settings), await OtherInstancesAsync(db, connector, cancellationToken)).ToList();
+        if (shared.Count > 0)
+        {
+            // Not naming the other instance: the value is often a secret, and the message would confirm a guess of it.
+            return [.. shared.Select(s => s.Option).Distinct().Select(option =>
+                $"'{option}' is the same as another {connector.Descriptor.Kind} instance's; it tells the instances apart, so each needs its own.")];
+        }
         var stored = settings.Keys.ToDictionary(k => k, k => secrets.Contains(k) ? _secrets.Protect(settings.Get(k)!) : settings.Get(k)!);
         var now = time.GetUtcNow();
         if (row is null)
@@ -190,6 +215,16 @@ public sealed partial class StoredConnectorInstances(
         await db.SaveChangesAsync(cancellationToken);
         await ReloadAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>Every instance of the connector's kind, configured or stored (disabled ones too: they may be enabled again).</summary>
+    private async Task<List<ConnectorInstance>> OtherInstancesAsync(HubDbContext db, IConnector connector, CancellationToken cancellationToken)
+    {
+        var kind = connector.Descriptor.Kind;
+        var all = instances.All.Where(i => instances.IsConfigured(i.Id) && i.Kind.Equals(kind, StringComparison.OrdinalIgnoreCase)).ToList();
+        var rows = await db.StoredConnectorInstances.AsNoTracking().Where(r => r.Kind == kind).ToListAsync(cancellationToken);
+        all.AddRange(rows.Where(r => !instances.IsConfigured(r.Id)).Select(r => new ConnectorInstance(r.Id, kind, Decrypt(r, connector))));
+        return all;
     }
 
     private static Dictionary<string, string> Read(StoredConnectorInstanceRow row) =>

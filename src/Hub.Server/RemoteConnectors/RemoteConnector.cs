@@ -33,7 +33,7 @@ internal sealed class RemoteConnector(RemoteSyncSender sender, IHttpClientFactor
             try
             {
                 using var response = await httpClients.CreateClient(HubHttpClients.OutboundSelfPaced)
-                    .GetAsync(new Uri(address, options.HealthPath), cancellationToken);
+                    .GetAsync(RemoteOptions.OnReplica(address, options.HealthPath), cancellationToken);
                 healthy += response.IsSuccessStatusCode ? 1 : 0;
                 answers.Add($"{address} answered {(int)response.StatusCode}");
             }

@@ -18,7 +18,7 @@ internal static class RemoteConnectorsExtensions
         services.TryAddSingleton<ConnectorTokens>();
         services.TryAddSingleton<RemoteGatewayConfig>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<RemoteGatewayConfig>());
-        services.AddReverseProxy();
+        services.AddReverseProxy().AddTransforms(GatewayTransforms.Apply);
         return services.AddConnector<RemoteConnector>();
     }
 

@@ -27,7 +27,10 @@ internal sealed record RemoteOptions(
         new(AddressesName, "Addresses", ConnectorOptionType.Text, Required: true,
             "Internal base URL of each replica of the connector process (http or https), separated by spaces or commas."),
         new(TokenName, "Connector API token", ConnectorOptionType.Secret, Required: true,
-            $"The bearer token the connector sends to POST /connector-api/v1/touchpoints; at least {MinimumTokenLength} characters, unique per instance."),
+            $"The bearer token the connector sends to POST /connector-api/v1/touchpoints; at least {MinimumTokenLength} characters, unique per instance.")
+        {
+            UniqueAmongInstances = true,
+        },
         new(SigningSecretName, "Sync signing secret", ConnectorOptionType.Secret, Required: true,
             "The whsec_ secret customer changes sent to the connector are signed with (Standard Webhooks)."),
         new(HealthPathName, "Health check path", ConnectorOptionType.Text, Required: false,
@@ -72,6 +75,12 @@ internal sealed record RemoteOptions(
         }
         return problems;
     }
+
+    /// <summary>
+    /// The URL of <paramref name="path"/> on a replica, below the replica's own base path (<c>http://10.0.4.11:8080/helpdesk/</c>
+    /// and <c>/hub/sync</c> make <c>/helpdesk/hub/sync</c>), as the gateway forwards webhooks and probes health.
+    /// </summary>
+    public static Uri OnReplica(Uri address, string path) => new(address.GetLeftPart(UriPartial.Path).TrimEnd('/') + path);
 
     public static RemoteOptions From(ConnectorSettings settings) => new(
         ParseAddresses(settings.GetRequired(AddressesName)) ?? throw new InvalidOperationException($"'{AddressesName}' is not valid."),

@@ -36,6 +36,21 @@ public sealed class ConnectorConfigurationTests
     }
 
     [Fact]
+    public async Task Two_remote_instances_with_one_token_stop_the_start_naming_both()
+    {
+        var settings = new Dictionary<string, string>();
+        foreach (var id in new[] { "helpdesk", "shop" })
+        {
+            settings[$"Hub:Connectors:{id}:Kind"] = "remote";
+            settings[$"Hub:Connectors:{id}:Addresses"] = "http://10.0.0.1:8080";
+            settings[$"Hub:Connectors:{id}:Token"] = "one-token-for-two-instances-0123456789";
+            settings[$"Hub:Connectors:{id}:SigningSecret"] = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+        }
+        var failure = await StartFailureAsync(settings);
+        Assert.Contains("Connector instances 'helpdesk' and 'shop' (remote) have the same 'Token'", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_caller_twiml_template_that_is_not_twiml_stops_the_start_naming_the_setting()
     {
         var failure = await StartFailureAsync(new Dictionary<string, string> { ["Hub:Context:Twiml:KnownCaller"] = "Hello {name}" });

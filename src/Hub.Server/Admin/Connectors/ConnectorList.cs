@@ -67,7 +67,7 @@ public sealed class ConnectorList(
             var isTarget = e.Connector is not null && e.Running is not null && SyncEndpoints.IsTarget(e.Connector, e.Running);
             return new ConnectorListItem(
                 e.Id, e.Kind, e.Connector?.Descriptor.DisplayName ?? e.Kind, e.Configured, e.Enabled,
-                e.Connector is IInboundWebhookHandler,
+                WebhookUrls.AreReceivedBy(e.Connector),
                 isTarget,
                 last.TryGetValue(e.Id, out var at) ? at : null,
                 recent.GetValueOrDefault(e.Id) / RateWindow.TotalMinutes,
@@ -77,13 +77,15 @@ public sealed class ConnectorList(
     }
 
     /// <summary>
-    /// The breaker state of the addresses the instance's settings point at (its http(s) URLs); of several, the least
+    /// The breaker state of the addresses the instance's settings point at (its http(s) URLs, several in one setting too); of several, the least
     /// healthy. Null when the hub has not called any of them yet (it keeps breaker state only in memory).
     /// </summary>
     private string? BreakerStateOf(ConnectorInstance instance)
     {
         var states = instance.Settings.Keys
             .Select(instance.Settings.Get)
+            // A remote instance lists its replicas in one setting, separated by spaces or commas.
+            .SelectMany(value => (value ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries))
             .Select(value => Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) ? uri : null)
             .OfType<Uri>()
             .Select(breakers.StateOf)

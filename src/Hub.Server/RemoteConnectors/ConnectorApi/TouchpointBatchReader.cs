@@ -45,15 +45,22 @@ internal static class TouchpointBatchReader
                 return ([], $"A batch holds 1 to {MaxEvents} events (got {count}).");
             }
             var drafts = new List<TouchpointDraft>(count);
+            // Two events with one source and id would be one touchpoint: the second would vanish behind a 202 that counted it.
+            var firstIndexOf = new Dictionary<string, int>(StringComparer.Ordinal);
             var index = 0;
             foreach (var element in document.RootElement.EnumerateArray())
             {
-                var (draft, problem) = ReadEvent(element, receivedAt, $"event [{index++}]");
+                var (draft, problem) = ReadEvent(element, receivedAt, $"event [{index}]");
                 if (problem is not null)
                 {
                     return ([], problem);
                 }
-                drafts.Add(draft!);
+                if (!firstIndexOf.TryAdd(draft!.SourceEventId, index))
+                {
+                    return ([], $"event [{index}]: 'id' repeats event [{firstIndexOf[draft.SourceEventId]}] (source and id \"{draft.SourceEventId}\"); every event of a batch needs its own id.");
+                }
+                drafts.Add(draft);
+                index++;
             }
             return (drafts, null);
         }
@@ -99,9 +106,9 @@ internal static class TouchpointBatchReader
         {
             return (null, $"{where}: 'data.channel' must be one of {string.Join(", ", TouchpointChannels.All)}.");
         }
-        if (!Enum.TryParse<TouchpointDirection>(data.Direction ?? "none", ignoreCase: true, out var direction) || !Enum.IsDefined(direction))
+        if (DirectionNamed(data.Direction ?? "none") is not { } direction)
         {
-            return (null, $"{where}: 'data.direction' must be inbound, outbound or none.");
+            return (null, $"{where}: 'data.direction' must be inbound, outbound or none (lower case).");
         }
         if (data.Identities is not { Count: > 0 } identities || identities.Any(i => i is null || string.IsNullOrWhiteSpace(i.Type) || string.IsNullOrWhiteSpace(i.Value)))
         {
@@ -125,4 +132,13 @@ internal static class TouchpointBatchReader
             ContentReference = data.ContentReference,
         }, null);
     }
+
+    /// <summary>Only the documented names, in lower case like the channels (Enum.TryParse would take "1" or "Inbound, Outbound").</summary>
+    private static TouchpointDirection? DirectionNamed(string name) => name switch
+    {
+        "none" => TouchpointDirection.None,
+        "inbound" => TouchpointDirection.Inbound,
+        "outbound" => TouchpointDirection.Outbound,
+        _ => null,
+    };
 }

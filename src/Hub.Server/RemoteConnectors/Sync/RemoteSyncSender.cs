@@ -38,7 +38,7 @@ internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvi
         for (var i = 0; i < options.Addresses.Count; i++)
         {
             var address = options.Addresses[(start + i) % options.Addresses.Count];
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, options.SyncPath));
+            using var request = new HttpRequestMessage(HttpMethod.Post, RemoteOptions.OnReplica(address, options.SyncPath));
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
             request.Headers.Add("webhook-id", messageId);
             request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));

@@ -31,7 +31,7 @@ public sealed class EditModel(ConnectorInstances instances, StoredConnectorInsta
 
     public ConnectionTestResult? TestResult { get; private set; }
 
-    public bool ReceivesWebhooks => instances.Connectors.TryGetValue(Descriptor.Kind, out var c) && c is IInboundWebhookHandler;
+    public bool ReceivesWebhooks => instances.Connectors.TryGetValue(Descriptor.Kind, out var c) && WebhookUrls.AreReceivedBy(c);
 
     public bool CanTest => instances.Connectors.TryGetValue(Descriptor.Kind, out var c) && c is IConnectionTester;
 
