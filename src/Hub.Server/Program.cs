@@ -47,7 +47,7 @@ builder.Services.AddHubMessages(builder.Configuration);
 builder.Services.AddHubErasure(builder.Configuration);
 builder.Services.AddCustomerContext(builder.Configuration);
 builder.Services.AddRelationshipHealth(builder.Configuration);
-builder.Services.AddProblemDetails();
+builder.Services.AddHubProblemDetails();
 builder.Services.AddOpenApi(options => options.AddApiKeySecurity());
 
 // The connectors: the only place the host names them.
