@@ -21,6 +21,7 @@ using Hub.Server.Health;
 using Hub.Server.Hosting;
 using Hub.Server.Identity;
 using Hub.Server.Ingress;
+using Hub.Server.OpenApi;
 using Hub.Server.RemoteConnectors;
 using Hub.Server.Security;
 using Hub.Server.Telemetry;
@@ -46,8 +47,8 @@ builder.Services.AddHubMessages(builder.Configuration);
 builder.Services.AddHubErasure(builder.Configuration);
 builder.Services.AddCustomerContext(builder.Configuration);
 builder.Services.AddRelationshipHealth(builder.Configuration);
-builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
+builder.Services.AddHubProblemDetails();
+builder.Services.AddOpenApi(options => options.AddApiKeySecurity());
 
 // The connectors: the only place the host names them.
 builder.Services.AddWebhooksConnector();

@@ -4,8 +4,9 @@ namespace Hub.Core.RelationshipHealth;
 
 /// <summary>
 /// What a touchpoint means for the relationship, from its channel, type and direction alone (no text is read):
-/// a contact is any touchpoint with a direction; on a conversational channel an inbound message asks for a reply
-/// and an outbound touchpoint gives one; a <c>crm.case.*</c> touchpoint belongs to a case, the hub's record of a
+/// a contact is any touchpoint with a direction, except an outbound message that never went out (blocked, failed,
+/// or with an unknown outcome); on a conversational channel an inbound message asks for a reply and an outbound
+/// message that went out gives one; a <c>crm.case.*</c> touchpoint belongs to a case, the hub's record of a
 /// complaint, open until its latest touchpoint closes or deletes it.
 /// </summary>
 public static class ConversationRules
@@ -25,9 +26,20 @@ public static class ConversationRules
         "social.like", "social.follow", "social.unfollow", "social.retweet", "sms.opt_out", "sms.opt_in",
     };
 
+    /// <summary>
+    /// How the hub records an outbound message that did not (or may not have) reached the customer, on every channel
+    /// (<c>sms.blocked</c>, <c>social.failed</c>, <c>email.unconfirmed</c>, ...): the company tried, the customer heard nothing.
+    /// </summary>
+    private static readonly string[] NotSentEndings = [".blocked", ".failed", ".unconfirmed"];
+
     private const string MissedCall = "call.missed";
 
-    public static bool IsContact(HealthTouchpoint touchpoint) => touchpoint.Direction != TouchpointDirection.None;
+    public static bool IsContact(HealthTouchpoint touchpoint) =>
+        touchpoint.Direction != TouchpointDirection.None && !IsNotSent(touchpoint.Type, touchpoint.Direction);
+
+    /// <summary>An outbound message the customer did not get for sure: neither a contact nor a reply.</summary>
+    public static bool IsNotSent(string type, TouchpointDirection direction) =>
+        direction == TouchpointDirection.Outbound && NotSentEndings.Any(ending => type.EndsWith(ending, StringComparison.Ordinal));
 
     public static bool IsCase(HealthTouchpoint touchpoint) => touchpoint.Type.StartsWith(CasePrefix, StringComparison.Ordinal);
 
@@ -52,7 +64,7 @@ public static class ConversationRules
         return direction switch
         {
             TouchpointDirection.Inbound when !NotMessages.Contains(type) => ConversationTurn.Request,
-            TouchpointDirection.Outbound => ConversationTurn.Reply,
+            TouchpointDirection.Outbound when !IsNotSent(type, direction) => ConversationTurn.Reply,
             _ => null,
         };
     }

@@ -13,13 +13,20 @@ namespace Hub.Infrastructure.Resolution;
 /// </summary>
 public sealed class DuplicateSuggestions(HubDbContext db)
 {
-    public async Task<IReadOnlyList<DuplicateSuggestion>> FindAsync(int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DuplicateSuggestion>> FindAsync(int limit, CancellationToken cancellationToken) =>
+        FindAsync(limit, null, cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> suggestions, highest score first (then by the two customer ids), the first of them
+    /// the one after <paramref name="after"/>: a page of the whole list, computed afresh each time.
+    /// </summary>
+    public async Task<IReadOnlyList<DuplicateSuggestion>> FindAsync(int limit, DuplicateSuggestion? after, CancellationToken cancellationToken)
     {
         var suggestions = new List<DuplicateSuggestion>();
         var names = await db.CustomerFields.AsNoTracking().Where(f => f.Name == "name")
             .Join(db.Customers.Where(c => c.MergedIntoId == null), f => f.CustomerId, c => c.Id, (f, c) => new { f.CustomerId, f.Value })
             .ToListAsync(cancellationToken);
-        var sameName = names.GroupBy(n => Normalize(n.Value)).Where(g => g.Count() > 1).Take(limit * 4).ToList();
+        var sameName = names.GroupBy(n => Normalize(n.Value)).Where(g => g.Count() > 1).ToList();
         var ids = sameName.SelectMany(g => g.Select(n => n.CustomerId)).ToList();
         var companies = await db.CustomerFields.AsNoTracking().Where(f => f.Name == "company" && ids.Contains(f.CustomerId))
             .ToDictionaryAsync(f => f.CustomerId, f => Normalize(f.Value), cancellationToken);
@@ -55,7 +62,13 @@ public sealed class DuplicateSuggestions(HubDbContext db)
                 }
             }
         }
-        return [.. suggestions.OrderByDescending(s => s.Score).ThenBy(s => s.CustomerId).Take(limit)];
+        var ordered = suggestions.OrderByDescending(s => s.Score).ThenBy(s => s.CustomerId).ThenBy(s => s.OtherCustomerId).AsEnumerable();
+        if (after is not null)
+        {
+            ordered = ordered.Where(s => s.Score < after.Score || (s.Score == after.Score
+                && (s.CustomerId.CompareTo(after.CustomerId) > 0 || (s.CustomerId == after.CustomerId && s.OtherCustomerId.CompareTo(after.OtherCustomerId) > 0))));
+        }
+        return [.. ordered.Take(limit)];
     }
 
     private static string Normalize(string text)

@@ -18,7 +18,14 @@ internal static partial class WebhookIngressEndpoint
     public static IEndpointRouteBuilder MapWebhookIngress(this IEndpointRouteBuilder app)
     {
         // GET too: some sources prove the endpoint with a challenge first (X's CRC check); the connector answers it.
-        app.MapMethods("/webhooks/{connectorInstanceId}", [HttpMethods.Post, HttpMethods.Get], HandleAsync)
+        app.MapGet("/webhooks/{connectorInstanceId}", HandleAsync)
+            .WithName("AnswerWebhookChallenge")
+            .WithSummary("Answers a source's challenge proving the webhook endpoint (X's CRC check), through the instance's connector.")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapPost("/webhooks/{connectorInstanceId}", HandleAsync)
             .WithName("ReceiveWebhook")
             .WithSummary("Receives a webhook for one connector instance.")
             .DocumentsBody("application/json", "application/cloudevents+json", "application/cloudevents-batch+json", "application/x-www-form-urlencoded", "multipart/form-data", "text/xml")

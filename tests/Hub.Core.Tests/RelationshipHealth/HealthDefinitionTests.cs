@@ -65,6 +65,31 @@ public sealed class HealthDefinitionTests
         Assert.Equal(0.5, health.StartedByCustomerShare);
     }
 
+    [Theory]
+    [InlineData("sms", "sms.blocked")]
+    [InlineData("sms", "sms.failed")]
+    [InlineData("sms", "sms.unconfirmed")]
+    [InlineData("social", "social.blocked")]
+    [InlineData("social", "social.failed")]
+    [InlineData("email", "email.blocked")]
+    [InlineData("email", "email.failed")]
+    [InlineData("email", "email.unconfirmed")]
+    public void An_outbound_message_that_did_not_go_out_is_neither_a_reply_nor_a_contact(string channel, string type)
+    {
+        var health = HealthState.From(
+        [
+            At(0, channel, $"{channel}.received", TouchpointDirection.Inbound),
+            At(5, channel, type, TouchpointDirection.Outbound),
+        ]).Summarize();
+
+        Assert.Equal(1, health.UnansweredMessages);
+        Assert.Equal(Nine, health.AwaitingReplySince);
+        Assert.Equal(0, health.Responses);
+        Assert.Equal(0, health.ContactsStartedByCompany);
+        Assert.Equal(1, health.Channels.Single().Contacts);
+        Assert.Equal(Nine, health.Channels.Single().LastContactAt);
+    }
+
     [Fact]
     public void Likes_follows_and_completed_inbound_calls_wait_for_no_reply_but_a_missed_call_does_until_the_company_calls_back()
     {

@@ -17,6 +17,7 @@ public sealed class HealthStateProperties
     [
         ("sms", "sms.received", TouchpointDirection.Inbound),
         ("sms", "sms.sent", TouchpointDirection.Outbound),
+        ("sms", "sms.blocked", TouchpointDirection.Outbound),
         ("sms", "sms.opt_out", TouchpointDirection.Inbound),
         ("email", "email.received", TouchpointDirection.Inbound),
         ("email", "email.sent", TouchpointDirection.Outbound),

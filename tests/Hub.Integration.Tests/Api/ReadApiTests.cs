@@ -128,6 +128,46 @@ public sealed class ReadApiTests(EmbeddedHubFixture fixture) : IClassFixture<Emb
     }
 
     [Fact]
+    public async Task The_openapi_document_is_fit_for_client_generation()
+    {
+        var document = await Client.GetFromJsonAsync<JsonElement>(new Uri("openapi/v1.json", UriKind.Relative));
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => (Path: path.Name, Method: op.Name, Operation: op.Value)))
+            .ToList();
+        var schemes = document.GetProperty("components").GetProperty("securitySchemes");
+
+        var ids = operations.Select(o => o.Operation.GetProperty("operationId").GetString()).ToList();
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal("bearer", schemes.GetProperty("apiKeyBearer").GetProperty("scheme").GetString());
+        Assert.Equal("basic", schemes.GetProperty("apiKeyBasic").GetProperty("scheme").GetString());
+        Assert.All(operations.Where(o => o.Path.StartsWith("/api/", StringComparison.Ordinal)), o =>
+        {
+            var required = o.Operation.TryGetProperty("security", out var security)
+                ? security.EnumerateArray().SelectMany(r => r.EnumerateObject().Select(p => p.Name)).ToList()
+                : [];
+            Assert.True(required.Contains("apiKeyBearer") && required.Contains("apiKeyBasic"), $"{o.Method} {o.Path} names no API key scheme");
+        });
+        Assert.DoesNotContain(operations, o => o.Path.StartsWith("/webhooks/", StringComparison.Ordinal) && o.Operation.TryGetProperty("security", out _));
+        Assert.All(operations, o =>
+        {
+            var success = o.Operation.GetProperty("responses").EnumerateObject().Where(r => r.Name.StartsWith('2')).ToList();
+            Assert.True(success.Count > 0, $"{o.Method} {o.Path} describes no success response");
+            // Webhooks and the connector API answer their sources with nothing or the source's own format.
+            if (o.Path.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                Assert.True(success.Any(r => r.Value.TryGetProperty("content", out var content)
+                    && content.EnumerateObject().Any(c => c.Value.TryGetProperty("schema", out _))), $"{o.Method} {o.Path} describes no success schema");
+            }
+        });
+        foreach (var path in new[] { "/api/customers/{id}", "/api/customers/{id}/timeline", "/api/customers/{id}/consent", "/api/customers/{id}/health", "/api/customers/{id}/sync" })
+        {
+            var responses = document.GetProperty("paths").GetProperty(path).GetProperty("get").GetProperty("responses");
+            Assert.True(responses.TryGetProperty("301", out _), $"GET {path} describes no 301");
+            Assert.True(responses.TryGetProperty("404", out _), $"GET {path} describes no 404");
+        }
+    }
+
+    [Fact]
     public async Task Liveness_and_readiness_answer_without_a_key()
     {
         using var anonymous = new HttpClient { BaseAddress = fixture.Embedded.Hub.BaseAddress };

@@ -84,7 +84,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         var conflict = await WaitAsync(async () =>
         {
             var conflicts = await Client.GetFromJsonAsync<JsonElement>(new Uri("api/identity/conflicts", UriKind.Relative));
-            return conflicts.EnumerateArray().Cast<JsonElement?>()
+            return conflicts.GetProperty("items").EnumerateArray().Cast<JsonElement?>()
                 .FirstOrDefault(c => c!.Value.GetProperty("customerId").GetString() == first.ToString() || c.Value.GetProperty("otherCustomerId").GetString() == first.ToString());
         });
         Assert.Contains("crm1:user", conflict.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         var suggestion = await WaitAsync(async () =>
         {
             var all = await Client.GetFromJsonAsync<JsonElement>(new Uri("api/identity/duplicates", UriKind.Relative));
-            return all.EnumerateArray().Cast<JsonElement?>().FirstOrDefault(s =>
+            return all.GetProperty("items").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(s =>
                 new[] { s!.Value.GetProperty("customerId").GetString(), s.Value.GetProperty("otherCustomerId").GetString() }
                     .Order().SequenceEqual(new[] { one.ToString(), two.ToString() }.Order()));
         });
@@ -112,6 +112,122 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         Assert.Contains("name", suggestion.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal([one], await FindAsync("email=carla.one@dup.example"));
         Assert.Equal([two], await FindAsync("email=carla.two@dup.example"));
+    }
+
+    [Theory]
+    [InlineData("api/identity/conflicts")]
+    [InlineData("api/identity/duplicates")]
+    public async Task The_review_lists_refuse_a_bad_limit_or_cursor_with_a_400_naming_it(string list)
+    {
+        foreach (var query in new[] { "limit=0", "limit=501", "limit=99999" })
+        {
+            var detail = await BadRequestDetailAsync($"{list}?{query}");
+            Assert.Contains("'limit'", detail, StringComparison.Ordinal);
+        }
+        Assert.Contains("'cursor'", await BadRequestDetailAsync($"{list}?cursor=not-a-cursor"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_review_lists_page_with_their_cursor_through_every_item_once()
+    {
+        for (var pair = 0; pair < 3; pair++)
+        {
+            await IdentifyAsync($"pg-c{pair}1", $$"""{"email":"shared{{pair}}@page.example","name":"Page{{pair}}"}""", userId: $"crm-pg-{pair}-1");
+            using var response = await fixture.Embedded.Sender.SendAsync(
+                $$$"""{"type":"identify","messageId":"pg-c{{{pair}}}2","userId":"crm-pg-{{{pair}}}-2","traits":{"email":"shared{{{pair}}}@page.example"}}""");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await IdentifyAsync($"pg-d{pair}1", $$$"""{"email":"dup{{{pair}}}.a@page.example","name":"Pagina Duplo{{{pair}}}","company":{"name":"Page Co"}}""");
+            await IdentifyAsync($"pg-d{pair}2", $$$"""{"email":"dup{{{pair}}}.b@page.example","name":"pagina duplo{{{pair}}}","company":{"name":"PAGE CO"}}""");
+        }
+        foreach (var list in new[] { "api/identity/conflicts", "api/identity/duplicates" })
+        {
+            await WaitAsync(async () => (await Client.GetFromJsonAsync<JsonElement>(new Uri($"{list}?limit=500", UriKind.Relative)))
+                .GetProperty("items").GetArrayLength() >= 3 ? 1 : (int?)null);
+        }
+
+        foreach (var (list, key) in new[] { ("api/identity/conflicts", "id"), ("api/identity/duplicates", "customerId") })
+        {
+            var whole = (await Client.GetFromJsonAsync<JsonElement>(new Uri($"{list}?limit=500", UriKind.Relative))).GetProperty("items")
+                .EnumerateArray().Select(i => $"{i.GetProperty(key)}/{(i.TryGetProperty("otherCustomerId", out var o) ? o.ToString() : "")}").ToList();
+            Assert.True(whole.Count >= 3, $"{list} has {whole.Count} items");
+            var paged = new List<string>();
+            string? cursor = null;
+            do
+            {
+                var page = await Client.GetFromJsonAsync<JsonElement>(new Uri($"{list}?limit=2{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}", UriKind.Relative));
+                var items = page.GetProperty("items").EnumerateArray().ToList();
+                Assert.InRange(items.Count, 1, 2);
+                paged.AddRange(items.Select(i => $"{i.GetProperty(key)}/{(i.TryGetProperty("otherCustomerId", out var o) ? o.ToString() : "")}"));
+                cursor = page.GetProperty("nextCursor").GetString();
+            }
+            while (cursor is not null);
+            Assert.Equal(whole, paged);
+        }
+    }
+
+    [Fact]
+    public async Task Splitting_an_unknown_customer_is_404()
+    {
+        var unknown = Guid.NewGuid();
+        using var split = await Client.PostAsJsonAsync(new Uri($"api/customers/{unknown}/split", UriKind.Relative), new { mergedCustomerId = Guid.NewGuid() });
+
+        Assert.Equal(HttpStatusCode.NotFound, split.StatusCode);
+        Assert.Contains(unknown.ToString(), (await split.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_merged_ids_sync_status_answers_301_to_the_survivors()
+    {
+        var eve = await IdentifyAsync("y-1", """{"email":"eve@sync301.example","name":"Eve"}""");
+        var phone = await IdentifyAsync("y-2", """{"phone":"+1 201 555 0144","name":"Eve B"}""", byPhone: "+12015550144");
+        await IdentifyAsync("y-3", """{"email":"eve@sync301.example","phone":"+12015550144"}""");
+        await WaitAsync(async () => (await FindAsync("phone=%2B12015550144")) is [var only] && only == eve ? eve : (Guid?)null);
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Embedded.Hub.BaseAddress };
+        noRedirect.DefaultRequestHeaders.Authorization = Client.DefaultRequestHeaders.Authorization;
+
+        using var moved = await noRedirect.GetAsync(new Uri($"api/customers/{phone}/sync", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, moved.StatusCode);
+        Assert.Equal($"/api/customers/{eve}/sync", moved.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_search_by_phone_with_the_plus_left_unescaped_finds_the_customer_as_the_context_does()
+    {
+        var gus = await IdentifyAsync("g-1", """{"phone":"+44 20 7183 8750","name":"Gus"}""", byPhone: "+442071838750");
+
+        Assert.Equal([gus], await FindAsync("phone=+442071838750"));
+        var (status, _) = await GetStatusAsync("api/context?phone=+442071838750");
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Theory]
+    [InlineData("{\"channel\":\"sms\",", "JSON")]
+    [InlineData("{\"channel\":\"sms\",\"status\":5}", "status")]
+    public async Task A_consent_body_that_cannot_be_read_is_a_400_whose_detail_says_what_is_wrong(string body, string named)
+    {
+        var customer = await IdentifyAsync("k-1", """{"email":"kim@consent400.example","name":"Kim"}""");
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await Client.PutAsync(new Uri($"api/customers/{customer}/consent", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains(named, detail, StringComparison.Ordinal);
+    }
+
+    private async Task<string> BadRequestDetailAsync(string url)
+    {
+        using var response = await Client.GetAsync(new Uri(url, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()!;
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> GetStatusAsync(string url)
+    {
+        using var response = await Client.GetAsync(new Uri(url, UriKind.Relative));
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -21,18 +21,23 @@ internal static class ContextApi
             .WithTags("Context")
             .WithName("GetCustomerContext")
             .WithSummary("Screen pop: who the customer is (by phone, e-mail or id), their latest touchpoints on every channel, and per-channel recency and frequency.")
+            .Produces<CustomerContext>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        app.MapMethods("/api/context/twiml", [HttpMethods.Get, HttpMethods.Post], GetCallerTwiml.HandleAsync)
-            .RequireAuthorization(ApiKeyExtensions.ApiPolicy)
-            .DisableAntiforgery()
-            .WithTags("Context")
-            .WithName("GetCallerTwiml")
-            .WithSummary("TwiML for an incoming call: greets a known caller by name (and routes one with an open case), configurable under Hub:Context:Twiml.")
-            .Produces<string>(StatusCodes.Status200OK, "text/xml")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        // Twilio asks with the method its number is configured for: GET or POST, the same answer.
+        MapCallerTwiml(app.MapGet("/api/context/twiml", GetCallerTwiml.HandleAsync), "GetCallerTwiml");
+        MapCallerTwiml(app.MapPost("/api/context/twiml", GetCallerTwiml.HandleAsync), "PostCallerTwiml");
         return app;
     }
+
+    private static void MapCallerTwiml(RouteHandlerBuilder endpoint, string operationId) => endpoint
+        .RequireAuthorization(ApiKeyExtensions.ApiPolicy)
+        .DisableAntiforgery()
+        .WithTags("Context")
+        .WithName(operationId)
+        .WithSummary("TwiML for an incoming call: greets a known caller by name (and routes one with an open case), configurable under Hub:Context:Twiml.")
+        .Produces<string>(StatusCodes.Status200OK, "text/xml")
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status401Unauthorized);
 }

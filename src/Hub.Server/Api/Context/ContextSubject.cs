@@ -22,7 +22,7 @@ internal static class ContextSubject
             var known = await db.Customers.AsNoTracking().AnyAsync(c => c.Id == survivor && c.MergedIntoId == null, cancellationToken);
             return (known ? survivor : null, "customerId", null);
         }
-        var (type, value) = !string.IsNullOrWhiteSpace(phone) ? (IdentifierTypes.Phone, WithPlusRestored(phone))
+        var (type, value) = !string.IsNullOrWhiteSpace(phone) ? (IdentifierTypes.Phone, PhoneQueryParameter.WithPlusRestored(phone))
             : !string.IsNullOrWhiteSpace(email) ? (IdentifierTypes.Email, email)
             : (null, null);
         if (type is null)
@@ -39,13 +39,6 @@ internal static class ContextSubject
             .Select(i => (Guid?)i.CustomerId).FirstOrDefaultAsync(cancellationToken);
         return (owner, type, null);
     }
-
-    /// <summary>
-    /// <c>?phone=+44...</c> with the '+' left unescaped arrives as " 44...": a common client mistake, and nothing
-    /// else puts a space before the digits.
-    /// </summary>
-    private static string WithPlusRestored(string phone) =>
-        phone.Length > 1 && phone[0] == ' ' && char.IsAsciiDigit(phone[1]) ? "+" + phone[1..] : phone;
 
     private static ProblemHttpResult Invalid(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid context request", detail: detail);

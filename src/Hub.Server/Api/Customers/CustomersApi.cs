@@ -11,17 +11,25 @@ internal static class CustomersApi
             .WithTags("Customers")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         customers.MapGet("/", FindCustomers.HandleAsync).WithName("FindCustomers")
-            .WithSummary("Customers with the given e-mail or phone (normalized first); an empty array when none.");
+            .WithSummary("Customers with the given e-mail or phone (normalized first); an empty array when none.")
+            .Produces<List<CustomerView>>().ProducesProblem(StatusCodes.Status400BadRequest);
         customers.MapGet("/{id:guid}", GetCustomer.HandleAsync).WithName("GetCustomer")
-            .WithSummary("The master record with its identifiers and fields.");
+            .WithSummary("The master record with its identifiers and fields.")
+            .Produces<CustomerView>().Produces(StatusCodes.Status301MovedPermanently).ProducesProblem(StatusCodes.Status404NotFound);
         customers.MapGet("/{id:guid}/timeline", GetTimeline.HandleAsync).WithName("GetCustomerTimeline")
-            .WithSummary("The customer's touchpoints, newest first, a page at a time.");
+            .WithSummary("The customer's touchpoints, newest first, a page at a time.")
+            .Produces<TimelinePage>().Produces(StatusCodes.Status301MovedPermanently)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         customers.MapGet("/{id:guid}/merges", GetMerges.HandleAsync).WithName("GetCustomerMerges")
-            .WithSummary("The customer's merge history: automatic merges and admins' splits.");
+            .WithSummary("The customer's merge history: automatic merges and admins' splits.")
+            .Produces<List<MergeView>>().ProducesProblem(StatusCodes.Status404NotFound);
         customers.MapGet("/{id:guid}/sync", GetSyncStatus.HandleAsync).WithName("GetCustomerSyncStatus")
-            .WithSummary("Per connected system: the version it has, its record id, and why it last refused a change.");
+            .WithSummary("Per connected system: the version it has, its record id, and why it last refused a change.")
+            .Produces<List<SyncStatusView>>().Produces(StatusCodes.Status301MovedPermanently).ProducesProblem(StatusCodes.Status404NotFound);
         customers.MapPost("/{id:guid}/split", SplitCustomer.HandleAsync).WithName("SplitCustomer")
-            .WithSummary("Undo a merge: restores the merged customer with its own identifiers and timeline.");
+            .WithSummary("Undo a merge: restores the merged customer with its own identifiers and timeline.")
+            .Produces<SplitResponse>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 }

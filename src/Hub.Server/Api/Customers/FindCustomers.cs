@@ -12,6 +12,7 @@ internal static class FindCustomers
         string? email, string? phone, IdentifierNormalizer normalizer, HubDbContext db, CancellationToken cancellationToken)
     {
         var wanted = new List<CustomerIdentifier>();
+        phone = phone is null ? null : PhoneQueryParameter.WithPlusRestored(phone);
         foreach (var identifier in new[] { (IdentifierTypes.Email, email), (IdentifierTypes.Phone, phone) }.Where(p => !string.IsNullOrWhiteSpace(p.Item2)))
         {
             var normalized = normalizer.Normalize(new CustomerIdentifier(identifier.Item1, identifier.Item2!));

@@ -3,11 +3,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Api.Customers;
 
-/// <summary>Per connected system: which version of the customer it has, its record id there, and its last refusal.</summary>
+/// <summary>Per connected system (a merged id answers 301 to its survivor's): which version of the customer it has, its record id there, and its last refusal.</summary>
 internal static class GetSyncStatus
 {
     public static async Task<IResult> HandleAsync(Guid id, HubDbContext db, CancellationToken cancellationToken)
     {
+        if (await MergedCustomers.SurvivorOfAsync(db, id, cancellationToken) is { } survivor)
+        {
+            return MergedCustomers.MovedPermanently($"/api/customers/{survivor}/sync");
+        }
         if (!await db.Customers.AnyAsync(c => c.Id == id, cancellationToken))
         {
             return MergedCustomers.NotFound(id);

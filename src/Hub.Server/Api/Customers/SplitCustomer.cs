@@ -1,5 +1,6 @@
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Resolution;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Api.Customers;
 
@@ -7,8 +8,12 @@ namespace Hub.Server.Api.Customers;
 internal static class SplitCustomer
 {
     public static async Task<IResult> HandleAsync(
-        Guid id, SplitRequest? request, CustomerSplitter splitter, HttpContext http, CancellationToken cancellationToken)
+        Guid id, SplitRequest? request, HubDbContext db, CustomerSplitter splitter, HttpContext http, CancellationToken cancellationToken)
     {
+        if (!await db.Customers.AnyAsync(c => c.Id == id, cancellationToken))
+        {
+            return MergedCustomers.NotFound(id);
+        }
         if (request?.MergedCustomerId is not { } mergedId || mergedId == Guid.Empty)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid split",

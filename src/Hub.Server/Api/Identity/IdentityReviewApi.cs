@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Resolution;
 using Hub.Server.Api.Customers;
@@ -6,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Api.Identity;
 
-/// <summary>What an admin reviews: merges the rules refused, and likely duplicates no rule joins.</summary>
+/// <summary>What an admin reviews: merges the rules refused, and likely duplicates no rule joins. Both are paged like every list.</summary>
 internal static class IdentityReviewApi
 {
     public static IEndpointRouteBuilder MapIdentityReviewApi(this IEndpointRouteBuilder app)
@@ -14,25 +15,68 @@ internal static class IdentityReviewApi
         var identity = app.MapGroup("/api/identity").RequireAuthorization(ApiKeyExtensions.ApiPolicy).WithTags("Identity")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         identity.MapGet("/conflicts", ConflictsAsync).WithName("ListIdentityConflicts")
-            .WithSummary("Merges (or identifier links) that merge protection refused, newest first.");
+            .WithSummary("Merges (or identifier links) that merge protection refused, newest first, a page at a time.")
+            .Produces<ConflictPage>().ProducesProblem(StatusCodes.Status400BadRequest);
         identity.MapGet("/duplicates", DuplicatesAsync).WithName("ListDuplicateSuggestions")
-            .WithSummary("Likely duplicates with a score and the reason; never merged automatically.");
+            .WithSummary("Likely duplicates with a score and the reason, highest score first, a page at a time; never merged automatically.")
+            .Produces<DuplicatePage>().ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
-    private static async Task<IResult> ConflictsAsync(int? limit, HubDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> ConflictsAsync(int? limit, string? cursor, HubDbContext db, CancellationToken cancellationToken)
     {
-        var rows = await db.IdentityConflicts.AsNoTracking().OrderByDescending(c => c.Id).Take(Math.Clamp(limit ?? 100, 1, 1000))
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(rows.Select(c => new ConflictView(
+        if (Paging.InvalidLimit(limit, out var pageSize) is { } invalidLimit)
+        {
+            return invalidLimit;
+        }
+        var query = db.IdentityConflicts.AsNoTracking();
+        if (cursor is not null)
+        {
+            if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var before))
+            {
+                return Paging.InvalidCursor();
+            }
+            query = query.Where(c => c.Id < before);
+        }
+        var rows = await query.OrderByDescending(c => c.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        var next = rows.Count > pageSize ? rows[pageSize - 1].Id.ToString(CultureInfo.InvariantCulture) : null;
+        return TypedResults.Ok(new ConflictPage([.. rows.Take(pageSize).Select(c => new ConflictView(
             c.Id, c.CustomerId, c.OtherCustomerId,
             c.IdentifierType is null ? null : new IdentifierView(c.IdentifierType, c.IdentifierValue!),
-            c.TouchpointId, c.Reason, c.CreatedAt)).ToList());
+            c.TouchpointId, c.Reason, c.CreatedAt))], next));
     }
 
-    private static async Task<IResult> DuplicatesAsync(int? limit, DuplicateSuggestions suggestions, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await suggestions.FindAsync(Math.Clamp(limit ?? 50, 1, 500), cancellationToken));
+    private static async Task<IResult> DuplicatesAsync(int? limit, string? cursor, DuplicateSuggestions suggestions, CancellationToken cancellationToken)
+    {
+        if (Paging.InvalidLimit(limit, out var pageSize) is { } invalidLimit)
+        {
+            return invalidLimit;
+        }
+        DuplicateSuggestion? after = null;
+        if (cursor is not null && (after = ParseDuplicateCursor(cursor)) is null)
+        {
+            return Paging.InvalidCursor();
+        }
+        var found = await suggestions.FindAsync(pageSize + 1, after, cancellationToken);
+        var page = found.Take(pageSize).ToList();
+        return TypedResults.Ok(new DuplicatePage(page, found.Count > pageSize ? DuplicateCursor(page[^1]) : null));
+    }
+
+    // The position in the list's order: score, then the two customer ids.
+    private static string DuplicateCursor(DuplicateSuggestion last) =>
+        string.Create(CultureInfo.InvariantCulture, $"{last.Score:R}_{last.CustomerId:N}_{last.OtherCustomerId:N}");
+
+    private static DuplicateSuggestion? ParseDuplicateCursor(string cursor) =>
+        cursor.Split('_') is [var score, var customer, var other]
+        && double.TryParse(score, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsedScore)
+        && Guid.TryParseExact(customer, "N", out var customerId) && Guid.TryParseExact(other, "N", out var otherId)
+            ? new DuplicateSuggestion(customerId, otherId, parsedScore, "")
+            : null;
 }
 
 internal sealed record ConflictView(
     long Id, Guid CustomerId, Guid? OtherCustomerId, IdentifierView? Identifier, Guid? TouchpointId, string Reason, DateTimeOffset CreatedAt);
+
+internal sealed record ConflictPage(IReadOnlyList<ConflictView> Items, string? NextCursor);
+
+internal sealed record DuplicatePage(IReadOnlyList<DuplicateSuggestion> Items, string? NextCursor);

@@ -12,7 +12,9 @@ namespace Hub.Server.Api.Messages;
 /// touchpoint: <c>&lt;channel&gt;.sent</c> or the provider's own type (keyed by the id the provider reports the
 /// message under, so a retry, or the provider's echo of it, lands once),
 /// <c>&lt;channel&gt;.blocked</c> with the consent that blocked it, <c>&lt;channel&gt;.failed</c> with the
-/// provider's error. A provider's own opt-out answer also records the denial on the customer.
+/// provider's error, <c>&lt;channel&gt;.unconfirmed</c> when the provider never answered after the request left (it may
+/// have the message). A provider's own opt-out answer also records the denial on the customer. All of them are
+/// outbound; relationship health counts only the sent ones as contacts and replies (<c>ConversationRules</c>).
 /// </summary>
 internal sealed class MessageOutcomes(TouchpointNormalizer normalizer, ITouchpointIngress ingress, TimeProvider time, ILogger<MessageOutcomes> logger)
 {
@@ -30,6 +32,10 @@ internal sealed class MessageOutcomes(TouchpointNormalizer normalizer, ITouchpoi
         var facts = result.RecipientOptedOut ? new Dictionary<string, string> { [ConsentFacts.For(attempt.Channel)] = ConsentFacts.Denied } : [];
         return RecordAsync(attempt, "failed", NewEventId("failed"), $"{Capitalized(attempt.Purpose)} message refused: {result.Detail}", facts, cancellationToken);
     }
+
+    public Task<bool> UnconfirmedAsync(OutboundAttempt attempt, string text, CancellationToken cancellationToken) =>
+        RecordAsync(attempt, "unconfirmed", NewEventId("unconfirmed"),
+            $"{Capitalized(attempt.Purpose)} message perhaps sent (the provider did not confirm it): {Shortened(text)}", [], cancellationToken);
 
     // The outcome is a whole touchpoint type (social.dm.sent) or one under the channel (sent).
     private async Task<bool> RecordAsync(

@@ -16,7 +16,7 @@ namespace Hub.Server.Api.Messages;
 /// <summary>
 /// <c>POST /api/customers/{id}/messages</c> with <c>{"connectorInstanceId": "twilio1", "text": "...", "purpose": "service"}</c>
 /// (and <c>"replyTo"</c>: an X post to answer in public, or the Message-ID of an e-mail to answer): the consent check, then the send, then the outcome
-/// (<c>sms.sent</c>, <c>social.dm.sent</c>, <c>sms.blocked</c>, <c>sms.failed</c>) on the customer's timeline, so every
+/// (<c>sms.sent</c>, <c>social.dm.sent</c>, <c>sms.blocked</c>, <c>sms.failed</c>, <c>sms.unconfirmed</c>) on the customer's timeline, so every
 /// connected system learns what the customer was sent or was spared.
 /// </summary>
 internal static class SendMessage
@@ -67,6 +67,10 @@ internal static class SendMessage
         }
         catch (Exception e) when (ProviderUnavailable.From(e, outbound) is { } unavailable)
         {
+            if (unavailable.MayHaveBeenSent)
+            {
+                await outcomes.UnconfirmedAsync(attempt, request.Text!, CancellationToken.None);
+            }
             if (unavailable.RetryAfter is { } wait)
             {
                 http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);

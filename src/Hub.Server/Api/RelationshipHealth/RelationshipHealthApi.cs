@@ -15,6 +15,8 @@ internal static class RelationshipHealthApi
             .WithTags("Relationship health")
             .WithName("GetCustomerHealth")
             .WithSummary("Relationship health: recency and frequency per channel, open issues, response time, who starts the contacts, the last unresolved complaint.")
+            .Produces<CustomerHealthView>()
+            .Produces(StatusCodes.Status301MovedPermanently)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/health/overview", GetHealthOverview.HandleAsync)
@@ -22,6 +24,7 @@ internal static class RelationshipHealthApi
             .WithTags("Relationship health")
             .WithName("GetHealthOverview")
             .WithSummary("The metrics over all customers, and the customers waiting longest for a reply or for an open case, a page at a time.")
+            .Produces<HealthOverview>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;

@@ -40,6 +40,12 @@ public sealed class OutboundSmsHub : IAsyncLifetime
 
     public const string SlowInstance = "twslow";
 
+    /// <summary>Sends to <see cref="HangingUp"/>.</summary>
+    public const string HangingUpInstance = "twhangup";
+
+    /// <summary>A "Twilio" that reads the request, then closes the connection without an answer.</summary>
+    public HangingUpServer HangingUp { get; } = new();
+
     /// <summary>Short, so a Twilio that does not answer is given up quickly.</summary>
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
 
@@ -59,6 +65,7 @@ public sealed class OutboundSmsHub : IAsyncLifetime
         AddInstance(settings, SilentInstance, Twilio.Url!, null);
         AddInstance(settings, BusyInstance, BusyTwilio.Url!, FromNumber);
         AddInstance(settings, SlowInstance, SlowTwilio.Url!, FromNumber);
+        AddInstance(settings, HangingUpInstance, HangingUp.Url, FromNumber);
         Hub = await TwilioHub.StartAsync(settings);
     }
 
@@ -90,6 +97,73 @@ public sealed class OutboundSmsHub : IAsyncLifetime
         Twilio.Dispose();
         BusyTwilio.Dispose();
         SlowTwilio.Dispose();
+        await HangingUp.DisposeAsync();
+    }
+}
+
+/// <summary>Takes each request whole (headers and body) and hangs up without a word, as a proxy or a provider crashing mid-answer does.</summary>
+public sealed class HangingUpServer : IAsyncDisposable
+{
+    private readonly System.Net.Sockets.TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+    private int _requests;
+
+    public HangingUpServer()
+    {
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                var stream = client.GetStream();
+                var received = new StringBuilder();
+                var buffer = new byte[4096];
+                while (!HasWholeRequest(received.ToString()))
+                {
+                    var read = await stream.ReadAsync(buffer, _stop.Token);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                }
+                Interlocked.Increment(ref _requests);
+                client.Client.Close();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static bool HasWholeRequest(string received)
+    {
+        var end = received.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return false;
+        }
+        var length = received[..end].Split("\r\n").FirstOrDefault(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+        return length is null || received.Length - end - 4 >= int.Parse(length["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _accepting;
+        _stop.Dispose();
     }
 }
 
@@ -159,7 +233,7 @@ public sealed class OutboundSmsTests : IClassFixture<OutboundSmsHub>
     }
 
     [Fact]
-    public async Task A_twilio_that_does_not_answer_in_time_is_503_with_retry_after()
+    public async Task A_twilio_that_does_not_answer_in_time_is_504_outcome_unknown_without_retry_after_and_unconfirmed_on_the_timeline()
     {
         _fixture.SlowTwilio.Given(Request.Create().WithPath(MessagesPath).UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithDelay(OutboundSmsHub.AttemptTimeout * 3).WithBody(Sample("message-create-201.json", 73)));
@@ -167,9 +241,54 @@ public sealed class OutboundSmsTests : IClassFixture<OutboundSmsHub>
 
         var (status, problem, retryAfter) = await SendReadingRetryAfterAsync(customerId, $$"""{"connectorInstanceId":"{{OutboundSmsHub.SlowInstance}}","text":"Hi"}""");
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
-        Assert.Contains("Hub:Outbound:AttemptTimeout", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.NotNull(retryAfter);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, status);
+        Assert.Equal("The provider may have received the message", problem.GetProperty("title").GetString());
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("Hub:Outbound:AttemptTimeout", detail, StringComparison.Ordinal);
+        Assert.Contains("sms.unconfirmed", detail.Replace("<channel>", "sms", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("Nothing was sent", detail, StringComparison.Ordinal);
+        Assert.Null(retryAfter);
+        var unconfirmed = await EventuallyOnTimelineAsync(customerId, "sms.unconfirmed");
+        Assert.Equal("outbound", unconfirmed.GetProperty("direction").GetString());
+    }
+
+    [Fact]
+    public async Task A_twilio_that_drops_the_connection_after_the_request_is_504_outcome_unknown()
+    {
+        var customerId = await KnownCustomerAsync(75);
+
+        var (status, problem, retryAfter) = await SendReadingRetryAfterAsync(customerId, $$"""{"connectorInstanceId":"{{OutboundSmsHub.HangingUpInstance}}","text":"Hi"}""");
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, status);
+        Assert.Equal("The provider may have received the message", problem.GetProperty("title").GetString());
+        Assert.Null(retryAfter);
+        Assert.Equal(1, _fixture.HangingUp.Requests);
+        await EventuallyOnTimelineAsync(customerId, "sms.unconfirmed");
+    }
+
+    [Fact]
+    public async Task A_blocked_send_is_no_reply_the_customer_still_waits_in_health_and_the_overview()
+    {
+        var customerId = await KnownCustomerAsync(76);
+        await _hub.PostAcceptedAsync(InboundSms("SM00000000000000000000000000000076", "Where is my order?", Uri.EscapeDataString(Phone(76))));
+        await EventuallyOnTimelineAsync(customerId, "sms.received");
+        using (var consent = new StringContent("""{"channel":"sms","status":"denied"}""", Encoding.UTF8, "application/json"))
+        {
+            using var put = await _hub.Client.PutAsync(new Uri($"api/customers/{customerId}/consent", UriKind.Relative), consent);
+            Assert.True(put.IsSuccessStatusCode, $"PUT consent answered {(int)put.StatusCode}");
+        }
+        await EventuallyAsync(async () => (await ConsentAsync(customerId)) == "denied", "the denial on the customer");
+
+        var (status, _) = await SendAsync(customerId, """{"connectorInstanceId":"tw1","text":"It ships today."}""");
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        await EventuallyOnTimelineAsync(customerId, "sms.blocked");
+        var health = await _hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{customerId}/health", UriKind.Relative));
+        Assert.True(health.GetProperty("openIssues").GetProperty("unansweredMessages").GetInt32() == 1, health.ToString());
+        Assert.Equal(0, health.GetProperty("responseTime").GetProperty("responses").GetInt32());
+        Assert.Equal(0, health.GetProperty("contactsStarted").GetProperty("byCompany").GetInt32());
+        var overview = await _hub.Client.GetFromJsonAsync<JsonElement>(new Uri("api/health/overview?limit=500", UriKind.Relative));
+        Assert.Contains(overview.GetProperty("waiting").GetProperty("items").EnumerateArray(), i => i.GetProperty("customerId").GetGuid() == customerId);
     }
 
     [Fact]
@@ -265,7 +384,7 @@ public sealed class OutboundSmsTests : IClassFixture<OutboundSmsHub>
         var customerId = await KnownCustomerAsync(41);
 
         var (status, problem) = await SendAsync(customerId, """{"connectorInstanceId":"tw1","text":"Your order shipped."}""");
-        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.True(status == HttpStatusCode.BadGateway, problem.ToString());
         Assert.Equal("21610", problem.GetProperty("errorCode").GetString());
         await EventuallyOnTimelineAsync(customerId, "sms.failed");
         await EventuallyAsync(async () => (await ConsentAsync(customerId)) == "denied", "the opt-out Twilio reported");
