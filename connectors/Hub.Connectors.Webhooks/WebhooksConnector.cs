@@ -8,7 +8,7 @@ namespace Hub.Connectors.Webhooks;
 
 /// <summary>Generic signed webhooks in and out, the way any existing CRM or app talks to the hub.</summary>
 internal sealed class WebhooksConnector(CustomerWebhookSender sender, IHttpClientFactory httpClients)
-    : IConnector, IInboundWebhookHandler, ISyncTarget, IErasureTarget, IConnectionTester
+    : IConnector, IInboundWebhookHandler, IMergeSyncTarget, IErasureTarget, IConnectionTester
 {
     public const string Kind = "webhooks";
 
@@ -27,6 +27,9 @@ internal sealed class WebhooksConnector(CustomerWebhookSender sender, IHttpClien
 
     public ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken) =>
         sender.PushAsync(change, instance, cancellationToken);
+
+    public ValueTask<SyncResult> MergeAsync(CustomerMerge merge, ConnectorInstance instance, CancellationToken cancellationToken) =>
+        sender.MergeAsync(merge, instance, cancellationToken);
 
     public ValueTask<ErasureResult> EraseAsync(CustomerErasure erasure, ConnectorInstance instance, CancellationToken cancellationToken) =>
         sender.EraseAsync(erasure, instance, cancellationToken);

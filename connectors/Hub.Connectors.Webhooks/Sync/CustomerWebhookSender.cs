@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Hub.Connectors.Webhooks.Signing;
 using Hub.Contracts.Connectors;
@@ -40,6 +42,41 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
     }
 
     /// <summary>
+    /// <c>{"type": "customer.merged", "timestamp": ..., "data": {"survivorId", "survivorVersion", "mergedCustomerIds",
+    /// "mergedCustomers", ...}}</c>, signed the same way, before the survivor's customer.updated. The webhook-id is derived
+    /// from survivor and merged ids, so retries deduplicate even when the survivor's version they ride with moves on.
+    /// </summary>
+    public async ValueTask<SyncResult> MergeAsync(CustomerMerge merge, ConnectorInstance instance, CancellationToken cancellationToken)
+    {
+        var options = WebhooksOptions.From(instance.Settings);
+        if (options.TargetUrl is null)
+        {
+            return SyncResult.Success(detail: "no target URL configured: inbound only");
+        }
+        var now = time.GetUtcNow();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            type = "customer.merged",
+            timestamp = now.ToString("O", CultureInfo.InvariantCulture),
+            data = merge,
+        }, JsonSerializerOptions.Web);
+        var status = await PostAsync(options, MergeMessageId(merge), now, body, cancellationToken);
+        return status switch
+        {
+            >= 200 and < 300 => SyncResult.Success(detail: $"target answered {status}"),
+            >= 300 and < 400 => SyncResult.Refused($"target answered a redirect ({status}); redirects are not followed, fix the URL"),
+            _ => SyncResult.Refused($"target refused the merge with {status}"),
+        };
+    }
+
+    /// <summary><c>msg_merge_&lt;survivor&gt;_&lt;first 16 bytes of SHA-256 over the sorted merged ids&gt;</c>.</summary>
+    public static string MergeMessageId(CustomerMerge merge)
+    {
+        var ids = string.Join(",", merge.MergedCustomerIds.Order().Select(id => id.ToString("N")));
+        return $"msg_merge_{merge.SurvivorId:N}_{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ids)), 0, 16)}";
+    }
+
+    /// <summary>
     /// <c>{"type": "customer.erased", "timestamp": ..., "data": {"customerId", "erasureRequestId", "requestedAt", "externalIdentifiers"}}</c>,
     /// signed the same way; the webhook-id is derived from the erasure request, so retries deduplicate.
     /// </summary>
@@ -58,9 +95,12 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
             data = erasure,
         }, JsonSerializerOptions.Web);
         var status = await PostAsync(options, $"msg_erasure_{erasure.ErasureRequestId:N}", now, body, cancellationToken);
-        return status is >= 200 and < 300
-            ? ErasureResult.Erased($"target answered {status}")
-            : ErasureResult.Refused($"target refused the erasure with {status}");
+        return status switch
+        {
+            >= 200 and < 300 => ErasureResult.Erased($"target answered {status}"),
+            (int)HttpStatusCode.NotFound or (int)HttpStatusCode.Gone => ErasureResult.Erased($"target answered {status}: it holds no such customer (any more)"),
+            _ => ErasureResult.Refused($"target refused the erasure with {status}"),
+        };
     }
 
     /// <summary>The status of a 2xx or a refusal for good; a redelivery-worthy answer (408, 429, 5xx) throws.</summary>

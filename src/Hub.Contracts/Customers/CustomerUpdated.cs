@@ -24,6 +24,13 @@ public sealed record CustomerUpdated
     /// </summary>
     public string? SourceConnectorInstanceId { get; init; }
 
+    /// <summary>
+    /// The customers merged into this one by this change (or, when the hub hands a target one version in place of
+    /// several, by any of them); empty when none was. A sync target that acts on merges (<see cref="Connectors.IMergeSyncTarget"/>)
+    /// is told before it gets this change.
+    /// </summary>
+    public IReadOnlyList<Guid> MergedCustomerIds { get; init; } = [];
+
     /// <summary>The touchpoint that caused the change, if one did.</summary>
     public Guid? CausedByTouchpointId { get; init; }
 

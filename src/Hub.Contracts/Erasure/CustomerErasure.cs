@@ -20,6 +20,16 @@ public sealed record CustomerErasure
     /// <summary>The customer's record-id identifiers (<c>salesforce:contact</c> and the like): record ids, not personal data.</summary>
     public IReadOnlyList<CustomerIdentifier> ExternalIdentifiers { get; init; } = [];
 
+    /// <summary>
+    /// Customers that had been merged into this one. Each is erased by an erasure of its own (its own
+    /// <see cref="ErasureRequestId"/>, <see cref="ExternalRecordId"/> and identifiers) that names this customer in
+    /// <see cref="MergedIntoCustomerId"/>.
+    /// </summary>
+    public IReadOnlyList<Guid> MergedCustomerIds { get; init; } = [];
+
+    /// <summary>For a customer that had been merged into another: the one whose erasure erases it too; null otherwise.</summary>
+    public Guid? MergedIntoCustomerId { get; init; }
+
     /// <summary>When the erasure was asked for.</summary>
     public required DateTimeOffset RequestedAt { get; init; }
 }

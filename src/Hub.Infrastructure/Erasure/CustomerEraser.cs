@@ -16,7 +16,9 @@ namespace Hub.Infrastructure.Erasure;
 /// the timeline, the identity graph's links, merges, conflicts and separations that name them, outbox messages,
 /// ingress buffer rows and failed messages that mention them. What stays: the erasure request (who asked and when),
 /// one tombstone hash per identifier, a row per connected system to erase them from, and the sync checkpoints
-/// frozen at the highest version, so a change already on its way to a system is never delivered.
+/// frozen at the highest version, so a change already on its way to a system is never delivered. Each customer merged
+/// into the erased one gets an erasure request of its own (<see cref="ErasureRequestRow.SurvivorRequestId"/>), so every
+/// system is told about each id it may hold a record for, with that customer's own record id there.
 /// </summary>
 public sealed partial class CustomerEraser(
     HubDbContext db, IngressBufferDbContext ingressBuffer, ConnectorInstances instances, ErasureSignal signal, TimeProvider time, ILogger<CustomerEraser> logger)
@@ -50,11 +52,26 @@ public sealed partial class CustomerEraser(
             ErasedIdentifiers = identifiers.Count,
         };
         db.ErasureRequests.Add(request);
-        await AddTargetsAsync(request, identifiers, now, cancellationToken);
-        await AddTombstonesAsync(request, [.. identifiers.Select(TombstoneHash.Of), .. touchpointIds.Select(TombstoneHash.Of)], now, cancellationToken);
-        await FreezeSyncCheckpointsAsync(customerId, now, cancellationToken);
-
         var ids = customerIds.OfType<Guid>().ToList();
+        var recordIds = await db.SyncCheckpoints.Where(c => ids.Contains(c.CustomerId)).ToListAsync(cancellationToken);
+        AddTargets(request, identifiers, recordIds, now);
+        foreach (var (mergedId, held) in await MergedIdentifiersAsync(ids.Where(id => id != customerId).ToList(), cancellationToken))
+        {
+            var merged = new ErasureRequestRow
+            {
+                Id = Guid.CreateVersion7(now),
+                CustomerId = mergedId,
+                SurvivorRequestId = request.Id,
+                RequestedBy = actor,
+                RequestedAt = now,
+                ErasedIdentifiers = held.Count,
+            };
+            db.ErasureRequests.Add(merged);
+            AddTargets(merged, held, recordIds, now);
+        }
+        await AddTombstonesAsync(request, [.. identifiers.Select(TombstoneHash.Of), .. touchpointIds.Select(TombstoneHash.Of)], now, cancellationToken);
+        await FreezeSyncCheckpointsAsync(ids, now, cancellationToken);
+
         await db.CustomerIdentifiers.Where(i => ids.Contains(i.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         await db.CustomerFields.Where(f => ids.Contains(f.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         await db.IdentityLinks.Where(l => touchpointIds.Contains(l.TouchpointId) || values.Contains(l.Value)).ExecuteDeleteAsync(cancellationToken);
@@ -79,6 +96,29 @@ public sealed partial class CustomerEraser(
         signal.Notify();
         await RemoveFromIngressBufferAsync(mentions, cancellationToken);
         return request;
+    }
+
+    /// <summary>
+    /// Puts the connected systems that refused the erasure (<c>failed</c>) back to <c>pending</c>, for the survivor's erasure and
+    /// those of the customers merged into it, once the cause is fixed; returns those systems' instance ids.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RedispatchFailedAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        var requestIds = await db.ErasureRequests.Where(r => r.Id == requestId || r.SurvivorRequestId == requestId).Select(r => r.Id).ToListAsync(cancellationToken);
+        var failed = await db.ErasureTargets.Where(t => requestIds.Contains(t.RequestId) && t.Status == ErasureStatus.Failed)
+            .Select(t => t.ConnectorInstanceId).Distinct().ToListAsync(cancellationToken);
+        if (failed.Count == 0)
+        {
+            return [];
+        }
+        var now = time.GetUtcNow();
+        await db.ErasureTargets.Where(t => requestIds.Contains(t.RequestId) && t.Status == ErasureStatus.Failed)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.Status, ErasureStatus.Pending)
+                .SetProperty(t => t.NextAttemptAt, now)
+                .SetProperty(t => t.UpdatedAt, now), cancellationToken);
+        signal.Notify();
+        return [.. failed.Order(StringComparer.Ordinal)];
     }
 
     /// <summary>
@@ -119,10 +159,23 @@ public sealed partial class CustomerEraser(
         return identifiers;
     }
 
-    private async Task AddTargetsAsync(ErasureRequestRow request, HashSet<CustomerIdentifier> identifiers, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The identifiers each customer merged into the erased one held when it was merged (its merges' history), so its own
+    /// erasure names its own records in connected systems.
+    /// </summary>
+    private async Task<List<(Guid MergedId, HashSet<CustomerIdentifier> Held)>> MergedIdentifiersAsync(List<Guid> mergedIds, CancellationToken cancellationToken)
     {
-        var recordIds = await db.SyncCheckpoints.Where(c => c.CustomerId == request.CustomerId)
-            .ToDictionaryAsync(c => c.ConnectorInstanceId, c => c.ExternalRecordId, StringComparer.OrdinalIgnoreCase, cancellationToken);
+        var merges = await db.CustomerMerges.Where(m => m.Kind == "merge" && mergedIds.Contains(m.MergedId))
+            .Select(m => new { m.MergedId, m.MergedIdentifiers }).ToListAsync(cancellationToken);
+        return [.. mergedIds.Order().Select(id => (id, merges.Where(m => m.MergedId == id)
+            .SelectMany(m => JsonSerializer.Deserialize<List<CustomerIdentifier>>(m.MergedIdentifiers, JsonSerializerOptions.Web) ?? []).ToHashSet()))];
+    }
+
+    /// <summary>One target row per connected system that erases: the customer's record id there (its checkpoint) and its record-id identifiers.</summary>
+    private void AddTargets(ErasureRequestRow request, HashSet<CustomerIdentifier> identifiers, List<SyncCheckpointRow> checkpoints, DateTimeOffset now)
+    {
+        var recordIds = checkpoints.Where(c => c.CustomerId == request.CustomerId)
+            .ToDictionary(c => c.ConnectorInstanceId, c => c.ExternalRecordId, StringComparer.OrdinalIgnoreCase);
         var external = JsonSerializer.Serialize(identifiers.Where(i => i.Type.Contains(':', StringComparison.Ordinal)).OrderBy(i => i.Type).ThenBy(i => i.Value), JsonSerializerOptions.Web);
         foreach (var instance in instances.All)
         {
@@ -164,13 +217,17 @@ public sealed partial class CustomerEraser(
         }
     }
 
-    /// <summary>Every sync target's checkpoint at the highest version: no change of this customer is pushed any more.</summary>
-    private async Task FreezeSyncCheckpointsAsync(Guid customerId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every sync target's checkpoint of the customer and of those merged into it at the highest version: no change of
+    /// theirs is pushed any more.
+    /// </summary>
+    private async Task FreezeSyncCheckpointsAsync(List<Guid> customerIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var rows = await db.SyncCheckpoints.Where(c => c.CustomerId == customerId).ToDictionaryAsync(c => c.ConnectorInstanceId, StringComparer.OrdinalIgnoreCase, cancellationToken);
-        foreach (var instance in instances.All)
+        var rows = await db.SyncCheckpoints.Where(c => customerIds.Contains(c.CustomerId))
+            .ToDictionaryAsync(c => (c.ConnectorInstanceId.ToLowerInvariant(), c.CustomerId), cancellationToken);
+        foreach (var (instance, customerId) in instances.All.SelectMany(i => customerIds.Select(id => (i, id))))
         {
-            if (!rows.TryGetValue(instance.Id, out var row))
+            if (!rows.TryGetValue((instance.Id.ToLowerInvariant(), customerId), out var row))
             {
                 row = new SyncCheckpointRow { ConnectorInstanceId = instance.Id, CustomerId = customerId };
                 db.SyncCheckpoints.Add(row);

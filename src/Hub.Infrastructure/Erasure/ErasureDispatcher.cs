@@ -16,7 +16,8 @@ namespace Hub.Infrastructure.Erasure;
 /// Takes each erasure to each connected system until it is done. A due row (<c>pending</c>, or <c>retrying</c>
 /// whose wait is over) is claimed with a conditional update of its attempt count, so of several hub processes
 /// one calls the system; a passing failure waits longer each time (<see cref="ErasureOptions"/>) and is tried again,
-/// for as long as it takes; a refusal for good is <c>failed</c> with the system's reason.
+/// for as long as it takes; a refusal for good is <c>failed</c> with the system's reason, until the erasure is asked for
+/// again (<see cref="CustomerEraser.RedispatchFailedAsync"/>).
 /// </summary>
 internal sealed partial class ErasureDispatcher(
     IServiceScopeFactory scopes, ConnectorInstances instances, ErasureSignal signal, ErasureOptions options, TimeProvider time,
@@ -69,6 +70,10 @@ internal sealed partial class ErasureDispatcher(
     private async Task AttemptAsync(HubDbContext db, TargetPushLock pushLock, ErasureTargetRow target, CancellationToken cancellationToken)
     {
         var request = await db.ErasureRequests.AsNoTracking().FirstAsync(r => r.Id == target.RequestId, cancellationToken);
+        var mergedIds = await db.ErasureRequests.AsNoTracking().Where(r => r.SurvivorRequestId == request.Id).Select(r => r.CustomerId).Order().ToListAsync(cancellationToken);
+        var survivorId = request.SurvivorRequestId is { } survivorRequestId
+            ? await db.ErasureRequests.AsNoTracking().Where(r => r.Id == survivorRequestId).Select(r => (Guid?)r.CustomerId).FirstOrDefaultAsync(cancellationToken)
+            : null;
         var attempts = target.Attempts + 1;
         string status;
         string? error = null;
@@ -86,7 +91,7 @@ internal sealed partial class ErasureDispatcher(
                 // so that push cannot land after the erasure; pushes that come later see the frozen checkpoints.
                 await using (await pushLock.TakeAsync(instance.Id, cancellationToken))
                 {
-                    result = await eraser.EraseAsync(Erasure(request, target), instance, cancellationToken);
+                    result = await eraser.EraseAsync(Erasure(request, target, mergedIds, survivorId), instance, cancellationToken);
                 }
                 (status, error, detail) = result.Done ? (ErasureStatus.Done, (string?)null, (string?)result.Detail) : (ErasureStatus.Failed, result.Detail, null);
             }
@@ -119,8 +124,10 @@ internal sealed partial class ErasureDispatcher(
         return delay < options.MaxRetryDelay ? delay : options.MaxRetryDelay;
     }
 
-    private static CustomerErasure Erasure(ErasureRequestRow request, ErasureTargetRow target) => new()
+    private static CustomerErasure Erasure(ErasureRequestRow request, ErasureTargetRow target, List<Guid> mergedIds, Guid? survivorId) => new()
     {
+        MergedCustomerIds = mergedIds,
+        MergedIntoCustomerId = survivorId,
         ErasureRequestId = request.Id,
         CustomerId = request.CustomerId,
         ExternalRecordId = target.ExternalRecordId,

@@ -17,6 +17,12 @@ public sealed class ErasureRequestRow
     /// <summary>How many identifiers were erased (and tombstoned).</summary>
     public int ErasedIdentifiers { get; set; }
 
+    /// <summary>
+    /// For the erasure of a customer that had been merged into the erased one: the survivor's erasure request, which
+    /// made this one in the same transaction; null for an erasure asked for directly.
+    /// </summary>
+    public Guid? SurvivorRequestId { get; set; }
+
     /// <summary>When every connected system reported done; null while any is not.</summary>
     public DateTimeOffset? CompletedAt { get; set; }
 
@@ -94,6 +100,7 @@ internal static class ErasureModel
             e.HasKey(r => r.Id);
             e.Property(r => r.RequestedBy).HasMaxLength(100);
             e.HasIndex(r => r.CustomerId);
+            e.HasIndex(r => r.SurvivorRequestId);
             e.HasMany(r => r.Targets).WithOne().HasForeignKey(t => t.RequestId);
         });
         modelBuilder.Entity<ErasureTargetRow>(e =>

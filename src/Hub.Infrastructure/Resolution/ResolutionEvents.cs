@@ -22,6 +22,11 @@ internal static class ResolutionEvents
         {
             entry.Entity.RecordedAt = now;
         }
+        var mergedInto = MergedInto(changes);
+        foreach (var survivorId in mergedInto.Keys)
+        {
+            changes.For(survivorId).Fields.Add("identifiers");
+        }
         // The surviving customers the transaction changed; those the resolver tracks are as the one SaveChanges below writes them.
         var customers = (await CustomerSnapshots.LoadAsync(db, [.. changes.Customers.Select(c => c.CustomerId)], cancellationToken))
             .Where(c => c.Value.MergedIntoId == null).ToDictionary();
@@ -43,6 +48,7 @@ internal static class ResolutionEvents
                 ChangedFields = [.. (change.Created ? snapshot.Fields.Keys.Append("identifiers") : change.Fields).Where(f => !NotFields.Contains(f)).Distinct().Order(StringComparer.Ordinal)],
                 Customer = snapshot,
                 SourceConnectorInstanceId = change.Sources.Count == 1 ? change.Sources.First() : null,
+                MergedCustomerIds = mergedInto.GetValueOrDefault(customer.Id) ?? [],
                 CausedByTouchpointId = change.LastTouchpointId,
                 OccurredAt = now,
             }, now);
@@ -71,5 +77,30 @@ internal static class ResolutionEvents
             }
         }
         return await ResolutionRows.SaveChangesAsync(db, cancellationToken);
+    }
+
+    /// <summary>
+    /// Per final survivor, the customers the transaction merged into it: a chain within the transaction (B into A, then
+    /// A into C) ends at C for both, since only C's change is announced.
+    /// </summary>
+    private static Dictionary<Guid, List<Guid>> MergedInto(ResolutionChanges changes)
+    {
+        var survivorOf = new Dictionary<Guid, Guid>();
+        foreach (var (survivorId, mergedId, _) in changes.Merges)
+        {
+            survivorOf[mergedId] = survivorId;
+        }
+        return survivorOf.Keys
+            .GroupBy(merged =>
+            {
+                var survivor = survivorOf[merged];
+                for (var hop = 0; hop < survivorOf.Count && survivorOf.TryGetValue(survivor, out var next); hop++)
+                {
+                    survivor = next;
+                }
+                return survivor;
+            })
+            .Where(g => !survivorOf.ContainsKey(g.Key))
+            .ToDictionary(g => g.Key, g => g.Order().ToList());
     }
 }

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
+using Hub.Contracts.Identity;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Telemetry;
 using Microsoft.EntityFrameworkCore;
@@ -30,23 +32,33 @@ internal sealed partial class SyncCheckpoints(
             .ToDictionaryAsync(c => c.CustomerId, c => c.DeliveredVersion, cancellationToken);
         var push = new List<CustomerUpdated>();
         var own = new List<CustomerUpdated>();
+        var merges = new List<CustomerUpdated>();
         foreach (var customer in changes.GroupBy(c => c.CustomerId))
         {
             var pending = customer.Where(c => c.Version > delivered.GetValueOrDefault(customer.Key)).ToList();
             if (pending.Count > 0)
             {
-                var newest = pending.MaxBy(c => c.Version)!;
+                var newest = pending.Count == 1 ? pending[0] : Folded(pending.MaxBy(c => c.Version)!, pending);
+                // A merge is announced even when the target caused the change: its system cannot know the hub merged.
+                if (newest.MergedCustomerIds.Count > 0)
+                {
+                    merges.Add(newest);
+                }
                 if (pending.TrueForAll(c => CausedBy(c, instance)))
                 {
                     own.Add(newest);
                 }
                 else
                 {
-                    push.Add(pending.Count == 1 ? newest : Folded(newest, pending));
+                    push.Add(newest);
                 }
             }
         }
-        return new SyncPlan(push, own);
+        // A merged customer's own change queued beside its merge would make the record the target is about to merge away.
+        var merged = merges.SelectMany(m => m.MergedCustomerIds).ToHashSet();
+        own.AddRange(push.Where(c => merged.Contains(c.CustomerId)));
+        push.RemoveAll(c => merged.Contains(c.CustomerId));
+        return new SyncPlan(push, own, merges);
     }
 
     /// <summary>
@@ -61,7 +73,45 @@ internal sealed partial class SyncCheckpoints(
         {
             ChangedFields = [.. pending.SelectMany(c => c.ChangedFields).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             SourceConnectorInstanceId = sources.Count == 1 ? sources[0] : null,
+            MergedCustomerIds = [.. pending.SelectMany(c => c.MergedCustomerIds).Distinct().Order()],
         };
+    }
+
+    /// <summary>
+    /// What a merge tells one target about each merged customer: its record id there (from its checkpoint) and the
+    /// record-id identifiers it held when it was merged (from the merge history).
+    /// </summary>
+    public async Task<IReadOnlyList<MergedCustomer>> MergedCustomersAsync(string instanceId, IReadOnlyList<Guid> mergedIds, CancellationToken cancellationToken)
+    {
+        var recordIds = await db.SyncCheckpoints.AsNoTracking()
+            .Where(c => c.ConnectorInstanceId == instanceId && mergedIds.Contains(c.CustomerId))
+            .ToDictionaryAsync(c => c.CustomerId, c => c.ExternalRecordId, cancellationToken);
+        var merges = await db.CustomerMerges.AsNoTracking()
+            .Where(m => m.Kind == "merge" && m.UndoneAt == null && mergedIds.Contains(m.MergedId))
+            .Select(m => new { m.MergedId, m.MergedIdentifiers }).ToListAsync(cancellationToken);
+        return [.. mergedIds.Select(id => new MergedCustomer
+        {
+            CustomerId = id,
+            ExternalRecordId = recordIds.GetValueOrDefault(id),
+            ExternalIdentifiers = [.. merges.Where(m => m.MergedId == id)
+                .SelectMany(m => JsonSerializer.Deserialize<List<CustomerIdentifier>>(m.MergedIdentifiers, JsonSerializerOptions.Web) ?? [])
+                .Where(i => i.Type.Contains(':', StringComparison.Ordinal))
+                .Distinct().OrderBy(i => i.Type, StringComparer.Ordinal).ThenBy(i => i.Value, StringComparer.Ordinal)],
+        })];
+    }
+
+    /// <summary>
+    /// Once a target took a merge, the merged customers' checkpoints there no longer hold a record id (the target merged or
+    /// deleted those records) and stand at the merged customers' last versions, so a stale change of theirs still queued
+    /// is not pushed and does not bring the record back. A split later restores a customer with a newer version, which is
+    /// pushed as a new record.
+    /// </summary>
+    public async Task RetireMergedAsync(string instanceId, IReadOnlyList<Guid> mergedIds, CancellationToken cancellationToken)
+    {
+        var versions = await db.Customers.AsNoTracking().Where(c => mergedIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Version, cancellationToken);
+        await RecordAsync(instanceId, [.. versions.Select(v => new SyncDelivery(v.Key, v.Value, null))], cancellationToken);
+        await db.SyncCheckpoints.Where(c => c.ConnectorInstanceId == instanceId && mergedIds.Contains(c.CustomerId) && c.DeliveredVersion != ErasedVersion)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.ExternalRecordId, (string?)null), cancellationToken);
     }
 
     /// <summary>Links, logs and records the outcome of a plan; <paramref name="results"/> are in the order of <see cref="SyncPlan.ToPush"/>.</summary>
@@ -169,8 +219,11 @@ internal sealed partial class SyncCheckpoints(
     private static partial void LogRefused(ILogger logger, string instanceId, Guid customerId, long version, string detail);
 }
 
-/// <summary>The changes to push to one target, and those it caused itself (recorded, not pushed).</summary>
-internal sealed record SyncPlan(IReadOnlyList<CustomerUpdated> ToPush, IReadOnlyList<CustomerUpdated> OwnChanges);
+/// <summary>
+/// The changes to push to one target, those it caused itself (recorded, not pushed), and of either the changes that
+/// merged customers into theirs (announced to an <see cref="IMergeSyncTarget"/> first).
+/// </summary>
+internal sealed record SyncPlan(IReadOnlyList<CustomerUpdated> ToPush, IReadOnlyList<CustomerUpdated> OwnChanges, IReadOnlyList<CustomerUpdated> Merges);
 
 /// <summary>
 /// A customer version a target has now, and its record id there when known (version 0 records only the id);

@@ -8,7 +8,7 @@ namespace Hub.Server.RemoteConnectors;
 /// A connector that runs as its own process, in any language: the gateway forwards its webhooks to it, it hands
 /// touchpoints back through the connector API, and it receives customer changes as signed Standard Webhooks messages.
 /// </summary>
-internal sealed class RemoteConnector(RemoteSyncSender sender, IHttpClientFactory httpClients) : IConnector, ISyncTarget, IConnectionTester
+internal sealed class RemoteConnector(RemoteSyncSender sender, IHttpClientFactory httpClients) : IConnector, IMergeSyncTarget, IConnectionTester
 {
     public const string Kind = "remote";
 
@@ -22,6 +22,9 @@ internal sealed class RemoteConnector(RemoteSyncSender sender, IHttpClientFactor
 
     public ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken) =>
         sender.PushAsync(change, instance, cancellationToken);
+
+    public ValueTask<SyncResult> MergeAsync(CustomerMerge merge, ConnectorInstance instance, CancellationToken cancellationToken) =>
+        sender.MergeAsync(merge, instance, cancellationToken);
 
     public async ValueTask<ConnectionTestResult> TestAsync(ConnectorInstance instance, CancellationToken cancellationToken)
     {

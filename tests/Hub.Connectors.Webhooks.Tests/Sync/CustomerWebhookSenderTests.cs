@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
+using Hub.Contracts.Erasure;
 using Hub.Contracts.Identity;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
@@ -231,6 +232,61 @@ public sealed class CustomerWebhookSenderTests
         Assert.True(result.Delivered);
         Assert.Empty(_handler.Requests);
         Assert.Empty(_httpClients.Names);
+    }
+
+    [Fact]
+    public async Task Merge_is_a_signed_customer_merged_message_whose_webhook_id_is_derived_from_survivor_and_merged_ids()
+    {
+        var merged = Guid.Parse("0b9c6a52-41d3-4a55-9d5e-7c1f2e3d4a5b");
+        var merge = new CustomerMerge
+        {
+            SurvivorId = CustomerId,
+            SurvivorVersion = 3,
+            MergedCustomerIds = [merged],
+            MergedCustomers = [new MergedCustomer { CustomerId = merged, ExternalIdentifiers = [new CustomerIdentifier("crm1:user", "u-bob")] }],
+            OccurredAt = new DateTimeOffset(2025, 3, 14, 9, 0, 1, TimeSpan.Zero),
+        };
+
+        var result = await ((IMergeSyncTarget)_target).MergeAsync(merge, Target(), CancellationToken.None);
+        await ((IMergeSyncTarget)_target).MergeAsync(merge with { SurvivorVersion = 4 }, Target(), CancellationToken.None);
+
+        Assert.True(result.Delivered);
+        var sent = _handler.Requests[0];
+        using var body = JsonDocument.Parse(sent.Body);
+        Assert.Equal("customer.merged", body.RootElement.GetProperty("type").GetString());
+        var data = body.RootElement.GetProperty("data");
+        Assert.Equal(CustomerId, data.GetProperty("survivorId").GetGuid());
+        Assert.Equal(merged, data.GetProperty("mergedCustomerIds")[0].GetGuid());
+        Assert.Equal("u-bob", data.GetProperty("mergedCustomers")[0].GetProperty("externalIdentifiers")[0].GetProperty("value").GetString());
+        Assert.StartsWith($"msg_merge_{CustomerId:N}_", sent.Headers["webhook-id"], StringComparison.Ordinal);
+        // A retry riding with a newer survivor version is the same merge: the receiver deduplicates it.
+        Assert.Equal(sent.Headers["webhook-id"], _handler.Requests[1].Headers["webhook-id"]);
+        new StandardWebhook(SecretA).Verify(sent.BodyText, sent.HeaderDictionary());
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.NotFound)]
+    [InlineData(HttpStatusCode.Gone)]
+    public async Task An_erasure_answered_not_found_or_gone_is_done(HttpStatusCode status)
+    {
+        _handler.Status = status;
+
+        var result = await ((IErasureTarget)_target).EraseAsync(
+            new CustomerErasure { ErasureRequestId = Guid.NewGuid(), CustomerId = CustomerId, RequestedAt = _time.GetUtcNow() }, Target(), CancellationToken.None);
+
+        Assert.True(result.Done);
+        Assert.Contains(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_erasure_refused_with_another_client_error_is_not_done()
+    {
+        _handler.Status = HttpStatusCode.UnprocessableEntity;
+
+        var result = await ((IErasureTarget)_target).EraseAsync(
+            new CustomerErasure { ErasureRequestId = Guid.NewGuid(), CustomerId = CustomerId, RequestedAt = _time.GetUtcNow() }, Target(), CancellationToken.None);
+
+        Assert.False(result.Done);
     }
 
     private sealed record SentRequest(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Hub.Contracts.Connectors;
@@ -13,23 +14,35 @@ namespace Hub.Server.RemoteConnectors.Sync;
 /// (<c>{"type": "customer.updated", "timestamp": ..., "data": ...}</c>, the same body as the webhooks connector's),
 /// to one replica after another until one takes it. The webhook-id is derived from customer and version, so the
 /// connector deduplicates our retries. Transient failures of every replica are thrown: the sync queue retries,
-/// and its circuit breaker and failed messages apply as to any target.
+/// and its circuit breaker and failed messages apply as to any target. A merge goes the same way as <c>customer.merged</c>.
 /// </summary>
 internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvider time)
 {
     private int _next;
 
-    public async ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken)
+    public ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken) =>
+        SendAsync("customer.updated", change, $"msg_{change.CustomerId:N}_{change.Version}", "change", instance, cancellationToken);
+
+    /// <summary>The webhooks connector's <c>customer.merged</c> message, with the same webhook-id.</summary>
+    public ValueTask<SyncResult> MergeAsync(CustomerMerge merge, ConnectorInstance instance, CancellationToken cancellationToken) =>
+        SendAsync("customer.merged", merge, MergeMessageId(merge), "merge", instance, cancellationToken);
+
+    private static string MergeMessageId(CustomerMerge merge)
+    {
+        var ids = string.Join(",", merge.MergedCustomerIds.Order().Select(id => id.ToString("N")));
+        return $"msg_merge_{merge.SurvivorId:N}_{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ids)), 0, 16)}";
+    }
+
+    private async ValueTask<SyncResult> SendAsync<T>(string type, T data, string messageId, string what, ConnectorInstance instance, CancellationToken cancellationToken)
     {
         var options = RemoteOptions.From(instance.Settings);
         var now = time.GetUtcNow();
         var body = JsonSerializer.Serialize(new
         {
-            type = "customer.updated",
+            type,
             timestamp = now.ToString("O", CultureInfo.InvariantCulture),
-            data = change,
+            data,
         }, JsonSerializerOptions.Web);
-        var messageId = $"msg_{change.CustomerId:N}_{change.Version}";
         var signature = new StandardWebhook(options.SigningSecret).Sign(messageId, now, body);
 
         // Start at a different replica each time, so the changes spread like the webhooks do.
@@ -69,11 +82,11 @@ internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvi
                         failures.Add($"{address} answered {status}");
                         continue;
                     default:
-                        return SyncResult.Refused($"{address} refused the change with {status}");
+                        return SyncResult.Refused($"{address} refused the {what} with {status}");
                 }
             }
         }
-        throw new HttpRequestException("No replica of the remote connector took the change: " + string.Join("; ", failures));
+        throw new HttpRequestException($"No replica of the remote connector took the {what}: " + string.Join("; ", failures));
     }
 
     private static bool IsRefusedAddress(HttpRequestException exception) =>

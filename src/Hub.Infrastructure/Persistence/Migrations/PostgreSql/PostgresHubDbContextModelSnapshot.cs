@@ -316,9 +316,14 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<Guid?>("SurvivorRequestId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("SurvivorRequestId");
 
                     b.ToTable("erasure_requests", (string)null);
                 });
