@@ -70,6 +70,12 @@ public sealed class RuntimeRemoteConnectorTests(UiHub ui) : IDisposable
         var forwarded = _prefixed.LogEntries.Concat(_plain.LogEntries).Where(e => e.RequestMessage!.Path.EndsWith("/page", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(forwarded);
         Assert.All(forwarded, e => Assert.False(e.RequestMessage!.Headers!.ContainsKey("Cookie"), "The admin's cookie reached the connector."));
+
+        // The hub is shared with the other UI tests: a sync target left behind would fail their customer changes.
+        await page.GotoAsync("/admin/connectors/edit/helpdesk-ui");
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete instance" }).ClickAsync();
+        await Expect(page.Locator("tr[data-instance='helpdesk-ui']")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }
 

@@ -113,8 +113,8 @@ public sealed class MergedCustomerSyncAndErasureTests(PrivacyHub fixture, ITestO
     }
 
     /// <summary>
-    /// A CRM user (e-mail, userId), then an anonymous visitor with a phone, both at crm2 and sf1; then a track carrying
-    /// both merges the visitor into the user. Returns (survivor, merged).
+    /// A CRM user (e-mail, userId), then an anonymous visitor with a phone, both at crm2 (and at sf1, the visitor's
+    /// Contact only after the merge); then a track carrying both merges the visitor into the user. Returns (survivor, merged).
     /// </summary>
     private async Task<(Guid Survivor, Guid Merged)> MergeAsync(string prefix, string email, string phone)
     {
@@ -123,6 +123,13 @@ public sealed class MergedCustomerSyncAndErasureTests(PrivacyHub fixture, ITestO
         await Hub.SendSegmentAsync($$$"""{"type":"identify","messageId":"{{{prefix}}}-a","userId":"{{{prefix}}}-alice","timestamp":"2026-11-20T10:00:00Z","traits":{"email":"{{{email}}}","name":"Alice Merge"}}""");
         var survivor = await fixture.CustomerIdAsync($"email={Uri.EscapeDataString(email)}");
         await EventuallyReceivedAsync("customer.updated", survivor);
+        await EventuallyAsync(() => Hub.Org.ContactOf(survivor) is not null, "the survivor's Contact");
+        // The visitor's Contact is held back until after the merge: once its id were linked to the visitor, the two
+        // customers would hold two salesforce:contact ids, and merge protection would refuse to merge them.
+        Hub.Org.Server.Given(Request.Create().WithPath(SalesforceOrg.UpsertPath + "*").UsingMethod("PATCH")).AtPriority(0)
+            .InScenario($"busy-{prefix}").WillSetStateTo("answered")
+            .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Retry-After", "15").WithHeader("Content-Type", "application/json")
+                .WithBody("""[{"message":"Server is temporarily unavailable.","errorCode":"SERVER_UNAVAILABLE"}]"""));
         await Hub.SendSegmentAsync($$$"""{"type":"identify","messageId":"{{{prefix}}}-b","anonymousId":"{{{prefix}}}-anon","timestamp":"2026-11-20T10:01:00Z","traits":{"phone":"{{{phone}}}"}}""");
         var e164 = "+" + new string([.. phone.Where(char.IsAsciiDigit)]);
         var merged = await fixture.CustomerIdAsync($"phone={Uri.EscapeDataString(e164)}");
