@@ -17,4 +17,12 @@ public sealed record ConnectorOptionDescriptor(
 {
     /// <summary>Secrets are encrypted at rest and never returned by the API.</summary>
     public bool IsSecret => Type == ConnectorOptionType.Secret;
+
+    /// <summary>
+    /// Whether the option decides where the hub connects and sends the instance's credentials (a URL, a host, a port, the
+    /// transport security). When such a setting differs from the stored one, the admin UI does not reuse stored secrets
+    /// (for saving or for a connection test): they must be entered again, so a changed address cannot collect them.
+    /// URL options are destinations unless a connector says otherwise (a URL the hub only compares signatures with).
+    /// </summary>
+    public bool IsDestination { get; init; } = Type == ConnectorOptionType.Url;
 }
