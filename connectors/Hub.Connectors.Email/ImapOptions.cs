@@ -47,16 +47,16 @@ internal sealed record ImapOptions(string Host, int Port, SecureSocketOptions Se
 
     public static IReadOnlyList<ConnectorOptionDescriptor> Descriptors { get; } =
     [
-        new(HostOption, "IMAP host", ConnectorOptionType.Text, Required: true, "The mailbox's IMAP server, such as imap.example.com."),
-        new(PortOption, "IMAP port", ConnectorOptionType.Integer, Required: false, "993 with 'ssl', 143 with 'starttls' or 'none' unless set."),
-        new(SecurityOption, "IMAP security", ConnectorOptionType.Text, Required: false, "'ssl' (TLS from the first byte), 'starttls' or 'none' (loopback and tests only).", "ssl"),
+        new(HostOption, "IMAP host", ConnectorOptionType.Text, Required: true, "The mailbox's IMAP server, such as imap.example.com.") { IsDestination = true },
+        new(PortOption, "IMAP port", ConnectorOptionType.Integer, Required: false, "993 with 'ssl', 143 with 'starttls' or 'none' unless set.") { IsDestination = true },
+        new(SecurityOption, "IMAP security", ConnectorOptionType.Text, Required: false, "'ssl' (TLS from the first byte), 'starttls' or 'none' (loopback and tests only).", "ssl") { IsDestination = true },
         new(UserOption, "User", ConnectorOptionType.Text, Required: true, "The mailbox's login, also used for SMTP when the SMTP server asks for a login."),
         new(PasswordOption, "Password or OAuth2 token", ConnectorOptionType.Secret, Required: true, "The mailbox's password, or an OAuth2 access token with Authentication 'oauth2'."),
         new(AuthenticationOption, "Authentication", ConnectorOptionType.Text, Required: false, "'password' or 'oauth2' (SASL XOAUTH2 with Password as the access token).", PasswordAuthentication),
         new(FolderOption, "Folder", ConnectorOptionType.Text, Required: false, "The folder read, such as INBOX or Support.", "INBOX"),
-        new(SmtpHostOption, "SMTP host", ConnectorOptionType.Text, Required: false, "The server replies are sent through; without it the instance only reads."),
-        new(SmtpPortOption, "SMTP port", ConnectorOptionType.Integer, Required: false, "465 with 'ssl', 587 with 'starttls', 25 with 'none' unless set."),
-        new(SmtpSecurityOption, "SMTP security", ConnectorOptionType.Text, Required: false, "'ssl', 'starttls' or 'none'.", "starttls"),
+        new(SmtpHostOption, "SMTP host", ConnectorOptionType.Text, Required: false, "The server replies are sent through; without it the instance only reads.") { IsDestination = true },
+        new(SmtpPortOption, "SMTP port", ConnectorOptionType.Integer, Required: false, "465 with 'ssl', 587 with 'starttls', 25 with 'none' unless set.") { IsDestination = true },
+        new(SmtpSecurityOption, "SMTP security", ConnectorOptionType.Text, Required: false, "'ssl', 'starttls' or 'none'.", "starttls") { IsDestination = true },
         new(FromAddressOption, "From address", ConnectorOptionType.Text, Required: false, "The address replies are sent from (usually the mailbox's own); mail from it is recorded as sent, not received."),
         new(IdleOption, "IDLE wait (seconds)", ConnectorOptionType.Integer, Required: false, $"How long one poll waits on IMAP IDLE for new mail when the server supports it, 0 to {MaxIdleSeconds}; 0 turns IDLE off.", "20"),
         new(IntervalOption, "Poll interval (seconds)", ConnectorOptionType.Integer, Required: false, "The wait between two polls when the server has no IDLE (or it is off).", "60"),

@@ -36,7 +36,7 @@ internal sealed partial record TwilioOptions(
         new(Token, "Auth token", ConnectorOptionType.Secret, Required: true,
             "The account's auth token: Twilio signs every webhook with it (X-Twilio-Signature)."),
         new(PublicBase, "Public base URL", ConnectorOptionType.Url, Required: false,
-            "The scheme, host and port Twilio calls (https://hub.example.com) when the hub sits behind a proxy or TLS terminator; signatures are checked against it."),
+            "The scheme, host and port Twilio calls (https://hub.example.com) when the hub sits behind a proxy or TLS terminator; signatures are checked against it.") { IsDestination = false },
         new(SenderNumber, "From number", ConnectorOptionType.Text, Required: false,
             "The Twilio number (E.164) texts are sent from; or give a Messaging Service SID."),
         new(MessagingService, "Messaging Service SID", ConnectorOptionType.Text, Required: false,

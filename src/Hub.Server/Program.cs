@@ -40,6 +40,7 @@ builder.Services.AddHubOutboundHttp(builder.Configuration);
 builder.Services.AddHubPolling(builder.Configuration);
 builder.Services.AddHubIdentity(builder.Configuration);
 builder.Services.AddHubApiKeys(builder.Configuration);
+builder.Services.AddHubForwardedHeaders(builder.Configuration);
 builder.Services.AddHubAdminUi(builder.Configuration);
 builder.Services.AddHubHealth();
 builder.Services.AddHubTelemetry(builder.Configuration);
@@ -61,8 +62,12 @@ builder.Services.AddRemoteConnectors(); // any language, in its own process, beh
 
 var app = builder.Build();
 
+// First: everything after it (webhook URLs, Secure cookies, sign-in limits, the gateway's X-Forwarded-*) sees the client's
+// scheme, host and address when a trusted proxy forwarded the request.
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 

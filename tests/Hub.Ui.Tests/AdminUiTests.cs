@@ -32,6 +32,22 @@ public sealed class AdminUiTests(UiHub ui)
     }
 
     [Fact]
+    public async Task Sign_out_ends_the_session_and_an_admin_page_then_asks_for_sign_in()
+    {
+        var page = await ui.SignedInPageAsync();
+        await page.GotoAsync("/admin/users");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users", Exact = true })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/signin$"));
+
+        await page.GotoAsync("/admin/users");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/signin\\?ReturnUrl=%2Fadmin%2Fusers$"));
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task An_instance_added_in_the_form_refuses_bad_input_then_takes_a_signed_webhook_whose_customer_shows_the_touchpoint()
     {
         var page = await ui.SignedInPageAsync();

@@ -23,4 +23,12 @@ public sealed record ConnectorOptionDescriptor(
     /// caller presents, for one). The hub refuses to start, and the admin UI refuses to save, an instance that repeats one.
     /// </summary>
     public bool UniqueAmongInstances { get; init; }
+
+    /// <summary>
+    /// Whether the option decides where the hub connects and sends the instance's credentials (a URL, a host, a port, the
+    /// transport security). When such a setting differs from the stored one, the admin UI does not reuse stored secrets
+    /// (for saving or for a connection test): they must be entered again, so a changed address cannot collect them.
+    /// URL options are destinations unless a connector says otherwise (a URL the hub only compares signatures with).
+    /// </summary>
+    public bool IsDestination { get; init; } = Type == ConnectorOptionType.Url;
 }

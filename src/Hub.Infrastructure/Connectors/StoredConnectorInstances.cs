@@ -135,18 +135,12 @@ public sealed partial class StoredConnectorInstances(
             return [$"'{id}' is a {row.Kind} instance; its kind cannot change."];
         }
         var secrets = SecretNames(connector);
-        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var kept = row is null ? new ConnectorSettings([]) : Decrypt(row, connector);
-        foreach (var option in connector.Descriptor.Options)
-        {
-            var value = values.GetValueOrDefault(option.Name);
-            merged[option.Name] = string.IsNullOrWhiteSpace(value) && option.IsSecret ? kept.Get(option.Name) : value;
-        }
-        var settings = new ConnectorSettings(merged);
+        var (settings, secretProblems) = WithStoredSecrets(row, connector, values);
         var problems = ConnectorSettingsValidator.Validate(connector, settings);
-        if (problems.Count > 0)
+        if (secretProblems.Count > 0 || problems.Count > 0)
         {
-            return problems;
+            return [.. secretProblems, .. WithoutProblemsFor(problems, secretProblems)];
         }
         var shared = ConnectorInstances.SharedUniqueValues(
             connector, new ConnectorInstance(id, connector.Descriptor.Kind, settings), await OtherInstancesAsync(db, connector, cancellationToken)).ToList();
@@ -179,6 +173,65 @@ public sealed partial class StoredConnectorInstances(
         await ReloadAsync(cancellationToken);
         return [];
     }
+
+    /// <summary>
+    /// The form's values, with each secret left empty taken from the stored instance (secrets are write-only). When a
+    /// destination option (<see cref="ConnectorOptionDescriptor.IsDestination"/>) differs from the stored value, no stored
+    /// secret is taken: each one left empty is a problem instead, so a changed address never receives a stored secret.
+    /// </summary>
+    public (ConnectorSettings Settings, IReadOnlyList<string> Problems) WithStoredSecrets(
+        StoredConnectorInstanceRow? row, IConnector connector, IReadOnlyDictionary<string, string?> values)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(values);
+        var options = connector.Descriptor.Options;
+        var kept = row is null ? new ConnectorSettings([]) : Decrypt(row, connector);
+        var changedDestinations = row is null ? [] : options
+            .Where(o => o.IsDestination && !string.Equals(Effective(o, values.GetValueOrDefault(o.Name)), Effective(o, kept.Get(o.Name)), StringComparison.Ordinal))
+            .Select(o => o.Name)
+            .ToList();
+        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var problems = new List<string>();
+        foreach (var option in options)
+        {
+            var value = values.GetValueOrDefault(option.Name);
+            if (option.IsSecret && string.IsNullOrWhiteSpace(value) && kept.Get(option.Name) is { } storedSecret)
+            {
+                if (changedDestinations.Count > 0)
+                {
+                    problems.Add($"'{option.Name}' must be entered again: {string.Join(", ", changedDestinations.Select(n => $"'{n}'"))} changed, and a stored secret is never sent to a changed address.");
+                    continue;
+                }
+                value = storedSecret;
+            }
+            merged[option.Name] = value;
+        }
+        return (new ConnectorSettings(merged), problems);
+    }
+
+    /// <summary>Records a connection test in the audit log: who tested which instance, against which destinations, with what outcome.</summary>
+    public async Task RecordConnectionTestAsync(string subject, IConnector connector, ConnectorSettings settings, string outcome, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(settings);
+        var destinations = connector.Descriptor.Options.Where(o => o.IsDestination && settings.Get(o.Name) is not null)
+            .Select(o => $"{o.Name}={settings.Get(o.Name)}");
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var detail = string.Join(", ", [$"{connector.Descriptor.Kind}: {outcome}", .. destinations]);
+        audit.Add(db, actor, AuditActions.ConnectorTested, subject, detail.Length > 2000 ? detail[..2000] : detail);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The validator's problems about options that already have one (a secret to enter again is also "required").</summary>
+    public static IEnumerable<string> WithoutProblemsFor(IEnumerable<string> problems, IReadOnlyList<string> first)
+    {
+        var named = first.Select(p => p[..(p.IndexOf('\'', 1) + 1)]).ToList();
+        return problems.Where(p => !named.Any(n => p.StartsWith(n, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private static string Effective(ConnectorOptionDescriptor option, string? value) =>
+        string.IsNullOrWhiteSpace(value) ? option.DefaultValue?.Trim() ?? "" : value.Trim();
 
     public async Task<bool> SetEnabledAsync(string id, bool enabled, string actor, CancellationToken cancellationToken)
     {

@@ -14,6 +14,7 @@ internal static class AdminModel
             e.HasKey(u => u.Email);
             e.Property(u => u.Email).HasMaxLength(320);
             e.Property(u => u.Role).HasMaxLength(20);
+            e.Property(u => u.SecurityStamp).HasMaxLength(64).HasDefaultValue("");
         });
         modelBuilder.Entity<StoredConnectorInstanceRow>(e =>
         {

@@ -12,6 +12,12 @@ public sealed class AdminUserRow
     public required string Role { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// A random value carried in the account's sign-in cookies and checked on every request: changing it (sign-out)
+    /// ends every session of the account, also cookies copied elsewhere. Empty for accounts made before it existed.
+    /// </summary>
+    public string SecurityStamp { get; set; } = "";
 }
 
 /// <summary>

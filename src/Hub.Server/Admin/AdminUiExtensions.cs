@@ -1,6 +1,11 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
 using Hub.Server.Admin.Accounts;
 using Hub.Server.Admin.Connectors;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Hub.Server.Admin;
 
@@ -19,16 +24,23 @@ internal static class AdminUiExtensions
         services.AddScoped<ConnectorList>();
         services.Configure<RouteOptions>(o => o.LowercaseUrls = true);
         services.AddSingleton<FirstAdmin>();
+        services.AddOptions<SignInThrottleOptions>().Bind(configuration.GetSection(SignInThrottleOptions.Section));
+        services.AddSingleton<SignInThrottle>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SignInThrottleOptions>>((o, throttle) => LimitSignInsPerClient(o, throttle.Value));
         services.AddHostedService(sp => sp.GetRequiredService<FirstAdmin>());
         var authentication = services.AddAuthentication().AddCookie(CookieScheme, o =>
         {
             o.Cookie.Name = "hub-admin";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the request came in over https, also through a trusted TLS-terminating proxy (Hub:ForwardedHeaders).
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.LoginPath = "/admin/signin";
             o.LogoutPath = "/admin/signout";
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
+            o.Events.OnValidatePrincipal = ValidateSession;
             o.Events.OnRedirectToLogin = context => Challenge(context);
             o.Events.OnRedirectToAccessDenied = context =>
             {
@@ -41,6 +53,7 @@ internal static class AdminUiExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminRoles.ViewPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(AdminRoles.Admin, AdminRoles.Viewer))
             .AddPolicy(AdminRoles.ChangePolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireRole(AdminRoles.Admin));
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/Admin", AdminRoles.ViewPolicy);
@@ -68,6 +81,50 @@ internal static class AdminUiExtensions
         app.MapRazorPages();
         app.MapGet("/", () => Results.Redirect("/admin")).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>
+    /// Form posts to the sign-in page, per client address (as corrected by the forwarded headers of a trusted proxy):
+    /// at most <see cref="SignInThrottleOptions.MaxAttemptsPerClient"/> per <see cref="SignInThrottleOptions.ClientWindow"/>.
+    /// Everything else passes untouched.
+    /// </summary>
+    private static void LimitSignInsPerClient(RateLimiterOptions options, SignInThrottleOptions throttle)
+    {
+        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/admin/signin", StringComparison.OrdinalIgnoreCase)
+                ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress(context), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = throttle.MaxAttemptsPerClient,
+                    Window = throttle.ClientWindow,
+                    QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter(""));
+        options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+        options.OnRejected = async (context, cancellationToken) =>
+        {
+            var response = context.HttpContext.Response;
+            response.Headers.RetryAfter = ((int)Math.Ceiling(throttle.ClientWindow.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await Results.Problem(
+                detail: $"Too many sign-in attempts from this address; at most {throttle.MaxAttemptsPerClient} per {throttle.ClientWindow}. Try again later.",
+                statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
+        };
+    }
+
+    private static string ClientAddress(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString() : "unknown";
+
+    /// <summary>
+    /// A cookie counts only while its account exists with the same role and security stamp: signing out changes the stamp,
+    /// so a copy of the cookie taken before is refused here, in every hub process, not only in the browser that signed out.
+    /// </summary>
+    private static async Task ValidateSession(CookieValidatePrincipalContext context)
+    {
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<AdminAccounts>();
+        if (context.Principal is null || !await accounts.IsCurrentSessionAsync(context.Principal, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+        }
     }
 
     /// <summary>A page asked for in the browser goes to sign-in; anything else (a form post, a script) gets a plain 401.</summary>

@@ -25,7 +25,10 @@ internal sealed record RemoteOptions(
     public static IReadOnlyList<ConnectorOptionDescriptor> Descriptors { get; } =
     [
         new(AddressesName, "Addresses", ConnectorOptionType.Text, Required: true,
-            "Internal base URL of each replica of the connector process (http or https), separated by spaces or commas."),
+            "Internal base URL of each replica of the connector process (http or https), separated by spaces or commas.")
+        {
+            IsDestination = true,
+        },
         new(TokenName, "Connector API token", ConnectorOptionType.Secret, Required: true,
             $"The bearer token the connector sends to POST /connector-api/v1/touchpoints; at least {MinimumTokenLength} characters, unique per instance.")
         {

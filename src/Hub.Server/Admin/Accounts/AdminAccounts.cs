@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Hub.Infrastructure.Audit;
 using Hub.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity;
@@ -6,10 +8,17 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Admin.Accounts;
 
-/// <summary>Local accounts of the admin UI, with passwords hashed by ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>.</summary>
+/// <summary>
+/// Local accounts of the admin UI, with passwords hashed by ASP.NET Core Identity's <see cref="PasswordHasher{TUser}"/>.
+/// Each sign-in cookie carries the account's security stamp; <see cref="IsCurrentSessionAsync"/> refuses a cookie whose
+/// stamp, role or account is no longer the stored one, and <see cref="EndSessionsAsync"/> changes the stamp.
+/// </summary>
 public sealed class AdminAccounts(HubDbContext db, AuditLog audit, TimeProvider time)
 {
     public const int MinimumPasswordLength = 12;
+
+    /// <summary>The claim that carries the account's security stamp in the sign-in cookie.</summary>
+    public const string SecurityStampClaim = "hub:security-stamp";
 
     private static readonly PasswordHasher<AdminUserRow> Hasher = new();
 
@@ -43,7 +52,7 @@ public sealed class AdminAccounts(HubDbContext db, AuditLog audit, TimeProvider 
         {
             return problems;
         }
-        var user = new AdminUserRow { Email = normalized!, PasswordHash = "", Role = role, CreatedAt = time.GetUtcNow() };
+        var user = new AdminUserRow { Email = normalized!, PasswordHash = "", Role = role, CreatedAt = time.GetUtcNow(), SecurityStamp = NewStamp() };
         user.PasswordHash = Hasher.HashPassword(user, password!);
         db.AdminUsers.Add(user);
         audit.Add(db, actor, AuditActions.UserCreated, user.Email, role);
@@ -74,20 +83,77 @@ public sealed class AdminAccounts(HubDbContext db, AuditLog audit, TimeProvider 
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
             user.PasswordHash = Hasher.HashPassword(user, password);
-            await db.SaveChangesAsync(cancellationToken);
         }
-        return Principal(user.Email, user.Role, scheme);
+        EnsureStamp(user);
+        await db.SaveChangesAsync(cancellationToken);
+        return Principal(user, scheme);
     }
 
-    public async Task<string?> RoleOfAsync(string? email, CancellationToken cancellationToken)
+    /// <summary>The principal of an account whose owner proved who they are elsewhere (single sign-on), or null without an account.</summary>
+    public async Task<ClaimsPrincipal?> PrincipalOfAsync(string? email, string scheme, CancellationToken cancellationToken)
     {
         var normalized = Normalize(email);
-        return normalized is null ? null
-            : await db.AdminUsers.AsNoTracking().Where(u => u.Email == normalized).Select(u => u.Role).FirstOrDefaultAsync(cancellationToken);
+        var user = normalized is null ? null : await db.AdminUsers.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        if (user is null)
+        {
+            return null;
+        }
+        EnsureStamp(user);
+        await db.SaveChangesAsync(cancellationToken);
+        return Principal(user, scheme);
     }
 
-    public static ClaimsPrincipal Principal(string email, string role, string scheme) =>
-        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, email), new Claim(ClaimTypes.Email, email), new Claim(ClaimTypes.Role, role)], scheme));
+    /// <summary>
+    /// Whether a cookie's principal still stands: its account exists with the same role and the same security stamp.
+    /// A cookie from before sign-out (or from before the stamp existed) has another stamp, or none.
+    /// </summary>
+    public async Task<bool> IsCurrentSessionAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var email = principal.FindFirstValue(ClaimTypes.Email);
+        var stamp = principal.FindFirstValue(SecurityStampClaim);
+        if (string.IsNullOrEmpty(email) || string.IsNullOrEmpty(stamp))
+        {
+            return false;
+        }
+        var user = await db.AdminUsers.AsNoTracking().Where(u => u.Email == email)
+            .Select(u => new { u.Role, u.SecurityStamp }).FirstOrDefaultAsync(cancellationToken);
+        return user is not null && principal.IsInRole(user.Role)
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(user.SecurityStamp), Encoding.UTF8.GetBytes(stamp));
+    }
+
+    /// <summary>Ends every session of the account, in every browser and every hub process: its cookies no longer validate.</summary>
+    public async Task EndSessionsAsync(string? email, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(email);
+        var user = normalized is null ? null : await db.AdminUsers.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        if (user is not null)
+        {
+            user.SecurityStamp = NewStamp();
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private static ClaimsPrincipal Principal(AdminUserRow user, string scheme) =>
+        new(new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.Name, user.Email),
+                new Claim(ClaimTypes.Email, user.Email),
+                new Claim(ClaimTypes.Role, user.Role),
+                new Claim(SecurityStampClaim, user.SecurityStamp),
+            ],
+            scheme));
+
+    /// <summary>Accounts made before security stamps existed get theirs at their next sign-in.</summary>
+    private static void EnsureStamp(AdminUserRow user)
+    {
+        if (string.IsNullOrEmpty(user.SecurityStamp))
+        {
+            user.SecurityStamp = NewStamp();
+        }
+    }
+
+    private static string NewStamp() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
 
     private static string? Normalize(string? email)
     {

@@ -40,12 +40,12 @@ internal static class OpenIdConnectSignIn
             {
                 var email = context.Principal?.FindFirstValue(ClaimTypes.Email) ?? context.Principal?.FindFirstValue("email");
                 var accounts = context.HttpContext.RequestServices.GetRequiredService<AdminAccounts>();
-                if (await accounts.RoleOfAsync(email, context.HttpContext.RequestAborted) is not { } role)
+                if (await accounts.PrincipalOfAsync(email, AdminUiExtensions.CookieScheme, context.HttpContext.RequestAborted) is not { } principal)
                 {
                     context.Fail($"{email ?? "This account"} has no account in the hub; an admin adds it under Users.");
                     return;
                 }
-                context.Principal = AdminAccounts.Principal(email!.ToLowerInvariant(), role, AdminUiExtensions.CookieScheme);
+                context.Principal = principal;
             };
         });
         return true;

@@ -1,5 +1,6 @@
 using Hub.Contracts.Connectors;
 using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.Persistence;
 using Hub.Server.Admin.Connectors;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,12 +9,14 @@ namespace Hub.Server.Pages.Admin.Connectors;
 
 /// <summary>
 /// Add or edit a connector instance stored in the database. The form comes from the connector's descriptor and is checked
-/// by the same validator as configuration; secrets are write-only (an empty secret field keeps the stored one).
+/// by the same validator as configuration; secrets are write-only (an empty secret field keeps the stored one, unless
+/// a setting that decides where the hub connects changed: then the secret must be entered again).
 /// </summary>
 public sealed class EditModel(ConnectorInstances instances, StoredConnectorInstances stored) : PageModel
 {
     private Dictionary<string, string?> _values = new(StringComparer.OrdinalIgnoreCase);
     private HashSet<string> _storedSecrets = new(StringComparer.OrdinalIgnoreCase);
+    private StoredConnectorInstanceRow? _row;
 
     public string? Id { get; private set; }
 
@@ -82,13 +85,19 @@ public sealed class EditModel(ConnectorInstances instances, StoredConnectorInsta
         Enabled = enabled;
         ReadForm();
         var connector = instances.Connectors[Descriptor.Kind];
-        var kept = Id is not null && await stored.FindAsync(Id, HttpContext.RequestAborted) is { } row ? stored.Decrypt(row, connector) : new ConnectorSettings([]);
-        var settings = new ConnectorSettings(Descriptor.Options.Select(o => KeyValuePair.Create(o.Name,
-            string.IsNullOrWhiteSpace(_values.GetValueOrDefault(o.Name)) && o.IsSecret ? kept.Get(o.Name) : _values.GetValueOrDefault(o.Name))));
-        Problems = ConnectorSettingsValidator.Validate(connector, settings);
-        if (Problems.Count == 0 && connector is IConnectionTester tester)
+        // Only the instance this form edits lends its stored secrets, and not to a changed address.
+        var (settings, secretProblems) = stored.WithStoredSecrets(existing ? _row : null, connector, _values);
+        Problems = [.. secretProblems, .. StoredConnectorInstances.WithoutProblemsFor(ConnectorSettingsValidator.Validate(connector, settings), secretProblems)];
+        if (Problems.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        if (connector is IConnectionTester tester)
         {
             TestResult = await tester.TestAsync(new ConnectorInstance(Id ?? "test", Descriptor.Kind, settings), HttpContext.RequestAborted);
+            await stored.RecordConnectionTestAsync(Id is { Length: > 0 } id ? id : "(new instance)", connector, settings,
+                $"{TestResult.Outcome} {TestResult.Detail}".Trim(), User.Identity!.Name!, HttpContext.RequestAborted);
         }
         return Page();
     }
@@ -115,6 +124,7 @@ public sealed class EditModel(ConnectorInstances instances, StoredConnectorInsta
             {
                 return NotFound();
             }
+            _row = row;
             Id = row.Id;
             IsNew = false;
             Enabled = row.Enabled;
