@@ -11,7 +11,7 @@ namespace Hub.Infrastructure.Sync;
 /// added, enabled or disabled while the hub runs. At start it connects a receive endpoint for every sync target the bus
 /// was not configured with (<see cref="SyncQueueConsumers"/> says which it was), then follows the instance list: it
 /// connects the queue of a new target and stops the one of an instance that went away. A queue that cannot be
-/// connected is logged as a warning, shown in the connector list and tried again after <see cref="RetryDelay"/>.
+/// connected is logged as a warning, shown in the connector list and tried again after <see cref="SyncQueueConsumers.RetryDelay"/>.
 /// </summary>
 internal sealed partial class RuntimeSyncEndpoints(
     ConnectorInstances instances,
@@ -22,8 +22,6 @@ internal sealed partial class RuntimeSyncEndpoints(
     ILogger<RuntimeSyncEndpoints> logger)
     : IHostedService
 {
-    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
-
     private readonly Dictionary<string, HostReceiveEndpointHandle> _endpoints = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IDisposable? _subscription;
@@ -113,11 +111,11 @@ internal sealed partial class RuntimeSyncEndpoints(
                 {
                     consumers.Set(id, SyncQueueState.NotConsumed);
                     unserved.Add(id);
-                    LogNotConsumed(logger, e, id, SyncEndpoints.For(id), RetryDelay.TotalSeconds);
+                    LogNotConsumed(logger, e, id, SyncEndpoints.For(id), SyncQueueConsumers.RetryDelay.TotalSeconds);
                 }
             }
             _retry?.Dispose();
-            _retry = unserved.Count == 0 ? null : time.CreateTimer(_ => _ = ApplyAsync(), null, RetryDelay, Timeout.InfiniteTimeSpan);
+            _retry = unserved.Count == 0 ? null : time.CreateTimer(_ => _ = ApplyAsync(), null, SyncQueueConsumers.RetryDelay, Timeout.InfiniteTimeSpan);
         }
         finally
         {

@@ -21,6 +21,9 @@ public enum SyncQueueState
 /// </summary>
 public sealed class SyncQueueConsumers
 {
+    /// <summary>How long after a failed attempt the queue of a target is connected again.</summary>
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<string, SyncQueueState> _states = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, byte> _inBusConfiguration = new(StringComparer.OrdinalIgnoreCase);
 
