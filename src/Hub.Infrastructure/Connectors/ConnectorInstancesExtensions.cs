@@ -6,7 +6,10 @@ namespace Hub.Infrastructure.Connectors;
 
 public static class ConnectorInstancesExtensions
 {
-    /// <summary>The configured and the stored connector instances; the stored ones are loaded before the bus and the pollers start.</summary>
+    /// <summary>
+    /// The configured and the stored connector instances. The stored ones are read when the refresher starts: after the
+    /// hosted services (and so the bus) were created, before the sync queues of stored targets are connected and the pollers start.
+    /// </summary>
     public static IServiceCollection AddConnectorInstances(this IServiceCollection services)
     {
         services.TryAddSingleton<ConnectorInstances>();

@@ -34,6 +34,7 @@ public static class MessagingExtensions
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxHandover>();
         services.AddConnectorInstances();
+        services.AddSingleton<SyncQueueConsumers>();
         services.AddFailedMessages();
         services.AddMetrics();
         services.TryAddSingleton<CircuitBreakerStates>();
@@ -43,6 +44,11 @@ public static class MessagingExtensions
         services.AddSingleton<ResolutionBatcher>();
         services.AddScoped<ResolutionCommit>();
         services.AddScoped<WebhookTokens>();
+        // Hosted services start one after another in this order: the stored instances are read (the refresher, added
+        // above), then the stored targets' sync queues are connected, then the bus starts, then the relay publishes. Connected
+        // before the bus starts, their endpoints start with the ones of its configuration; connected while it starts, an
+        // endpoint could be started twice.
+        services.AddHostedService<RuntimeSyncEndpoints>();
         services.AddMassTransit(x =>
         {
             x.AddConsumer<ResolutionConsumer, ResolutionConsumerDefinition>();
@@ -74,7 +80,6 @@ public static class MessagingExtensions
         // Resolution takes it in both modes; only the in-memory bus has an ingress buffer to count.
         services.AddSingleton<IngressBacklog>();
         services.AddHostedService<OutboxRelay>();
-        services.AddHostedService<RuntimeSyncEndpoints>();
         if (bus.Transport == BusTransport.RabbitMq)
         {
             services.AddSingleton<ITouchpointIngress, BrokerTouchpointIngress>();
@@ -96,12 +101,16 @@ public static class MessagingExtensions
         where TEndpoint : IReceiveEndpointConfigurator
     {
         cfg.UseFailedMessageRecording(context);
+        // Only the configured instances: the bus is built when the hosted services are created, before the stored ones
+        // are read, so whether a stored one made it in here would depend on timing. RuntimeSyncEndpoints connects those.
         var instances = context.GetRequiredService<ConnectorInstances>();
-        foreach (var instance in instances.All)
+        var consumers = context.GetRequiredService<SyncQueueConsumers>();
+        foreach (var instance in instances.All.Where(i => instances.IsConfigured(i.Id)))
         {
             if (instances.TryGet(instance.Id, out _, out var connector) && SyncEndpoints.IsTarget(connector, instance))
             {
                 cfg.ReceiveEndpoint(SyncEndpoints.For(instance.Id), e => SyncEndpoints.Configure(e, context, connector));
+                consumers.ConfiguredWithTheBus(instance.Id);
             }
         }
         cfg.ConfigureEndpoints(context);

@@ -5,14 +5,27 @@ using Microsoft.Extensions.Logging;
 
 namespace Hub.Infrastructure.Persistence;
 
-/// <summary>Applies pending migrations before anything else starts (EF Core's migration lock guards concurrent hub processes).</summary>
+/// <summary>
+/// Applies pending migrations before anything else starts, one hub process at a time. On PostgreSQL EF Core's own lock
+/// (LOCK TABLE on the history table) lasts one migration's transaction, while each process reads the list of applied
+/// migrations once: two processes starting together on a fresh database both applied the same later migrations, and
+/// one failed (relation already exists). A session-level advisory lock held around the whole of Migrate serialises
+/// them: the second one waits, then finds everything applied. On SQLite EF Core's lock row is held for the whole run.
+/// </summary>
 internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILogger<DatabaseMigrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsNpgsql())
+        {
+            await MigrateHoldingAdvisoryLockAsync(db, cancellationToken);
+        }
+        else
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
         if (db.Database.IsSqlite())
         {
             // WAL lets the API read while the consumer writes; it is a property of the file, so once is enough.
@@ -26,6 +39,54 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The key of the advisory lock the hub's migrations hold (any fixed number, unlikely to be used by anything else).</summary>
+    internal const long MigrationLockKey = 0x4875625F4D696772; // "Hub_Migr"
+
+    /// <summary>
+    /// Opens the context's connection, so that EF Core's migrations run on it, and holds the lock for the session around
+    /// them. It is released explicitly: the connection goes back to the pool, where the session lives on. A process that
+    /// dies loses its session and with it the lock. The wait polls (pg_try_advisory_lock) rather than blocking in one
+    /// command, which the command timeout would cut short while another process runs long migrations.
+    /// </summary>
+    private async Task MigrateHoldingAdvisoryLockAsync(HubDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var waiting = false;
+            while (!await RunOnSessionAsync<bool>(db, $"SELECT pg_try_advisory_lock({MigrationLockKey})", cancellationToken))
+            {
+                if (!waiting)
+                {
+                    LogWaiting(logger);
+                    waiting = true;
+                }
+                await Task.Delay(LockPollInterval, cancellationToken);
+            }
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await RunOnSessionAsync<bool>(db, $"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(250);
+
+    private static async Task<T> RunOnSessionAsync<T>(HubDbContext db, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
     /// <summary>
     /// Before the buffer had a file of its own it was a table of the main SQLite file: rows left there by an older version
@@ -45,6 +106,9 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
         await db.IngressBuffer.Where(b => ids.Contains(b.TouchpointId)).ExecuteDeleteAsync(cancellationToken);
         LogBufferMoved(logger, left.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another hub process is migrating the database; waiting for it")]
+    private static partial void LogWaiting(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database is up to date ({Provider})")]
     private static partial void LogMigrated(ILogger logger, string provider);

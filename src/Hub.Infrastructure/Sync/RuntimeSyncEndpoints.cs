@@ -6,39 +6,52 @@ using Microsoft.Extensions.Logging;
 namespace Hub.Infrastructure.Sync;
 
 /// <summary>
-/// Sync queues for instances that appear or go while the hub runs (added, enabled or disabled in the admin UI): the bus
-/// connects a receive endpoint for a new sync target and stops the one of an instance that went away. Instances present
-/// when the bus starts get theirs from the bus configuration.
+/// Sync queues for the instances the bus configuration does not hold: those stored in the database (the bus is built
+/// when the hosted services are created, before <see cref="StoredConnectorInstancesRefresher"/> has read them) and those
+/// added, enabled or disabled while the hub runs. At start it connects a receive endpoint for every sync target the bus
+/// was not configured with (<see cref="SyncQueueConsumers"/> says which it was), then follows the instance list: it
+/// connects the queue of a new target and stops the one of an instance that went away. A queue that cannot be
+/// connected is logged as a warning, shown in the connector list and tried again after <see cref="SyncQueueConsumers.RetryDelay"/>.
 /// </summary>
 internal sealed partial class RuntimeSyncEndpoints(
-    ConnectorInstances instances, IReceiveEndpointConnector bus, IBusRegistrationContext context, ILogger<RuntimeSyncEndpoints> logger)
+    ConnectorInstances instances,
+    IReceiveEndpointConnector bus,
+    IBusRegistrationContext context,
+    SyncQueueConsumers consumers,
+    TimeProvider time,
+    ILogger<RuntimeSyncEndpoints> logger)
     : IHostedService
 {
-    private readonly Dictionary<string, HostReceiveEndpointHandle?> _endpoints = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, HostReceiveEndpointHandle> _endpoints = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IDisposable? _subscription;
+    private ITimer? _retry;
+    private bool _stopped;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects the queues before the bus and the outbox relay start (it is registered before them): on the in-memory
+    /// bus a change published before its target's queue is bound would not reach that target. It does not wait for the
+    /// broker: a receive endpoint starts consuming once its transport is ready.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        lock (_endpoints)
-        {
-            // What runs now has its queue from the bus configuration (null: not ours to stop... unless it goes away).
-            foreach (var instance in instances.All)
-            {
-                if (instances.TryGet(instance.Id, out _, out var connector) && SyncEndpoints.IsTarget(connector, instance))
-                {
-                    _endpoints[instance.Id] = null;
-                }
-            }
-        }
         Watch();
-        return Task.CompletedTask;
+        await ApplyAsync();
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
-        return Task.CompletedTask;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _stopped = true;
+            _retry?.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private void Watch() => _subscription = instances.GetChangeToken().RegisterChangeCallback(_ =>
@@ -52,37 +65,98 @@ internal sealed partial class RuntimeSyncEndpoints(
         await _gate.WaitAsync();
         try
         {
+            if (_stopped)
+            {
+                return;
+            }
             var targets = instances.All
                 .Where(i => instances.TryGet(i.Id, out _, out var c) && SyncEndpoints.IsTarget(c, i))
                 .Select(i => i.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            foreach (var id in _endpoints.Keys.Where(id => !targets.Contains(id)).ToList())
+            foreach (var (id, handle) in Current().Where(e => !targets.Contains(e.Key)))
             {
-                if (_endpoints[id] is { } handle)
+                lock (_endpoints)
+                {
+                    _endpoints.Remove(id);
+                }
+                consumers.Forget(id);
+                try
                 {
                     await handle.StopAsync();
+                    LogStopped(logger, id);
                 }
-                _endpoints.Remove(id);
-                LogStopped(logger, id);
+                catch (Exception e)
+                {
+                    LogStopFailed(logger, e, id);
+                }
             }
-            foreach (var id in targets.Where(id => !_endpoints.ContainsKey(id)))
+            var unserved = new List<string>();
+            var connected = Current();
+            foreach (var id in targets.Where(id => !connected.ContainsKey(id) && !consumers.InBusConfiguration(id)))
             {
                 if (!instances.TryGet(id, out _, out var connector))
                 {
                     continue;
                 }
-                var handle = bus.ConnectReceiveEndpoint(SyncEndpoints.For(id), (_, endpoint) => SyncEndpoints.Configure(endpoint, context, connector));
-                await handle.Ready;
-                _endpoints[id] = handle;
+                try
+                {
+                    var handle = bus.ConnectReceiveEndpoint(SyncEndpoints.For(id), (_, endpoint) => SyncEndpoints.Configure(endpoint, context, connector));
+                    lock (_endpoints)
+                    {
+                        _endpoints[id] = handle;
+                    }
+                    consumers.Set(id, SyncQueueState.Starting);
+                    _ = ReportWhenReadyAsync(id, handle);
+                }
+                catch (Exception e)
+                {
+                    consumers.Set(id, SyncQueueState.NotConsumed);
+                    unserved.Add(id);
+                    LogNotConsumed(logger, e, id, SyncEndpoints.For(id), SyncQueueConsumers.RetryDelay.TotalSeconds);
+                }
+            }
+            _retry?.Dispose();
+            _retry = unserved.Count == 0 ? null : time.CreateTimer(_ => _ = ApplyAsync(), null, SyncQueueConsumers.RetryDelay, Timeout.InfiniteTimeSpan);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ReportWhenReadyAsync(string id, HostReceiveEndpointHandle handle)
+    {
+        try
+        {
+            await handle.Ready;
+            if (IsCurrent(id, handle))
+            {
+                consumers.Set(id, SyncQueueState.Consumed);
                 LogConnected(logger, id);
             }
         }
         catch (Exception e)
         {
-            LogFailed(logger, e);
+            // MassTransit keeps trying to start the endpoint; the bus's health check reports it meanwhile.
+            if (IsCurrent(id, handle))
+            {
+                LogNotReady(logger, e, id);
+            }
         }
-        finally
+    }
+
+    private Dictionary<string, HostReceiveEndpointHandle> Current()
+    {
+        lock (_endpoints)
         {
-            _gate.Release();
+            return new(_endpoints, StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    private bool IsCurrent(string id, HostReceiveEndpointHandle handle)
+    {
+        lock (_endpoints)
+        {
+            return _endpoints.TryGetValue(id, out var current) && ReferenceEquals(current, handle);
         }
     }
 
@@ -92,6 +166,12 @@ internal sealed partial class RuntimeSyncEndpoints(
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped the sync queue of connector instance '{Id}'")]
     private static partial void LogStopped(ILogger logger, string id);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not change the sync queues after the connector instances changed")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not stop the sync queue of connector instance '{Id}'")]
+    private static partial void LogStopFailed(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync target '{Id}' has no consumer in this process: its changes wait in {Queue}. Trying again in {Seconds} s")]
+    private static partial void LogNotConsumed(ILogger logger, Exception exception, string id, string queue, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The sync queue of connector instance '{Id}' is connected but not ready yet")]
+    private static partial void LogNotReady(ILogger logger, Exception exception, string id);
 }

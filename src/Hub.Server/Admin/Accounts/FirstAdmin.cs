@@ -3,6 +3,7 @@ using System.Text;
 using Hub.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Admin.Accounts;
 
@@ -36,9 +37,22 @@ public sealed partial class FirstAdmin(
         var password = configuration[PasswordKey];
         if (!string.IsNullOrWhiteSpace(email) && !string.IsNullOrEmpty(password))
         {
-            var problems = await accounts.CreateAsync(email, password, AdminRoles.Admin, "configuration", cancellationToken);
+            IReadOnlyList<string> problems;
+            try
+            {
+                problems = await accounts.CreateAsync(email, password, AdminRoles.Admin, "configuration", cancellationToken);
+            }
+            catch (DbUpdateException e)
+            {
+                problems = [e.InnerException?.Message ?? e.Message];
+            }
             if (problems.Count > 0)
             {
+                // Another hub process starting beside this one may have created it between the check above and the insert.
+                if (await AnyAccountAsync(cancellationToken))
+                {
+                    return;
+                }
                 throw new InvalidOperationException($"{EmailKey} / {PasswordKey} cannot make the first admin: {string.Join(" ", problems)}");
             }
             LogCreated(logger, email.Trim().ToLowerInvariant());
@@ -60,6 +74,13 @@ public sealed partial class FirstAdmin(
                 """);
             LogSetupLink(logger);
         });
+    }
+
+    /// <summary>Whether an account exists, read in a scope of its own (the one of a failed insert still tracks the row).</summary>
+    private async Task<bool> AnyAccountAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AdminAccounts>().AnyAsync(cancellationToken);
     }
 
     private string BaseUrl() => LinkBase(server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault());

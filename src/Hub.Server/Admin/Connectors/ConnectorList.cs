@@ -20,15 +20,16 @@ public sealed record ConnectorListItem(
     DateTimeOffset? LastEventAt,
     double EventsPerMinute,
     int FailedMessages,
-    string? BreakerState);
+    string? BreakerState,
+    SyncQueueState? SyncQueue);
 
 /// <summary>
 /// The connector list with each instance's status, from data the hub already keeps: the timeline (last event received,
 /// events per minute over the last <see cref="RateWindow"/>), the failed messages of its sync queue, and for a sync target
-/// the circuit breaker of the address it calls.
+/// the circuit breaker of the address it calls, and whether this process consumes its sync queue.
 /// </summary>
 public sealed class ConnectorList(
-    ConnectorInstances instances, StoredConnectorInstances stored, HubDbContext db, TimeProvider time, CircuitBreakerStates breakers)
+    ConnectorInstances instances, StoredConnectorInstances stored, HubDbContext db, TimeProvider time, CircuitBreakerStates breakers, SyncQueueConsumers consumers)
 {
     public static readonly TimeSpan RateWindow = TimeSpan.FromMinutes(5);
 
@@ -72,7 +73,8 @@ public sealed class ConnectorList(
                 last.TryGetValue(e.Id, out var at) ? at : null,
                 recent.GetValueOrDefault(e.Id) / RateWindow.TotalMinutes,
                 failed.GetValueOrDefault(SyncEndpoints.For(e.Id)),
-                isTarget ? BreakerStateOf(e.Running!) : null);
+                isTarget ? BreakerStateOf(e.Running!) : null,
+                isTarget ? consumers.StateOf(e.Id) : null);
         })];
     }
 

@@ -1,0 +1,145 @@
+using Hub.Contracts.Connectors;
+using Hub.Contracts.Customers;
+using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.Sync;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Hub.Integration.Tests.Sync;
+
+/// <summary>
+/// Which sync queues RuntimeSyncEndpoints connects, and what it reports when it cannot: the bus is a stand-in that
+/// records the queues it is asked for and refuses while told to.
+/// </summary>
+public sealed class RuntimeSyncEndpointsTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly RecordingBus _bus = new();
+    private readonly SyncQueueConsumers _consumers = new();
+    private readonly WarningLog _log = new();
+    private readonly ConnectorInstances _instances = new([new Target()], new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Hub:Connectors:configured:Kind"] = Target.Kind,
+    }).Build());
+
+    // As the bus configuration does for the configured instances when the bus is built.
+    public RuntimeSyncEndpointsTests() => _consumers.ConfiguredWithTheBus("configured");
+
+    [Fact]
+    public async Task At_start_it_connects_the_queue_of_every_stored_target_but_not_of_those_the_bus_was_configured_with()
+    {
+        _instances.ReplaceStored([new ConnectorInstance("stored", Target.Kind, new ConnectorSettings([]))]);
+
+        await StartAsync();
+
+        Assert.Equal([SyncEndpoints.For("stored")], _bus.Connected);
+        Assert.Equal(SyncQueueState.Consumed, _consumers.StateOf("stored"));
+        Assert.Equal(SyncQueueState.Consumed, _consumers.StateOf("configured"));
+    }
+
+    [Fact]
+    public async Task A_queue_it_cannot_connect_is_reported_as_not_consumed_with_a_warning_and_connected_on_a_later_try()
+    {
+        _instances.ReplaceStored([new ConnectorInstance("stored", Target.Kind, new ConnectorSettings([]))]);
+        _bus.Refuse = true;
+
+        await StartAsync();
+
+        Assert.Equal(SyncQueueState.NotConsumed, _consumers.StateOf("stored"));
+        Assert.Contains(_log.Warnings, w => w.Contains("'stored' has no consumer in this process", StringComparison.Ordinal) && w.Contains(SyncEndpoints.For("stored"), StringComparison.Ordinal));
+
+        _bus.Refuse = false;
+        _time.Advance(SyncQueueConsumers.RetryDelay);
+
+        await WaitForAsync(() => _consumers.StateOf("stored") == SyncQueueState.Consumed);
+        Assert.Equal([SyncEndpoints.For("stored")], _bus.Connected);
+    }
+
+    private async Task StartAsync()
+    {
+        // The registration context is only handed to the endpoint configuration callback, which the stand-in bus never calls.
+        var endpoints = new RuntimeSyncEndpoints(_instances, _bus, null!, _consumers, _time, _log);
+        await endpoints.StartAsync(CancellationToken.None);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(condition());
+    }
+
+    private sealed class Target : IConnector, ISyncTarget
+    {
+        public const string Kind = "target";
+
+        public ConnectorDescriptor Descriptor { get; } = new(Kind, "Target", "A sync target.", []);
+
+        public ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+    }
+
+    private sealed class RecordingBus : IReceiveEndpointConnector
+    {
+        public List<string> Connected { get; } = [];
+
+        public bool Refuse { get; set; }
+
+        public HostReceiveEndpointHandle ConnectReceiveEndpoint(string queueName, Action<IBusRegistrationContext, IReceiveEndpointConfigurator>? configure = null)
+        {
+            if (Refuse)
+            {
+                throw new InvalidOperationException("The broker refused.");
+            }
+            Connected.Add(queueName);
+            return new ReadyHandle();
+        }
+
+        public HostReceiveEndpointHandle ConnectReceiveEndpoint(IEndpointDefinition definition, IEndpointNameFormatter? endpointNameFormatter,
+            Action<IBusRegistrationContext, IReceiveEndpointConfigurator>? configure = null) => throw new NotSupportedException();
+    }
+
+    private sealed class ReadyHandle : HostReceiveEndpointHandle
+    {
+        public IReceiveEndpoint ReceiveEndpoint => throw new NotSupportedException();
+
+        public Task<ReceiveEndpointReady> Ready { get; } = Task.FromResult<ReceiveEndpointReady>(null!);
+
+        public Task StopAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+    }
+
+    private sealed class WarningLog : ILogger<RuntimeSyncEndpoints>
+    {
+        private readonly List<string> _warnings = [];
+
+        public IReadOnlyList<string> Warnings
+        {
+            get
+            {
+                lock (_warnings)
+                {
+                    return [.. _warnings];
+                }
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Warning)
+            {
+                lock (_warnings)
+                {
+                    _warnings.Add(formatter(state, exception));
+                }
+            }
+        }
+    }
+}
