@@ -9,7 +9,11 @@ internal static class CommandLine
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Any(dir => File.Exists(Path.Combine(dir, program)));
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string program, params string[] arguments) =>
+        RunAsync(program, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs <paramref name="program"/> with <paramref name="environment"/> added to (or replacing in) this process's environment.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string program, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -18,6 +22,10 @@ internal static class CommandLine
             UseShellExecute = false,
             WorkingDirectory = RepositoryFiles.Root,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

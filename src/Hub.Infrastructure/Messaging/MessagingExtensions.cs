@@ -51,6 +51,9 @@ public static class MessagingExtensions
         services.AddHostedService<RuntimeSyncEndpoints>();
         services.AddMassTransit(x =>
         {
+            // MassTransit 8.5 otherwise reports the bus's shape to its vendor at start, outside the hub's guarded
+            // outbound client; the hub makes no call its operator did not configure (docs/operations.md).
+            x.DisableUsageTelemetry();
             x.AddConsumer<ResolutionConsumer, ResolutionConsumerDefinition>();
             x.AddSyncConsumers();
             if (bus.Transport == BusTransport.RabbitMq)

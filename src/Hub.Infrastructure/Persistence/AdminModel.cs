@@ -33,6 +33,12 @@ internal static class AdminModel
             e.Property(a => a.Subject).HasMaxLength(200);
             e.HasIndex(a => a.Subject);
         });
+        modelBuilder.Entity<AdminSetupTokenRow>(e =>
+        {
+            e.ToTable("admin_setup_tokens");
+            e.HasKey(t => t.TokenHash);
+            e.Property(t => t.TokenHash).HasMaxLength(64);
+        });
         modelBuilder.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
     }
 }

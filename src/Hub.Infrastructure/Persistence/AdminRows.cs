@@ -21,6 +21,18 @@ public sealed class AdminUserRow
 }
 
 /// <summary>
+/// A one-time setup link's token, printed at a start with no admin account: only its SHA-256 hash is stored, so that
+/// any hub process behind the load balancer accepts the link, until it expires or the first account exists.
+/// </summary>
+public sealed class AdminSetupTokenRow
+{
+    /// <summary>The token's SHA-256 hash, hex.</summary>
+    public required string TokenHash { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+/// <summary>
 /// A connector instance added in the admin UI. Its settings are a JSON object; the values of secret options in it are
 /// Data Protection ciphertext, never clear text.
 /// </summary>

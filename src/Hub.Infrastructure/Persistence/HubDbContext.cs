@@ -42,6 +42,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<AdminUserRow> AdminUsers => Set<AdminUserRow>();
 
+    public DbSet<AdminSetupTokenRow> AdminSetupTokens => Set<AdminSetupTokenRow>();
+
     public DbSet<StoredConnectorInstanceRow> StoredConnectorInstances => Set<StoredConnectorInstanceRow>();
 
     public DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Hub.Infrastructure.KeyRing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -45,7 +46,8 @@ public static class PersistenceExtensions
                 sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
         }
         // One key ring for every hub process: a cookie signed by one is read by the others, and so are the connector secrets.
-        services.AddDataProtection().SetApplicationName("Hub").PersistKeysToDbContext<HubDbContext>();
+        // Each key is encrypted before it is stored when Hub:DataProtection says how (see KeyRingProtection).
+        services.AddDataProtection().SetApplicationName("Hub").PersistKeysToDbContext<HubDbContext>().ProtectKeyRing(configuration);
         return services;
     }
 

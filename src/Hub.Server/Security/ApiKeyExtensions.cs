@@ -8,6 +8,10 @@ internal static class ApiKeyExtensions
 
     public static IServiceCollection AddHubApiKeys(this IServiceCollection services, IConfiguration configuration)
     {
+        if (ApiKeyStore.Problems(configuration) is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException(string.Join(" ", problems));
+        }
         services.AddSingleton<ApiKeyStore>();
         services.AddHostedService<ApiKeyBootstrapper>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

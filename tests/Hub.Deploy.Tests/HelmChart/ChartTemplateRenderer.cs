@@ -11,7 +11,7 @@ namespace Hub.Deploy.Tests.HelmChart;
 /// Renders the hub's Helm chart where no <c>helm</c> binary is installed: Go template actions with Helm's whitespace
 /// trimming (<c>{{-</c>, <c>-}}</c>), <c>define</c>/<c>include</c>, <c>if</c>/<c>else</c>/<c>end</c>,
 /// <c>range $k, $v :=</c>, pipelines, and the functions the chart uses (<c>quote</c>, <c>nindent</c>, <c>indent</c>,
-/// <c>toYaml</c>, <c>default</c>, <c>replace</c>, <c>not</c>). Anything else is an error, never silently skipped, so a
+/// <c>toYaml</c>, <c>default</c>, <c>replace</c>, <c>not</c>, <c>required</c>). Anything else is an error, never silently skipped, so a
 /// template using more than this fails the test until the renderer learns it (or helm is installed).
 /// </summary>
 internal sealed partial class ChartTemplateRenderer
@@ -24,9 +24,16 @@ internal sealed partial class ChartTemplateRenderer
     {
         var chart = ReadYaml(Path.Combine(chartDirectory, "Chart.yaml"));
         var values = ReadYaml(Path.Combine(chartDirectory, "values.yaml"));
+        // As helm's --set: a dotted key sets a value inside the maps it names.
         foreach (var (key, value) in valueOverrides ?? new Dictionary<string, object?>())
         {
-            values[key] = value;
+            var path = key.Split('.');
+            var map = values;
+            foreach (var segment in path[..^1])
+            {
+                map = map.GetValueOrDefault(segment) as Dictionary<string, object?> ?? (Dictionary<string, object?>)(map[segment] = new Dictionary<string, object?>(StringComparer.Ordinal));
+            }
+            map[path[^1]] = value;
         }
         _root = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -224,6 +231,7 @@ internal sealed partial class ChartTemplateRenderer
         "default" => IsTrue(args[1]) ? args[1] : args[0],
         "replace" => Print(args[2]).Replace(Print(args[0]), Print(args[1]), StringComparison.Ordinal),
         "not" => !IsTrue(args[0]),
+        "required" => IsTrue(args[1]) ? args[1] : throw new ChartRenderException(Print(args[0])),
         _ => throw new NotSupportedException($"The chart renderer does not know the function '{function}'."),
     };
 
@@ -272,7 +280,8 @@ internal sealed partial class ChartTemplateRenderer
     {
         null => false,
         bool b => b,
-        string s => s.Length > 0,
+        // YAML's unquoted false arrives here as the string "false" (scalars are kept as strings); helm sees a bool.
+        string s => s.Length > 0 && s != "false",
         Dictionary<string, object?> map => map.Count > 0,
         List<object?> list => list.Count > 0,
         _ => true,
@@ -322,3 +331,6 @@ internal sealed partial class ChartTemplateRenderer
     [GeneratedRegex(@"^range\s+(?:(?<key>\$\w+)\s*,\s*)?(?<value>\$\w+)\s*:=\s*(?<pipeline>.+)$")]
     private static partial Regex RangeClause();
 }
+
+/// <summary>A template failed on purpose (<c>required</c>), as <c>helm template</c> exits with an error.</summary>
+internal sealed class ChartRenderException(string message) : Exception(message);

@@ -37,7 +37,7 @@ public sealed class HelmChartTests
     [Fact]
     public async Task An_existing_secret_replaces_the_charts_own()
     {
-        var manifests = await RenderAsync(("existingSecret", "hub-credentials"));
+        var manifests = await RenderWithoutSecretsAsync(("existingSecret", "hub-credentials"));
 
         Assert.DoesNotContain(manifests, m => (string?)m["kind"] == "Secret");
         var container = List(Map(Map(Map(Single(manifests, "Deployment"), "spec"), "template"), "spec"), "containers")[0].As();
@@ -58,8 +58,69 @@ public sealed class HelmChartTests
         Assert.Equal("false", Map(values, "postgresql")["enabled"]);
     }
 
-    /// <summary>The rendered manifests, each a YAML document parsed.</summary>
-    private static async Task<List<Dictionary<string, object?>>> RenderAsync(params (string Key, string Value)[] values)
+    [Fact]
+    public async Task The_chart_does_not_render_while_a_secret_is_unset()
+    {
+        var values = Secrets.Where(s => s.Key != "secrets.Hub:ApiKeys:admin").ToArray();
+
+        var failure = await TryRenderAsync(values);
+
+        Assert.Contains("Every value under secrets must be set", failure.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_charts_values_ship_no_secret()
+    {
+        var values = ChartTemplateRenderer.ReadYaml(Path.Combine(Chart, "values.yaml"));
+
+        Assert.All(Map(values, "secrets"), secret => Assert.Equal("", secret.Value));
+        Assert.Contains("Hub:DataProtection:KeyEncryptionKey", Map(values, "secrets").Keys);
+    }
+
+    [Fact]
+    public async Task Metrics_need_the_api_key_by_default_so_the_pods_carry_no_prometheus_scrape_annotations()
+    {
+        var manifests = await RenderAsync();
+
+        Assert.Equal("true", Map(Single(manifests, "ConfigMap"), "data")["Hub__Telemetry__MetricsRequireApiKey"]);
+        Assert.False(Map(Map(Single(manifests, "Deployment"), "spec"), "template").As().TryGetValue("metadata", out var metadata)
+            && metadata.As().ContainsKey("annotations"));
+    }
+
+    [Fact]
+    public async Task Metrics_without_the_api_key_carry_the_prometheus_scrape_annotations()
+    {
+        var manifests = await RenderAsync(("metrics.requireApiKey", "false"));
+
+        Assert.Equal("false", Map(Single(manifests, "ConfigMap"), "data")["Hub__Telemetry__MetricsRequireApiKey"]);
+        var annotations = Map(Map(Map(Map(Single(manifests, "Deployment"), "spec"), "template"), "metadata"), "annotations");
+        Assert.Equal("true", annotations["prometheus.io/scrape"]);
+        Assert.Equal("/metrics", annotations["prometheus.io/path"]);
+    }
+
+    private static readonly (string Key, string Value)[] Secrets =
+    [
+        ("secrets.Hub:Database:ConnectionString", "Host=db;Database=hub;Username=hub;Password=pw"),
+        ("secrets.Hub:Bus:RabbitMqUri", "amqp://hub:pw@rabbitmq:5672/"),
+        ("secrets.Hub:ApiKeys:admin", "an-admin-api-key-of-32-characters"),
+        ("secrets.Hub:DataProtection:KeyEncryptionKey", "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="),
+    ];
+
+    /// <summary>The rendered manifests with every secret set, each a YAML document parsed.</summary>
+    private static Task<List<Dictionary<string, object?>>> RenderAsync(params (string Key, string Value)[] values) =>
+        RenderWithoutSecretsAsync([.. Secrets, .. values]);
+
+    private static async Task<List<Dictionary<string, object?>>> RenderWithoutSecretsAsync(params (string Key, string Value)[] values)
+    {
+        var (rendered, error) = await TryRenderAsync(values);
+        Assert.True(error is null, $"The chart did not render:\n{error}");
+        return [.. rendered!.Split(["\n---"], StringSplitOptions.None)
+            .Select(ChartTemplateRenderer.ParseYaml)
+            .OfType<Dictionary<string, object?>>()];
+    }
+
+    /// <summary>The rendered output, or what helm (or the renderer) said when it refused.</summary>
+    private static async Task<(string? Rendered, string? Error)> TryRenderAsync((string Key, string Value)[] values)
     {
         string rendered;
         if (CommandLine.Exists("helm"))
@@ -73,17 +134,18 @@ public sealed class HelmChartTests
                 arguments.AddRange(["--set", $"{key}={value}"]);
             }
             var (exitCode, output) = await CommandLine.RunAsync("helm", [.. arguments]);
-            Assert.True(exitCode == 0, $"helm template failed:\n{output}");
-            rendered = output;
+            return exitCode == 0 ? (output, null) : (null, output);
         }
-        else
+        try
         {
             var renderer = new ChartTemplateRenderer(Chart, "test", values.ToDictionary(v => v.Key, v => (object?)v.Value));
             rendered = string.Join("\n---\n", renderer.RenderAll().Values);
+            return (rendered, null);
         }
-        return [.. rendered.Split(["\n---"], StringSplitOptions.None)
-            .Select(ChartTemplateRenderer.ParseYaml)
-            .OfType<Dictionary<string, object?>>()];
+        catch (ChartRenderException e)
+        {
+            return (null, e.Message);
+        }
     }
 
     private static void CopyChartWithoutDependencies(string target)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Hub.Infrastructure.Configuration;
+using Hub.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -10,12 +11,14 @@ namespace Hub.Server.Admin.Accounts;
 /// <summary>
 /// Makes sure someone can sign in to a new hub: with no account yet, the first admin is created from
 /// <c>Hub:Admin:Email</c> and <c>Hub:Admin:Password</c> (only the password's hash is stored), or, when those are not set,
-/// a one-time setup link is printed on the console. The link works once and only while no account exists.
+/// a one-time setup link is printed on the console. The link works once, only while no account exists, and for
+/// <see cref="SetupLinkLifetime"/>. Its token's hash is stored in the database (<c>admin_setup_tokens</c>), so whichever
+/// hub process behind the load balancer receives the link accepts it.
 /// </summary>
 [ConfigurationKey("Email", "The first admin account's e-mail, created at the first start when no account exists. Without it (and `Password`) a one-time setup link is printed at start.")]
 [ConfigurationKey("Password", "The first admin account's password; only its hash is stored, at the first start. Keep it in a secret store or environment variable and remove it once the account exists.")]
 public sealed partial class FirstAdmin(
-    IServiceScopeFactory scopes, IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime, ILogger<FirstAdmin> logger)
+    IServiceScopeFactory scopes, IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<FirstAdmin> logger)
     : IHostedService
 {
     public const string Section = "Hub:Admin";
@@ -23,7 +26,8 @@ public sealed partial class FirstAdmin(
     public const string PasswordKey = Section + ":Password";
     public const string SetupPath = "/admin/setup";
 
-    private byte[]? _setupTokenHash;
+    /// <summary>How long a printed setup link works; a restart prints a new one while no account exists.</summary>
+    public static readonly TimeSpan SetupLinkLifetime = TimeSpan.FromHours(24);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -59,7 +63,11 @@ public sealed partial class FirstAdmin(
             return;
         }
         var token = Base64Url(RandomNumberGenerator.GetBytes(24));
-        _setupTokenHash = Hash(token);
+        var now = time.GetUtcNow();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        await db.AdminSetupTokens.Where(t => t.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+        db.AdminSetupTokens.Add(new AdminSetupTokenRow { TokenHash = Hash(token), ExpiresAt = now + SetupLinkLifetime });
+        await db.SaveChangesAsync(cancellationToken);
         // Hosted services start before the server listens; its address is known only once the application has started.
         lifetime.ApplicationStarted.Register(() =>
         {
@@ -102,13 +110,58 @@ public sealed partial class FirstAdmin(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Whether the token is this process's setup token; once an account exists no token is valid.</summary>
-    public bool IsSetupToken(string? token) =>
-        _setupTokenHash is { } expected && !string.IsNullOrEmpty(token) && CryptographicOperations.FixedTimeEquals(expected, Hash(token));
+    /// <summary>
+    /// Whether the token is an unexpired setup token printed by any hub process on this database. The caller also checks
+    /// that no account exists. The lookup is by the token's hash, a value an attacker cannot choose to match.
+    /// </summary>
+    public async Task<bool> IsSetupTokenAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return false;
+        }
+        var hash = Hash(token);
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        return await db.AdminSetupTokens.AnyAsync(t => t.TokenHash == hash && t.ExpiresAt > now, cancellationToken);
+    }
 
-    public void SetupDone() => _setupTokenHash = null;
+    /// <summary>
+    /// Takes the token for one use: of two requests with it, on one process or two, only one gets it (the row is deleted
+    /// by whoever gets it). Null when the token is not an unexpired setup token; else its expiry, for <see cref="ReturnAsync"/>.
+    /// </summary>
+    public async Task<DateTimeOffset?> ClaimAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+        var hash = Hash(token);
+        var now = time.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var expiresAt = await db.AdminSetupTokens.Where(t => t.TokenHash == hash && t.ExpiresAt > now).Select(t => (DateTimeOffset?)t.ExpiresAt).FirstOrDefaultAsync(cancellationToken);
+        return expiresAt is not null && await db.AdminSetupTokens.Where(t => t.TokenHash == hash).ExecuteDeleteAsync(cancellationToken) == 1 ? expiresAt : null;
+    }
 
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    /// <summary>Puts back a claimed token whose use failed (the form had problems), so that the link works again.</summary>
+    public async Task ReturnAsync(string token, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        db.AdminSetupTokens.Add(new AdminSetupTokenRow { TokenHash = Hash(token), ExpiresAt = expiresAt });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The first account exists: no setup link works any more, whichever process printed it.</summary>
+    public async Task SetupDoneAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<HubDbContext>().AdminSetupTokens.ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -18,7 +18,7 @@ public sealed class SetupModel : PageModel
     public async Task<IActionResult> OnGetAsync(string? token, [FromServices] FirstAdmin firstAdmin, [FromServices] AdminAccounts accounts)
     {
         Token = token;
-        Valid = firstAdmin.IsSetupToken(token) && !await accounts.AnyAsync(HttpContext.RequestAborted);
+        Valid = await firstAdmin.IsSetupTokenAsync(token, HttpContext.RequestAborted) && !await accounts.AnyAsync(HttpContext.RequestAborted);
         if (!Valid)
         {
             Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -29,8 +29,9 @@ public sealed class SetupModel : PageModel
     public async Task<IActionResult> OnPostAsync(string? token, string? email, string? password, [FromServices] FirstAdmin firstAdmin, [FromServices] AdminAccounts accounts)
     {
         Token = token;
-        Valid = firstAdmin.IsSetupToken(token) && !await accounts.AnyAsync(HttpContext.RequestAborted);
-        if (!Valid)
+        var claimed = await accounts.AnyAsync(HttpContext.RequestAborted) ? null : await firstAdmin.ClaimAsync(token, HttpContext.RequestAborted);
+        Valid = claimed is not null;
+        if (claimed is not { } expiresAt)
         {
             Response.StatusCode = StatusCodes.Status403Forbidden;
             return Page();
@@ -38,10 +39,11 @@ public sealed class SetupModel : PageModel
         Problems = await accounts.CreateAsync(email, password, AdminRoles.Admin, "setup link", HttpContext.RequestAborted);
         if (Problems.Count > 0)
         {
+            await firstAdmin.ReturnAsync(token!, expiresAt, CancellationToken.None);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        firstAdmin.SetupDone();
+        await firstAdmin.SetupDoneAsync(HttpContext.RequestAborted);
         var principal = await accounts.SignInAsync(email, password, AdminUiExtensions.CookieScheme, HttpContext.RequestAborted);
         await HttpContext.SignInAsync(AdminUiExtensions.CookieScheme, principal!);
         return Redirect("/admin");

@@ -22,6 +22,20 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.AdminSetupTokenRow", b =>
+                {
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TokenHash");
+
+                    b.ToTable("admin_setup_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.AdminUserRow", b =>
                 {
                     b.Property<string>("Email")

@@ -17,6 +17,20 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.12");
 
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.AdminSetupTokenRow", b =>
+                {
+                    b.Property<string>("TokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TokenHash");
+
+                    b.ToTable("admin_setup_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Hub.Infrastructure.Persistence.AdminUserRow", b =>
                 {
                     b.Property<string>("Email")
