@@ -24,14 +24,7 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
         {
             return SyncResult.Success(detail: "no target URL configured: inbound only");
         }
-        var now = time.GetUtcNow();
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            type = "customer.updated",
-            timestamp = now.ToString("O", CultureInfo.InvariantCulture),
-            data = change,
-        }, JsonSerializerOptions.Web);
-        var status = await PostAsync(options, $"msg_{change.CustomerId:N}_{change.Version}", now, body, cancellationToken);
+        var status = await PostAsync(options, "customer.updated", change, $"msg_{change.CustomerId:N}_{change.Version}", cancellationToken);
         return status switch
         {
             >= 200 and < 300 => SyncResult.Success(detail: $"target answered {status}"),
@@ -53,14 +46,7 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
         {
             return SyncResult.Success(detail: "no target URL configured: inbound only");
         }
-        var now = time.GetUtcNow();
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            type = "customer.merged",
-            timestamp = now.ToString("O", CultureInfo.InvariantCulture),
-            data = merge,
-        }, JsonSerializerOptions.Web);
-        var status = await PostAsync(options, MergeMessageId(merge), now, body, cancellationToken);
+        var status = await PostAsync(options, "customer.merged", merge, MergeMessageId(merge), cancellationToken);
         return status switch
         {
             >= 200 and < 300 => SyncResult.Success(detail: $"target answered {status}"),
@@ -87,14 +73,7 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
         {
             return ErasureResult.Erased("no target URL configured: nothing was sent there");
         }
-        var now = time.GetUtcNow();
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            type = "customer.erased",
-            timestamp = now.ToString("O", CultureInfo.InvariantCulture),
-            data = erasure,
-        }, JsonSerializerOptions.Web);
-        var status = await PostAsync(options, $"msg_erasure_{erasure.ErasureRequestId:N}", now, body, cancellationToken);
+        var status = await PostAsync(options, "customer.erased", erasure, $"msg_erasure_{erasure.ErasureRequestId:N}", cancellationToken);
         return status switch
         {
             >= 200 and < 300 => ErasureResult.Erased($"target answered {status}"),
@@ -103,9 +82,19 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
         };
     }
 
-    /// <summary>The status of a 2xx or a refusal for good; a redelivery-worthy answer (408, 429, 5xx) throws.</summary>
-    private async Task<int> PostAsync(WebhooksOptions options, string messageId, DateTimeOffset now, byte[] body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts <c>{"type", "timestamp", "data"}</c>, signed; returns the status of a 2xx or a refusal for good, and throws on a
+    /// redelivery-worthy answer (408, 429, 5xx).
+    /// </summary>
+    private async Task<int> PostAsync<TData>(WebhooksOptions options, string type, TData data, string messageId, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            type,
+            timestamp = now.ToString("O", CultureInfo.InvariantCulture),
+            data,
+        }, JsonSerializerOptions.Web);
         var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, options.TargetUrl);
         request.Content = new ByteArrayContent(body);
