@@ -58,6 +58,8 @@ internal static class AdminUiExtensions
         {
             o.Conventions.AuthorizeFolder("/Admin", AdminRoles.ViewPolicy);
             o.Conventions.AllowAnonymousToPage("/Admin/SignIn");
+            // The sign-in page only: a global limiter would be asked about every webhook too.
+            o.Conventions.AddPageApplicationModelConvention("/Admin/SignIn", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(SignInRateLimit)));
             o.Conventions.AllowAnonymousToPage("/Admin/Setup");
             foreach (var page in ChangePages)
             {
@@ -66,6 +68,8 @@ internal static class AdminUiExtensions
         });
         return services;
     }
+
+    private const string SignInRateLimit = "admin-sign-in";
 
     /// <summary>The pages that change something (every one of their handlers needs an admin).</summary>
     public static readonly IReadOnlyList<string> ChangePages =
@@ -86,12 +90,12 @@ internal static class AdminUiExtensions
     /// <summary>
     /// Form posts to the sign-in page, per client address (as corrected by the forwarded headers of a trusted proxy):
     /// at most <see cref="SignInThrottleOptions.MaxAttemptsPerClient"/> per <see cref="SignInThrottleOptions.ClientWindow"/>.
-    /// Everything else passes untouched.
+    /// Applied to the sign-in page alone, so no other request meets a limiter.
     /// </summary>
     private static void LimitSignInsPerClient(RateLimiterOptions options, SignInThrottleOptions throttle)
     {
-        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/admin/signin", StringComparison.OrdinalIgnoreCase)
+        options.AddPolicy(SignInRateLimit, context =>
+            HttpMethods.IsPost(context.Request.Method)
                 ? RateLimitPartition.GetFixedWindowLimiter(ClientAddress(context), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = throttle.MaxAttemptsPerClient,
