@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Hub.Infrastructure.KeyRing;
 
@@ -38,8 +39,29 @@ public static class KeyRingProtection
         {
             builder.ProtectKeysWithCertificate(options.CertificateThumbprint.Trim());
         }
-        builder.Services.AddHostedService<KeyRingCheck>();
+        RunCheckBeforeTheKeyRingLoads(builder.Services);
         return builder;
+    }
+
+    /// <summary>
+    /// Hosted services start in the order they were added, and Data Protection adds one that loads the key ring.
+    /// Loading it with a wrong key-encryption key finds no key it can read and makes a new one under the wrong key,
+    /// which the right key then cannot read: so the check goes in just before that service.
+    /// </summary>
+    private static void RunCheckBeforeTheKeyRingLoads(IServiceCollection services)
+    {
+        var check = ServiceDescriptor.Singleton<IHostedService, KeyRingCheck>();
+        var dataProtection = typeof(KeyManagementOptions).Assembly;
+        var loader = services.Select((descriptor, index) => (descriptor, index))
+            .FirstOrDefault(d => d.descriptor.ServiceType == typeof(IHostedService) && d.descriptor.ImplementationType?.Assembly == dataProtection);
+        if (loader.descriptor is null)
+        {
+            services.Add(check);
+        }
+        else
+        {
+            services.Insert(loader.index, check);
+        }
     }
 
     private static X509Certificate2 LoadCertificate(string path, string? password)

@@ -58,10 +58,16 @@ public sealed class KeyRingProtectionTests : IDisposable
             first.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Protect("whsec_the-secret");
         }
 
+        var before = await StoredKeyXmlAsync("sqlite", connectionString);
+
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(Settings("sqlite", connectionString, SecondKey)));
 
         Assert.Contains("different key-encryption key", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Hub:DataProtection:KeyEncryptionKey", failure.Message, StringComparison.Ordinal);
+        // Stopped before Data Protection loaded the ring: finding no key it could read, it would have made a new one
+        // under the wrong key-encryption key, and the right one would then be refused at every later start.
+        Assert.Equal(before, await StoredKeyXmlAsync("sqlite", connectionString));
+        await using var rightKey = await StartAsync(Settings("sqlite", connectionString, FirstKey));
     }
 
     [Fact]

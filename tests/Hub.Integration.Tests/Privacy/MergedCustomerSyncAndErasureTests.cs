@@ -68,7 +68,7 @@ public sealed class MergedCustomerSyncAndErasureTests(PrivacyHub fixture, ITestO
         var erasedMerged = await EventuallyReceivedAsync("customer.erased", merged, body => body.Contains($"\"customerId\":\"{merged}\"", StringComparison.Ordinal));
         Assert.Equal(merged, erasedMerged.Body.GetProperty("data").GetProperty("customerId").GetGuid());
         Assert.Equal(alice, erasedMerged.Body.GetProperty("data").GetProperty("mergedIntoCustomerId").GetGuid());
-        var erasedSurvivor = await EventuallyReceivedAsync("customer.erased", alice);
+        var erasedSurvivor = await EventuallyReceivedAsync("customer.erased", alice, body => body.Contains($"\"customerId\":\"{alice}\"", StringComparison.Ordinal));
         Assert.Equal([merged], erasedSurvivor.Body.GetProperty("data").GetProperty("mergedCustomerIds").EnumerateArray().Select(e => e.GetGuid()).ToList());
         await EventuallyAsync(() => Hub.Org.Requests("DELETE", $"{SalesforceOrg.Api}/sobjects/Contact/{mergedContact}").Count == 1, "the merged Contact's deletion");
         await EventuallyAsync(async () => (await ErasureAsync(alice)).GetProperty("status").GetString() == "done", "the erasure done everywhere");
@@ -125,16 +125,22 @@ public sealed class MergedCustomerSyncAndErasureTests(PrivacyHub fixture, ITestO
         await EventuallyReceivedAsync("customer.updated", survivor);
         await EventuallyAsync(() => Hub.Org.ContactOf(survivor) is not null, "the survivor's Contact");
         // The visitor's Contact is held back until after the merge: once its id were linked to the visitor, the two
-        // customers would hold two salesforce:contact ids, and merge protection would refuse to merge them.
-        Hub.Org.Server.Given(Request.Create().WithPath(SalesforceOrg.UpsertPath + "*").UsingMethod("PATCH")).AtPriority(0)
-            .InScenario($"busy-{prefix}").WillSetStateTo("answered")
+        // customers would hold two salesforce:contact ids, and merge protection would refuse to merge them. The hold
+        // picks the visitor's write by its phone (no other customer has it yet), and the merge is sent only once sf1
+        // has been asked for that write: sent earlier, the visitor's change and its merge could reach sf1 in one batch.
+        var e164 = "+" + new string([.. phone.Where(char.IsAsciiDigit)]);
+        var digits = e164[1..];
+        var contactUpsert = new WireMock.Matchers.WildcardMatcher($"{SalesforceOrg.Api}/*sobjects/Contact/Hub_Customer_Id__c*");
+        Hub.Org.Server.Given(Request.Create().WithPath(contactUpsert).UsingMethod("PATCH").WithBody((string? body) => body?.Contains(digits, StringComparison.Ordinal) == true))
+            .AtPriority(0).InScenario($"busy-{prefix}").WillSetStateTo("answered")
             .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Retry-After", "15").WithHeader("Content-Type", "application/json")
                 .WithBody("""[{"message":"Server is temporarily unavailable.","errorCode":"SERVER_UNAVAILABLE"}]"""));
         await Hub.SendSegmentAsync($$$"""{"type":"identify","messageId":"{{{prefix}}}-b","anonymousId":"{{{prefix}}}-anon","timestamp":"2026-11-20T10:01:00Z","traits":{"phone":"{{{phone}}}"}}""");
-        var e164 = "+" + new string([.. phone.Where(char.IsAsciiDigit)]);
         var merged = await fixture.CustomerIdAsync($"phone={Uri.EscapeDataString(e164)}");
         Assert.NotEqual(survivor, merged);
         await EventuallyReceivedAsync("customer.updated", merged);
+        await EventuallyAsync(() => Hub.Org.Server.LogEntries.Any(e => e.ResponseMessage?.StatusCode is 503 && $"{e.RequestMessage!.Path} {e.RequestMessage.Body}".Contains(merged.ToString(), StringComparison.Ordinal)),
+            "sf1 asked for the visitor's Contact (and told to wait)");
 
         await Hub.SendSegmentAsync($$$$"""{"type":"track","messageId":"{{{{prefix}}}}-c","anonymousId":"{{{{prefix}}}}-anon","event":"Signed Up","timestamp":"2026-11-20T10:02:00Z","context":{"traits":{"email":"{{{{email}}}}","phone":"{{{{phone}}}}"}}}""");
         using var noRedirect = NoRedirectClient();
