@@ -70,6 +70,15 @@ public sealed class HubMetrics
 
     public void QueueDepth(string queue, long depth) => _queueDepths[queue] = depth;
 
+    /// <summary>Drops the depths of queues no longer read (a removed sync target's), so they are not reported forever.</summary>
+    public void KeepQueueDepthsOf(IReadOnlyCollection<string> queues)
+    {
+        foreach (var queue in _queueDepths.Keys.Where(q => !queues.Contains(q)))
+        {
+            _queueDepths.TryRemove(queue, out _);
+        }
+    }
+
     private static int State(CircuitState state) => state switch
     {
         CircuitState.Closed => 0,

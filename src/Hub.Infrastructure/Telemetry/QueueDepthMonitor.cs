@@ -19,12 +19,6 @@ internal sealed partial class QueueDepthMonitor(BusOptions bus, ConnectorInstanc
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var queues = instances.All
-            .Where(i => instances.TryGet(i.Id, out _, out var connector) && SyncEndpoints.IsTarget(connector, i))
-            .Select(i => SyncEndpoints.For(i.Id))
-            .Prepend("hub-resolution")
-            .SelectMany(q => new[] { q, q + "_error" })
-            .ToList();
         var factory = new ConnectionFactory { Uri = bus.RabbitMqUri, ClientProvidedName = "hub-queue-depth" };
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -33,6 +27,9 @@ internal sealed partial class QueueDepthMonitor(BusOptions bus, ConnectorInstanc
                 await using var connection = await factory.CreateConnectionAsync(stoppingToken);
                 while (!stoppingToken.IsCancellationRequested)
                 {
+                    // Asked every round: sync targets are added and removed in the admin UI while the hub runs.
+                    var queues = Queues();
+                    metrics.KeepQueueDepthsOf(queues);
                     foreach (var queue in queues)
                     {
                         await ReadAsync(connection, queue, stoppingToken);
@@ -47,6 +44,12 @@ internal sealed partial class QueueDepthMonitor(BusOptions bus, ConnectorInstanc
             }
         }
     }
+
+    private List<string> Queues() => [.. instances.All
+        .Where(i => instances.TryGet(i.Id, out _, out var connector) && SyncEndpoints.IsTarget(connector, i))
+        .Select(i => SyncEndpoints.For(i.Id))
+        .Prepend("hub-resolution")
+        .SelectMany(q => new[] { q, q + "_error" })];
 
     private async Task ReadAsync(IConnection connection, string queue, CancellationToken cancellationToken)
     {

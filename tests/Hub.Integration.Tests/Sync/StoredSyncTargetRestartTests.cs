@@ -34,6 +34,7 @@ public sealed class StoredSyncTargetRestartTests : IDisposable
         {
             await AddTargetAsync(hub.Hub);
             await SendAndExpectDeliveryAsync(hub.Sender, 1, "before the restart");
+            await ExpectQueueDepthAsync(hub.Hub);
 
             await hub.RestartAsync(0);
 
@@ -68,6 +69,22 @@ public sealed class StoredSyncTargetRestartTests : IDisposable
             ["TargetUrl"] = $"http://127.0.0.1:{_crm.Port}/{Target}",
             ["TargetSecret"] = TargetSecret,
         });
+    }
+
+    /// <summary>The queue of a target added while the hub runs is among the depths it reports (read every 15 s).</summary>
+    private static async Task ExpectQueueDepthAsync(HubProcess hub)
+    {
+        using var client = new HttpClient { BaseAddress = hub.BaseAddress };
+        var label = $"queue=\"hub-sync-{Target}\"";
+        bool Reported(string metrics) => metrics.Split('\n').Any(l => l.StartsWith("hub_queue_depth{", StringComparison.Ordinal) && l.Contains(label, StringComparison.Ordinal));
+        var metrics = "";
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        while (!Reported(metrics) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500);
+            metrics = await client.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        }
+        Assert.True(Reported(metrics), $"No hub_queue_depth for hub-sync-{Target} on /metrics.");
     }
 
     private async Task SendAndExpectDeliveryAsync(SignedWebhookSender sender, int person, string when)
