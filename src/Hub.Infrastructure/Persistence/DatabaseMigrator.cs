@@ -10,7 +10,8 @@ namespace Hub.Infrastructure.Persistence;
 /// (LOCK TABLE on the history table) lasts one migration's transaction, while each process reads the list of applied
 /// migrations once: two processes starting together on a fresh database both applied the same later migrations, and
 /// one failed (relation already exists). A session-level advisory lock held around the whole of Migrate serialises
-/// them: the second one waits, then finds everything applied. On SQLite EF Core's lock row is held for the whole run.
+/// them: the second one waits, then finds everything applied. On SQLite EF Core's lock is a row that outlives a killed process: a file lock
+/// (<see cref="SqliteMigrationGuard"/>) serialises the hub's migrators instead, and the row it finds is removed.
 /// </summary>
 internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILogger<DatabaseMigrator> logger) : IHostedService
 {
@@ -22,18 +23,22 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
         {
             await MigrateHoldingAdvisoryLockAsync(db, cancellationToken);
         }
-        else
+        else if (db.Database.IsSqlite())
         {
+            var buffer = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
+            await using var guard = await SqliteMigrationGuard.AcquireAsync(db.Database.GetConnectionString()!, () => LogWaiting(logger), cancellationToken);
+            await RemoveStaleLockAsync(db, cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
-        }
-        if (db.Database.IsSqlite())
-        {
             // WAL lets the API read while the consumer writes; it is a property of the file, so once is enough.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
-            var buffer = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
+            await RemoveStaleLockAsync(buffer, cancellationToken);
             await buffer.Database.MigrateAsync(cancellationToken);
             await buffer.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             await MoveBufferOutOfMainFileAsync(db, buffer, cancellationToken);
+        }
+        else
+        {
+            await db.Database.MigrateAsync(cancellationToken);
         }
         LogMigrated(logger, db.Database.ProviderName ?? "?");
     }
@@ -79,6 +84,22 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
         }
     }
 
+    /// <summary>
+    /// EF Core's lock on SQLite is a row in <c>__EFMigrationsLock</c>, taken by every Migrate (even with nothing to apply)
+    /// and deleted at its end. A process killed in between leaves the row, and every later start waits for it forever.
+    /// Only a migrator holding <see cref="SqliteMigrationGuard"/> (released by the system when its process dies) takes
+    /// that row, so a row found while holding the guard belongs to a process that is gone.
+    /// </summary>
+    private async Task RemoveStaleLockAsync(DbContext db, CancellationToken cancellationToken)
+    {
+        var exists = await db.Database.SqlQueryRaw<long>(
+            "SELECT count(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'").SingleAsync(cancellationToken);
+        if (exists > 0 && await db.Database.ExecuteSqlRawAsync("DELETE FROM \"__EFMigrationsLock\"", cancellationToken) > 0)
+        {
+            LogStaleLockRemoved(logger, new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource);
+        }
+    }
+
     private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(250);
 
     private static async Task<T> RunOnSessionAsync<T>(HubDbContext db, string sql, CancellationToken cancellationToken)
@@ -109,6 +130,9 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Another hub process is migrating the database; waiting for it")]
     private static partial void LogWaiting(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed the migration lock that a hub process left in {File} when it stopped while migrating")]
+    private static partial void LogStaleLockRemoved(ILogger logger, string file);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database is up to date ({Provider})")]
     private static partial void LogMigrated(ILogger logger, string provider);

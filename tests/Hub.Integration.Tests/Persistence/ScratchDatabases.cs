@@ -46,7 +46,9 @@ public sealed class ScratchDatabases : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        foreach (var file in _sqliteFiles.SelectMany(f => new[] { f, f + "-wal", f + "-shm" }))
+        // The hub's migrator adds the ingress buffer's file (hub-x-ingress.db) and its guard file (hub-x.db.migrating).
+        var databases = _sqliteFiles.SelectMany(f => new[] { f, Path.ChangeExtension(f, null) + "-ingress.db" });
+        foreach (var file in databases.SelectMany(f => new[] { f, f + "-wal", f + "-shm", f + ".migrating" }))
         {
             File.Delete(file);
         }
