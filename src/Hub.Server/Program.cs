@@ -34,6 +34,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = ContentRoot.Choose(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory, Environment.GetEnvironmentVariable),
 });
 
+builder.Services.AddHostedService<StartupReport>(); // first: it speaks before anything else can fail the start
 builder.Services.AddHubPersistence(builder.Configuration);
 builder.Services.AddHubMessaging(builder.Configuration);
 builder.Services.AddHubOutboundHttp(builder.Configuration);

@@ -14,6 +14,7 @@ namespace Hub.Infrastructure.Connectors;
 /// change at run time. A configured instance wins over a stored one of the same id.
 /// Whoever builds something from the list (routes, endpoints) watches <see cref="GetChangeToken"/>.
 /// </summary>
+[FreeFormConfiguration("<instanceId>")]
 [ConfigurationKey("<instanceId>:Kind", "The connector kind of instance `<instanceId>` (letters, digits, `-`, `_`), which receives webhooks at `/webhooks/<instanceId>`. Its options follow below, per kind.")]
 public sealed partial class ConnectorInstances
 {

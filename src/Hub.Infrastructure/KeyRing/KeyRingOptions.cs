@@ -31,4 +31,11 @@ public sealed class KeyRingOptions
     internal bool UsesKeyEncryptionKey => !string.IsNullOrWhiteSpace(KeyEncryptionKey);
 
     internal bool ProtectsKeys => UsesCertificate || UsesKeyEncryptionKey;
+
+    /// <summary>How the key ring is protected, for the start-up summary; never the key or the certificate's password.</summary>
+    public string Protection() =>
+        UsesKeyEncryptionKey ? $"key-encryption key ({PreviousKeyEncryptionKeys.Count} previous)"
+        : !string.IsNullOrWhiteSpace(CertificatePath) ? $"certificate file {CertificatePath}"
+        : !string.IsNullOrWhiteSpace(CertificateThumbprint) ? $"certificate {CertificateThumbprint.Trim()} from the store"
+        : "none (keys stored unencrypted: set Hub:DataProtection:KeyEncryptionKey)";
 }

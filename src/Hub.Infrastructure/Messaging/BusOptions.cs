@@ -18,6 +18,16 @@ public sealed class BusOptions
     /// <summary>Declare the hub's queues as RabbitMQ quorum queues (replicated across the nodes of a cluster).</summary>
     [Description("Declare the hub's queues as quorum queues, replicated over the nodes of a RabbitMQ cluster (3.8 or later), so queued touchpoints and changes survive the loss of a node and its disk. Applies to queues not declared yet: an existing classic queue keeps its type (see docs/operations.md).")]
     public bool QuorumQueues { get; set; }
+
+    /// <summary>The broker's host, port and virtual host, for the start-up summary; never the credentials in the URI.</summary>
+    public string BrokerLocation()
+    {
+        var port = RabbitMqUri.IsDefaultPort || RabbitMqUri.Port < 0
+            ? (RabbitMqUri.Scheme.Equals("amqps", StringComparison.OrdinalIgnoreCase) ? 5671 : 5672)
+            : RabbitMqUri.Port;
+        var virtualHost = Uri.UnescapeDataString(RabbitMqUri.AbsolutePath.TrimStart('/'));
+        return $"broker {RabbitMqUri.Host}:{port}, virtual host {(virtualHost.Length == 0 ? "/" : virtualHost)}";
+    }
 }
 
 public enum BusTransport

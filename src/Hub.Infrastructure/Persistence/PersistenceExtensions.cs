@@ -32,7 +32,7 @@ public static class PersistenceExtensions
         }
         else
         {
-            var connectionString = sqliteFile = SqliteConnectionString(options.ConnectionString ?? "Data Source=data/hub.db");
+            var connectionString = sqliteFile = SqliteConnectionString(options.EffectiveConnectionString);
             services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString, OneCollectionParameter).AddInterceptors(SqliteSettings));
             services.AddDbContext<IngressBufferDbContext, SqliteIngressBufferDbContext>(o => o.UseSqlite(IngressBufferConnectionString(connectionString), OneCollectionParameter).AddInterceptors(SqliteSettings));
         }
@@ -76,7 +76,12 @@ public static class PersistenceExtensions
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
-            throw new InvalidOperationException($"Hub:Database:ConnectionString is not a valid PostgreSQL connection string: {e.Message}", e);
+            // appsettings.json gives the embedded mode's SQLite file, so a provider switched without a connection string lands here.
+            var problem = TryParse(() => new SqliteConnectionStringBuilder(configured)) is { } sqlite
+                ? $"it is a SQLite connection string (Data Source={sqlite.DataSource}: appsettings.json gives the embedded mode's file when no connection string is set)"
+                : $"it is not a valid PostgreSQL connection string ({e.Message})";
+            throw new InvalidOperationException(
+                $"Hub:Database:Provider is PostgreSql, so Hub:Database:ConnectionString must be a PostgreSQL connection string such as {ExpectedPostgresForm}, but {problem}.", e);
         }
         // Npgsql's builder reports every keyword it knows as present, so look at what was written.
         var written = new DbConnectionStringBuilder { ConnectionString = configured }.Keys.Cast<string>()
@@ -90,6 +95,21 @@ public static class PersistenceExtensions
 
     internal const int DefaultMaxAutoPrepare = 100;
 
+    internal const string ExpectedPostgresForm = "Host=db;Port=5432;Database=hub;Username=hub;Password=...";
+
+    private static T? TryParse<T>(Func<T> parse)
+        where T : class
+    {
+        try
+        {
+            return parse();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The ingress buffer's SQLite file: the main file's name with <c>-ingress</c>, in the same directory.</summary>
     internal static string IngressBufferConnectionString(string mainConnectionString)
     {
@@ -99,9 +119,21 @@ public static class PersistenceExtensions
         return builder.ToString();
     }
 
-    private static string SqliteConnectionString(string configured)
+    internal static string SqliteConnectionString(string configured)
     {
-        var builder = new SqliteConnectionStringBuilder(configured) { DefaultTimeout = 30 };
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(configured) { DefaultTimeout = 30 };
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            // Hub:Database:Provider defaults to Sqlite, so a PostgreSQL deployment that misses (or misspells) it lands here.
+            throw new InvalidOperationException(TryParse(() => new NpgsqlConnectionStringBuilder(configured)) is not null
+                ? "Hub:Database:ConnectionString is a PostgreSQL connection string, but Hub:Database:Provider is Sqlite (its default): " +
+                  "set Hub:Database:Provider=PostgreSql (environment variable Hub__Database__Provider=PostgreSql)."
+                : $"Hub:Database:ConnectionString is not a valid SQLite connection string ({e.Message}); with Hub:Database:Provider=Sqlite it names a file, e.g. Data Source=data/hub.db.", e);
+        }
         if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } directory)
         {
             Directory.CreateDirectory(directory);

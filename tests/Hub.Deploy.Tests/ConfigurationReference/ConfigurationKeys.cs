@@ -12,34 +12,18 @@ namespace Hub.Deploy.Tests.ConfigurationReference;
 internal sealed record ConfigurationKey(string Key, string? Default, string? Description, string DeclaredBy);
 
 /// <summary>
-/// Every <c>Hub:</c> key, found by reflection: each class of the hub with a <c>const string Section</c> under
-/// <c>Hub:</c> contributes its settable properties (default read from a fresh instance, meaning from
-/// <see cref="DescriptionAttribute"/>) and its <see cref="ConfigurationKeyAttribute"/>s; each connector registered
-/// by the server contributes its per-instance options from its descriptor.
+/// Every <c>Hub:</c> key, as <see cref="ConfigurationCatalog"/> finds them (the list the hub checks its configuration
+/// against at start): each class of the hub with a <c>const string Section</c> under <c>Hub:</c> contributes its
+/// settable properties (default read from a fresh instance, meaning from <see cref="DescriptionAttribute"/>) and its
+/// <see cref="ConfigurationKeyAttribute"/>s; each connector registered by the server contributes its per-instance
+/// options from its descriptor.
 /// </summary>
 internal static class ConfigurationKeys
 {
-    private const BindingFlags AnyStatic = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
-
-    public static IReadOnlyList<Assembly> HubAssemblies { get; } =
-    [
-        typeof(Program).Assembly,
-        typeof(ConfigurationKeyAttribute).Assembly,
-        .. typeof(Program).Assembly.GetReferencedAssemblies()
-            .Where(a => a.Name!.StartsWith("Hub.Connectors.", StringComparison.Ordinal))
-            .Select(Assembly.Load),
-    ];
+    public static IReadOnlyList<Assembly> HubAssemblies { get; } = ConfigurationCatalog.HubAssemblies(typeof(Program).Assembly);
 
     /// <summary>The classes bound from or documenting a <c>Hub:</c> section, with that section.</summary>
-    public static IEnumerable<(Type Type, string Section)> OptionsTypes() =>
-        from assembly in HubAssemblies
-        from type in assembly.GetTypes()
-        let field = type.GetField("Section", AnyStatic)
-        where field is { IsLiteral: true } && field.FieldType == typeof(string)
-        let section = (string)field.GetRawConstantValue()!
-        where section.StartsWith("Hub:", StringComparison.Ordinal)
-        orderby section, type.FullName
-        select (type, section);
+    public static IEnumerable<(Type Type, string Section)> OptionsTypes() => ConfigurationCatalog.OptionsTypes(HubAssemblies);
 
     /// <summary>The hub's own keys, section by section.</summary>
     public static IEnumerable<(string Section, IReadOnlyList<ConfigurationKey> Keys)> BySection() =>
@@ -68,10 +52,7 @@ internal static class ConfigurationKeys
     }
 
     /// <summary>The public instance properties the configuration binder sets.</summary>
-    public static IEnumerable<PropertyInfo> BindableProperties(Type type) =>
-        type.IsAbstract ? [] : type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.SetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0)
-            .OrderBy(p => p.MetadataToken);
+    public static IEnumerable<PropertyInfo> BindableProperties(Type type) => ConfigurationCatalog.BindableProperties(type);
 
     /// <summary>The connectors the server registers, resolved the way the server resolves them.</summary>
     public static IReadOnlyList<ConnectorDescriptor> Connectors()

@@ -1,0 +1,83 @@
+using Hub.Infrastructure.Configuration;
+using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.KeyRing;
+using Hub.Infrastructure.Messaging;
+using Hub.Infrastructure.Persistence;
+using Hub.Server.Security;
+using Hub.Server.Telemetry;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Hub.Server.Hosting;
+
+/// <summary>
+/// Tells the operator at start what the process runs with (mode, database, broker, key-ring protection, metrics and
+/// API keys, trusted proxies, connector instances; never a password or key), and warns about each <c>Hub:</c> key
+/// that no option reads. Registered first, so it speaks before a migration or the broker can fail the start.
+/// </summary>
+internal sealed partial class StartupReport(
+    IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime, ILogger<StartupReport> logger) : IHostedService
+{
+    private static readonly Lazy<KnownConfigurationKeys> KnownKeys =
+        new(() => ConfigurationCatalog.KnownKeys(ConfigurationCatalog.HubAssemblies(typeof(StartupReport).Assembly)));
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var unknown in KnownKeys.Value.UnknownIn(configuration))
+        {
+            if (unknown.DidYouMean is { } known)
+            {
+                LogUnknownKeyNear(logger, unknown.Key, known);
+            }
+            else
+            {
+                LogUnknownKey(logger, unknown.Key);
+            }
+        }
+
+        var database = Bind<DatabaseOptions>(DatabaseOptions.Section);
+        var bus = Bind<BusOptions>(BusOptions.Section);
+        var telemetry = Bind<TelemetryOptions>(TelemetryOptions.Section);
+        var proxies = Bind<TrustedProxyOptions>(TrustedProxyOptions.Section).TrustedProxies;
+        LogStores(
+            logger,
+            bus.Transport == BusTransport.RabbitMq ? "production" : "embedded",
+            database.Provider,
+            database.Location(),
+            bus.Transport,
+            bus.Transport == BusTransport.RabbitMq ? $", {bus.BrokerLocation()}, quorum queues {(bus.QuorumQueues ? "on" : "off")}" : "");
+        LogAccess(
+            logger,
+            Bind<KeyRingOptions>(KeyRingOptions.Section).Protection(),
+            configuration.GetSection(ApiKeyStore.Section).GetChildren().Count(k => !string.IsNullOrEmpty(k.Value)),
+            !telemetry.PrometheusEnabled ? "off" : telemetry.MetricsRequireApiKey ? "needs an API key" : "open to anyone who reaches the port",
+            proxies.Count == 0 ? "loopback only" : "loopback, " + string.Join(", ", proxies));
+        LogConnectors(logger, configuration.GetSection(ConnectorInstances.Section).GetChildren().Count());
+        lifetime.ApplicationStarted.Register(() =>
+            LogListening(logger, string.Join(", ", server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private T Bind<T>(string section)
+        where T : new() => configuration.GetSection(section).Get<T>() ?? new T();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration key {Key} is not read by the hub and has no effect; did you mean {KnownKey}?")]
+    private static partial void LogUnknownKeyNear(ILogger logger, string key, string knownKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration key {Key} is not read by the hub and has no effect (every key: deploy/README.md, configuration reference)")]
+    private static partial void LogUnknownKey(ILogger logger, string key);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hub starting in {Mode} mode: database {DatabaseProvider}, {DatabaseLocation}; bus {BusTransport}{Broker}")]
+    private static partial void LogStores(ILogger logger, string mode, DatabaseProvider databaseProvider, string databaseLocation, BusTransport busTransport, string broker);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hub access: key-ring protection {KeyRingProtection}; {ApiKeyCount} API keys configured (stored ones come on top); /metrics {Metrics}; forwarded headers believed from {TrustedProxies}")]
+    private static partial void LogAccess(ILogger logger, string keyRingProtection, int apiKeyCount, string metrics, string trustedProxies);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hub connectors: {ConnectorInstanceCount} instances configured (those added in the admin UI are read from the database)")]
+    private static partial void LogConnectors(ILogger logger, int connectorInstanceCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hub listening on {Urls}")]
+    private static partial void LogListening(ILogger logger, string urls);
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using Hub.Integration.Tests.Hosting;
+using Hub.Testing.Servers;
+using Npgsql;
+using static Hub.Integration.Tests.Connectors.Salesforce.SalesforceHub;
+
+namespace Hub.Integration.Tests.Configuration;
+
+/// <summary>
+/// At start the hub logs what it runs with (so an operator can tell from the log alone), without a password or key,
+/// and warns about each <c>Hub:</c> key nothing reads, naming the key it is probably a typo of.
+/// </summary>
+public sealed class StartupReportTests
+{
+    [Fact]
+    public async Task A_production_hub_logs_its_settings_without_secrets_and_warns_about_a_misspelt_key()
+    {
+        const string databasePassword = "db-password-7f3a9c";
+        var keyEncryptionKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var database = new NpgsqlConnectionStringBuilder(await SharedServers.NewDatabaseAsync("report")) { Password = databasePassword };
+        var broker = await SharedServers.NewVirtualHostAsync("report");
+        var directory = Directory.CreateTempSubdirectory("hub-report-").FullName;
+        try
+        {
+            await using var hub = await HubProcess.StartAsync(
+                new Dictionary<string, string>
+                {
+                    ["Logging:LogLevel:Default"] = "Information",
+                    ["Hub:Database:Provider"] = "PostgreSql",
+                    ["Hub:Database:ConnectionString"] = database.ConnectionString,
+                    ["Hub:Bus:Transport"] = "RabbitMq",
+                    ["Hub:Bus:RabbitMqUri"] = broker.ToString(),
+                    ["Hub:Bus:QuorumQueue"] = "true", // the typo: QuorumQueues
+                    ["Hub:DataProtection:KeyEncryptionKey"] = keyEncryptionKey,
+                    ["Hub:Telemetry:MetricsRequireApiKey"] = "true",
+                    ["Hub:ForwardedHeaders:TrustedProxies:0"] = "172.30.0.0/24",
+                    ["Hub:Connectors:crm1:Kind"] = "webhooks",
+                    ["Hub:Connectors:crm1:Secret"] = SignedWebhookSender.ExampleSecret,
+                },
+                directory);
+
+            await EventuallyAsync(() => hub.Output.Contains("Hub listening on", StringComparison.Ordinal), "the listening line");
+            var output = hub.Output;
+            Assert.Contains(
+                $"Hub starting in production mode: database PostgreSql, host 127.0.0.1, port {database.Port}, database {database.Database}; " +
+                $"bus RabbitMq, broker 127.0.0.1:{broker.Port}, virtual host {broker.AbsolutePath.Trim('/')}, quorum queues off",
+                output,
+                StringComparison.Ordinal);
+            Assert.Contains(
+                "Hub access: key-ring protection key-encryption key (0 previous); 1 API keys configured (stored ones come on top); " +
+                "/metrics needs an API key; forwarded headers believed from loopback, 172.30.0.0/24",
+                output,
+                StringComparison.Ordinal);
+            Assert.Contains("Hub connectors: 1 instances configured", output, StringComparison.Ordinal);
+            Assert.Contains($"Hub listening on {hub.BaseAddress.ToString().TrimEnd('/')}", output, StringComparison.Ordinal);
+            Assert.Contains("Configuration key Hub:Bus:QuorumQueue is not read by the hub and has no effect; did you mean Hub:Bus:QuorumQueues?", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("is not read by the hub", output.Replace("Hub:Bus:QuorumQueue is not read", "", StringComparison.Ordinal), StringComparison.Ordinal);
+
+            Assert.DoesNotContain(databasePassword, output, StringComparison.Ordinal);
+            Assert.DoesNotContain(keyEncryptionKey, output, StringComparison.Ordinal);
+            Assert.DoesNotContain("guest:guest", output, StringComparison.Ordinal);
+            Assert.DoesNotContain(hub.ApiKey, output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task An_embedded_hub_names_its_mode_and_its_sqlite_file()
+    {
+        await using var embedded = await EmbeddedHub.StartAsync(new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information" });
+
+        await EventuallyAsync(() => embedded.Hub.Output.Contains("Hub listening on", StringComparison.Ordinal), "the listening line");
+        Assert.Contains(
+            $"Hub starting in embedded mode: database Sqlite, file {embedded.DatabasePath}; bus InMemory",
+            embedded.Hub.Output,
+            StringComparison.Ordinal);
+        Assert.Contains("key-ring protection none (keys stored unencrypted", embedded.Hub.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not read by the hub", embedded.Hub.Output, StringComparison.Ordinal);
+    }
+}
