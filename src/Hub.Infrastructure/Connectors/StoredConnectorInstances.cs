@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Hub.Contracts.Connectors;
 using Hub.Infrastructure.Audit;
@@ -42,7 +43,18 @@ public sealed partial class StoredConnectorInstances(
                 LogUnknownKind(logger, row.Id, row.Kind);
                 continue;
             }
-            var settings = Decrypt(row, connector);
+            ConnectorSettings settings;
+            try
+            {
+                settings = Decrypt(row, connector);
+            }
+            catch (CryptographicException e)
+            {
+                // The Data Protection key its secrets were encrypted with is gone (a lost key-encryption key, a database
+                // restored without its keys): the other instances run, and this one waits for its secrets to be entered again.
+                LogUndecryptable(logger, row.Id, e.Message);
+                continue;
+            }
             if (ConnectorSettingsValidator.Validate(connector, settings) is { Count: > 0 } problems)
             {
                 LogInvalid(logger, row.Id, string.Join(" ", problems));
@@ -288,6 +300,9 @@ public sealed partial class StoredConnectorInstances(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stored connector instance '{Id}' has kind '{Kind}', which no installed connector serves; it is not run")]
     private static partial void LogUnknownKind(ILogger logger, string id, string kind);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The secrets of stored connector instance '{Id}' cannot be decrypted ({Reason}); it is not run. Enter its secrets again in the admin UI (docs/operations.md, 'Secrets')")]
+    private static partial void LogUndecryptable(ILogger logger, string id, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stored connector instance '{Id}' is not valid and is not run: {Problems}")]
     private static partial void LogInvalid(ILogger logger, string id, string problems);
