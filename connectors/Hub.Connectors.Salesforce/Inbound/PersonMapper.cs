@@ -62,15 +62,28 @@ internal static class PersonMapper
             }
         }
         Records.ConsentFields.Read(e.Field, facts, options);
-        // A partial update naming only one part of the name cannot say what the whole name is now.
-        var first = e.Field("FirstName");
         var last = e.Field("LastName");
-        if (last is { Length: > 0 } && (first is not null || e.Kind != ChangeKind.Update))
+        if (last is { Length: > 0 } && FirstNameIsKnown(e))
         {
+            var first = e.Field("FirstName");
             facts["name"] = string.IsNullOrWhiteSpace(first) ? last : $"{first} {last}";
         }
         return facts;
     }
+
+    /// <summary>
+    /// Whether the message tells the first name, empty or not, so that a name made from the last name alone does not
+    /// shorten the customer's name. An Outbound Message carries only the fields the admin selected: a FirstName
+    /// element missing is "not sent". A change event's UPDATE carries only what changed (a null may also be an
+    /// unchanged field of a Pub/Sub payload relayed without decoding changedFields). A CREATE or UNDELETE carries
+    /// every field that has a value, so there a missing FirstName is empty.
+    /// </summary>
+    private static bool FirstNameIsKnown(SalesforceEvent e) => e.Kind switch
+    {
+        ChangeKind.Create or ChangeKind.Undelete => true,
+        ChangeKind.Update => e.Field("FirstName") is not null,
+        _ => e.Fields.ContainsKey("FirstName"),
+    };
 
     private static string Summary(string objectType, SalesforceEvent e, IReadOnlyDictionary<string, string> facts)
     {

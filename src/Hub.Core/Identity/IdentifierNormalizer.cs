@@ -8,8 +8,8 @@ namespace Hub.Core.Identity;
 
 /// <summary>
 /// Brings identifiers into the one form two systems agree on: e-mail trimmed, in Unicode normalization form C and
-/// lower-cased (IDN domains in their Unicode form), phone numbers in E.164, Twitter/X numeric ids, CRM record ids as
-/// given. A value longer than the hub stores (<see cref="TouchpointLimits"/>) is not an identifier.
+/// lower-cased (IDN domains in their Unicode form), phone numbers in E.164 (a local number without its area code is
+/// not one), Twitter/X numeric ids, CRM record ids as given. A value longer than the hub stores (<see cref="TouchpointLimits"/>) is not an identifier.
 /// </summary>
 public sealed class IdentifierNormalizer(string defaultRegion, EmailNormalization? email = null)
 {
@@ -114,9 +114,18 @@ public sealed class IdentifierNormalizer(string defaultRegion, EmailNormalizatio
         try
         {
             var number = Phones.Parse(value, region);
-            return Phones.IsPossibleNumber(number)
-                ? IdentifierNormalization.Valid(CustomerIdentifier.Phone(Phones.Format(number, PhoneNumberFormat.E164)))
-                : IdentifierNormalization.Invalid($"not a possible phone number in region {region}");
+            // Possible, not valid: validity depends on the allocation data of the libphonenumber release (a new area code
+            // would be refused until an update, and an update would change which stored numbers count), and it refuses
+            // the fictional 555 numbers that tests and examples use. A local-only number (555-0177 in the US) is possible
+            // too, but without its area code it is the same digits for people in every area: never an identifier.
+            return Phones.IsPossibleNumberWithReason(number) switch
+            {
+                PhoneNumberUtil.ValidationResult.IS_POSSIBLE =>
+                    IdentifierNormalization.Valid(CustomerIdentifier.Phone(Phones.Format(number, PhoneNumberFormat.E164))),
+                PhoneNumberUtil.ValidationResult.IS_POSSIBLE_LOCAL_ONLY => IdentifierNormalization.Invalid(
+                    "a local phone number without an area code, which cannot identify a person: send it with its area code, or in E.164"),
+                _ => IdentifierNormalization.Invalid($"not a possible phone number in region {region}"),
+            };
         }
         catch (NumberParseException e)
         {

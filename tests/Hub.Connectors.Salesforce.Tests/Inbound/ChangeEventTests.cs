@@ -66,6 +66,33 @@ public sealed class ChangeEventTests
     }
 
     [Fact]
+    public async Task Create_without_a_first_name_names_the_contact_by_the_last_name()
+    {
+        // A CREATE carries every field that has a value: no FirstName means the Contact has none.
+        var json = Edit("cdc-contact-create.json", p => p["Name"]!.AsObject().Remove("FirstName"));
+
+        var created = Assert.Single(await AcceptedAsync(ChangeEvent(json)));
+
+        Assert.Equal("Fischer", created.ProfileFacts["name"]);
+    }
+
+    [Fact]
+    public async Task Update_of_the_last_name_with_the_first_name_set_to_null_leaves_the_name_alone()
+    {
+        // A null may be an unchanged field of a Pub/Sub payload whose changedFields the relay did not decode.
+        var json = Edit("cdc-contact-update.json", p =>
+        {
+            p["ChangeEventHeader"]!["changedFields"] = new JsonArray();
+            p["Name"] = new JsonObject { ["FirstName"] = null, ["LastName"] = "Okafor-Brandt" };
+        });
+
+        var update = Assert.Single(await AcceptedAsync(ChangeEvent(json)));
+
+        Assert.False(update.ProfileFacts.ContainsKey("name"));
+        Assert.Equal("Okafor-Brandt", update.ProfileFacts["lastName"]);
+    }
+
+    [Fact]
     public async Task A_compound_component_named_in_changedFields_changes_its_fact()
     {
         var json = Edit("cdc-contact-update.json", p =>

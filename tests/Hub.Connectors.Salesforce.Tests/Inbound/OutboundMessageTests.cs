@@ -68,6 +68,30 @@ public sealed class OutboundMessageTests
     }
 
     [Fact]
+    public async Task A_notification_without_FirstName_leaves_the_name_alone()
+    {
+        // The admin did not select FirstName in the Outbound Message: the element is missing, not empty.
+        var xml = Sample("outbound-message-contact.xml").Replace("<sf:FirstName>Amara</sf:FirstName>", "", StringComparison.Ordinal);
+
+        var amara = (await AcceptedAsync(OutboundMessage(xml)))[0];
+
+        Assert.False(amara.ProfileFacts.ContainsKey("name"), amara.ProfileFacts.GetValueOrDefault("name"));
+        Assert.False(amara.ProfileFacts.ContainsKey("firstName"));
+        Assert.Equal("Okafor", amara.ProfileFacts["lastName"]);
+        Assert.Equal("Daniel Brandt", (await AcceptedAsync(OutboundMessage(xml)))[1].ProfileFacts["name"]);
+    }
+
+    [Fact]
+    public async Task A_notification_whose_FirstName_is_nil_names_the_contact_by_the_last_name()
+    {
+        var xml = Sample("outbound-message-contact.xml").Replace("<sf:FirstName>Amara</sf:FirstName>", """<sf:FirstName xsi:nil="true"/>""", StringComparison.Ordinal);
+
+        var amara = (await AcceptedAsync(OutboundMessage(xml)))[0];
+
+        Assert.Equal("Okafor", amara.ProfileFacts["name"]);
+    }
+
+    [Fact]
     public async Task Contact_touchpoint_happened_at_its_last_modification_and_links_to_the_record()
     {
         var daniel = (await AcceptedAsync(OutboundMessage(Sample("outbound-message-contact.xml"))))[1];
@@ -136,7 +160,8 @@ public sealed class OutboundMessageTests
             [new(IdentifierTypes.ExternalRecord("salesforce", "lead"), "00Q5g00000Lm3NpEAJ"), CustomerIdentifier.Email("amara.okafor@example.com"),
              new(ContactType, Amara)],
             lead.Identities);
-        Assert.Equal(Facts(("company", "Northwind"), ("email", "amara.okafor@example.com"), ("lastName", "Okafor"), ("name", "Okafor")), lead.ProfileFacts);
+        // FirstName was not selected: no name from the last name alone.
+        Assert.Equal(Facts(("company", "Northwind"), ("email", "amara.okafor@example.com"), ("lastName", "Okafor")), lead.ProfileFacts);
     }
 
     [Fact]

@@ -224,6 +224,36 @@ public sealed class IdentifierNormalizerTests
     }
 
     [Theory]
+    [InlineData("555-0177", "US")]
+    [InlineData("+1 555 0101", "US")]
+    [InlineData("5550177", "US")]
+    [InlineData("7946 0958", "GB")]
+    public void Local_number_without_its_area_code_is_rejected_saying_to_send_the_area_code(string value, string region)
+    {
+        // Possible as dialled within one area, so libphonenumber's IsPossibleNumber says yes; as "+15550177" it would be
+        // one identifier for everyone in every area code who has that local number.
+        var problem = Rejected(new IdentifierNormalizer(region).Normalize(CustomerIdentifier.Phone(value)));
+
+        Assert.Contains("without an area code", problem, StringComparison.Ordinal);
+        Assert.Contains("E.164", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("(201) 555-0177", "US", "+12015550177")]
+    [InlineData("+1 555 555 0101", "US", "+15555550101")]
+    [InlineData("+1 800 555 0199", "US", "+18005550199")]
+    [InlineData("020 7946 0958", "GB", "+442079460958")]
+    [InlineData("+49 30 123456", "US", "+4930123456")]
+    public void Number_with_its_area_code_is_accepted_even_when_fictional(string value, string region, string expected)
+    {
+        // +1 555 555 0101 has no assigned area code (libphonenumber's IsValidNumber says no): films and examples use it,
+        // and possible-length checking, not allocation data, decides what the hub accepts.
+        var result = Accepted(new IdentifierNormalizer(region).Normalize(CustomerIdentifier.Phone(value)));
+
+        Assert.Equal(expected, result.Value);
+    }
+
+    [Theory]
     [InlineData("not a phone")]
     [InlineData("call me maybe")]
     [InlineData("12")]

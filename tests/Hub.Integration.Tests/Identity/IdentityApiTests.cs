@@ -250,6 +250,41 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         Assert.Contains(reasons, r => r.StartsWith("+10000000000: ", StringComparison.Ordinal) && r.Contains("placeholder", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Two_people_with_the_same_local_number_without_area_code_stay_two_customers()
+    {
+        // As QA sent them: two CloudEvents, different e-mails, one 7-digit number. As "+15550177" it glued them together.
+        var una = await TouchpointAsync("local-1", "una@local.example", "555-0177");
+        var vic = await TouchpointAsync("local-2", "vic@local.example", "555-0177");
+
+        Assert.NotEqual(una, vic);
+        foreach (var customer in new[] { una, vic })
+        {
+            var identifiers = (await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{customer}", UriKind.Relative))).GetProperty("identifiers");
+            Assert.DoesNotContain(identifiers.EnumerateArray(), i => i.GetProperty("type").GetString() == "phone");
+            var timeline = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{customer}/timeline", UriKind.Relative));
+            var rejected = Assert.Single(Assert.Single(timeline.GetProperty("items").EnumerateArray()).GetProperty("rejectedIdentities").EnumerateArray());
+            Assert.Equal("555-0177", rejected.GetProperty("identifier").GetProperty("value").GetString());
+            Assert.Contains("without an area code", rejected.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+        var (status, body) = await GetStatusAsync("api/customers?phone=555-0177");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("without an area code", body, StringComparison.Ordinal);
+    }
+
+    private async Task<Guid> TouchpointAsync(string id, string email, string phone)
+    {
+        using (var response = await fixture.Embedded.Sender.SendAsync(
+            $$$"""
+            {"specversion":"1.0","type":"io.hub.touchpoint","source":"https://helpdesk.example.com","id":"{{{id}}}","time":"2026-03-01T10:00:00Z",
+             "data":{"channel":"web","type":"ticket.opened","identities":[{"type":"email","value":"{{{email}}}"},{"type":"phone","value":"{{{phone}}}"}]}}
+            """, contentType: "application/cloudevents+json"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        return await WaitAsync(async () => (await FindAsync($"email={email}")) is [var found] ? found : (Guid?)null);
+    }
+
     private async Task<Guid> IdentifyAsync(string messageId, string traits, string? byPhone = null, string? userId = null)
     {
         var user = userId is null ? "" : $"\"userId\":\"{userId}\",";
