@@ -1,3 +1,4 @@
+using Hub.Infrastructure.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,6 +12,7 @@ internal sealed partial class StoredConnectorInstancesRefresher(
     StoredConnectorInstances stored, TimeProvider time, ILogger<StoredConnectorInstancesRefresher> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    private readonly OutageLog _outage = new(logger, "Re-reading the stored connector instances", time);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -28,10 +30,11 @@ internal sealed partial class StoredConnectorInstancesRefresher(
                 try
                 {
                     await stored.ReloadAsync(stoppingToken);
+                    _outage.Succeeded();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    LogReloadFailed(logger, e);
+                    _outage.Failed(e, LogReloadFailed);
                 }
             }
         }

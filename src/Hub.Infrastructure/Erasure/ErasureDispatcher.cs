@@ -5,6 +5,7 @@ using Hub.Contracts.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Sync;
+using Hub.Infrastructure.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +25,7 @@ internal sealed partial class ErasureDispatcher(
     ILogger<ErasureDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 20;
+    private readonly OutageLog _outage = new(logger, "The erasure dispatcher", time);
 
     /// <summary>Whether the instance is asked to erase customers: it can, and it holds customers (a sync target that takes changes).</summary>
     public static bool Erases(IConnector connector, ConnectorInstance instance) =>
@@ -36,10 +38,11 @@ internal sealed partial class ErasureDispatcher(
             try
             {
                 await DispatchOnceAsync(stoppingToken);
+                _outage.Succeeded();
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                LogDispatchFailed(logger, e);
+                _outage.Failed(e, LogDispatchFailed);
             }
             await signal.WaitAsync(options.PollInterval, stoppingToken);
         }

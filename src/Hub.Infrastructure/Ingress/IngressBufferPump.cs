@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Telemetry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ internal sealed partial class IngressBufferPump(
     public static readonly TimeSpan RedeliveryDelay = TimeSpan.FromSeconds(30);
     private const int BatchSize = 500;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private readonly OutageLog _outage = new(logger, "Ingress buffer pump", time);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -49,10 +51,11 @@ internal sealed partial class IngressBufferPump(
             try
             {
                 pumped = await PumpOnceAsync(stoppingToken);
+                _outage.Succeeded();
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                LogPumpFailed(logger, e);
+                _outage.Failed(e, LogPumpFailed);
             }
             if (pumped == 0)
             {

@@ -44,6 +44,7 @@ internal sealed partial class OutboxRelay(
     private DateTimeOffset _nextFullSearch;
     private long _searchFrom;
     private bool _backOff;
+    private readonly OutageLog _outage = new(logger, "Outbox relay", time);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,6 +56,7 @@ internal sealed partial class OutboxRelay(
                 try
                 {
                     await PublishHandedOverAsync(stoppingToken);
+                    var handOverFailed = _backOff;
                     if (_backOff)
                     {
                         _backOff = false;
@@ -66,10 +68,14 @@ internal sealed partial class OutboxRelay(
                         _nextSearch = full ? time.GetUtcNow() : time.GetUtcNow() + options.PollInterval;
                     }
                     await CleanupIfDueAsync(stoppingToken);
+                    if (!handOverFailed)
+                    {
+                        _outage.Succeeded();
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    LogRelayFailed(logger, e);
+                    _outage.Failed(e, LogRelayFailed);
                     await Task.Delay(options.PollInterval, time, stoppingToken);
                 }
                 var untilSearch = _nextSearch - time.GetUtcNow();
@@ -110,7 +116,7 @@ internal sealed partial class OutboxRelay(
         }
         catch (Exception e)
         {
-            LogHandedOverFailed(logger, rows.Count, e);
+            _outage.Failed(e, (log, exception) => LogHandedOverFailed(log, rows.Count, exception));
             await ReleaseAsync(batches, cancellationToken);
             _backOff = true;
             return 0;

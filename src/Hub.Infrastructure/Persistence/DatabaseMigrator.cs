@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -71,6 +73,7 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
             }
             try
             {
+                await CreateHistoryTableAsync(db, cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
             }
             finally
@@ -98,6 +101,19 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
         {
             LogStaleLockRemoved(logger, new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource);
         }
+    }
+
+    /// <summary>
+    /// Npgsql's history repository says the migrations history table exists without looking, reads it, and takes the
+    /// "relation does not exist" of a new database as "nothing applied" (npgsql/efcore.pg#3407); EF Core logged that
+    /// failed read as an Error of Microsoft.EntityFrameworkCore.Database.Command at every first start. Created first
+    /// (what Migrate would create next, with the repository's own script), the table is there to read.
+    /// </summary>
+    private static async Task CreateHistoryTableAsync(HubDbContext db, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(250);

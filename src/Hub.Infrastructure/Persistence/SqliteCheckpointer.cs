@@ -1,3 +1,4 @@
+using Hub.Infrastructure.Telemetry;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,7 @@ internal sealed partial class SqliteCheckpointer(IReadOnlyList<SqliteCheckpointe
         var connections = new List<SqliteConnection>();
         // Per file, the log's length in frames after the last complete restart checkpoint: unchanged means nothing was written since.
         var restartedAt = files.Select(_ => -1L).ToArray();
+        var outages = files.Select(f => new OutageLog(logger, $"Checkpoint of {DataSource(f)}", time)).ToArray();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -54,10 +56,12 @@ internal sealed partial class SqliteCheckpointer(IReadOnlyList<SqliteCheckpointe
                             connections.Add(await OpenAsync(files[i].ConnectionString, stoppingToken));
                         }
                         restartedAt[i] = await CheckpointAsync(connections[i], files[i].Pause, restartedAt[i], stoppingToken);
+                        outages[i].Succeeded();
                     }
                     catch (SqliteException e)
                     {
-                        LogCheckpointFailed(logger, new SqliteConnectionStringBuilder(files[i].ConnectionString).DataSource, e);
+                        var file = DataSource(files[i]);
+                        outages[i].Failed(e, (log, exception) => LogCheckpointFailed(log, file, exception));
                     }
                 }
             }
@@ -73,6 +77,8 @@ internal sealed partial class SqliteCheckpointer(IReadOnlyList<SqliteCheckpointe
             }
         }
     }
+
+    private static string DataSource(File file) => new SqliteConnectionStringBuilder(file.ConnectionString).DataSource;
 
     private static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using Hub.Core.Identity;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Ingress;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -86,12 +87,14 @@ internal sealed partial class PollingSourceRunner(
     private async Task RunAsync(ConnectorInstance instance, IPollingSource source, CancellationToken stoppingToken)
     {
         var lease = options.Value.Lease;
+        var outage = new OutageLog(logger, $"Polling {instance.Id}", time);
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
             try
             {
                 wait = await PollOnceAsync(instance, source, lease, stoppingToken);
+                outage.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -105,7 +108,7 @@ internal sealed partial class PollingSourceRunner(
             }
             catch (Exception e)
             {
-                LogPollFailed(logger, e, instance.Id);
+                outage.Failed(e, (log, exception) => LogPollFailed(log, exception, instance.Id));
                 wait = FailureWait;
             }
             try

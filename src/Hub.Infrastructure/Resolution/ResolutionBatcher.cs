@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -34,14 +35,14 @@ internal sealed partial class ResolutionBatcher : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly IServiceScopeFactory _scopes;
     private readonly WriterPause _writerPause;
-    private readonly ILogger<ResolutionBatcher> _logger;
+    private readonly OutageLog _outage;
     private readonly Task _loop;
 
-    public ResolutionBatcher(IServiceScopeFactory scopes, WriterPause writerPause, ILogger<ResolutionBatcher> logger)
+    public ResolutionBatcher(IServiceScopeFactory scopes, WriterPause writerPause, TimeProvider time, ILogger<ResolutionBatcher> logger)
     {
         _scopes = scopes;
         _writerPause = writerPause;
-        _logger = logger;
+        _outage = new OutageLog(logger, "Resolution", time);
         _loop = Task.Run(() => RunAsync(_stopping.Token));
     }
 
@@ -122,7 +123,7 @@ internal sealed partial class ResolutionBatcher : IAsyncDisposable
         {
             if (e is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
-                LogGroupFailed(_logger, live.Count, e);
+                _outage.Failed(e, (log, exception) => LogGroupFailed(log, live.Count, exception));
             }
             foreach (var pending in live)
             {
@@ -130,6 +131,7 @@ internal sealed partial class ResolutionBatcher : IAsyncDisposable
             }
             return;
         }
+        _outage.Succeeded();
         foreach (var pending in live)
         {
             pending.Committed.TrySetResult();

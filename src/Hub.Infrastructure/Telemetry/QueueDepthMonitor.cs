@@ -16,6 +16,7 @@ internal sealed partial class QueueDepthMonitor(BusOptions bus, ConnectorInstanc
     : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+    private readonly OutageLog _outage = new(logger, "Reading the queue depths from the broker", time);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -34,12 +35,13 @@ internal sealed partial class QueueDepthMonitor(BusOptions bus, ConnectorInstanc
                     {
                         await ReadAsync(connection, queue, stoppingToken);
                     }
+                    _outage.Succeeded();
                     await Task.Delay(Interval, time, stoppingToken);
                 }
             }
             catch (Exception e) when (e is BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or IOException)
             {
-                LogUnreadable(logger, e.Message);
+                _outage.Failed(e, static (log, exception) => LogUnreadable(log, exception.Message));
                 await Task.Delay(Interval, time, stoppingToken);
             }
         }

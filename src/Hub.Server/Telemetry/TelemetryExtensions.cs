@@ -1,5 +1,7 @@
 using Hub.Infrastructure.Telemetry;
 using Hub.Server.Security;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -22,6 +24,8 @@ internal static class TelemetryExtensions
         var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
         services.AddSingleton(options);
         services.Configure<LoggerFactoryOptions>(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        // Registered after the host's own binding of Logging:Console:FormatterOptions, which it leaves as configured.
+        services.AddSingleton<IConfigureOptions<JsonConsoleFormatterOptions>, JsonLogDefaults>();
         var exportOtlp = options.OtlpEndpoint is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OtlpEndpointVariable));
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(options.ServiceName, serviceInstanceId: $"{Environment.MachineName}/{Environment.ProcessId}"))

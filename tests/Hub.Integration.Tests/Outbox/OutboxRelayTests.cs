@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using Hub.Contracts.Customers;
@@ -9,9 +10,12 @@ using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Telemetry;
 using Hub.Integration.Tests.Identity;
 using Hub.Integration.Tests.Persistence;
+using Hub.Integration.Tests.Telemetry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -34,6 +38,7 @@ public sealed class OutboxRelayTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
     private readonly OutboxOptions _options = new() { PollInterval = TimeSpan.FromMilliseconds(10), ClaimDuration = TimeSpan.FromMinutes(1) };
     private readonly RecordingBus _bus = RecordingBus.Create();
+    private readonly DatabaseOutage _database = new();
     private ServiceProvider? _services;
 
     public static TheoryData<string> Providers => ScratchDatabases.Providers;
@@ -169,7 +174,48 @@ public sealed class OutboxRelayTests : IDisposable
         Assert.Equal(rowOrder, groups.OrderByDescending(g => g.Changes.Count).SelectMany(g => g.Changes).Select(c => c.CustomerId));
     }
 
-    private async Task<(OutboxRelay Relay, OutboxHandover Handover)> StartAsync(string provider)
+    [Fact]
+    public async Task While_the_database_is_down_the_relay_logs_the_first_failure_in_full_then_one_line_per_30_s_and_one_when_it_recovers()
+    {
+        var log = new RecordingLogger<OutboxRelay>();
+        var (relay, handover) = await StartAsync("sqlite", log);
+        await CommitAsync(handover, TwoNewCustomers);
+        _database.Down = true;
+        await relay.StartAsync(CancellationToken.None);
+        var downAt = _time.GetUtcNow();
+
+        await AdvanceUntilAsync(() => _database.Refused >= 100 && _time.GetUtcNow() - downAt >= TimeSpan.FromSeconds(90));
+        var down = _time.GetUtcNow() - downAt;
+        var attempts = _database.Refused;
+        var duringOutage = log.Lines;
+        _database.Down = false;
+        await AdvanceUntilAsync(() => _bus.Published.Count == 3);
+        await relay.StopAsync(CancellationToken.None);
+
+        var failed = Assert.Single(duringOutage, line => line.Exception is not null);
+        Assert.Equal("Outbox relay failed; retrying", failed.Message);
+        Assert.Same(failed, duringOutage[0]);
+        var reminders = duringOutage.Skip(1).ToList();
+        Assert.All(reminders, line => Assert.StartsWith("Outbox relay is still failing: ", line.Message, StringComparison.Ordinal));
+        Assert.InRange(reminders.Count, 2, (int)(down / OutageLog.ReminderInterval));
+        Assert.True(attempts > 10 * (reminders.Count + 1), $"{attempts} attempts, {reminders.Count + 1} lines");
+        var recovered = Assert.Single(log.Lines.Skip(duringOutage.Count), line => line.Message.StartsWith("Outbox relay recovered after ", StringComparison.Ordinal));
+        Assert.Null(recovered.Exception);
+    }
+
+    /// <summary>Moves the fake clock on in steps until <paramref name="done"/>, giving the relay's loop a moment after each.</summary>
+    private async Task AdvanceUntilAsync(Func<bool> done)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!done())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "the relay's loop did not get there within 60 s");
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(1);
+        }
+    }
+
+    private async Task<(OutboxRelay Relay, OutboxHandover Handover)> StartAsync(string provider, ILogger<OutboxRelay>? logger = null)
     {
         var connectionString = await _databases.NewAsync(provider, "outbox-relay");
         await using (var db = ScratchDatabases.Open(provider, connectionString))
@@ -177,12 +223,12 @@ public sealed class OutboxRelayTests : IDisposable
             await db.Database.MigrateAsync();
         }
         var services = new ServiceCollection().AddMetrics();
-        services.AddScoped(_ => ScratchDatabases.Open(provider, connectionString));
+        services.AddScoped(_ => ScratchDatabases.Open(provider, connectionString, _database));
         _services = services.BuildServiceProvider();
         var signal = new OutboxSignal();
         var handover = new OutboxHandover(signal, _options, _time);
         var relay = new OutboxRelay(_services.GetRequiredService<IServiceScopeFactory>(), _bus.Bus, signal, handover, _options, Metrics(), _time,
-            NullLogger<OutboxRelay>.Instance);
+            logger ?? NullLogger<OutboxRelay>.Instance);
         return (relay, handover);
     }
 
@@ -200,6 +246,28 @@ public sealed class OutboxRelayTests : IDisposable
     }
 
     private HubMetrics Metrics() => new(_services!.GetRequiredService<IMeterFactory>(), new CircuitBreakerStates());
+
+    /// <summary>The database as the relay's connections see it: while <see cref="Down"/>, every connection is refused.</summary>
+    private sealed class DatabaseOutage : DbConnectionInterceptor
+    {
+        private int _refused;
+
+        public bool Down { get; set; }
+
+        public int Refused => Volatile.Read(ref _refused);
+
+        public override InterceptionResult ConnectionOpening(DbConnection connection, ConnectionEventData eventData, InterceptionResult result) =>
+            Down ? throw Refuse() : result;
+
+        public override ValueTask<InterceptionResult> ConnectionOpeningAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default) =>
+            Down ? throw Refuse() : ValueTask.FromResult(result);
+
+        private InvalidOperationException Refuse()
+        {
+            Interlocked.Increment(ref _refused);
+            return new InvalidOperationException("Connection refused (the test's database outage)");
+        }
+    }
 
     /// <summary>The one call of <see cref="IBus"/> the relay makes, recorded; the broker can be made to refuse it.</summary>
     public class RecordingBus : DispatchProxy

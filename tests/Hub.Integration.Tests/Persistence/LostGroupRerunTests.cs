@@ -30,7 +30,7 @@ public sealed class LostGroupRerunTests
         {
             await scope.ServiceProvider.GetRequiredService<HubDbContext>().Database.MigrateAsync();
         }
-        await using var batcher = ActivatorUtilities.CreateInstance<ResolutionBatcher>(services, new WriterPause());
+        await using var batcher = ActivatorUtilities.CreateInstance<ResolutionBatcher>(services, new WriterPause(), TimeProvider.System);
         await batcher.ResolveAsync(CrmTouchpoints.Identified("e1", 1, "Ada", Email), default, alone: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
 
         rival.Arm();

@@ -18,7 +18,7 @@ public sealed class ResolutionWriterPauseTests
         // No ResolutionCommit is registered: past the pause, the group fails at once, which shows that it got there.
         await using var services = new ServiceCollection().BuildServiceProvider();
         var pause = new WriterPause();
-        await using var batcher = new ResolutionBatcher(services.GetRequiredService<IServiceScopeFactory>(), pause, NullLogger<ResolutionBatcher>.Instance);
+        await using var batcher = new ResolutionBatcher(services.GetRequiredService<IServiceScopeFactory>(), pause, TimeProvider.System, NullLogger<ResolutionBatcher>.Instance);
 
         Task resolved;
         using (await pause.EnterAsync(CancellationToken.None))
