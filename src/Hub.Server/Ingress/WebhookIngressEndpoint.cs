@@ -82,6 +82,10 @@ internal static partial class WebhookIngressEndpoint
         {
             metrics.TouchpointsReceived(instance.Id, instance.Kind, "rejected", 1);
             LogRejected(logger, instance.Id, rejection.StatusCode, rejection.Title);
+            if (rejection.Challenge is { } challenge)
+            {
+                http.Response.Headers.WWWAuthenticate = challenge;
+            }
             return Results.Problem(statusCode: rejection.StatusCode, title: rejection.Title, detail: rejection.Detail);
         }
         // The connector may keep an over-long identity among the rejected ones (the normalizer does), but a touchpoint
@@ -111,7 +115,7 @@ internal static partial class WebhookIngressEndpoint
                 return Results.Problem(
                     statusCode: StatusCodes.Status401Unauthorized,
                     title: "Webhook token was already used",
-                    detail: "This signed token came before with different content. A signed request is accepted once; a retry of the same request is fine.");
+                    detail: token.ReuseDetail ?? "This signed token came before with different content. A signed request is accepted once; a retry of the same request is fine.");
             }
             await ingress.AcceptAsync(touchpoints, cancellationToken);
         }
