@@ -68,8 +68,8 @@ internal static class SalesforceTestKit
         ReceivedAt = Now,
     };
 
-    /// <summary>An Outbound Message as Salesforce posts it (the secret as the last path segment).</summary>
-    public static InboundWebhookRequest OutboundMessage(string xml, string path = "/" + EndpointSecret) =>
+    /// <summary>An Outbound Message as Salesforce posts it (to the endpoint URL with <c>?secret=</c>, as salesforce.md configures it).</summary>
+    public static InboundWebhookRequest OutboundMessage(string xml, string path = "?secret=" + EndpointSecret) =>
         Post(xml, "text/xml; charset=utf-8", path);
 
     /// <summary>A change event as a relay posts it, with the endpoint secret as its Bearer token.</summary>

@@ -7,7 +7,8 @@ namespace Hub.Connectors.Salesforce.Inbound;
 
 /// <summary>
 /// Who may post: an Outbound Message must carry the configured org id; when an endpoint secret is
-/// configured, every request must carry it too (last path segment, <c>?secret=</c>, or a Bearer token).
+/// configured, every request must carry it too (<c>?secret=</c> or a Bearer token; the hub routes only
+/// <c>/webhooks/{instance}</c>, so a secret as an extra path segment never arrives).
 /// Change-event relays carry no org id, so they are taken only with the secret.
 /// </summary>
 internal static class EndpointAuthentication
@@ -26,7 +27,7 @@ internal static class EndpointAuthentication
         {
             matched |= CryptographicOperations.FixedTimeEquals(expected, Encoding.UTF8.GetBytes(candidate));
         }
-        return matched ? null : InboundWebhookResult.Unauthorized("The endpoint secret is missing or wrong (last path segment, ?secret= or Authorization: Bearer).");
+        return matched ? null : InboundWebhookResult.Unauthorized("The endpoint secret is missing or wrong: send it as ?secret=<EndpointSecret> on the URL or as Authorization: Bearer <EndpointSecret>.");
     }
 
     public static InboundWebhookResult? OrganizationProblem(string? organizationId, SalesforceOptions options)
@@ -40,7 +41,6 @@ internal static class EndpointAuthentication
 
     private static IEnumerable<string> Candidates(InboundWebhookRequest request)
     {
-        yield return Uri.UnescapeDataString(request.Url.AbsolutePath.TrimEnd('/').Split('/')[^1]);
         foreach (var pair in request.Url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             if (pair.StartsWith("secret=", StringComparison.Ordinal))

@@ -4,7 +4,8 @@ using Hub.Contracts.Connectors;
 namespace Hub.Connectors.Twilio.Inbound;
 
 /// <summary>
-/// Checks X-Twilio-Signature, then maps the voice, status, recording or messaging webhook, answering with
+/// Checks X-Twilio-Signature, then maps the voice, status, recording or messaging webhook (posted as a form, or as the
+/// query of a GET when the console says HTTP GET), answering with
 /// empty TwiML, or the instance's configured TwiML for an incoming call or text. A forged request is answered
 /// 403, as Twilio's own helpers do, and brings nothing.
 /// </summary>
@@ -22,6 +23,10 @@ internal static class TwilioReceiver
             return Forbidden($"The request carries no {TwilioSignature.Header} header.");
         }
         var urls = SignedUrls.For(request.Url.OriginalString, options.PublicBaseUrl);
+        if (string.Equals(request.Method, "GET", StringComparison.OrdinalIgnoreCase))
+        {
+            return ReceiveQuery(request, options, signature, urls);
+        }
         var mediaType = MediaType(request.ContentType);
         if (mediaType == "application/json")
         {
@@ -36,6 +41,24 @@ internal static class TwilioReceiver
         {
             return Forbidden($"{TwilioSignature.Header} does not match the URL ({urls[0]}) and parameters signed with the instance's auth token.");
         }
+        return Map(form, request, options);
+    }
+
+    /// <summary>
+    /// A webhook configured as HTTP GET: Twilio puts the parameters in the query string, so the signature is over the
+    /// URL alone (the query exactly as sent), and the parameters are read from the query.
+    /// </summary>
+    private static InboundWebhookResult ReceiveQuery(InboundWebhookRequest request, TwilioOptions options, string signature, IReadOnlyList<string> urls)
+    {
+        if (!TwilioSignature.Matches(options.AuthToken, signature, urls, []))
+        {
+            return Forbidden($"{TwilioSignature.Header} does not match the URL ({urls[0]}) with its query signed with the instance's auth token.");
+        }
+        return Map(FormBody.Parse(System.Text.Encoding.UTF8.GetBytes(Query(request.Url.OriginalString))), request, options);
+    }
+
+    private static InboundWebhookResult Map(FormBody form, InboundWebhookRequest request, TwilioOptions options)
+    {
         if (form["AccountSid"] is { } account && !string.Equals(account, options.AccountSid, StringComparison.OrdinalIgnoreCase))
         {
             return Forbidden($"The webhook is for account {account}, not this instance's {options.AccountSid}.");
@@ -74,6 +97,17 @@ internal static class TwilioReceiver
             return Forbidden("The body does not match the bodySHA256 the signed URL carries.");
         }
         return InboundWebhookResult.UnsupportedMediaType("Authentic, but JSON bodies carry no call or message: point voice, status, recording and messaging webhooks (form-encoded) here.");
+    }
+
+    private static string Query(string url)
+    {
+        var start = url.IndexOf('?', StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return "";
+        }
+        var end = url.IndexOf('#', start);
+        return end < 0 ? url[(start + 1)..] : url[(start + 1)..end];
     }
 
     private static InboundWebhookResult Forbidden(string detail) =>

@@ -16,6 +16,9 @@ internal static class CloudEventMapper
 {
     public const string BatchMediaType = "application/cloudevents-batch+json";
 
+    /// <summary>The attributes read from <c>ce-</c> headers in binary mode.</summary>
+    public static readonly IReadOnlyList<string> BinaryAttributes = ["specversion", "id", "source", "type", "time"];
+
     /// <summary>A CloudEvent (or a batch of them) sent as plain application/json.</summary>
     public static bool LooksLikeCloudEvent(JsonElement root) => root.ValueKind switch
     {
@@ -59,7 +62,7 @@ internal static class CloudEventMapper
     public static MappingResult MapBinary(InboundWebhookRequest request, JsonElement body, MappingContext context)
     {
         var attributes = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var name in (string[])["specversion", "id", "source", "type", "time"])
+        foreach (var name in BinaryAttributes)
         {
             if (request.Header($"ce-{name}") is not { } raw)
             {
@@ -94,6 +97,10 @@ internal static class CloudEventMapper
         if (ce.Id is not { } id || ce.Source is not { } source)
         {
             return (null, $"{where}: {ce.Named("id")} and {ce.Named("source")} are required.");
+        }
+        if (UriReference.Problem(source) is { } notUri)
+        {
+            return (null, $"{where}: {ce.Named("source")} must be a URI-reference (RFC 3986), as CloudEvents requires; {notUri}.");
         }
         if (ce.Type != TouchpointCloudEvent.EventType)
         {
@@ -139,6 +146,7 @@ internal static class CloudEventMapper
         {
             return (null, $"{where}: {consent}");
         }
+        // A source holds no space (a URI-reference), so the first space ends it and no two events share a key.
         var sourceEventId = $"{source} {id}";
         if (sourceEventId.Length > 200)
         {

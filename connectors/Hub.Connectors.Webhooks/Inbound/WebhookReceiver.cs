@@ -53,6 +53,8 @@ internal static class WebhookReceiver
                 return InboundWebhookResult.BadRequest(
                     $"{where} holds an escaped lone surrogate (such as \\ud800), which is not text; JSON strings must be valid Unicode.");
             }
+            var binaryMode = mediaType is not (CloudEventMapper.BatchMediaType or TouchpointCloudEvent.StructuredMediaType)
+                && CloudEventMapper.IsBinaryMode(request);
             var mapped = mediaType switch
             {
                 CloudEventMapper.BatchMediaType when root.ValueKind != JsonValueKind.Array => MappingResult.Fail(
@@ -61,13 +63,16 @@ internal static class WebhookReceiver
                 TouchpointCloudEvent.StructuredMediaType when root.ValueKind != JsonValueKind.Object => MappingResult.Fail(
                     $"A {TouchpointCloudEvent.StructuredMediaType} body is one event, a JSON object; send several as {CloudEventMapper.BatchMediaType}."),
                 TouchpointCloudEvent.StructuredMediaType => CloudEventMapper.Map(root, context),
-                _ when CloudEventMapper.IsBinaryMode(request) => CloudEventMapper.MapBinary(request, root, context),
+                _ when binaryMode => CloudEventMapper.MapBinary(request, root, context),
                 _ when CloudEventMapper.LooksLikeCloudEvent(root) => CloudEventMapper.Map(root, context),
                 _ => SegmentMapper.Map(root, context),
             };
-            return (mapped.Problem ?? TooLong(mapped.Touchpoints)) is { } bad
-                ? InboundWebhookResult.BadRequest(bad)
-                : InboundWebhookResult.Accept(mapped.Touchpoints);
+            if ((mapped.Problem ?? TooLong(mapped.Touchpoints)) is { } bad)
+            {
+                return InboundWebhookResult.BadRequest(bad);
+            }
+            var accepted = InboundWebhookResult.Accept(mapped.Touchpoints);
+            return binaryMode ? accepted with { SingleUse = BinaryModeReplay.Token(request, options) } : accepted;
         }
     }
 

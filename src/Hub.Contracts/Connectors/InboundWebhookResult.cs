@@ -45,6 +45,14 @@ public sealed record InboundWebhookResult
     public static InboundWebhookResult Unauthorized(string detail) =>
         Reject(new WebhookRejection(401, "Webhook signature is not valid", detail));
 
+    /// <summary>
+    /// The request lacks the credentials of an HTTP authentication scheme (<c>Basic</c>) or brings wrong ones: 401 with
+    /// <paramref name="challenge"/> as its <c>WWW-Authenticate</c>, which RFC 9110 requires and some senders wait for
+    /// before they send the credentials of a URL.
+    /// </summary>
+    public static InboundWebhookResult Unauthorized(string detail, string challenge) =>
+        Reject(new WebhookRejection(401, "Webhook credentials are not valid", detail) { Challenge = challenge });
+
     /// <summary>The body cannot be understood: 400, naming the problem.</summary>
     public static InboundWebhookResult BadRequest(string detail) =>
         Reject(new WebhookRejection(400, "Webhook body is not valid", detail));
@@ -67,13 +75,20 @@ public sealed record SingleUseToken(string Value, DateTimeOffset KeepUntil)
     /// frames the same content differently on each attempt (a new multipart boundary) gives the content it read.
     /// </summary>
     public ReadOnlyMemory<byte>? Content { get; init; }
+
+    /// <summary>The 401's detail when the token comes again with other content, in the source's terms; null: a general one.</summary>
+    public string? ReuseDetail { get; init; }
 }
 
 /// <summary>Why a webhook was refused; the host answers with problem+json.</summary>
 /// <param name="StatusCode">401, 403, 400, 415...</param>
 /// <param name="Title">A short, stable title.</param>
 /// <param name="Detail">What exactly is wrong, for the sender's developer.</param>
-public sealed record WebhookRejection(int StatusCode, string Title, string Detail);
+public sealed record WebhookRejection(int StatusCode, string Title, string Detail)
+{
+    /// <summary>The <c>WWW-Authenticate</c> value of a 401 under an HTTP authentication scheme (<c>Basic realm="..."</c>); null: none.</summary>
+    public string? Challenge { get; init; }
+}
 
 /// <summary>The exact HTTP response a source expects (a SOAP ack, a CRC token, TwiML, JSON).</summary>
 /// <param name="StatusCode">The status code.</param>

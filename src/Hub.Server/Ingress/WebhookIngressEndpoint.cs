@@ -9,7 +9,7 @@ using Hub.Server.OpenApi;
 namespace Hub.Server.Ingress;
 
 /// <summary>
-/// <c>POST /webhooks/{connectorInstanceId}</c> (and <c>GET</c>, for challenges): the instance's connector authenticates and parses the
+/// <c>POST /webhooks/{connectorInstanceId}</c> (and <c>GET</c>, for challenges and Twilio's GET webhooks): the instance's connector authenticates and parses the
 /// request; the hub answers the source only once the touchpoints are durable, and 503 with Retry-After
 /// when they cannot be made durable now, so the source retries.
 /// </summary>
@@ -17,10 +17,11 @@ internal static partial class WebhookIngressEndpoint
 {
     public static IEndpointRouteBuilder MapWebhookIngress(this IEndpointRouteBuilder app)
     {
-        // GET too: some sources prove the endpoint with a challenge first (X's CRC check); the connector answers it.
+        // GET too: some sources prove the endpoint with a challenge first (X's CRC check), and some can be set to send
+        // their webhooks as GET (Twilio); the connector answers or reads it.
         app.MapGet("/webhooks/{connectorInstanceId}", HandleAsync)
             .WithName("AnswerWebhookChallenge")
-            .WithSummary("Answers a source's challenge proving the webhook endpoint (X's CRC check), through the instance's connector.")
+            .WithSummary("Answers a source's challenge proving the webhook endpoint (X's CRC check), or takes a webhook sent as GET (Twilio set to HTTP GET), through the instance's connector.")
             .Produces(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -82,6 +83,10 @@ internal static partial class WebhookIngressEndpoint
         {
             metrics.TouchpointsReceived(instance.Id, instance.Kind, "rejected", 1);
             LogRejected(logger, instance.Id, rejection.StatusCode, rejection.Title);
+            if (rejection.Challenge is { } challenge)
+            {
+                http.Response.Headers.WWWAuthenticate = challenge;
+            }
             return Results.Problem(statusCode: rejection.StatusCode, title: rejection.Title, detail: rejection.Detail);
         }
         // The connector may keep an over-long identity among the rejected ones (the normalizer does), but a touchpoint
@@ -111,7 +116,7 @@ internal static partial class WebhookIngressEndpoint
                 return Results.Problem(
                     statusCode: StatusCodes.Status401Unauthorized,
                     title: "Webhook token was already used",
-                    detail: "This signed token came before with different content. A signed request is accepted once; a retry of the same request is fine.");
+                    detail: token.ReuseDetail ?? "This signed token came before with different content. A signed request is accepted once; a retry of the same request is fine.");
             }
             await ingress.AcceptAsync(touchpoints, cancellationToken);
         }

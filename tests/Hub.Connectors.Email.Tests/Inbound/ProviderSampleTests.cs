@@ -136,6 +136,22 @@ public sealed class ProviderSampleTests
         Assert.Equal(401, result.Rejection?.StatusCode);
     }
 
+    [Theory]
+    [InlineData("sendgrid", null)]
+    [InlineData("sendgrid", "Basic d3Jvbmc6Y3JlZGVudGlhbHM=")]
+    [InlineData("postmark", null)]
+    [InlineData("postmark", "Basic not-base64!")]
+    public async Task A_401_for_missing_or_wrong_credentials_challenges_for_Basic_as_RFC_9110_requires(string kind, string? authorization)
+    {
+        var request = Request(kind == "sendgrid" ? Sample("sendgrid-inbound.multipart") : Sample("postmark-inbound.json"),
+            kind == "sendgrid" ? "multipart/form-data; boundary=xYzZY" : "application/json", authorization);
+
+        var result = await ((Hub.Contracts.Connectors.IInboundWebhookHandler)Connector(kind)).HandleAsync(request, BasicInstance(kind), CancellationToken.None);
+
+        Assert.Equal(401, result.Rejection?.StatusCode);
+        Assert.Equal("Basic realm=\"hub webhooks\", charset=\"UTF-8\"", result.Rejection?.Challenge);
+    }
+
     [Fact]
     public async Task A_postmark_body_that_is_not_a_message_is_a_400()
     {

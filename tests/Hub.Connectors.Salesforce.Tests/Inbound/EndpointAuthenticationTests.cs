@@ -48,21 +48,24 @@ public sealed class EndpointAuthenticationTests
 
     [Theory]
     [InlineData("")]
-    [InlineData("/wrong-secret-0123456789")]
-    public async Task With_a_secret_configured_a_message_without_it_is_refused_with_401(string path)
+    [InlineData("?secret=wrong-secret-0123456789")]
+    // The hub routes only /webhooks/{instance}: a secret as an extra path segment is answered 404 before the connector.
+    [InlineData("/" + EndpointSecret)]
+    public async Task With_a_secret_configured_a_message_without_it_is_refused_with_401_naming_the_forms_that_work(string path)
     {
         var rejection = await RejectedAsync(OutboundMessage(Contacts, path));
 
         Assert.Equal(401, rejection.StatusCode);
         Assert.Contains("endpoint secret", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("?secret=<EndpointSecret>", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("Authorization: Bearer <EndpointSecret>", rejection.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("path segment", rejection.Detail, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("/" + EndpointSecret)]
-    [InlineData("?secret=" + EndpointSecret)]
-    public async Task The_secret_may_be_the_last_path_segment_or_the_secret_query_parameter(string path)
+    [Fact]
+    public async Task The_secret_may_be_the_secret_query_parameter()
     {
-        Assert.Equal(2, (await AcceptedAsync(OutboundMessage(Contacts, path))).Count);
+        Assert.Equal(2, (await AcceptedAsync(OutboundMessage(Contacts, "?secret=" + EndpointSecret))).Count);
     }
 
     [Fact]

@@ -302,6 +302,73 @@ public sealed class CloudEventMappingTests
         Assert.Contains("one event, a JSON object", rejection.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_source_with_a_space_is_refused_so_two_events_never_share_a_key()
+    {
+        // Without the check, source "https://a.example/q r" + id "s" and source "https://a.example/q" + id "r s" were one key.
+        var spaced = TouchpointEvent(id: "s");
+        spaced["source"] = "https://a.example/q r";
+
+        var rejection = await RejectedAsync(Signed(spaced.ToJsonString(), StructuredType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("'source' must be a URI-reference", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("a space at position 19", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_id_may_hold_spaces_and_keeps_its_key()
+    {
+        var ce = TouchpointEvent(id: "r s");
+        ce["source"] = "https://a.example/q";
+
+        Assert.Equal("https://a.example/q r s", Assert.Single(await AcceptedAsync(Signed(ce.ToJsonString(), StructuredType))).SourceEventId);
+    }
+
+    [Theory]
+    [InlineData("https://a.example/q\tr", "U+0009")]
+    [InlineData("https://a.example/q\u00a0r", "U+00A0")]
+    [InlineData("https://a.example/<q>", "'<'")]
+    [InlineData("https://a.example/q|r", "'|'")]
+    [InlineData("urn:example:50%", "'%' at position 14")]
+    [InlineData("urn:example:%zz", "'%' at position 12")]
+    public async Task A_source_that_is_no_URI_reference_is_refused_naming_the_character(string source, string named)
+    {
+        var ce = TouchpointEvent();
+        ce["source"] = System.Text.RegularExpressions.Regex.Unescape(source);
+
+        var rejection = await RejectedAsync(Signed(ce.ToJsonString(), StructuredType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("'source'", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains(named, rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/tenants/acme")]
+    [InlineData("urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66")]
+    [InlineData("https://a.example/q%20r?x=1#frag")]
+    [InlineData("https://bücher.example/q")]
+    public async Task URI_references_are_taken_as_source(string source)
+    {
+        var ce = TouchpointEvent();
+        ce["source"] = source;
+
+        Assert.Equal($"{source} ce-8421", Assert.Single(await AcceptedAsync(Signed(ce.ToJsonString(), StructuredType))).SourceEventId);
+    }
+
+    [Fact]
+    public async Task Binary_mode_source_with_a_space_is_refused_naming_the_header()
+    {
+        var headers = BinaryHeaders();
+        headers["ce-source"] = "https://a.example/q%20r";
+
+        var rejection = await RejectedAsync(Signed(TouchpointEvent()["data"]!.ToJsonString(), "application/json", headers: headers));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("the header ce-source must be a URI-reference", rejection.Detail, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string> BinaryHeaders(string type = "io.hub.touchpoint") => new()
     {
         ["ce-specversion"] = "1.0",

@@ -29,6 +29,21 @@ public sealed class TwilioCallsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_call_webhook_set_to_HTTP_GET_is_checked_over_the_URL_and_lands_on_the_caller()
+    {
+        // Twilio puts a GET webhook's parameters in the query string and signs the URL alone.
+        var query = InboundCall("CA00000000000000000000000000000020", "completed", seconds: 7);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"webhooks/{InstanceId}?{query}", UriKind.Relative));
+        request.Headers.Add("X-Twilio-Signature", Sign(AuthToken, $"{PublicBaseUrl}/webhooks/{InstanceId}?{query}", ""));
+
+        using var response = await _hub.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/xml", response.Content.Headers.ContentType?.MediaType);
+        await EventuallyAsync(async () => (await _hub.FindAsync(Caller)).Count == 1, "the caller's customer");
+    }
+
+    [Fact]
     public async Task A_duplicate_status_callback_changes_nothing()
     {
         var completed = InboundCall("CA00000000000000000000000000000010", "completed", seconds: 42);
