@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Hub.Infrastructure.Persistence;
+using Hub.Server.Hosting;
 
 namespace Hub.Server.Security;
 
@@ -10,6 +11,7 @@ namespace Hub.Server.Security;
 internal sealed partial class ApiKeyBootstrapper(
     ApiKeyStore store,
     IServiceScopeFactory scopes,
+    IConfiguration configuration,
     TimeProvider time,
     ILogger<ApiKeyBootstrapper> logger) : IHostedService
 {
@@ -30,15 +32,12 @@ internal sealed partial class ApiKeyBootstrapper(
             await db.SaveChangesAsync(cancellationToken);
         }
         await store.LoadAsync(cancellationToken);
-        // One write, so that the console logger's lines cannot land inside the block.
-        Console.Write($"""
-
-              No API key was configured, so the hub generated one. It is shown only this once:
-                {key}
-              Send it as 'Authorization: Bearer <key>' to /api. Configure your own with Hub:ApiKeys:<name>.
-
-
-            """);
+        ConsoleBanner.Write(configuration, time, typeof(ApiKeyBootstrapper).FullName!,
+        [
+            "No API key was configured, so the hub generated one. It is shown only this once:",
+            key,
+            "Send it as 'Authorization: Bearer <key>' to /api. Configure your own with Hub:ApiKeys:<name>.",
+        ]);
         LogGenerated(logger, GeneratedKeyName);
     }
 

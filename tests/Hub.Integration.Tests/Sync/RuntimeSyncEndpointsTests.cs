@@ -2,6 +2,7 @@ using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Sync;
+using Hub.Integration.Tests.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ public sealed class RuntimeSyncEndpointsTests
     private readonly FakeTimeProvider _time = new();
     private readonly RecordingBus _bus = new();
     private readonly SyncQueueConsumers _consumers = new();
-    private readonly WarningLog _log = new();
+    private readonly RecordingLogger<RuntimeSyncEndpoints> _log = new();
     private readonly ConnectorInstances _instances = new([new Target()], new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["Hub:Connectors:configured:Kind"] = Target.Kind,
@@ -48,7 +49,7 @@ public sealed class RuntimeSyncEndpointsTests
         await StartAsync();
 
         Assert.Equal(SyncQueueState.NotConsumed, _consumers.StateOf("stored"));
-        Assert.Contains(_log.Warnings, w => w.Contains("'stored' has no consumer in this process", StringComparison.Ordinal) && w.Contains(SyncEndpoints.For("stored"), StringComparison.Ordinal));
+        Assert.Contains(_log.Lines.Where(l => l.Level >= LogLevel.Warning).Select(l => l.Message), w => w.Contains("'stored' has no consumer in this process", StringComparison.Ordinal) && w.Contains(SyncEndpoints.For("stored"), StringComparison.Ordinal));
 
         _bus.Refuse = false;
         _time.Advance(SyncQueueConsumers.RetryDelay);
@@ -110,36 +111,5 @@ public sealed class RuntimeSyncEndpointsTests
         public Task<ReceiveEndpointReady> Ready { get; } = Task.FromResult<ReceiveEndpointReady>(null!);
 
         public Task StopAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
-    }
-
-    private sealed class WarningLog : ILogger<RuntimeSyncEndpoints>
-    {
-        private readonly List<string> _warnings = [];
-
-        public IReadOnlyList<string> Warnings
-        {
-            get
-            {
-                lock (_warnings)
-                {
-                    return [.. _warnings];
-                }
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel >= LogLevel.Warning)
-            {
-                lock (_warnings)
-                {
-                    _warnings.Add(formatter(state, exception));
-                }
-            }
-        }
     }
 }

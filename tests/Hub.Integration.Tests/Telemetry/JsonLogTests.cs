@@ -39,6 +39,23 @@ public sealed class JsonLogTests
         Assert.Contains("RequestId", names);
     }
 
+    [Fact]
+    public async Task The_setup_link_printed_at_the_first_start_is_a_json_line_too_so_every_line_parses()
+    {
+        await using var hub = await EmbeddedHub.StartAsync(new Dictionary<string, string> { ["Logging:Console:FormatterName"] = "json" });
+
+        await EventuallyAsync(() => hub.Hub.Output.Contains("/admin/setup?token=", StringComparison.Ordinal), "the setup link");
+
+        var lines = hub.Hub.Output.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        Assert.All(lines, l => JsonDocument.Parse(l).Dispose());
+        var banner = lines.Single(l => l.Contains("/admin/setup?token=", StringComparison.Ordinal));
+        using var entry = JsonDocument.Parse(banner);
+        var message = entry.RootElement.GetProperty("Message").GetString()!;
+        var token = message[(message.IndexOf("?token=", StringComparison.Ordinal) + "?token=".Length)..].Split(' ')[0];
+        using var setup = await hub.Hub.Client.GetAsync(new Uri($"/admin/setup?token={token}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, setup.StatusCode);
+    }
+
     private static string? AcceptedLine(string output) => output.Split('\n')
         .Select(l => l.Trim())
         .FirstOrDefault(l => l.StartsWith('{') && l.Contains("\"Category\":\"Hub.Server.Ingress", StringComparison.Ordinal) && l.Contains("accepted (source event", StringComparison.Ordinal));

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Hub.Infrastructure.Configuration;
 using Hub.Infrastructure.Persistence;
+using Hub.Server.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -71,15 +72,12 @@ public sealed partial class FirstAdmin(
         // Hosted services start before the server listens; its address is known only once the application has started.
         lifetime.ApplicationStarted.Register(() =>
         {
-            // One write, so that the console logger's lines cannot land inside the block.
-            Console.Write($"""
-
-                  No admin account exists yet. Open this link (once) to create the first one:
-                    {BaseUrl()}{SetupPath}?token={token}
-                  Or set {EmailKey} and {PasswordKey} and restart.
-
-
-                """);
+            ConsoleBanner.Write(configuration, time, typeof(FirstAdmin).FullName!,
+            [
+                "No admin account exists yet. Open this link (once) to create the first one:",
+                $"{BaseUrl()}{SetupPath}?token={token}",
+                $"Or set {EmailKey} and {PasswordKey} and restart.",
+            ]);
             LogSetupLink(logger);
         });
     }
