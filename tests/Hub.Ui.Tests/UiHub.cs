@@ -67,20 +67,28 @@ public sealed partial class UiHub : IAsyncLifetime
     }
 
     /// <summary>A fresh browser session (no cookies) on the hub, allowed to use the clipboard.</summary>
-    public async Task<IPage> NewPageAsync()
+    public Task<IPage> NewPageAsync() => NewPageAsync(Hub);
+
+    /// <summary>A fresh browser session (no cookies) on another hub process, allowed to use the clipboard.</summary>
+    public async Task<IPage> NewPageAsync(HubProcess hub)
     {
+        ArgumentNullException.ThrowIfNull(hub);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Hub.BaseAddress.ToString(),
+            BaseURL = hub.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
             Permissions = ["clipboard-read", "clipboard-write"],
         });
         return await context.NewPageAsync();
     }
 
-    public async Task<IPage> SignedInPageAsync()
+    public Task<IPage> SignedInPageAsync() => SignedInPageAsync(Hub);
+
+    /// <summary>A browser session signed in as <see cref="AdminEmail"/> on <paramref name="hub"/>, which has that first admin.</summary>
+    public async Task<IPage> SignedInPageAsync(HubProcess hub)
     {
-        var page = await NewPageAsync();
+        ArgumentNullException.ThrowIfNull(hub);
+        var page = await NewPageAsync(hub);
         await page.GotoAsync("/admin/signin");
         await page.GetByLabel("E-mail").FillAsync(AdminEmail);
         await page.GetByLabel("Password").FillAsync(AdminPassword);
@@ -95,7 +103,7 @@ public sealed partial class UiHub : IAsyncLifetime
         catch (Exception e) when (e is TimeoutException or PlaywrightException)
         {
             var shown = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
-            var log = Hub.Output.Split('\n').TakeLast(40);
+            var log = hub.Output.Split('\n').TakeLast(40);
             throw new TimeoutException(
                 $"Signing in did not reach /admin: the browser is on {page.Url}, showing:\n{shown[..Math.Min(shown.Length, 1_000)]}\n"
                 + $"Last lines of the hub's log:\n{string.Join('\n', log)}", e);

@@ -25,6 +25,14 @@ public sealed partial class StoredConnectorInstances(
     ILogger<StoredConnectorInstances> logger)
 {
     private readonly IDataProtector _secrets = protection.CreateProtector("Hub.ConnectorInstances.Secrets");
+    private readonly Lock _undecryptableGate = new();
+    private IReadOnlySet<string> _undecryptable = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether the last reload found that the enabled stored instance's secrets cannot be decrypted, so it is not run
+    /// until they are entered again.
+    /// </summary>
+    public bool HasUndecryptableSecrets(string id) => _undecryptable.Contains(id);
 
     /// <summary>
     /// Reads every stored instance and hands the enabled, valid ones to <see cref="ConnectorInstances"/>. One that shares a
@@ -36,6 +44,7 @@ public sealed partial class StoredConnectorInstances(
     {
         var rows = await ListAsync(cancellationToken);
         var candidates = new List<(ConnectorInstance Instance, IConnector Connector)>();
+        var undecryptable = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var row in rows.Where(r => r.Enabled && !instances.IsConfigured(r.Id)))
         {
             if (!instances.Connectors.TryGetValue(row.Kind, out var connector))
@@ -43,16 +52,12 @@ public sealed partial class StoredConnectorInstances(
                 LogUnknownKind(logger, row.Id, row.Kind);
                 continue;
             }
-            ConnectorSettings settings;
-            try
-            {
-                settings = Decrypt(row, connector);
-            }
-            catch (CryptographicException e)
+            var (settings, unreadable) = ReadableSettings(row, connector);
+            if (unreadable.Count > 0)
             {
                 // The Data Protection key its secrets were encrypted with is gone (a lost key-encryption key, a database
                 // restored without its keys): the other instances run, and this one waits for its secrets to be entered again.
-                LogUndecryptable(logger, row.Id, e.Message);
+                undecryptable[row.Id] = string.Join("; ", unreadable.Select(u => $"{u.Option}: {u.Reason}"));
                 continue;
             }
             if (ConnectorSettingsValidator.Validate(connector, settings) is { Count: > 0 } problems)
@@ -75,6 +80,22 @@ public sealed partial class StoredConnectorInstances(
             running.Add(instance);
         }
         instances.ReplaceStored(running);
+        RecordUndecryptable(undecryptable);
+    }
+
+    /// <summary>Logs an instance when it becomes undecryptable, not on every reload (every 10 s) while it stays so.</summary>
+    private void RecordUndecryptable(Dictionary<string, string> undecryptable)
+    {
+        List<string> newly;
+        lock (_undecryptableGate)
+        {
+            newly = [.. undecryptable.Keys.Where(id => !_undecryptable.Contains(id))];
+            _undecryptable = new HashSet<string>(undecryptable.Keys, StringComparer.OrdinalIgnoreCase);
+        }
+        foreach (var id in newly)
+        {
+            LogUndecryptable(logger, id, undecryptable[id]);
+        }
     }
 
     public async Task<IReadOnlyList<StoredConnectorInstanceRow>> ListAsync(CancellationToken cancellationToken)
@@ -100,14 +121,34 @@ public sealed partial class StoredConnectorInstances(
         return Read(row).Where(kv => !secrets.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>The settings with secrets decrypted: for a connection test and for the signing secret shown once after saving.</summary>
-    public ConnectorSettings Decrypt(StoredConnectorInstanceRow row, IConnector connector)
+    /// <summary>
+    /// The settings with the secrets decrypted, leaving out each secret that cannot be decrypted (the Data Protection key
+    /// it was encrypted with is gone); those are named in <c>Unreadable</c> with the reason.
+    /// </summary>
+    public (ConnectorSettings Settings, IReadOnlyList<(string Option, string Reason)> Unreadable) ReadableSettings(StoredConnectorInstanceRow row, IConnector connector)
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(connector);
         var secrets = SecretNames(connector);
-        return new ConnectorSettings(Read(row).Select(kv =>
-            KeyValuePair.Create(kv.Key, secrets.Contains(kv.Key) ? _secrets.Unprotect(kv.Value) : kv.Value))!);
+        var readable = new List<KeyValuePair<string, string?>>();
+        var unreadable = new List<(string Option, string Reason)>();
+        foreach (var (name, value) in Read(row))
+        {
+            if (!secrets.Contains(name))
+            {
+                readable.Add(KeyValuePair.Create(name, (string?)value));
+                continue;
+            }
+            try
+            {
+                readable.Add(KeyValuePair.Create(name, (string?)_secrets.Unprotect(value)));
+            }
+            catch (CryptographicException e)
+            {
+                unreadable.Add((name, e.Message));
+            }
+        }
+        return (new ConnectorSettings(readable), unreadable);
     }
 
     /// <summary>
@@ -147,7 +188,7 @@ public sealed partial class StoredConnectorInstances(
             return [$"'{id}' is a {row.Kind} instance; its kind cannot change."];
         }
         var secrets = SecretNames(connector);
-        var kept = row is null ? new ConnectorSettings([]) : Decrypt(row, connector);
+        var kept = row is null ? new ConnectorSettings([]) : ReadableSettings(row, connector).Settings;
         var (settings, secretProblems) = WithStoredSecrets(row, connector, values);
         var problems = ConnectorSettingsValidator.Validate(connector, settings);
         if (secretProblems.Count > 0 || problems.Count > 0)
@@ -190,6 +231,7 @@ public sealed partial class StoredConnectorInstances(
     /// The form's values, with each secret left empty taken from the stored instance (secrets are write-only). When a
     /// destination option (<see cref="ConnectorOptionDescriptor.IsDestination"/>) differs from the stored value, no stored
     /// secret is taken: each one left empty is a problem instead, so a changed address never receives a stored secret.
+    /// A stored secret that cannot be decrypted is never kept: left empty, it is a problem naming it.
     /// </summary>
     public (ConnectorSettings Settings, IReadOnlyList<string> Problems) WithStoredSecrets(
         StoredConnectorInstanceRow? row, IConnector connector, IReadOnlyDictionary<string, string?> values)
@@ -197,7 +239,7 @@ public sealed partial class StoredConnectorInstances(
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(values);
         var options = connector.Descriptor.Options;
-        var kept = row is null ? new ConnectorSettings([]) : Decrypt(row, connector);
+        var (kept, unreadable) = row is null ? (new ConnectorSettings([]), []) : ReadableSettings(row, connector);
         var changedDestinations = row is null ? [] : options
             .Where(o => o.IsDestination && !string.Equals(Effective(o, values.GetValueOrDefault(o.Name)), Effective(o, kept.Get(o.Name)), StringComparison.Ordinal))
             .Select(o => o.Name)
@@ -207,6 +249,11 @@ public sealed partial class StoredConnectorInstances(
         foreach (var option in options)
         {
             var value = values.GetValueOrDefault(option.Name);
+            if (option.IsSecret && string.IsNullOrWhiteSpace(value) && unreadable.Any(u => u.Option.Equals(option.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                problems.Add($"'{option.Name}' must be entered again: its stored value cannot be decrypted (the key it was encrypted with is gone).");
+                continue;
+            }
             if (option.IsSecret && string.IsNullOrWhiteSpace(value) && kept.Get(option.Name) is { } storedSecret)
             {
                 if (changedDestinations.Count > 0)
@@ -288,7 +335,7 @@ public sealed partial class StoredConnectorInstances(
         var kind = connector.Descriptor.Kind;
         var all = instances.All.Where(i => instances.IsConfigured(i.Id) && i.Kind.Equals(kind, StringComparison.OrdinalIgnoreCase)).ToList();
         var rows = await db.StoredConnectorInstances.AsNoTracking().Where(r => r.Kind == kind).ToListAsync(cancellationToken);
-        all.AddRange(rows.Where(r => !instances.IsConfigured(r.Id)).Select(r => new ConnectorInstance(r.Id, kind, Decrypt(r, connector))));
+        all.AddRange(rows.Where(r => !instances.IsConfigured(r.Id)).Select(r => new ConnectorInstance(r.Id, kind, ReadableSettings(r, connector).Settings)));
         return all;
     }
 

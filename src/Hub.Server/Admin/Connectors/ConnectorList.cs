@@ -21,12 +21,14 @@ public sealed record ConnectorListItem(
     double EventsPerMinute,
     int FailedMessages,
     string? BreakerState,
-    SyncQueueState? SyncQueue);
+    SyncQueueState? SyncQueue,
+    bool SecretsUndecryptable = false);
 
 /// <summary>
 /// The connector list with each instance's status, from data the hub already keeps: the timeline (last event received,
 /// events per minute over the last <see cref="RateWindow"/>), the failed messages of its sync queue, and for a sync target
-/// the circuit breaker of the address it calls, and whether this process consumes its sync queue.
+/// the circuit breaker of the address it calls, and whether this process consumes its sync queue; for a stored instance,
+/// whether the last reload found its secrets undecryptable (then it does not run).
 /// </summary>
 public sealed class ConnectorList(
     ConnectorInstances instances, StoredConnectorInstances stored, HubDbContext db, TimeProvider time, CircuitBreakerStates breakers, SyncQueueConsumers consumers)
@@ -35,11 +37,11 @@ public sealed class ConnectorList(
 
     public async Task<IReadOnlyList<ConnectorListItem>> ListAsync(CancellationToken cancellationToken)
     {
-        var entries = new List<(string Id, string Kind, bool Configured, bool Enabled, IConnector? Connector, ConnectorInstance? Running)>();
+        var entries = new List<(string Id, string Kind, bool Configured, bool Enabled, IConnector? Connector, ConnectorInstance? Running, bool Undecryptable)>();
         foreach (var instance in instances.All.Where(i => instances.IsConfigured(i.Id)))
         {
             instances.TryGet(instance.Id, out _, out var connector);
-            entries.Add((instance.Id, instance.Kind, true, true, connector, instance));
+            entries.Add((instance.Id, instance.Kind, true, true, connector, instance, false));
         }
         foreach (var row in await stored.ListAsync(cancellationToken))
         {
@@ -49,7 +51,7 @@ public sealed class ConnectorList(
             }
             instances.Connectors.TryGetValue(row.Kind, out var connector);
             var running = instances.TryGet(row.Id, out var instance, out _) ? instance : null;
-            entries.Add((row.Id, row.Kind, false, row.Enabled, connector, running));
+            entries.Add((row.Id, row.Kind, false, row.Enabled, connector, running, row.Enabled && running is null && stored.HasUndecryptableSecrets(row.Id)));
         }
         var ids = entries.Select(e => e.Id).ToList();
         var since = time.GetUtcNow() - RateWindow;
@@ -74,7 +76,8 @@ public sealed class ConnectorList(
                 recent.GetValueOrDefault(e.Id) / RateWindow.TotalMinutes,
                 failed.GetValueOrDefault(SyncEndpoints.For(e.Id)),
                 isTarget ? BreakerStateOf(e.Running!) : null,
-                isTarget ? consumers.StateOf(e.Id) : null);
+                isTarget ? consumers.StateOf(e.Id) : null,
+                e.Undecryptable);
         })];
     }
 

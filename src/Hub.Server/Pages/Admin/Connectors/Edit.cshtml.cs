@@ -10,12 +10,14 @@ namespace Hub.Server.Pages.Admin.Connectors;
 /// <summary>
 /// Add or edit a connector instance stored in the database. The form comes from the connector's descriptor and is checked
 /// by the same validator as configuration; secrets are write-only (an empty secret field keeps the stored one, unless
-/// a setting that decides where the hub connects changed: then the secret must be entered again).
+/// a setting that decides where the hub connects changed, or the stored one cannot be decrypted: then the secret must be
+/// entered again).
 /// </summary>
 public sealed class EditModel(ConnectorInstances instances, StoredConnectorInstances stored) : PageModel
 {
     private Dictionary<string, string?> _values = new(StringComparer.OrdinalIgnoreCase);
     private HashSet<string> _storedSecrets = new(StringComparer.OrdinalIgnoreCase);
+    private HashSet<string> _undecryptableSecrets = new(StringComparer.OrdinalIgnoreCase);
     private StoredConnectorInstanceRow? _row;
 
     public string? Id { get; private set; }
@@ -43,6 +45,13 @@ public sealed class EditModel(ConnectorInstances instances, StoredConnectorInsta
     public string? Value(string option) => _values.GetValueOrDefault(option);
 
     public bool HasStoredSecret(string option) => _storedSecrets.Contains(option);
+
+    /// <summary>A stored secret that cannot be decrypted (the Data Protection key it was encrypted with is gone).</summary>
+    public bool IsUndecryptable(string option) => _undecryptableSecrets.Contains(option);
+
+    /// <summary>The display names of the stored secrets that cannot be decrypted and must be entered again.</summary>
+    public IReadOnlyList<string> UndecryptableSecrets =>
+        [.. Descriptor.Options.Where(o => _undecryptableSecrets.Contains(o.Name)).Select(o => o.DisplayName)];
 
     /// <summary>The validator's message about this option (its messages start with the option's quoted name).</summary>
     public string? ProblemFor(string option) => Problems.FirstOrDefault(p => p.StartsWith($"'{option}'", StringComparison.OrdinalIgnoreCase));
@@ -72,6 +81,7 @@ public sealed class EditModel(ConnectorInstances instances, StoredConnectorInsta
         EnteredSecrets = [.. Descriptor.Options.Where(o => o.IsSecret && !string.IsNullOrWhiteSpace(_values.GetValueOrDefault(o.Name)))
             .Select(o => (o.Name, _values[o.Name]!.Trim()))];
         _storedSecrets = new(Descriptor.Options.Where(o => o.IsSecret).Select(o => o.Name), StringComparer.OrdinalIgnoreCase);
+        _undecryptableSecrets.Clear();
         return Page();
     }
 
@@ -130,8 +140,10 @@ public sealed class EditModel(ConnectorInstances instances, StoredConnectorInsta
             Enabled = row.Enabled;
             Descriptor = existing.Descriptor;
             _values = stored.VisibleSettings(row, existing).ToDictionary(kv => kv.Key, kv => (string?)kv.Value, StringComparer.OrdinalIgnoreCase);
-            _storedSecrets = new(stored.Decrypt(row, existing).Keys.Where(k => existing.Descriptor.Options.Any(o => o.IsSecret && o.Name.Equals(k, StringComparison.OrdinalIgnoreCase))),
+            var (readable, undecryptable) = stored.ReadableSettings(row, existing);
+            _storedSecrets = new(readable.Keys.Where(k => existing.Descriptor.Options.Any(o => o.IsSecret && o.Name.Equals(k, StringComparison.OrdinalIgnoreCase))),
                 StringComparer.OrdinalIgnoreCase);
+            _undecryptableSecrets = new(undecryptable.Select(u => u.Option), StringComparer.OrdinalIgnoreCase);
             return null;
         }
         if (string.IsNullOrEmpty(kind) || !instances.Connectors.TryGetValue(kind, out var connector))
