@@ -65,7 +65,7 @@ public sealed partial class ConnectorInstances
         }
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("Connector configuration is not valid:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+            throw new HubConfigurationException("Connector configuration is not valid:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
         }
         _configured = configured.ToImmutable();
         _all = _configured;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Hub.Infrastructure.Configuration;
 using Hub.Infrastructure.KeyRing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
@@ -26,7 +27,7 @@ public static class PersistenceExtensions
         if (options.Provider == DatabaseProvider.PostgreSql)
         {
             var connectionString = PostgresConnectionString(options.ConnectionString
-                ?? throw new InvalidOperationException("Hub:Database:ConnectionString is required when Hub:Database:Provider is PostgreSql."));
+                ?? throw new HubConfigurationException("Hub:Database:ConnectionString is required when Hub:Database:Provider is PostgreSql."));
             services.AddDbContext<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString, OneCollectionParameter));
             services.AddDbContext<IngressBufferDbContext, PostgresIngressBufferDbContext>(o => o.UseNpgsql(connectionString, OneCollectionParameter));
         }
@@ -80,7 +81,7 @@ public static class PersistenceExtensions
             var problem = TryParse(() => new SqliteConnectionStringBuilder(configured)) is { } sqlite
                 ? $"it is a SQLite connection string (Data Source={sqlite.DataSource}: appsettings.json gives the embedded mode's file when no connection string is set)"
                 : $"it is not a valid PostgreSQL connection string ({e.Message})";
-            throw new InvalidOperationException(
+            throw new HubConfigurationException(
                 $"Hub:Database:Provider is PostgreSql, so Hub:Database:ConnectionString must be a PostgreSQL connection string such as {ExpectedPostgresForm}, but {problem}.", e);
         }
         // Npgsql's builder reports every keyword it knows as present, so look at what was written.
@@ -129,7 +130,7 @@ public static class PersistenceExtensions
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             // Hub:Database:Provider defaults to Sqlite, so a PostgreSQL deployment that misses (or misspells) it lands here.
-            throw new InvalidOperationException(TryParse(() => new NpgsqlConnectionStringBuilder(configured)) is not null
+            throw new HubConfigurationException(TryParse(() => new NpgsqlConnectionStringBuilder(configured)) is not null
                 ? "Hub:Database:ConnectionString is a PostgreSQL connection string, but Hub:Database:Provider is Sqlite (its default): " +
                   "set Hub:Database:Provider=PostgreSql (environment variable Hub__Database__Provider=PostgreSql)."
                 : $"Hub:Database:ConnectionString is not a valid SQLite connection string ({e.Message}); with Hub:Database:Provider=Sqlite it names a file, e.g. Data Source=data/hub.db.", e);

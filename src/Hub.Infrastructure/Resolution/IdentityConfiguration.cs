@@ -30,7 +30,7 @@ public static class IdentityConfiguration
         {
             rules.MaxPerType[limit.Key.ToLowerInvariant()] = int.TryParse(limit.Value, out var max) && max >= 1
                 ? max
-                : throw new InvalidOperationException($"{Section}:MaxPerType:{limit.Key} must be a whole number of at least 1 (got '{limit.Value}').");
+                : throw new HubConfigurationException($"{Section}:MaxPerType:{limit.Key} must be a whole number of at least 1 (got '{limit.Value}').");
         }
         foreach (var value in Values(section.GetSection("BlockedValues")))
         {
@@ -40,7 +40,7 @@ public static class IdentityConfiguration
         {
             var raw = value.Contains('@', StringComparison.Ordinal) ? CustomerIdentifier.Email(value) : CustomerIdentifier.Phone(value);
             var normalized = normalizer.Normalize(raw).Identifier
-                ?? throw new InvalidOperationException($"{Section}:BlockedIdentifiers: '{value}' is neither an e-mail address nor a phone number.");
+                ?? throw new HubConfigurationException($"{Section}:BlockedIdentifiers: '{value}' is neither an e-mail address nor a phone number.");
             rules.BlockedIdentifiers.Add(normalized);
         }
         return rules;
@@ -76,7 +76,7 @@ public static class IdentityConfiguration
     private static SurvivorshipRule Rule(string? text, string where) =>
         text is null ? SurvivorshipRule.MostRecent
         : Enum.TryParse<SurvivorshipRule>(text, ignoreCase: true, out var rule) && Enum.IsDefined(rule) ? rule
-        : throw new InvalidOperationException($"{Section}:Survivorship:{where} must be MostRecent, MostFrequent or SourcePriority (got '{text}').");
+        : throw new HubConfigurationException($"{Section}:Survivorship:{where} must be MostRecent, MostFrequent or SourcePriority (got '{text}').");
 
     /// <summary>A list as children (<c>X:0</c>, <c>X:1</c>) or as one comma-separated value (an environment variable).</summary>
     private static IEnumerable<string> Values(IConfigurationSection section) =>

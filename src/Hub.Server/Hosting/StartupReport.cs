@@ -1,4 +1,3 @@
-using Hub.Infrastructure.Configuration;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.KeyRing;
 using Hub.Infrastructure.Messaging;
@@ -12,29 +11,15 @@ namespace Hub.Server.Hosting;
 
 /// <summary>
 /// Tells the operator at start what the process runs with (mode, database, broker, key-ring protection, metrics and
-/// API keys, trusted proxies, connector instances; never a password or key), and warns about each <c>Hub:</c> key
-/// that no option reads. Registered first, so it speaks before a migration or the broker can fail the start.
+/// API keys, trusted proxies, connector instances; never a password or key). Registered first, so it speaks before a
+/// migration or the broker can fail the start. The <c>Hub:</c> keys nothing reads are warned about earlier, by
+/// <see cref="ConfigurationCheck"/>.
 /// </summary>
 internal sealed partial class StartupReport(
     IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime, ILogger<StartupReport> logger) : IHostedService
 {
-    private static readonly Lazy<KnownConfigurationKeys> KnownKeys =
-        new(() => ConfigurationCatalog.KnownKeys(ConfigurationCatalog.HubAssemblies(typeof(StartupReport).Assembly)));
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var unknown in KnownKeys.Value.UnknownIn(configuration))
-        {
-            if (unknown.DidYouMean is { } known)
-            {
-                LogUnknownKeyNear(logger, unknown.Key, known);
-            }
-            else
-            {
-                LogUnknownKey(logger, unknown.Key);
-            }
-        }
-
         var database = Bind<DatabaseOptions>(DatabaseOptions.Section);
         var bus = Bind<BusOptions>(BusOptions.Section);
         var telemetry = Bind<TelemetryOptions>(TelemetryOptions.Section);
@@ -62,12 +47,6 @@ internal sealed partial class StartupReport(
 
     private T Bind<T>(string section)
         where T : new() => configuration.GetSection(section).Get<T>() ?? new T();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration key {Key} is not read by the hub and has no effect; did you mean {KnownKey}?")]
-    private static partial void LogUnknownKeyNear(ILogger logger, string key, string knownKey);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration key {Key} is not read by the hub and has no effect (every key: deploy/README.md, configuration reference)")]
-    private static partial void LogUnknownKey(ILogger logger, string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hub starting in {Mode} mode: database {DatabaseProvider}, {DatabaseLocation}; bus {BusTransport}{Broker}")]
     private static partial void LogStores(ILogger logger, string mode, DatabaseProvider databaseProvider, string databaseLocation, BusTransport busTransport, string broker);

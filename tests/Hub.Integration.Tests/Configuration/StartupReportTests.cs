@@ -68,6 +68,33 @@ public sealed class StartupReportTests
     }
 
     [Fact]
+    public async Task A_configuration_error_stops_the_start_with_exit_code_78_and_its_message_after_the_typo_warnings()
+    {
+        var directory = Directory.CreateTempSubdirectory("hub-report-").FullName;
+        try
+        {
+            // The provider is switched, but the connection string is misspelt: appsettings.json's SQLite file stays in force.
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => HubProcess.StartAsync(
+                new Dictionary<string, string>
+                {
+                    ["Hub:Database:Provider"] = "PostgreSql",
+                    ["Hub:Database:ConectionString"] = "Host=db;Port=5432;Database=hub;Username=hub;Password=secret",
+                },
+                directory));
+
+            Assert.Contains("The hub exited with code 78 while starting", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("Configuration key Hub:Database:ConectionString is not read by the hub and has no effect; did you mean Hub:Database:ConnectionString?", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("Hub:Database:Provider is PostgreSql, so Hub:Database:ConnectionString must be a PostgreSQL connection string", failure.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", failure.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_embedded_hub_names_its_mode_and_its_sqlite_file()
     {
         await using var embedded = await EmbeddedHub.StartAsync(new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Information" });
