@@ -53,7 +53,8 @@ public sealed partial class ConnectorInstances
             var invalid = ConnectorSettingsValidator.Validate(connector, settings);
             if (invalid.Count > 0)
             {
-                problems.AddRange(invalid.Select(p => $"Connector instance '{id}' ({connector.Descriptor.Kind}): {p}"));
+                problems.AddRange(invalid.Concat(UndeclaredConnectorOptions.AsHints(UndeclaredConnectorOptions.In(section, connector.Descriptor)))
+                    .Select(p => $"Connector instance '{id}' ({connector.Descriptor.Kind}): {p}"));
                 continue;
             }
             var instance = new ConnectorInstance(id, connector.Descriptor.Kind, settings);

@@ -36,6 +36,7 @@ public sealed class StartupReportTests
                     ["Hub:ForwardedHeaders:TrustedProxies:0"] = "172.30.0.0/24",
                     ["Hub:Connectors:crm1:Kind"] = "webhooks",
                     ["Hub:Connectors:crm1:Secret"] = SignedWebhookSender.ExampleSecret,
+                    ["Hub:Connectors:crm1:Secrett"] = "whsec_typo", // the typo in a connector's option: Secret
                 },
                 directory);
 
@@ -47,13 +48,14 @@ public sealed class StartupReportTests
                 output,
                 StringComparison.Ordinal);
             Assert.Contains(
-                "Hub access: key-ring protection key-encryption key (0 previous); 1 API keys configured (stored ones come on top); " +
+                "Hub access: key-ring protection key-encryption key (0 previous); 1 API key configured (stored ones come on top); " +
                 "/metrics needs an API key; forwarded headers believed from loopback, 172.30.0.0/24",
                 output,
                 StringComparison.Ordinal);
-            Assert.Contains("Hub connectors: 1 instances configured", output, StringComparison.Ordinal);
+            Assert.Contains("Hub connectors: 1 instance configured: crm1 (webhooks) (those added in the admin UI", output, StringComparison.Ordinal);
             Assert.Contains($"Hub listening on {hub.BaseAddress.ToString().TrimEnd('/')}", output, StringComparison.Ordinal);
             Assert.Contains("Configuration key Hub:Bus:QuorumQueue is not read by the hub and has no effect; did you mean Hub:Bus:QuorumQueues?", output, StringComparison.Ordinal);
+            Assert.Contains("Configuration key Hub:Connectors:crm1:Secrett is not an option of connector webhooks and has no effect; did you mean Hub:Connectors:crm1:Secret?", output, StringComparison.Ordinal);
             Assert.DoesNotContain("is not read by the hub", output.Replace("Hub:Bus:QuorumQueue is not read", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
             Assert.DoesNotContain(databasePassword, output, StringComparison.Ordinal);
