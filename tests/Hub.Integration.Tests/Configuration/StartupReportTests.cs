@@ -87,6 +87,7 @@ public sealed class StartupReportTests
             Assert.Contains("The hub exited with code 78 while starting", failure.Message, StringComparison.Ordinal);
             Assert.Contains("Configuration key Hub:Database:ConectionString is not read by the hub and has no effect; did you mean Hub:Database:ConnectionString?", failure.Message, StringComparison.Ordinal);
             Assert.Contains("Hub:Database:Provider is PostgreSql, so Hub:Database:ConnectionString must be a PostgreSQL connection string", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("(Data Source=data/hub.db: appsettings.json gives the embedded mode's file when no connection string is set)", failure.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", failure.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("Unhandled exception", failure.Message, StringComparison.Ordinal);
         }
