@@ -6,17 +6,20 @@ namespace Hub.Infrastructure.Connectors;
 
 /// <summary>
 /// The keys of a configured connector instance (<c>Hub:Connectors:&lt;instanceId&gt;:...</c>) that its connector does not
-/// declare (its descriptor's options, as the admin UI lists them, and <c>Kind</c>): a typo such as <c>Secrett</c> that the
+/// declare (its descriptor's options, as the admin UI lists them, <c>Kind</c> and <c>DefaultRegion</c>): a typo such as <c>Secrett</c> that the
 /// connector never reads. Warned about, not refused, so that a deployment that starts today keeps starting.
 /// </summary>
 public static class UndeclaredConnectorOptions
 {
+    /// <summary>Read by the hub whatever the kind: the kind itself, and the phone region the hub normalizes every instance's touchpoints in.</summary>
+    private static readonly string[] ReadForEveryInstance = ["Kind", "DefaultRegion"];
+
     /// <summary>Each key with a value under <paramref name="instance"/> that <paramref name="descriptor"/> does not declare, with the declared key it is near.</summary>
     public static IReadOnlyList<KnownConfigurationKeys.UnknownKey> In(IConfigurationSection instance, ConnectorDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(descriptor);
-        var declared = descriptor.Options.Select(o => o.Name).Append("Kind").ToList();
+        var declared = descriptor.Options.Select(o => o.Name).Concat(ReadForEveryInstance).ToList();
         var prefix = instance.Path + ConfigurationPath.KeyDelimiter;
         return [.. instance.AsEnumerable()
             .Where(kv => kv.Value is not null && kv.Key.Length > prefix.Length)

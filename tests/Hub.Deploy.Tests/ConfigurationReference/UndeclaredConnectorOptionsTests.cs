@@ -34,9 +34,10 @@ public sealed class UndeclaredConnectorOptionsTests
     }
 
     [Fact]
-    public void The_declared_options_and_kind_are_not_reported_whatever_their_case()
+    public void The_declared_options_kind_and_default_region_are_not_reported_whatever_their_case()
     {
-        Assert.Empty(UndeclaredConnectorOptions.In(Instance(new() { ["kind"] = "webhooks", ["SECRET"] = "whsec_x", ["TargetUrl"] = "https://example.com/" }), Webhooks));
+        // The hub reads DefaultRegion for every instance (ingress, polling), declared by its connector or not.
+        Assert.Empty(UndeclaredConnectorOptions.In(Instance(new() { ["kind"] = "webhooks", ["SECRET"] = "whsec_x", ["TargetUrl"] = "https://example.com/", ["DefaultRegion"] = "ES" }), Webhooks));
     }
 
     [Fact]
