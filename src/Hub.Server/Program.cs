@@ -25,6 +25,7 @@ using Hub.Server.OpenApi;
 using Hub.Server.RemoteConnectors;
 using Hub.Server.Security;
 using Hub.Server.Telemetry;
+using Microsoft.Extensions.Options;
 
 // Configuration files are read once at start. Reloading them on change means watching the content root and all
 // below it, and in embedded mode the database (data/hub.db) lives there: every SQLite write woke the watcher.
@@ -67,6 +68,9 @@ try
     builder.Services.AddRemoteConnectors(); // any language, in its own process, behind the gateway
 
     var app = builder.Build();
+
+    // The options validated at start (ValidateOnStart), checked before the host starts: it would log their failure with a stack trace.
+    app.Services.GetService<IStartupValidator>()?.Validate();
 
     // First: everything after it (webhook URLs, Secure cookies, sign-in limits, the gateway's X-Forwarded-*) sees the client's
     // scheme, host and address when a trusted proxy forwarded the request.

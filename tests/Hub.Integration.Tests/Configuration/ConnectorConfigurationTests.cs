@@ -69,6 +69,9 @@ public sealed class ConnectorConfigurationTests
     {
         var failure = await StartFailureAsync(new Dictionary<string, string> { ["Hub:Context:Twiml:KnownCaller"] = "Hello {name}" });
         Assert.Contains("Hub:Context:Twiml: every template must be a TwiML document", failure, StringComparison.Ordinal);
+        // An options validation at start is a configuration error too: its message alone, and exit code 78.
+        Assert.Contains("The hub exited with code 78 while starting", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", failure, StringComparison.Ordinal);
     }
 
     [Fact]
