@@ -25,6 +25,7 @@ using Hub.Server.OpenApi;
 using Hub.Server.RemoteConnectors;
 using Hub.Server.Security;
 using Hub.Server.Telemetry;
+using Microsoft.Extensions.Options;
 
 // Configuration files are read once at start. Reloading them on change means watching the content root and all
 // below it, and in embedded mode the database (data/hub.db) lives there: every SQLite write woke the watcher.
@@ -34,59 +35,75 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = ContentRoot.Choose(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory, Environment.GetEnvironmentVariable),
 });
 
-builder.Services.AddHostedService<StartupReport>(); // first: it speaks before anything else can fail the start
-builder.Services.AddHubPersistence(builder.Configuration);
-builder.Services.AddHubMessaging(builder.Configuration);
-builder.Services.AddHubOutboundHttp(builder.Configuration);
-builder.Services.AddHubPolling(builder.Configuration);
-builder.Services.AddHubIdentity(builder.Configuration);
-builder.Services.AddHubApiKeys(builder.Configuration);
-builder.Services.AddHubForwardedHeaders(builder.Configuration);
-builder.Services.AddHubAdminUi(builder.Configuration);
-builder.Services.AddHubHealth();
-builder.Services.AddHubTelemetry(builder.Configuration);
-builder.Services.AddHubMessages(builder.Configuration);
-builder.Services.AddHubErasure(builder.Configuration);
-builder.Services.AddCustomerContext(builder.Configuration);
-builder.Services.AddRelationshipHealth(builder.Configuration);
-builder.Services.AddHubProblemDetails();
-builder.Services.AddOpenApi(options => options.AddApiKeySecurity());
+// Before the services are registered: their checks can stop the start, and a typo is most worth seeing then.
+ConfigurationCheck.WarnAboutUnknownKeys(builder.Configuration);
 
-// The connectors: the only place the host names them.
-builder.Services.AddWebhooksConnector();
-builder.Services.AddSalesforceConnector();
-builder.Services.AddTwilioConnector();
-builder.Services.AddPbxConnector();
-builder.Services.AddTwitterConnector();
-builder.Services.AddEmailConnector();
-builder.Services.AddRemoteConnectors(); // any language, in its own process, behind the gateway
+try
+{
+    builder.Services.AddHostedService<StartupReport>(); // first among the hosted services: it speaks before a migration or the broker can fail the start
+    builder.Services.AddHubPersistence(builder.Configuration);
+    builder.Services.AddHubMessaging(builder.Configuration);
+    builder.Services.AddHubOutboundHttp(builder.Configuration);
+    builder.Services.AddHubPolling(builder.Configuration);
+    builder.Services.AddHubIdentity(builder.Configuration);
+    builder.Services.AddHubApiKeys(builder.Configuration);
+    builder.Services.AddHubForwardedHeaders(builder.Configuration);
+    builder.Services.AddHubAdminUi(builder.Configuration);
+    builder.Services.AddHubHealth();
+    builder.Services.AddHubTelemetry(builder.Configuration);
+    builder.Services.AddHubMessages(builder.Configuration);
+    builder.Services.AddHubErasure(builder.Configuration);
+    builder.Services.AddCustomerContext(builder.Configuration);
+    builder.Services.AddRelationshipHealth(builder.Configuration);
+    builder.Services.AddHubProblemDetails();
+    builder.Services.AddOpenApi(options => options.AddApiKeySecurity());
 
-var app = builder.Build();
+    // The connectors: the only place the host names them.
+    builder.Services.AddWebhooksConnector();
+    builder.Services.AddSalesforceConnector();
+    builder.Services.AddTwilioConnector();
+    builder.Services.AddPbxConnector();
+    builder.Services.AddTwitterConnector();
+    builder.Services.AddEmailConnector();
+    builder.Services.AddRemoteConnectors(); // any language, in its own process, behind the gateway
 
-// First: everything after it (webhook URLs, Secure cookies, sign-in limits, the gateway's X-Forwarded-*) sees the client's
-// scheme, host and address when a trusted proxy forwarded the request.
-app.UseForwardedHeaders();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseRateLimiter();
-app.UseAuthentication();
-app.UseAuthorization();
+    var app = builder.Build();
 
-app.MapOpenApi();
-app.MapHubHealth();
-app.MapHubMetrics();
-app.MapWebhookIngress();
-app.MapRemoteConnectors();
-app.MapCustomersApi();
-app.MapCustomerContextApi();
-app.MapRelationshipHealthApi();
-app.MapIdentityReviewApi();
-app.MapMessagesApi();
-app.MapPrivacyApi();
-app.MapFailedMessagesApi();
-app.MapHubAdminUi();
+    // The options validated at start (ValidateOnStart), checked before the host starts: it would log their failure with a stack trace.
+    app.Services.GetService<IStartupValidator>()?.Validate();
 
-app.Run();
+    // First: everything after it (webhook URLs, Secure cookies, sign-in limits, the gateway's X-Forwarded-*) sees the client's
+    // scheme, host and address when a trusted proxy forwarded the request.
+    app.UseForwardedHeaders();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseRateLimiter();
+    app.UseAuthentication();
+    app.UseAuthorization();
+
+    app.MapOpenApi();
+    app.MapHubHealth();
+    app.MapHubMetrics();
+    app.MapWebhookIngress();
+    app.MapRemoteConnectors();
+    app.MapCustomersApi();
+    app.MapCustomerContextApi();
+    app.MapRelationshipHealthApi();
+    app.MapIdentityReviewApi();
+    app.MapMessagesApi();
+    app.MapPrivacyApi();
+    app.MapFailedMessagesApi();
+    app.MapHubAdminUi();
+
+    app.Run();
+}
+catch (Exception e) when (ConfigurationCheck.HubIsTheProcess && ConfigurationCheck.IsConfigurationError(e))
+{
+    // The operator's mistake, not a crash: its message and exit code 78, without the stack trace.
+    return ConfigurationCheck.Stop(builder.Configuration, e);
+}
+
+return 0;
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,3 +1,4 @@
+using Hub.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Hub.Ui.Tests;
@@ -17,7 +18,7 @@ public sealed class ApiKeyConfigurationTests : IDisposable
     {
         using var factory = Hub(key);
 
-        var failure = Assert.Throws<InvalidOperationException>(() => factory.Server);
+        var failure = Assert.Throws<HubConfigurationException>(() => factory.Server);
 
         Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
     }

@@ -56,12 +56,10 @@ public sealed class KnownConfigurationKeys
         var segments = Segments(key).Reverse().SkipWhile(IsIndex).Reverse().ToArray();
         var indices = string.Concat(Segments(key).Skip(segments.Length).Select(i => ConfigurationPath.KeyDelimiter + i));
         var written = string.Join(ConfigurationPath.KeyDelimiter, segments);
-        var nearest = _keys
-            .Select(k => string.Join(ConfigurationPath.KeyDelimiter, k.Select((s, i) => IsPlaceholder(s) && i < segments.Length ? segments[i] : s)))
-            .Select(candidate => (Candidate: candidate, Distance: EditDistance(written.ToUpperInvariant(), candidate.ToUpperInvariant())))
-            .OrderBy(c => c.Distance)
-            .FirstOrDefault();
-        return nearest.Candidate is not null && nearest.Distance <= Math.Max(2, written.Length / 8) ? nearest.Candidate + indices : null;
+        var nearest = NearestName.Among(
+            written,
+            _keys.Select(k => string.Join(ConfigurationPath.KeyDelimiter, k.Select((s, i) => IsPlaceholder(s) && i < segments.Length ? segments[i] : s))));
+        return nearest is null ? null : nearest + indices;
     }
 
     private static string[] Segments(string key) => key.Split(ConfigurationPath.KeyDelimiter);
@@ -74,21 +72,4 @@ public sealed class KnownConfigurationKeys
     private static bool StartsWith(string[] key, string[] prefix) =>
         key.Length >= prefix.Length
         && prefix.Select((segment, i) => IsPlaceholder(segment) || IsPlaceholder(key[i]) || string.Equals(segment, key[i], StringComparison.OrdinalIgnoreCase)).All(match => match);
-
-    /// <summary>Levenshtein distance: insertions, deletions and substitutions that turn one into the other.</summary>
-    private static int EditDistance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        var current = new int[b.Length + 1];
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
 }

@@ -53,7 +53,8 @@ public sealed partial class ConnectorInstances
             var invalid = ConnectorSettingsValidator.Validate(connector, settings);
             if (invalid.Count > 0)
             {
-                problems.AddRange(invalid.Select(p => $"Connector instance '{id}' ({connector.Descriptor.Kind}): {p}"));
+                problems.AddRange(invalid.Concat(UndeclaredConnectorOptions.AsHints(UndeclaredConnectorOptions.In(section, connector.Descriptor)))
+                    .Select(p => $"Connector instance '{id}' ({connector.Descriptor.Kind}): {p}"));
                 continue;
             }
             var instance = new ConnectorInstance(id, connector.Descriptor.Kind, settings);
@@ -65,7 +66,7 @@ public sealed partial class ConnectorInstances
         }
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("Connector configuration is not valid:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+            throw new HubConfigurationException("Connector configuration is not valid:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
         }
         _configured = configured.ToImmutable();
         _all = _configured;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Hub.Infrastructure.Configuration;
 
 namespace Hub.Infrastructure.KeyRing;
 
@@ -25,11 +26,11 @@ internal sealed class KeyEncryptionKey
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"{option} is not base64. Use 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`.");
+            throw new HubConfigurationException($"{option} is not base64. Use 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`.");
         }
         if (bytes.Length != 32)
         {
-            throw new InvalidOperationException($"{option} must be 32 bytes in base64 (got {bytes.Length} bytes). Use e.g. the output of `openssl rand -base64 32`.");
+            throw new HubConfigurationException($"{option} must be 32 bytes in base64 (got {bytes.Length} bytes). Use e.g. the output of `openssl rand -base64 32`.");
         }
         return new KeyEncryptionKey(bytes);
     }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Hub.Infrastructure.Configuration;
 using Hub.Infrastructure.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -21,7 +22,7 @@ public static class KeyRingProtection
         builder.Services.AddSingleton(options);
         if (options.UsesKeyEncryptionKey && options.UsesCertificate)
         {
-            throw new InvalidOperationException(
+            throw new HubConfigurationException(
                 $"{KeyRingOptions.Section}: set either KeyEncryptionKey or a certificate (CertificatePath / CertificateThumbprint), not both.");
         }
         // Parsed now so that a malformed key stops the start with its own message.
@@ -69,7 +70,7 @@ public static class KeyRingProtection
         var option = $"{KeyRingOptions.Section}:{nameof(KeyRingOptions.CertificatePath)}";
         if (!File.Exists(path))
         {
-            throw new InvalidOperationException($"{option}: no file at '{path}'.");
+            throw new HubConfigurationException($"{option}: no file at '{path}'.");
         }
         X509Certificate2 certificate;
         try
@@ -78,11 +79,11 @@ public static class KeyRingProtection
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {
-            throw new InvalidOperationException($"{option}: '{path}' cannot be read as a PFX file with {KeyRingOptions.Section}:{nameof(KeyRingOptions.CertificatePassword)}: {e.Message}", e);
+            throw new HubConfigurationException($"{option}: '{path}' cannot be read as a PFX file with {KeyRingOptions.Section}:{nameof(KeyRingOptions.CertificatePassword)}: {e.Message}", e);
         }
         if (!certificate.HasPrivateKey)
         {
-            throw new InvalidOperationException($"{option}: '{path}' holds no private key; the hub needs it to read the keys it encrypts.");
+            throw new HubConfigurationException($"{option}: '{path}' holds no private key; the hub needs it to read the keys it encrypts.");
         }
         return certificate;
     }

@@ -1,3 +1,4 @@
+using Hub.Infrastructure.Configuration;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.FailedMessages;
 using Hub.Infrastructure.Ingress;
@@ -27,7 +28,7 @@ public static class MessagingExtensions
         var ingress = configuration.GetSection(IngressOptions.Section).Get<IngressOptions>() ?? new IngressOptions();
         if (ingress.BufferLimit < 1)
         {
-            throw new InvalidOperationException($"{IngressOptions.Section}:{nameof(IngressOptions.BufferLimit)} must be at least 1 (got {ingress.BufferLimit}).");
+            throw new HubConfigurationException($"{IngressOptions.Section}:{nameof(IngressOptions.BufferLimit)} must be at least 1 (got {ingress.BufferLimit}).");
         }
         services.AddSingleton(ingress);
         services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());

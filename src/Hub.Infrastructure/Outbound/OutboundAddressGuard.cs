@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Hub.Infrastructure.Configuration;
 
 namespace Hub.Infrastructure.Outbound;
 
@@ -39,7 +40,7 @@ public sealed class OutboundAddressGuard
             .SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(n => IPNetwork.TryParse(n, out var network)
                 ? network
-                : throw new InvalidOperationException($"Hub:Outbound:AllowedNetworks: '{n}' is not a CIDR network such as 10.0.0.0/8."))];
+                : throw new HubConfigurationException($"Hub:Outbound:AllowedNetworks: '{n}' is not a CIDR network such as 10.0.0.0/8."))];
     }
 
     public bool IsPermitted(IPAddress address)

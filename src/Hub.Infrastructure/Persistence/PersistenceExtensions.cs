@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Hub.Infrastructure.Configuration;
 using Hub.Infrastructure.KeyRing;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
@@ -25,8 +26,10 @@ public static class PersistenceExtensions
         string? sqliteFile = null;
         if (options.Provider == DatabaseProvider.PostgreSql)
         {
-            var connectionString = PostgresConnectionString(options.ConnectionString
-                ?? throw new InvalidOperationException("Hub:Database:ConnectionString is required when Hub:Database:Provider is PostgreSql."));
+            var connectionString = PostgresConnectionString(
+                options.ConnectionString
+                    ?? throw new HubConfigurationException("Hub:Database:ConnectionString is required when Hub:Database:Provider is PostgreSql."),
+                IsFromAppSettingsJson(configuration, $"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}"));
             services.AddDbContext<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString, OneCollectionParameter));
             services.AddDbContext<IngressBufferDbContext, PostgresIngressBufferDbContext>(o => o.UseNpgsql(connectionString, OneCollectionParameter));
         }
@@ -67,7 +70,9 @@ public static class PersistenceExtensions
     /// them, which halved its CPU per touchpoint in the resolution benchmark. <c>Max Auto Prepare=0</c> turns it off,
     /// e.g. behind a pooler in transaction mode that cannot keep prepared statements.
     /// </summary>
-    internal static string PostgresConnectionString(string configured)
+    /// <param name="configured">The connection string as configured.</param>
+    /// <param name="fromAppSettingsJson">Whether it is the one appsettings.json gives (the embedded mode's file), set by no one else.</param>
+    internal static string PostgresConnectionString(string configured, bool fromAppSettingsJson = false)
     {
         NpgsqlConnectionStringBuilder builder;
         try
@@ -77,10 +82,12 @@ public static class PersistenceExtensions
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             // appsettings.json gives the embedded mode's SQLite file, so a provider switched without a connection string lands here.
-            var problem = TryParse(() => new SqliteConnectionStringBuilder(configured)) is { } sqlite
-                ? $"it is a SQLite connection string (Data Source={sqlite.DataSource}: appsettings.json gives the embedded mode's file when no connection string is set)"
-                : $"it is not a valid PostgreSQL connection string ({e.Message})";
-            throw new InvalidOperationException(
+            var problem = TryParse(() => new SqliteConnectionStringBuilder(configured)) is not { } sqlite
+                ? $"it is not a valid PostgreSQL connection string ({e.Message})"
+                : fromAppSettingsJson
+                    ? $"it is a SQLite connection string (Data Source={sqlite.DataSource}: appsettings.json gives the embedded mode's file when no connection string is set)"
+                    : $"it is a SQLite connection string (Data Source={sqlite.DataSource})";
+            throw new HubConfigurationException(
                 $"Hub:Database:Provider is PostgreSql, so Hub:Database:ConnectionString must be a PostgreSQL connection string such as {ExpectedPostgresForm}, but {problem}.", e);
         }
         // Npgsql's builder reports every keyword it knows as present, so look at what was written.
@@ -92,6 +99,12 @@ public static class PersistenceExtensions
         }
         return builder.ConnectionString;
     }
+
+    /// <summary>Whether <paramref name="key"/>'s value comes from an appsettings*.json file, not from the operator's environment or arguments.</summary>
+    private static bool IsFromAppSettingsJson(IConfiguration configuration, string key) =>
+        configuration is IConfigurationRoot root
+        && root.Providers.Reverse().FirstOrDefault(p => p.TryGet(key, out _)) is FileConfigurationProvider { Source.Path: { } path }
+        && Path.GetFileName(path).StartsWith("appsettings", StringComparison.OrdinalIgnoreCase);
 
     internal const int DefaultMaxAutoPrepare = 100;
 
@@ -129,7 +142,7 @@ public static class PersistenceExtensions
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             // Hub:Database:Provider defaults to Sqlite, so a PostgreSQL deployment that misses (or misspells) it lands here.
-            throw new InvalidOperationException(TryParse(() => new NpgsqlConnectionStringBuilder(configured)) is not null
+            throw new HubConfigurationException(TryParse(() => new NpgsqlConnectionStringBuilder(configured)) is not null
                 ? "Hub:Database:ConnectionString is a PostgreSQL connection string, but Hub:Database:Provider is Sqlite (its default): " +
                   "set Hub:Database:Provider=PostgreSql (environment variable Hub__Database__Provider=PostgreSql)."
                 : $"Hub:Database:ConnectionString is not a valid SQLite connection string ({e.Message}); with Hub:Database:Provider=Sqlite it names a file, e.g. Data Source=data/hub.db.", e);

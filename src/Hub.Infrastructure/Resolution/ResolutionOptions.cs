@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Hub.Infrastructure.Configuration;
 
 namespace Hub.Infrastructure.Resolution;
 
@@ -25,12 +26,12 @@ public sealed class ResolutionOptions
     {
         if (RetryLimit < ResolutionBatcher.RetriesBeforeAlone + 1)
         {
-            throw new InvalidOperationException(
+            throw new HubConfigurationException(
                 $"{Section}:{nameof(RetryLimit)} must be at least {ResolutionBatcher.RetriesBeforeAlone + 1} (got {RetryLimit}): a touchpoint is tried alone after {ResolutionBatcher.RetriesBeforeAlone} failures, and needs that try before it is given up on.");
         }
         if (RetryMaxInterval < MinRetryInterval)
         {
-            throw new InvalidOperationException($"{Section}:{nameof(RetryMaxInterval)} must be at least {MinRetryInterval.TotalMilliseconds} ms (got {RetryMaxInterval}).");
+            throw new HubConfigurationException($"{Section}:{nameof(RetryMaxInterval)} must be at least {MinRetryInterval.TotalMilliseconds} ms (got {RetryMaxInterval}).");
         }
         return this;
     }

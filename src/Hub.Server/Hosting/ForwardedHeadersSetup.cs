@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Net;
+using Hub.Infrastructure.Configuration;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Hub.Server.Hosting;
@@ -56,7 +57,7 @@ internal static class ForwardedHeadersSetup
             }
             else
             {
-                throw new InvalidOperationException(
+                throw new HubConfigurationException(
                     $"{TrustedProxyOptions.Section}:TrustedProxies:{i} ('{entry}') is neither an IP address nor a network such as 172.30.0.0/24.");
             }
         }

@@ -1,4 +1,4 @@
-using Hub.Infrastructure.Configuration;
+using Hub.Contracts.Connectors;
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.KeyRing;
 using Hub.Infrastructure.Messaging;
@@ -12,29 +12,19 @@ namespace Hub.Server.Hosting;
 
 /// <summary>
 /// Tells the operator at start what the process runs with (mode, database, broker, key-ring protection, metrics and
-/// API keys, trusted proxies, connector instances; never a password or key), and warns about each <c>Hub:</c> key
-/// that no option reads. Registered first, so it speaks before a migration or the broker can fail the start.
+/// API keys, trusted proxies, connector instances; never a password or key). Registered first, so it speaks before a
+/// migration or the broker can fail the start. The <c>Hub:</c> keys nothing reads are warned about earlier, by
+/// <see cref="ConfigurationCheck"/>.
 /// </summary>
 internal sealed partial class StartupReport(
-    IConfiguration configuration, IServer server, IHostApplicationLifetime lifetime, ILogger<StartupReport> logger) : IHostedService
+    IConfiguration configuration,
+    IEnumerable<IConnector> connectors,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    ILogger<StartupReport> logger) : IHostedService
 {
-    private static readonly Lazy<KnownConfigurationKeys> KnownKeys =
-        new(() => ConfigurationCatalog.KnownKeys(ConfigurationCatalog.HubAssemblies(typeof(StartupReport).Assembly)));
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var unknown in KnownKeys.Value.UnknownIn(configuration))
-        {
-            if (unknown.DidYouMean is { } known)
-            {
-                LogUnknownKeyNear(logger, unknown.Key, known);
-            }
-            else
-            {
-                LogUnknownKey(logger, unknown.Key);
-            }
-        }
-
         var database = Bind<DatabaseOptions>(DatabaseOptions.Section);
         var bus = Bind<BusOptions>(BusOptions.Section);
         var telemetry = Bind<TelemetryOptions>(TelemetryOptions.Section);
@@ -49,34 +39,65 @@ internal sealed partial class StartupReport(
         LogAccess(
             logger,
             Bind<KeyRingOptions>(KeyRingOptions.Section).Protection(),
-            configuration.GetSection(ApiKeyStore.Section).GetChildren().Count(k => !string.IsNullOrEmpty(k.Value)),
+            Counted(configuration.GetSection(ApiKeyStore.Section).GetChildren().Count(k => !string.IsNullOrEmpty(k.Value)), "API key", "API keys"),
             !telemetry.PrometheusEnabled ? "off" : telemetry.MetricsRequireApiKey ? "needs an API key" : "open to anyone who reaches the port",
             proxies.Count == 0 ? "loopback only" : "loopback, " + string.Join(", ", proxies));
-        LogConnectors(logger, configuration.GetSection(ConnectorInstances.Section).GetChildren().Count());
+        var instances = configuration.GetSection(ConnectorInstances.Section).GetChildren().ToList();
+        LogConnectors(
+            logger,
+            instances.Count == 0
+                ? "no instances configured"
+                : $"{Counted(instances.Count, "instance", "instances")} configured: {string.Join(", ", instances.Select(i => $"{i.Key} ({i["Kind"]})"))}");
+        WarnAboutUndeclaredOptions(instances);
         lifetime.ApplicationStarted.Register(() =>
             LogListening(logger, string.Join(", ", server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])));
         return Task.CompletedTask;
     }
+
+    private void WarnAboutUndeclaredOptions(IEnumerable<IConfigurationSection> instances)
+    {
+        var byKind = connectors.ToDictionary(c => c.Descriptor.Kind, StringComparer.OrdinalIgnoreCase);
+        foreach (var instance in instances)
+        {
+            if (instance["Kind"] is not { } kind || !byKind.TryGetValue(kind, out var connector))
+            {
+                continue; // refused at start, with its own message
+            }
+            foreach (var undeclared in UndeclaredConnectorOptions.In(instance, connector.Descriptor))
+            {
+                if (undeclared.DidYouMean is { } near)
+                {
+                    LogUndeclaredOptionNear(logger, undeclared.Key, connector.Descriptor.Kind, near);
+                }
+                else
+                {
+                    LogUndeclaredOption(logger, undeclared.Key, connector.Descriptor.Kind);
+                }
+            }
+        }
+    }
+
+    private static string Counted(int count, string one, string many) => $"{count} {(count == 1 ? one : many)}";
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private T Bind<T>(string section)
         where T : new() => configuration.GetSection(section).Get<T>() ?? new T();
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration key {Key} is not read by the hub and has no effect; did you mean {KnownKey}?")]
-    private static partial void LogUnknownKeyNear(ILogger logger, string key, string knownKey);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration key {Key} is not read by the hub and has no effect (every key: deploy/README.md, configuration reference)")]
-    private static partial void LogUnknownKey(ILogger logger, string key);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Hub starting in {Mode} mode: database {DatabaseProvider}, {DatabaseLocation}; bus {BusTransport}{Broker}")]
     private static partial void LogStores(ILogger logger, string mode, DatabaseProvider databaseProvider, string databaseLocation, BusTransport busTransport, string broker);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Hub access: key-ring protection {KeyRingProtection}; {ApiKeyCount} API keys configured (stored ones come on top); /metrics {Metrics}; forwarded headers believed from {TrustedProxies}")]
-    private static partial void LogAccess(ILogger logger, string keyRingProtection, int apiKeyCount, string metrics, string trustedProxies);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hub access: key-ring protection {KeyRingProtection}; {ApiKeys} configured (stored ones come on top); /metrics {Metrics}; forwarded headers believed from {TrustedProxies}")]
+    private static partial void LogAccess(ILogger logger, string keyRingProtection, string apiKeys, string metrics, string trustedProxies);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Hub connectors: {ConnectorInstanceCount} instances configured (those added in the admin UI are read from the database)")]
-    private static partial void LogConnectors(ILogger logger, int connectorInstanceCount);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hub connectors: {ConfiguredInstances} (those added in the admin UI are read from the database)")]
+    private static partial void LogConnectors(ILogger logger, string configuredInstances);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration key {Key} is not an option of connector {Kind} and has no effect; did you mean {KnownKey}?")]
+    private static partial void LogUndeclaredOptionNear(ILogger logger, string key, string kind, string knownKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Configuration key {Key} is not an option of connector {Kind} and has no effect (its options: the connector's doc, or the admin UI's form)")]
+    private static partial void LogUndeclaredOption(ILogger logger, string key, string kind);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hub listening on {Urls}")]
     private static partial void LogListening(ILogger logger, string urls);

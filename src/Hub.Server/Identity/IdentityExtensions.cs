@@ -1,4 +1,5 @@
 using Hub.Core.Identity;
+using Hub.Infrastructure.Configuration;
 using Hub.Infrastructure.Resolution;
 
 namespace Hub.Server.Identity;
@@ -14,7 +15,7 @@ internal static class IdentityExtensions
         var region = configuration["Hub:Identity:DefaultRegion"] ?? "US";
         if (region.Length != 2 || !region.All(char.IsAsciiLetter))
         {
-            throw new InvalidOperationException($"Hub:Identity:DefaultRegion must be an ISO 3166 two-letter region such as US or ES (got '{region}').");
+            throw new HubConfigurationException($"Hub:Identity:DefaultRegion must be an ISO 3166 two-letter region such as US or ES (got '{region}').");
         }
         var normalizer = new IdentifierNormalizer(region, IdentityConfiguration.Email(configuration));
         services.AddSingleton(normalizer);

@@ -1,3 +1,4 @@
+using Hub.Infrastructure.Configuration;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Hub.Server.Security;
@@ -10,7 +11,7 @@ internal static class ApiKeyExtensions
     {
         if (ApiKeyStore.Problems(configuration) is { Count: > 0 } problems)
         {
-            throw new InvalidOperationException(string.Join(" ", problems));
+            throw new HubConfigurationException(string.Join(" ", problems));
         }
         services.AddSingleton<ApiKeyStore>();
         services.AddHostedService<ApiKeyBootstrapper>();

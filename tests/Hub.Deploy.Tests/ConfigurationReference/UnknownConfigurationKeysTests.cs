@@ -52,6 +52,12 @@ public sealed partial class UnknownConfigurationKeysTests
     }
 
     [Fact]
+    public void A_limit_for_a_record_type_whose_colon_nests_the_key_is_known()
+    {
+        Assert.Empty(Known.UnknownIn(Configuration(new() { ["Hub:Identity:MaxPerType:salesforce:contact"] = "2" })));
+    }
+
+    [Fact]
     public void The_deploy_files_settings_and_appsettings_json_are_all_known()
     {
         var files = new[] { "deploy/docker-compose.yml", "deploy/systemd/hub.env.example", "deploy/helm/hub/values.yaml", "deploy/helm/hub/templates/configmap.yaml" };

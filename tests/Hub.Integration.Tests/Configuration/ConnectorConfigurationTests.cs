@@ -36,6 +36,20 @@ public sealed class ConnectorConfigurationTests
     }
 
     [Fact]
+    public async Task A_required_option_missing_for_a_typo_names_the_option_the_typo_is_near()
+    {
+        var failure = await StartFailureAsync(new Dictionary<string, string>
+        {
+            ["Hub:Connectors:helpdesk:Kind"] = "remote",
+            ["Hub:Connectors:helpdesk:Addresses"] = "http://10.0.0.1:8080",
+            ["Hub:Connectors:helpdesk:Tokn"] = "a-token-of-more-than-32-characters-0123456789",
+            ["Hub:Connectors:helpdesk:SigningSecret"] = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+        });
+        Assert.Contains("Connector instance 'helpdesk' (remote): 'Token' is required", failure, StringComparison.Ordinal);
+        Assert.Contains("Connector instance 'helpdesk' (remote): Hub:Connectors:helpdesk:Tokn is not one of its options; did you mean Hub:Connectors:helpdesk:Token?", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Two_remote_instances_with_one_token_stop_the_start_naming_both()
     {
         var settings = new Dictionary<string, string>();
@@ -55,6 +69,9 @@ public sealed class ConnectorConfigurationTests
     {
         var failure = await StartFailureAsync(new Dictionary<string, string> { ["Hub:Context:Twiml:KnownCaller"] = "Hello {name}" });
         Assert.Contains("Hub:Context:Twiml: every template must be a TwiML document", failure, StringComparison.Ordinal);
+        // An options validation at start is a configuration error too: its message alone, and exit code 78.
+        Assert.Contains("The hub exited with code 78 while starting", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", failure, StringComparison.Ordinal);
     }
 
     [Fact]

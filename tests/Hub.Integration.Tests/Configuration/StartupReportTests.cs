@@ -36,6 +36,7 @@ public sealed class StartupReportTests
                     ["Hub:ForwardedHeaders:TrustedProxies:0"] = "172.30.0.0/24",
                     ["Hub:Connectors:crm1:Kind"] = "webhooks",
                     ["Hub:Connectors:crm1:Secret"] = SignedWebhookSender.ExampleSecret,
+                    ["Hub:Connectors:crm1:Secrett"] = "whsec_typo", // the typo in a connector's option: Secret
                 },
                 directory);
 
@@ -47,19 +48,48 @@ public sealed class StartupReportTests
                 output,
                 StringComparison.Ordinal);
             Assert.Contains(
-                "Hub access: key-ring protection key-encryption key (0 previous); 1 API keys configured (stored ones come on top); " +
+                "Hub access: key-ring protection key-encryption key (0 previous); 1 API key configured (stored ones come on top); " +
                 "/metrics needs an API key; forwarded headers believed from loopback, 172.30.0.0/24",
                 output,
                 StringComparison.Ordinal);
-            Assert.Contains("Hub connectors: 1 instances configured", output, StringComparison.Ordinal);
+            Assert.Contains("Hub connectors: 1 instance configured: crm1 (webhooks) (those added in the admin UI", output, StringComparison.Ordinal);
             Assert.Contains($"Hub listening on {hub.BaseAddress.ToString().TrimEnd('/')}", output, StringComparison.Ordinal);
             Assert.Contains("Configuration key Hub:Bus:QuorumQueue is not read by the hub and has no effect; did you mean Hub:Bus:QuorumQueues?", output, StringComparison.Ordinal);
+            Assert.Contains("Configuration key Hub:Connectors:crm1:Secrett is not an option of connector webhooks and has no effect; did you mean Hub:Connectors:crm1:Secret?", output, StringComparison.Ordinal);
             Assert.DoesNotContain("is not read by the hub", output.Replace("Hub:Bus:QuorumQueue is not read", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
             Assert.DoesNotContain(databasePassword, output, StringComparison.Ordinal);
             Assert.DoesNotContain(keyEncryptionKey, output, StringComparison.Ordinal);
             Assert.DoesNotContain("guest:guest", output, StringComparison.Ordinal);
             Assert.DoesNotContain(hub.ApiKey, output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_configuration_error_stops_the_start_with_exit_code_78_and_its_message_after_the_typo_warnings()
+    {
+        var directory = Directory.CreateTempSubdirectory("hub-report-").FullName;
+        try
+        {
+            // The provider is switched, but the connection string is misspelt: appsettings.json's SQLite file stays in force.
+            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => HubProcess.StartAsync(
+                new Dictionary<string, string>
+                {
+                    ["Hub:Database:Provider"] = "PostgreSql",
+                    ["Hub:Database:ConectionString"] = "Host=db;Port=5432;Database=hub;Username=hub;Password=secret",
+                },
+                directory));
+
+            Assert.Contains("The hub exited with code 78 while starting", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("Configuration key Hub:Database:ConectionString is not read by the hub and has no effect; did you mean Hub:Database:ConnectionString?", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("Hub:Database:Provider is PostgreSql, so Hub:Database:ConnectionString must be a PostgreSQL connection string", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("(Data Source=data/hub.db: appsettings.json gives the embedded mode's file when no connection string is set)", failure.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", failure.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", failure.Message, StringComparison.Ordinal);
         }
         finally
         {

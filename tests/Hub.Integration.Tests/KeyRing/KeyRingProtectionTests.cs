@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Hub.Infrastructure.Configuration;
 using Hub.Infrastructure.Persistence;
 using Hub.Integration.Tests.Persistence;
 using Microsoft.AspNetCore.DataProtection;
@@ -94,7 +95,7 @@ public sealed class KeyRingProtectionTests : IDisposable
     {
         var connectionString = await _databases.NewAsync("sqlite", "keyring-malformed");
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(Settings("sqlite", connectionString, value)));
+        var failure = await Assert.ThrowsAsync<HubConfigurationException>(() => StartAsync(Settings("sqlite", connectionString, value)));
 
         Assert.Contains("Hub:DataProtection:KeyEncryptionKey", failure.Message, StringComparison.Ordinal);
         Assert.Contains(expected, failure.Message, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Hub.Infrastructure.Configuration;
 using Hub.Infrastructure.Persistence;
 using Hub.Integration.Tests.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -34,7 +35,7 @@ public sealed class PostgresConnectionSettingsTests
     [Fact]
     public void A_connection_string_that_is_not_one_fails_at_start_naming_the_setting()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Persistence("Host=db;Max Auto Prepare=lots"));
+        var error = Assert.Throws<HubConfigurationException>(() => Persistence("Host=db;Max Auto Prepare=lots"));
 
         Assert.Contains("Hub:Database:ConnectionString", error.Message, StringComparison.Ordinal);
     }
