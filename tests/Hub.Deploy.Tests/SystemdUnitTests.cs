@@ -36,6 +36,8 @@ public sealed class SystemdUnitTests
 
         Assert.Contains("User=hub", unit);
         Assert.Contains("Restart=always", unit);
+        // The hub exits with 78 when its configuration is not valid: no restart loop for a mistake only an edit fixes.
+        Assert.Contains("RestartPreventExitStatus=78", unit);
         Assert.Contains("EnvironmentFile=/etc/hub/hub.env", unit);
         Assert.Contains(unit, l => l.StartsWith("ExecStart=/usr/bin/dotnet /opt/hub/Hub.Server.dll", StringComparison.Ordinal));
     }
