@@ -31,7 +31,12 @@ internal sealed partial class StartupReport(
         var proxies = Bind<TrustedProxyOptions>(TrustedProxyOptions.Section).TrustedProxies;
         LogStores(
             logger,
-            bus.Transport == BusTransport.RabbitMq ? "production" : "embedded",
+            (database.Provider, bus.Transport) switch
+            {
+                (DatabaseProvider.PostgreSql, BusTransport.RabbitMq) => "production",
+                (DatabaseProvider.Sqlite, BusTransport.InMemory) => "embedded",
+                _ => "mixed",
+            },
             database.Provider,
             database.Location(),
             bus.Transport,

@@ -110,4 +110,19 @@ public sealed class StartupReportTests
         Assert.Contains("key-ring protection none (keys stored unencrypted", embedded.Hub.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("is not read by the hub", embedded.Hub.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_hub_on_postgresql_with_the_in_memory_bus_says_it_runs_in_a_mixed_mode()
+    {
+        await using var mixed = await EmbeddedHub.StartAsync(new Dictionary<string, string>
+        {
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Hub:Database:Provider"] = "PostgreSql",
+            ["Hub:Database:ConnectionString"] = await SharedServers.NewDatabaseAsync("mixed-mode"),
+        });
+
+        await EventuallyAsync(() => mixed.Hub.Output.Contains("Hub listening on", StringComparison.Ordinal), "the listening line");
+        Assert.Contains("Hub starting in mixed mode: database PostgreSql, host ", mixed.Hub.Output, StringComparison.Ordinal);
+        Assert.Contains("; bus InMemory", mixed.Hub.Output, StringComparison.Ordinal);
+    }
 }
