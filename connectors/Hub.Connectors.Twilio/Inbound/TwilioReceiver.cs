@@ -54,7 +54,7 @@ internal static class TwilioReceiver
         {
             return Forbidden($"{TwilioSignature.Header} does not match the URL ({urls[0]}) with its query signed with the instance's auth token.");
         }
-        return Map(FormBody.Parse(System.Text.Encoding.UTF8.GetBytes(Query(request.Url.OriginalString))), request, options);
+        return Map(QueryOf(request), request, options);
     }
 
     private static InboundWebhookResult Map(FormBody form, InboundWebhookRequest request, TwilioOptions options)
@@ -84,7 +84,7 @@ internal static class TwilioReceiver
     /// <summary>JSON bodies are signed through the URL, which carries the body's hash; none of them is a call or message webhook.</summary>
     private static InboundWebhookResult ReceiveJson(InboundWebhookRequest request, TwilioOptions options, string signature, IReadOnlyList<string> urls)
     {
-        var query = FormBody.Parse(System.Text.Encoding.UTF8.GetBytes(request.Url.Query.TrimStart('?')));
+        var query = QueryOf(request);
         var claimed = query["bodySHA256"];
         if (claimed is null || !TwilioSignature.Matches(options.AuthToken, signature, urls, []))
         {
@@ -99,16 +99,8 @@ internal static class TwilioReceiver
         return InboundWebhookResult.UnsupportedMediaType("Authentic, but JSON bodies carry no call or message: point voice, status, recording and messaging webhooks (form-encoded) here.");
     }
 
-    private static string Query(string url)
-    {
-        var start = url.IndexOf('?', StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return "";
-        }
-        var end = url.IndexOf('#', start);
-        return end < 0 ? url[(start + 1)..] : url[(start + 1)..end];
-    }
+    /// <summary>The query string's parameters, decoded as a form body is.</summary>
+    private static FormBody QueryOf(InboundWebhookRequest request) => FormBody.Parse(System.Text.Encoding.UTF8.GetBytes(request.Url.Query.TrimStart('?')));
 
     private static InboundWebhookResult Forbidden(string detail) =>
         InboundWebhookResult.Reject(new WebhookRejection(403, "Twilio signature is not valid", detail));
