@@ -14,7 +14,7 @@ namespace Hub.Infrastructure.Telemetry;
 /// <see cref="OutageLogs"/>): then every failing message counts as an attempt, and the outage ends with the first one
 /// that works.
 /// </remarks>
-internal sealed partial class OutageLog(ILogger logger, string activity, TimeProvider time)
+public sealed partial class OutageLog(ILogger logger, string activity, TimeProvider time)
 {
     public static readonly TimeSpan ReminderInterval = TimeSpan.FromSeconds(30);
 

@@ -8,7 +8,7 @@ namespace Hub.Infrastructure.Telemetry;
 /// for one message each: one log per activity for the whole process, so that an outage is logged in full once and then
 /// summarised, not once per message.
 /// </summary>
-internal sealed class OutageLogs(TimeProvider time)
+public sealed class OutageLogs(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, OutageLog> _logs = new(StringComparer.Ordinal);
 
