@@ -1,3 +1,4 @@
+using Hub.Infrastructure.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -9,11 +10,14 @@ namespace Hub.Infrastructure.FailedMessages;
 /// consumer gave up on the message. The failure is committed to <c>failed_messages</c> before the exception
 /// goes on to MassTransit, which then moves the message to <c>&lt;queue&gt;_error</c> and acknowledges it.
 /// So a process that dies at any point leaves either the record or an unacknowledged message that the broker
-/// delivers again (and that fails again, into the same row).
+/// delivers again (and that fails again, into the same row). While the database is down every record fails: the first
+/// is logged in full, the next ones only in <see cref="OutageLog"/>'s reminders.
 /// </summary>
 internal sealed partial class FailedMessageFilter(IServiceScopeFactory scopes, TimeProvider time, ILogger<FailedMessageFilter> logger)
     : IFilter<ConsumeContext>
 {
+    private readonly OutageLog _outage = new(logger, "Recording failed messages", time);
+
     public async Task Send(ConsumeContext context, IPipe<ConsumeContext> next)
     {
         try
@@ -40,11 +44,12 @@ internal sealed partial class FailedMessageFilter(IServiceScopeFactory scopes, T
             var failure = FailedMessage.From(context, message.Message, message.Type, exception, time.GetUtcNow());
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<FailedMessageLog>().RecordAsync(failure, CancellationToken.None);
+            _outage.Succeeded();
         }
         catch (Exception recording)
         {
             // The database may be the very thing that failed; the broker's error queue still holds the message.
-            LogNotRecorded(logger, recording, context.MessageId, context.ReceiveContext.InputAddress);
+            _outage.Failed(recording, (log, exception) => LogNotRecorded(log, exception, context.MessageId, context.ReceiveContext.InputAddress));
         }
     }
 

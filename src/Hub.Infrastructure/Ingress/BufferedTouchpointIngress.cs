@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Hub.Contracts.Touchpoints;
 using Hub.Infrastructure.Persistence;
+using Hub.Infrastructure.Telemetry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,8 @@ namespace Hub.Infrastructure.Ingress;
 /// lock; every request is answered once its own rows are committed. The committed touchpoints then go
 /// straight to the in-memory bus while it has room (<see cref="IngressBacklog.MaxOnBus"/>); otherwise they wait on disk
 /// for <see cref="IngressBufferPump"/>, which also publishes again whatever was not applied in time (a crash, a
-/// failure), so nothing answered is lost and a burst does not pile up in memory.
+/// failure), so nothing answered is lost and a burst does not pile up in memory. A write or publish that keeps failing
+/// (a full disk, a stopped bus) is logged through <see cref="OutageLog"/>: in full once, then summarised.
 /// </summary>
 internal sealed partial class BufferedTouchpointIngress(
     IServiceScopeFactory scopes,
@@ -32,6 +34,8 @@ internal sealed partial class BufferedTouchpointIngress(
     public const int MaxTouchpointsPerCommit = 500;
 
     private readonly Channel<PendingWrite> _pending = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly OutageLog _writeOutage = new(logger, "Buffering touchpoints", time);
+    private readonly OutageLog _publishOutage = new(logger, "Publishing buffered touchpoints", time);
 
     public async Task AcceptAsync(IReadOnlyList<TouchpointReceived> touchpoints, CancellationToken cancellationToken)
     {
@@ -93,7 +97,7 @@ internal sealed partial class BufferedTouchpointIngress(
         }
         catch (Exception e)
         {
-            LogWriteFailed(logger, group.Sum(g => g.Rows.Count), e);
+            _writeOutage.Failed(e, (log, exception) => LogWriteFailed(log, group.Sum(g => g.Rows.Count), exception));
             var unavailable = new IngressUnavailableException("The embedded store could not take the touchpoints.", e);
             foreach (var write in group)
             {
@@ -101,6 +105,7 @@ internal sealed partial class BufferedTouchpointIngress(
             }
             return;
         }
+        _writeOutage.Succeeded();
         backlog.Added(written.Count);
         foreach (var write in group)
         {
@@ -113,11 +118,12 @@ internal sealed partial class BufferedTouchpointIngress(
         try
         {
             await bus.PublishBatch(TouchpointGroups.Of(written), cancellationToken);
+            _publishOutage.Succeeded();
         }
         catch (Exception e)
         {
             // Committed rows are safe: the pump publishes them once their redelivery time has come.
-            LogPublishFailed(logger, written.Count, e);
+            _publishOutage.Failed(e, (log, exception) => LogPublishFailed(log, written.Count, exception));
         }
     }
 

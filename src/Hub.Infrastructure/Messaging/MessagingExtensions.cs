@@ -40,6 +40,7 @@ public static class MessagingExtensions
         services.AddMetrics();
         services.TryAddSingleton<CircuitBreakerStates>();
         services.TryAddSingleton<HubMetrics>();
+        services.TryAddSingleton<OutageLogs>();
 
         services.AddSingleton((configuration.GetSection(ResolutionOptions.Section).Get<ResolutionOptions>() ?? new ResolutionOptions()).Validated());
         services.AddSingleton<ResolutionBatcher>();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Hub.Contracts.Touchpoints;
+using Hub.Infrastructure.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -10,10 +11,14 @@ namespace Hub.Infrastructure.Resolution;
 /// is acknowledged) only once the transaction that applied it has committed; a failure goes to the
 /// endpoint's retry, then to the error queue, one message at a time. The touchpoints of a
 /// <see cref="TouchpointGroup"/> that could not be applied go on as messages of their own (published before the
-/// group is acknowledged), so that they are retried, and fail, one by one as if they had come alone.
+/// group is acknowledged), so that they are retried, and fail, one by one as if they had come alone. While the database
+/// is down every group fails: the first is logged in full, the next ones only in <see cref="OutageLog"/>'s reminders.
 /// </summary>
-internal sealed partial class ResolutionConsumer(ResolutionBatcher batcher, ILogger<ResolutionConsumer> logger) : IConsumer<TouchpointReceived>, IConsumer<TouchpointGroup>
+internal sealed partial class ResolutionConsumer(ResolutionBatcher batcher, OutageLogs outages, ILogger<ResolutionConsumer> logger)
+    : IConsumer<TouchpointReceived>, IConsumer<TouchpointGroup>
 {
+    private readonly OutageLog _outage = outages.For("Resolution of touchpoint groups", logger);
+
     public Task Consume(ConsumeContext<TouchpointReceived> context) =>
         batcher.ResolveAsync(
             context.Message,
@@ -29,16 +34,19 @@ internal sealed partial class ResolutionConsumer(ResolutionBatcher batcher, ILog
         try
         {
             await Task.WhenAll(resolutions);
+            _outage.Succeeded();
             return;
         }
         catch (Exception) when (!context.CancellationToken.IsCancellationRequested)
         {
         }
         var failed = touchpoints.Where((_, i) => !resolutions[i].IsCompletedSuccessfully).ToList();
-        LogGoingAlone(logger, failed.Count, touchpoints.Count, resolutions.FirstOrDefault(r => r.IsFaulted)?.Exception?.InnerException);
+        var error = resolutions.FirstOrDefault(r => r.IsFaulted)?.Exception?.InnerException
+            ?? new OperationCanceledException("The group's resolution was cancelled.");
+        _outage.Failed(error, (log, exception) => LogGoingAlone(log, failed.Count, touchpoints.Count, exception));
         await context.PublishBatch(failed, context.CancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Failed} of a group of {Count} touchpoints could not be applied; each goes on as a message of its own")]
-    private static partial void LogGoingAlone(ILogger logger, int failed, int count, Exception? exception);
+    private static partial void LogGoingAlone(ILogger logger, int failed, int count, Exception exception);
 }

@@ -1,4 +1,5 @@
 using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,8 @@ namespace Hub.Infrastructure.Sync;
 /// added, enabled or disabled while the hub runs. At start it connects a receive endpoint for every sync target the bus
 /// was not configured with (<see cref="SyncQueueConsumers"/> says which it was), then follows the instance list: it
 /// connects the queue of a new target and stops the one of an instance that went away. A queue that cannot be
-/// connected is logged as a warning, shown in the connector list and tried again after <see cref="SyncQueueConsumers.RetryDelay"/>.
+/// connected is shown in the connector list and tried again after <see cref="SyncQueueConsumers.RetryDelay"/>; its first
+/// failure is logged as a warning with the exception, the next ones only in <see cref="OutageLog"/>'s reminders.
 /// </summary>
 internal sealed partial class RuntimeSyncEndpoints(
     ConnectorInstances instances,
@@ -23,6 +25,7 @@ internal sealed partial class RuntimeSyncEndpoints(
     : IHostedService
 {
     private readonly Dictionary<string, HostReceiveEndpointHandle> _endpoints = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, OutageLog> _outages = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IDisposable? _subscription;
     private ITimer? _retry;
@@ -105,14 +108,20 @@ internal sealed partial class RuntimeSyncEndpoints(
                         _endpoints[id] = handle;
                     }
                     consumers.Set(id, SyncQueueState.Starting);
+                    OutageOf(id).Succeeded();
                     _ = ReportWhenReadyAsync(id, handle);
                 }
                 catch (Exception e)
                 {
                     consumers.Set(id, SyncQueueState.NotConsumed);
                     unserved.Add(id);
-                    LogNotConsumed(logger, e, id, SyncEndpoints.For(id), SyncQueueConsumers.RetryDelay.TotalSeconds);
+                    OutageOf(id).Failed(e, (log, exception) => LogNotConsumed(log, exception, id, SyncEndpoints.For(id), SyncQueueConsumers.RetryDelay.TotalSeconds));
                 }
+            }
+            // An instance that went away while its queue could not be connected: nothing to recover any more.
+            foreach (var gone in _outages.Keys.Where(id => !targets.Contains(id)).ToList())
+            {
+                _outages.Remove(gone);
             }
             _retry?.Dispose();
             _retry = unserved.Count == 0 ? null : time.CreateTimer(_ => _ = ApplyAsync(), null, SyncQueueConsumers.RetryDelay, Timeout.InfiniteTimeSpan);
@@ -142,6 +151,16 @@ internal sealed partial class RuntimeSyncEndpoints(
                 LogNotReady(logger, e, id);
             }
         }
+    }
+
+    private OutageLog OutageOf(string id)
+    {
+        if (!_outages.TryGetValue(id, out var outage))
+        {
+            outage = new OutageLog(logger, $"Connecting the sync queue of connector instance '{id}'", time);
+            _outages[id] = outage;
+        }
+        return outage;
     }
 
     private Dictionary<string, HostReceiveEndpointHandle> Current()

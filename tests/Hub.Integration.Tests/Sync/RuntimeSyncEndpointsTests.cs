@@ -16,7 +16,7 @@ namespace Hub.Integration.Tests.Sync;
 /// </summary>
 public sealed class RuntimeSyncEndpointsTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
     private readonly RecordingBus _bus = new();
     private readonly SyncQueueConsumers _consumers = new();
     private readonly RecordingLogger<RuntimeSyncEndpoints> _log = new();
@@ -58,6 +58,47 @@ public sealed class RuntimeSyncEndpointsTests
         Assert.Equal([SyncEndpoints.For("stored")], _bus.Connected);
     }
 
+    [Fact]
+    public async Task A_queue_that_keeps_failing_to_connect_is_logged_in_full_once_then_summarised_and_its_recovery_is_logged()
+    {
+        _instances.ReplaceStored([Stored(0)]);
+        _bus.Refuse = true;
+        await StartAsync();
+
+        // The instance is edited five times in five seconds: each change tries its queue again.
+        for (var i = 1; i <= 5; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            _instances.ReplaceStored([Stored(i)]);
+            await WaitForAsync(() => _bus.Refusals == i + 1);
+        }
+
+        var full = Assert.Single(_log.Lines);
+        Assert.Equal(LogLevel.Warning, full.Level);
+        Assert.Equal($"Sync target 'stored' has no consumer in this process: its changes wait in {SyncEndpoints.For("stored")}. Trying again in 30 s", full.Message);
+        Assert.Equal("The broker refused.", full.Exception?.Message);
+
+        _time.Advance(SyncQueueConsumers.RetryDelay);
+        await WaitForAsync(() => _bus.Refusals == 7);
+        Assert.Equal(
+            new LoggedLine(LogLevel.Warning, "Connecting the sync queue of connector instance 'stored' is still failing: 7 failed attempts since 2026-12-04T12:00:00.0000000+00:00; last error: The broker refused.", null),
+            Assert.Single(_log.Lines.Skip(1)));
+
+        _bus.Refuse = false;
+        _time.Advance(SyncQueueConsumers.RetryDelay);
+        await WaitForAsync(() => _consumers.StateOf("stored") == SyncQueueState.Consumed);
+
+        Assert.Equal(
+            [
+                new LoggedLine(LogLevel.Information, "Connecting the sync queue of connector instance 'stored' recovered after 65 s and 7 failed attempts (failing since 2026-12-04T12:00:00.0000000+00:00)", null),
+                new LoggedLine(LogLevel.Information, "Connected the sync queue of connector instance 'stored'", null),
+            ],
+            _log.Lines.Skip(2));
+    }
+
+    private static ConnectorInstance Stored(int edit) =>
+        new("stored", Target.Kind, new ConnectorSettings([new KeyValuePair<string, string?>("Note", $"edit {edit}")]));
+
     private async Task StartAsync()
     {
         // The registration context is only handed to the endpoint configuration callback, which the stand-in bus never calls.
@@ -90,10 +131,13 @@ public sealed class RuntimeSyncEndpointsTests
 
         public bool Refuse { get; set; }
 
+        public int Refusals { get; private set; }
+
         public HostReceiveEndpointHandle ConnectReceiveEndpoint(string queueName, Action<IBusRegistrationContext, IReceiveEndpointConfigurator>? configure = null)
         {
             if (Refuse)
             {
+                Refusals++;
                 throw new InvalidOperationException("The broker refused.");
             }
             Connected.Add(queueName);

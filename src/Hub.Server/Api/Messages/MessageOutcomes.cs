@@ -4,6 +4,7 @@ using Hub.Contracts.Identity;
 using Hub.Contracts.Touchpoints;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Ingress;
+using Hub.Infrastructure.Telemetry;
 
 namespace Hub.Server.Api.Messages;
 
@@ -14,11 +15,16 @@ namespace Hub.Server.Api.Messages;
 /// <c>&lt;channel&gt;.blocked</c> with the consent that blocked it, <c>&lt;channel&gt;.failed</c> with the
 /// provider's error, <c>&lt;channel&gt;.unconfirmed</c> when the provider never answered after the request left (it may
 /// have the message). A provider's own opt-out answer also records the denial on the customer. All of them are
-/// outbound; relationship health counts only the sent ones as contacts and replies (<c>ConversationRules</c>).
+/// outbound; relationship health counts only the sent ones as contacts and replies (<c>ConversationRules</c>). While the
+/// ingress refuses (the broker is down), the first outcome it could not take is logged in full, the next ones only in
+/// <see cref="OutageLog"/>'s reminders; the caller learns it from the answer (<c>RecordedOnTimeline</c>).
 /// </summary>
-internal sealed class MessageOutcomes(TouchpointNormalizer normalizer, ITouchpointIngress ingress, TimeProvider time, ILogger<MessageOutcomes> logger)
+internal sealed partial class MessageOutcomes(
+    TouchpointNormalizer normalizer, ITouchpointIngress ingress, TimeProvider time, OutageLogs outages, ILogger<MessageOutcomes> logger)
 {
     private const int MaxSummaryLength = 160;
+
+    private readonly OutageLog _outage = outages.For("Putting message outcomes on the timeline", logger);
 
     public Task<bool> SentAsync(OutboundAttempt attempt, string text, MessageSendResult result, CancellationToken cancellationToken) =>
         RecordAsync(attempt, result.TouchpointType ?? "sent", result.SourceEventId ?? result.ExternalMessageId ?? NewEventId("sent"),
@@ -56,14 +62,18 @@ internal sealed class MessageOutcomes(TouchpointNormalizer normalizer, ITouchpoi
         try
         {
             await ingress.AcceptAsync([normalizer.Normalize(draft, attempt.Instance.Id, now, attempt.Instance.Settings.Get("DefaultRegion"))], cancellationToken);
+            _outage.Succeeded();
             return true;
         }
         catch (IngressUnavailableException e)
         {
-            logger.LogWarning(e, "The {Outcome} message through {ConnectorInstance} could not be put on the timeline", outcome, attempt.Instance.Id);
+            _outage.Failed(e, (log, exception) => LogNotOnTimeline(log, exception, outcome, attempt.Instance.Id));
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Outcome} message through {ConnectorInstance} could not be put on the timeline")]
+    private static partial void LogNotOnTimeline(ILogger logger, Exception exception, string outcome, string connectorInstance);
 
     private static string NewEventId(string outcome) => $"{outcome}-{Guid.NewGuid():N}";
 
