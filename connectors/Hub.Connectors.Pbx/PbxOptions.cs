@@ -16,7 +16,7 @@ internal sealed record PbxOptions(IReadOnlyList<byte[]> SigningKeys, int Toleran
             "The whsec_ secret the forwarder signs call records with (Standard Webhooks; base64 of at least 24 random bytes). Several, separated by spaces, while rotating."),
         new(Tolerance, "Timestamp tolerance (s)", ConnectorOptionType.Integer, Required: false,
             "How far webhook-timestamp may be from the hub's clock.", "300"),
-        new(DefaultRegion, "Default phone region", ConnectorOptionType.Text, Required: false,
+        new(DefaultRegion, "Default phone region", ConnectorOptionType.PhoneRegion, Required: false,
             "ISO 3166 region for national numbers in the records (PBXs often drop the +1); default Hub:Identity:DefaultRegion."),
     ];
 
@@ -31,10 +31,6 @@ internal sealed record PbxOptions(IReadOnlyList<byte[]> SigningKeys, int Toleran
         if (settings.Get(Tolerance) is not null && settings.GetInt32(Tolerance, 300) is < 1 or > 86_400)
         {
             problems.Add($"'{Tolerance}' must be between 1 and 86400 seconds.");
-        }
-        if (settings.Get(DefaultRegion) is { } region && (region.Length != 2 || !region.All(char.IsAsciiLetter)))
-        {
-            problems.Add($"'{DefaultRegion}' must be an ISO 3166 two-letter region such as US or ES.");
         }
         return problems;
     }

@@ -80,7 +80,7 @@ internal sealed record SalesforceOptions(
             "Touchpoints on these channels become Tasks on the contact; 'none' turns this off.", DefaultTaskChannels),
         new(TaskExternalId, "Task external ID field", ConnectorOptionType.Text, Required: false,
             "An External ID field on Activity: Tasks are then upserted by touchpoint id, so a retried Task is never doubled."),
-        new(Region, "Default phone region", ConnectorOptionType.Text, Required: false,
+        new(Region, "Default phone region", ConnectorOptionType.PhoneRegion, Required: false,
             "ISO 3166 region for national phone numbers from this org; default Hub:Identity:DefaultRegion."),
         new(SmsOptOut, "SMS opt-out field", ConnectorOptionType.Text, Required: false,
             "A checkbox on Contact that means 'no texts' (e.g. SMS_Opt_Out__c): read as the customer's SMS consent and written from it."),
@@ -137,10 +137,6 @@ internal sealed record SalesforceOptions(
         if (settings.Get(Erasure, DeleteOnErasure) is not (DeleteOnErasure or AnonymizeErasure))
         {
             problems.Add($"'{Erasure}' must be '{DeleteOnErasure}' or '{AnonymizeErasure}'.");
-        }
-        if (settings.Get(Region) is { } region && (region.Length != 2 || !region.All(char.IsAsciiLetter)))
-        {
-            problems.Add($"'{Region}' must be an ISO 3166 two-letter region such as US or DE.");
         }
         return problems;
     }

@@ -43,7 +43,7 @@ internal sealed partial record TwilioOptions(
             "The Messaging Service (MG followed by 32 hex digits) texts are sent through, instead of a From number."),
         new(ApiBase, "API base URL", ConnectorOptionType.Url, Required: false,
             "Twilio's REST API; change it only for tests.", TwilioApi),
-        new(DefaultRegion, "Default phone region", ConnectorOptionType.Text, Required: false,
+        new(DefaultRegion, "Default phone region", ConnectorOptionType.PhoneRegion, Required: false,
             "ISO 3166 region for national phone numbers; default Hub:Identity:DefaultRegion."),
         new(VoiceTwiml, "Answer to incoming calls", ConnectorOptionType.Text, Required: false,
             "TwiML the hub answers an incoming call with (<Response>...</Response>), when the hub's URL is the number's voice URL; default empty TwiML."),
@@ -69,10 +69,6 @@ internal sealed partial record TwilioOptions(
         if (settings.Get(PublicBase) is { } publicBase && Uri.TryCreate(publicBase, UriKind.Absolute, out var uri) && (uri.Query.Length > 0 || uri.Fragment.Length > 0))
         {
             problems.Add($"'{PublicBase}' must be a base URL without query or fragment, such as https://hub.example.com.");
-        }
-        if (settings.Get(DefaultRegion) is { } region && (region.Length != 2 || !region.All(char.IsAsciiLetter)))
-        {
-            problems.Add($"'{DefaultRegion}' must be an ISO 3166 two-letter region such as US or ES.");
         }
         foreach (var option in new[] { VoiceTwiml, MessagingTwiml })
         {

@@ -30,7 +30,7 @@ internal sealed record WebhooksOptions(
             "The whsec_ secret outbound messages are signed with (at least 16 random bytes). Default: the first signing secret."),
         new(DefaultChannel, "Channel", ConnectorOptionType.Text, Required: false,
             "The channel of touchpoints from this instance (crm, web, email, phone, sms, social).", "crm"),
-        new(DefaultRegion, "Default phone region", ConnectorOptionType.Text, Required: false,
+        new(DefaultRegion, "Default phone region", ConnectorOptionType.PhoneRegion, Required: false,
             "ISO 3166 region for national phone numbers from this source; default Hub:Identity:DefaultRegion."),
     ];
 
@@ -53,10 +53,6 @@ internal sealed record WebhooksOptions(
         if (!Contracts.Touchpoints.TouchpointChannels.All.Contains(settings.Get(DefaultChannel, "crm")))
         {
             problems.Add($"'{DefaultChannel}' must be one of {string.Join(", ", Contracts.Touchpoints.TouchpointChannels.All)}.");
-        }
-        if (settings.Get(DefaultRegion) is { } region && (region.Length != 2 || !region.All(char.IsAsciiLetter)))
-        {
-            problems.Add($"'{DefaultRegion}' must be an ISO 3166 two-letter region such as US or ES.");
         }
         return problems;
     }

@@ -222,6 +222,8 @@ public sealed class SalesforceOptionsTests
     [Theory]
     [InlineData("Germany")]
     [InlineData("D1")]
+    [InlineData("XX")]
+    [InlineData("QQ")]
     public void Default_region_that_is_not_an_ISO_3166_region_is_one_problem(string region)
     {
         AssertOneProblemNaming("DefaultRegion", Problems(("DefaultRegion", region)));

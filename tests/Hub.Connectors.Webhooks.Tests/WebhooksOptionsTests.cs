@@ -169,11 +169,22 @@ public sealed class WebhooksOptionsTests
     [InlineData("ESP")]
     [InlineData("E")]
     [InlineData("E1")]
+    [InlineData("XX")]
+    [InlineData("QQ")]
     public void Default_region_that_is_not_an_ISO_3166_region_is_one_problem_naming_it(string region)
     {
         // The ingress hands this setting to the phone normalizer as the region: unchecked, a typo there
         // silently rejects every national phone number from the instance. Hub:Identity:DefaultRegion has the same check.
         AssertOneProblemNaming("DefaultRegion", Problems(("Secret", SecretA), ("DefaultRegion", region)));
+    }
+
+    [Theory]
+    [InlineData("ES")]
+    [InlineData("gb")]
+    [InlineData("De")]
+    public void Default_region_that_names_a_region_is_valid_in_any_case(string region)
+    {
+        Assert.Empty(Problems(("Secret", SecretA), ("DefaultRegion", region)));
     }
 
     [Fact]

@@ -17,4 +17,7 @@ public enum ConnectorOptionType
 
     /// <summary><c>true</c> or <c>false</c>.</summary>
     Boolean,
+
+    /// <summary>An ISO 3166 two-letter region code such as <c>US</c> or <c>ES</c>: the region national phone numbers are read in.</summary>
+    PhoneRegion,
 }

@@ -1,3 +1,4 @@
+using Hub.Contracts.Identity;
 using System.Globalization;
 
 namespace Hub.Contracts.Connectors;
@@ -40,8 +41,11 @@ public static class ConnectorSettingsValidator
             $"'{option.Name}' must be a whole number.",
         ConnectorOptionType.Boolean when !bool.TryParse(value, out _) =>
             $"'{option.Name}' must be true or false.",
+        ConnectorOptionType.PhoneRegion when !PhoneRegion.IsValid(value) =>
+            $"'{option.Name}' must be an ISO 3166 two-letter region such as US or ES (got '{value}').",
         ConnectorOptionType.Url when !Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) =>
             $"'{option.Name}' must be an absolute http or https URL.",
         _ => null,
     };
+
 }

@@ -20,9 +20,7 @@ internal static class BadRequestProblems
         {
             if (context.Exception is BadHttpRequestException bad && context.ProblemDetails.Detail is null)
             {
-                context.ProblemDetails.Detail = bad.InnerException is System.Text.Json.JsonException json
-                    ? $"{bad.Message} {json.Message}"
-                    : bad.Message;
+                context.ProblemDetails.Detail = BindingErrorWording.Describe(bad);
             }
         });
     }

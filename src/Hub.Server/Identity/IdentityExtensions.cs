@@ -1,3 +1,4 @@
+using Hub.Contracts.Identity;
 using Hub.Core.Identity;
 using Hub.Infrastructure.Configuration;
 using Hub.Infrastructure.Resolution;
@@ -13,7 +14,7 @@ internal static class IdentityExtensions
     public static IServiceCollection AddHubIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         var region = configuration["Hub:Identity:DefaultRegion"] ?? "US";
-        if (region.Length != 2 || !region.All(char.IsAsciiLetter))
+        if (!PhoneRegion.IsValid(region))
         {
             throw new HubConfigurationException($"Hub:Identity:DefaultRegion must be an ISO 3166 two-letter region such as US or ES (got '{region}').");
         }

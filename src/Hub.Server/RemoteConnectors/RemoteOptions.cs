@@ -42,7 +42,7 @@ internal sealed record RemoteOptions(
             "How often each replica is probed.", "10"),
         new(SyncPathName, "Sync path", ConnectorOptionType.Text, Required: false,
             "The path on the replicas that receives customer changes.", "/hub/sync"),
-        new(DefaultRegionName, "Default phone region", ConnectorOptionType.Text, Required: false,
+        new(DefaultRegionName, "Default phone region", ConnectorOptionType.PhoneRegion, Required: false,
             "ISO 3166 region for national phone numbers in the connector's touchpoints; default Hub:Identity:DefaultRegion."),
     ];
 
@@ -71,10 +71,6 @@ internal sealed record RemoteOptions(
         if (settings.Get(HealthIntervalName) is { } interval && (!int.TryParse(interval, out var seconds) || seconds is < 1 or > 3_600))
         {
             problems.Add($"'{HealthIntervalName}' must be between 1 and 3600 seconds.");
-        }
-        if (settings.Get(DefaultRegionName) is { } region && (region.Length != 2 || !region.All(char.IsAsciiLetter)))
-        {
-            problems.Add($"'{DefaultRegionName}' must be an ISO 3166 two-letter region such as US or ES.");
         }
         return problems;
     }

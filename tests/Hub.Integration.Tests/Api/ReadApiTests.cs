@@ -108,6 +108,27 @@ public sealed class ReadApiTests(EmbeddedHubFixture fixture) : IClassFixture<Emb
         Assert.Equal(3, pages);
     }
 
+    [Theory]
+    [InlineData("GET", "api/customers?email=a@b", null, "'a@b' cannot be searched for as email: the e-mail domain has no dot.")]
+    [InlineData("GET", "api/context?phone=555-0177", null, "'555-0177' cannot be looked up as phone: a local phone number without an area code")]
+    [InlineData("GET", "api/operations/failed-messages?limit=abc", null, "'limit' must be a whole number (got 'abc').")]
+    [InlineData("PUT", "api/customers/3f2b8c1e-8d3a-4c55-9a66-0b1d2e3f4a5b/consent", "[]", "The body is not what this request takes: it must be a JSON object.")]
+    [InlineData("PUT", "api/customers/3f2b8c1e-8d3a-4c55-9a66-0b1d2e3f4a5b/consent", """{"channel":5,"status":"denied"}""", "The body is not what this request takes: the value at $.channel has the wrong type.")]
+    public async Task A_400_says_what_is_wrong_in_the_clients_terms_not_the_hubs_types(string method, string url, string? body, string expected)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        }
+        using var response = await Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.True(detail!.StartsWith(expected, StringComparison.Ordinal), detail);
+        Assert.DoesNotContain("Nullable", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hub.", detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_bad_cursor_is_a_400_problem()
     {

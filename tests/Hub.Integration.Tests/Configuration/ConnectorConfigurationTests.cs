@@ -9,6 +9,7 @@ public sealed class ConnectorConfigurationTests
     [InlineData("Kind", "nosuchkind", "Hub:Connectors:crm1:Kind must be one of webhooks")]
     [InlineData("Secret", "not base64!", "Connector instance 'crm1' (webhooks): 'Secret' must be")]
     [InlineData("TargetUrl", "ftp://example.com/x", "'TargetUrl' must be an absolute http or https URL")]
+    [InlineData("DefaultRegion", "XX", "Connector instance 'crm1' (webhooks): 'DefaultRegion' must be an ISO 3166 two-letter region such as US or ES (got 'XX').")]
     public async Task The_hub_refuses_to_start_and_names_the_instance_and_the_problem(string option, string value, string message)
     {
         var settings = new Dictionary<string, string>
@@ -86,6 +87,13 @@ public sealed class ConnectorConfigurationTests
     {
         var failure = await StartFailureAsync(new Dictionary<string, string> { ["Hub:Resolution:RetryLimit"] = "2" });
         Assert.Contains("Hub:Resolution:RetryLimit must be at least 3 (got 2)", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_default_phone_region_nobody_knows_stops_the_start_naming_the_setting()
+    {
+        var failure = await StartFailureAsync(new Dictionary<string, string> { ["Hub:Identity:DefaultRegion"] = "XX" });
+        Assert.Contains("Hub:Identity:DefaultRegion must be an ISO 3166 two-letter region such as US or ES (got 'XX')", failure, StringComparison.Ordinal);
     }
 
     /// <summary>Starts a hub with <paramref name="settings"/>, which must fail; the failure's message.</summary>

@@ -32,7 +32,7 @@ internal static class ContextSubject
         var normalized = normalizer.Normalize(new CustomerIdentifier(type, value!));
         if (normalized.Identifier is not { } identifier)
         {
-            return (null, type, Invalid($"'{value}' is {normalized.Problem}."));
+            return (null, type, Invalid($"'{value}' cannot be looked up as {type}: {normalized.Problem}."));
         }
         var owner = await db.CustomerIdentifiers.AsNoTracking()
             .Where(i => i.Value == identifier.Value && i.Type == identifier.Type)

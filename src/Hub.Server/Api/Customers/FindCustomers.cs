@@ -19,7 +19,7 @@ internal static class FindCustomers
             if (normalized.Identifier is null)
             {
                 return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid search",
-                    detail: $"'{identifier.Item2}' is {normalized.Problem}.");
+                    detail: $"'{identifier.Item2}' cannot be searched for as {identifier.Item1}: {normalized.Problem}.");
             }
             wanted.Add(normalized.Identifier);
         }
