@@ -21,18 +21,16 @@ internal static partial class BindingErrorWording
         }
         if (ReadFailure().IsMatch(exception.Message) && exception.InnerException is JsonException json)
         {
-            return "The body is not what this request takes: " + Describe(json);
+            return NotConvertible().Match(json.Message) is { Success: true } conversion
+                ? "The body is not what this request takes: " + Describe(conversion, json.Path)
+                : "The body is not valid JSON: " + json.Message;
         }
         return exception.InnerException is JsonException other ? $"{exception.Message} {other.Message}" : exception.Message;
     }
 
-    private static string Describe(JsonException json)
+    private static string Describe(Match conversion, string? jsonPath)
     {
-        if (NotConvertible().Match(json.Message) is not { Success: true } conversion)
-        {
-            return json.Message;
-        }
-        var path = json.Path ?? "$";
+        var path = jsonPath ?? "$";
         var expected = Expected(conversion.Groups["type"].Value);
         // For a value inside an object, System.Text.Json may name the enclosing class rather than the property's type.
         return (path, expected) switch

@@ -114,6 +114,7 @@ public sealed class ReadApiTests(EmbeddedHubFixture fixture) : IClassFixture<Emb
     [InlineData("GET", "api/operations/failed-messages?limit=abc", null, "'limit' must be a whole number (got 'abc').")]
     [InlineData("PUT", "api/customers/3f2b8c1e-8d3a-4c55-9a66-0b1d2e3f4a5b/consent", "[]", "The body is not what this request takes: it must be a JSON object.")]
     [InlineData("PUT", "api/customers/3f2b8c1e-8d3a-4c55-9a66-0b1d2e3f4a5b/consent", """{"channel":5,"status":"denied"}""", "The body is not what this request takes: the value at $.channel has the wrong type.")]
+    [InlineData("PUT", "api/customers/3f2b8c1e-8d3a-4c55-9a66-0b1d2e3f4a5b/consent", """{"channel":"sms",""", "The body is not valid JSON: ")]
     public async Task A_400_says_what_is_wrong_in_the_clients_terms_not_the_hubs_types(string method, string url, string? body, string expected)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
