@@ -33,9 +33,15 @@ internal static class ResolutionEvents
         foreach (var change in changes.Customers.Where(c => customers.ContainsKey(c.CustomerId)))
         {
             var customer = customers[change.CustomerId];
+            // The stamp changes with every write to the customer's rows (its observations' counts, say), so that two
+            // processes writing one customer cannot both commit; version and announcement only when the record changed.
+            customer.Stamp = Guid.NewGuid();
+            if (!change.Created && change.Fields.Count == 0)
+            {
+                continue;
+            }
             customer.Version++;
             customer.UpdatedAt = now;
-            customer.Stamp = Guid.NewGuid();
             var snapshot = CustomerSnapshots.From(customer);
             if (change.Created)
             {

@@ -89,6 +89,41 @@ public sealed class CustomerSyncTests : IClassFixture<CustomerSyncHub>
     }
 
     [Fact]
+    public async Task A_touchpoint_that_changes_nothing_in_the_master_record_is_on_the_timeline_but_no_new_version_and_no_delivery()
+    {
+        _target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        const string identify = """{"type":"identify","messageId":"quiet-1","userId":"u-quiet","traits":{"email":"quiet@example.com","name":"Quinn Quiet"}}""";
+        using (var response = await _hub.Sender.SendAsync(identify))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Single(await DeliveriesAsync(1));
+        foreach (var unchanged in new[]
+        {
+            """{"type":"track","messageId":"quiet-2","userId":"u-quiet","event":"Viewed pricing"}""",
+            identify.Replace("quiet-1", "quiet-3", StringComparison.Ordinal),
+        })
+        {
+            using var response = await _hub.Sender.SendAsync(unchanged);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        using (var response = await _hub.Sender.SendAsync(identify.Replace("quiet-1", "quiet-4", StringComparison.Ordinal).Replace("Quinn Quiet", "Quinn Q. Quiet", StringComparison.Ordinal)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await DeliveriesAsync(2);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // room for a wrong extra delivery to show up
+        var versions = _target.LogEntries
+            .Select(e => JsonDocument.Parse(e.RequestMessage!.Body!).RootElement.GetProperty("data").GetProperty("version").GetInt64()).ToList();
+        Assert.Equal([1L, 2L], versions);
+        var customer = Assert.Single((await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri("api/customers?email=quiet@example.com", UriKind.Relative))).EnumerateArray());
+        Assert.Equal(2, customer.GetProperty("version").GetInt64());
+        var timeline = await _hub.Hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{customer.GetProperty("id").GetString()}/timeline", UriKind.Relative));
+        Assert.Equal(4, timeline.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
     public async Task A_target_answering_503_then_200_gets_the_change_once()
     {
         _target.Given(Request.Create().UsingPost()).InScenario("flaky").WillSetStateTo("up")
