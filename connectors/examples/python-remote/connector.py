@@ -169,17 +169,33 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(404, {"title": "not found"})
 
     def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
+        body = self.read_body()
+        if body is None:
             self.answer(413, {"title": "body too large"})
             return
-        body = self.rfile.read(length)
         if self.path.startswith("/webhooks/"):
             self.helpdesk_webhook(body)
         elif self.path == "/hub/sync":
             self.hub_sync(body)
         else:
             self.answer(404, {"title": "not found"})
+
+    def read_body(self):
+        """The raw body, sent with a Content-Length or chunked (the gateway passes either on); None when too large."""
+        if "chunked" not in (self.headers.get("Transfer-Encoding") or "").lower():
+            length = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(length) if length <= MAX_BODY_BYTES else None
+        body = bytearray()
+        while True:
+            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass  # trailer fields
+                return bytes(body) if len(body) <= MAX_BODY_BYTES else None
+            body += self.rfile.read(size)
+            self.rfile.readline()  # the CRLF after each chunk
+            if len(body) > MAX_BODY_BYTES:
+                return None
 
     def helpdesk_webhook(self, body):
         problem = helpdesk_signature_problem(self.headers.get("X-Helpdesk-Signature"), body)
@@ -198,8 +214,9 @@ class Handler(BaseHTTPRequestHandler):
             record({"kind": "webhook", "port": PORT, "ids": [e["id"] for e in batch],
                     "forwardedHost": self.headers.get("X-Forwarded-Host"), "path": self.path})
             self.answer(200, {"accepted": len(batch)})
-        elif status == 400:
-            self.answer(400, {"title": "the hub refused the events", "detail": answer.decode(errors="replace")})
+        elif status in (400, 413):
+            # Refused for what the events are: sending them again cannot help, so the helpdesk must not retry.
+            self.answer(status, {"title": "the hub refused the events", "detail": answer.decode(errors="replace")})
         else:
             # The hub is down, busy or misconfigured: nothing was taken, so the helpdesk must send again.
             sys.stderr.write(f"connector.py: the hub answered {status}: {answer[:500]!r}\n")

@@ -24,7 +24,13 @@ internal static class RemoteConnectorsExtensions
 
     public static IEndpointRouteBuilder MapRemoteConnectors(this IEndpointRouteBuilder app)
     {
-        app.MapReverseProxy();
+        app.MapReverseProxy(gateway =>
+        {
+            gateway.Use(GatewayBodyLimit.ApplyAsync);
+            gateway.UseSessionAffinity();
+            gateway.UseLoadBalancing();
+            gateway.UsePassiveHealthChecks();
+        });
         app.MapConnectorApi();
         return app;
     }

@@ -20,7 +20,7 @@ public sealed class HelpdeskSender(HttpClient hub, string instanceId, string sec
     public static string Event(string id, string email, string subject = "Printer on fire") =>
         $$$"""{"id":"{{{id}}}","event":"ticket.opened","occurred_at":"2026-03-01T10:00:00Z","subject":"{{{subject}}}","customer":{"email":"{{{email}}}","name":"Ada Example"}}""";
 
-    public async Task<HttpResponseMessage> SendOnceAsync(string body, string? signatureSecret = null)
+    public async Task<HttpResponseMessage> SendOnceAsync(string body, string? signatureSecret = null, bool chunked = false)
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(signatureSecret ?? secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}"));
@@ -30,6 +30,7 @@ public sealed class HelpdeskSender(HttpClient hub, string instanceId, string sec
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add("X-Helpdesk-Signature", $"t={timestamp},v1={Convert.ToHexStringLower(mac)}");
+        request.Headers.TransferEncodingChunked = chunked;
         return await hub.SendAsync(request);
     }
 

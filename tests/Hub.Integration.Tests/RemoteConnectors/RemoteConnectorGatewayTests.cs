@@ -53,6 +53,28 @@ public sealed class RemoteConnectorGatewayTests(RemoteConnectorHub remote) : ICl
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_webhook_body_over_the_ingress_limit_is_answered_413_by_the_gateway_not_forwarded(bool chunked)
+    {
+        var id = $"too-large-{chunked}";
+        var body = HelpdeskSender.Event(id, "large@example.com", subject: new string('x', 300 * 1024));
+
+        using var response = await remote.Helpdesk.SendOnceAsync(body, chunked: chunked);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.True(problem.Contains("Hub:Ingress:MaxBodyBytes", StringComparison.Ordinal), problem);
+        using (var small = await remote.Helpdesk.SendOnceAsync(HelpdeskSender.Event($"{id}-then-small", "small@example.com"), chunked: chunked))
+        {
+            Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        }
+        Assert.All(remote.Replicas.SelectMany(r => r.Records("webhook")),
+            r => Assert.DoesNotContain(id, r.GetProperty("ids").EnumerateArray().Select(i => i.GetString())));
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("Bearer not-the-token-of-any-remote-instance")]
     [InlineData("Basic aGVscGRlc2s6c2VjcmV0")]

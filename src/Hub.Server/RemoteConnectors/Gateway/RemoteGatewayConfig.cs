@@ -29,6 +29,12 @@ internal sealed class RemoteGatewayConfig : IProxyConfigProvider, IDisposable
 
     public void Dispose() => _instancesWatch.Dispose();
 
+    /// <summary>The gateway's cluster of a remote instance's replicas.</summary>
+    public static string ClusterId(string instanceId) => "remote-" + instanceId;
+
+    /// <summary>The gateway's name of the replica at <paramref name="index"/> in the instance's <c>Addresses</c>.</summary>
+    public static string DestinationId(int index) => $"replica-{index}";
+
     public IProxyConfig GetConfig()
     {
         lock (_lock)
@@ -56,7 +62,7 @@ internal sealed class RemoteGatewayConfig : IProxyConfigProvider, IDisposable
         foreach (var instance in _instances.All.Where(i => string.Equals(i.Kind, RemoteConnector.Kind, StringComparison.OrdinalIgnoreCase)))
         {
             var options = RemoteOptions.From(instance.Settings);
-            var clusterId = "remote-" + instance.Id;
+            var clusterId = ClusterId(instance.Id);
             routes.Add(new RouteConfig
             {
                 RouteId = clusterId,
@@ -70,7 +76,7 @@ internal sealed class RemoteGatewayConfig : IProxyConfigProvider, IDisposable
                 ClusterId = clusterId,
                 LoadBalancingPolicy = LoadBalancingPolicies.RoundRobin,
                 Destinations = options.Addresses
-                    .Select((address, i) => (Key: $"replica-{i}", Value: new DestinationConfig { Address = address.ToString() }))
+                    .Select((address, i) => (Key: DestinationId(i), Value: new DestinationConfig { Address = address.ToString() }))
                     .ToDictionary(d => d.Key, d => d.Value),
                 HealthCheck = new HealthCheckConfig
                 {

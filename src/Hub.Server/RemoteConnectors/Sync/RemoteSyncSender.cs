@@ -1,11 +1,16 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
+using Hub.Server.RemoteConnectors.Gateway;
 using StandardWebhooks;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Model;
 
 namespace Hub.Server.RemoteConnectors.Sync;
 
@@ -16,9 +21,9 @@ namespace Hub.Server.RemoteConnectors.Sync;
 /// connector deduplicates our retries. Transient failures of every replica are thrown: the sync queue retries,
 /// and its circuit breaker and failed messages apply as to any target. A merge goes the same way as <c>customer.merged</c>.
 /// </summary>
-internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvider time)
+internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvider time, IProxyStateLookup gateway)
 {
-    private int _next;
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _next = new(StringComparer.OrdinalIgnoreCase);
 
     public ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken) =>
         SendAsync("customer.updated", change, $"msg_{change.CustomerId:N}_{change.Version}", "change", instance, cancellationToken);
@@ -45,12 +50,9 @@ internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvi
         }, JsonSerializerOptions.Web);
         var signature = new StandardWebhook(options.SigningSecret).Sign(messageId, now, body);
 
-        // Start at a different replica each time, so the changes spread like the webhooks do.
-        var start = (int)((uint)Interlocked.Increment(ref _next) % (uint)options.Addresses.Count);
         var failures = new List<string>();
-        for (var i = 0; i < options.Addresses.Count; i++)
+        foreach (var address in ReplicasInTurn(instance.Id, options.Addresses))
         {
-            var address = options.Addresses[(start + i) % options.Addresses.Count];
             using var request = new HttpRequestMessage(HttpMethod.Post, RemoteOptions.OnReplica(address, options.SyncPath));
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
             request.Headers.Add("webhook-id", messageId);
@@ -87,6 +89,26 @@ internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvi
             }
         }
         throw new HttpRequestException($"No replica of the remote connector took the {what}: " + string.Join("; ", failures));
+    }
+
+    /// <summary>
+    /// The instance's replicas starting at a different one each time (per instance, so the changes spread like the
+    /// webhooks do), those the gateway's health checks took out of the rotation last: a hanging replica would
+    /// otherwise hold every change for its timeout before the next one is tried.
+    /// </summary>
+    private IEnumerable<Uri> ReplicasInTurn(string instanceId, IReadOnlyList<Uri> addresses)
+    {
+        var counter = _next.GetOrAdd(instanceId, _ => new StrongBox<int>(-1));
+        var start = (int)((uint)Interlocked.Increment(ref counter.Value) % (uint)addresses.Count);
+        var inTurn = Enumerable.Range(0, addresses.Count).Select(i => (start + i) % addresses.Count).ToList();
+        if (!gateway.TryGetCluster(RemoteGatewayConfig.ClusterId(instanceId), out var cluster))
+        {
+            return inTurn.Select(i => addresses[i]);
+        }
+        return inTurn
+            .OrderBy(i => cluster.Destinations.TryGetValue(RemoteGatewayConfig.DestinationId(i), out var replica)
+                && (replica.Health.Active == DestinationHealth.Unhealthy || replica.Health.Passive == DestinationHealth.Unhealthy))
+            .Select(i => addresses[i]);
     }
 
     private static bool IsRefusedAddress(HttpRequestException exception) =>
