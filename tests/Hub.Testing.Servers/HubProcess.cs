@@ -138,6 +138,28 @@ public sealed class HubProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Like <c>kill &lt;pid&gt;</c> (SIGTERM, what systemd and docker stop send): the host shuts down gracefully. Returns the
+    /// exit code; throws when the process has not exited within <paramref name="bound"/> (a hang, not a slow stop).
+    /// </summary>
+    public async Task<int> TerminateAsync(TimeSpan bound)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        using var timeout = new CancellationTokenSource(bound);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The hub had not exited {bound.TotalSeconds} s after SIGTERM:{Environment.NewLine}{Output}");
+        }
+        return _process.ExitCode;
+    }
+
     public async Task<bool> IsReadyAsync()
     {
         try

@@ -3,6 +3,7 @@ using Hub.Contracts.Connectors;
 using Hub.Contracts.Erasure;
 using Hub.Contracts.Identity;
 using Hub.Infrastructure.Connectors;
+using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Sync;
 using Hub.Infrastructure.Telemetry;
@@ -97,6 +98,12 @@ internal sealed partial class ErasureDispatcher(
                     result = await eraser.EraseAsync(Erasure(request, target, mergedIds, survivorId), instance, cancellationToken);
                 }
                 (status, error, detail) = result.Done ? (ErasureStatus.Done, (string?)null, (string?)result.Detail) : (ErasureStatus.Failed, result.Detail, null);
+            }
+            catch (Exception e) when (OutboundAddressRefusedException.Behind(e) is { } refused)
+            {
+                // Configuration, not an outage: retrying cannot help (as for sync). Failed with the guard's reason, which
+                // names Hub:Outbound:AllowedNetworks; once allowed, asking for the erasure again tries it again.
+                (status, error) = (ErasureStatus.Failed, refused.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -16,6 +16,12 @@ namespace Hub.Infrastructure.Messaging;
 
 public static class MessagingExtensions
 {
+    /// <summary>How long a delivery in hand at shutdown may still run before its token is canceled.</summary>
+    public static readonly TimeSpan ConsumerStopTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the hub waits for the bus to stop: well inside the host's shutdown time (30 s).</summary>
+    public static readonly TimeSpan BusStopTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// The bus (in-memory or RabbitMQ, from <c>Hub:Bus:Transport</c>), the resolution consumer, one
     /// sync queue per target instance, the outbox relay, the ingress that fits the transport, and the record of
@@ -36,6 +42,7 @@ public static class MessagingExtensions
         services.AddSingleton<OutboxHandover>();
         services.AddConnectorInstances();
         services.AddSingleton<SyncQueueConsumers>();
+        services.AddSingleton<InterruptedSyncKeeper>();
         services.AddFailedMessages();
         services.AddMetrics();
         services.TryAddSingleton<CircuitBreakerStates>();
@@ -51,6 +58,14 @@ public static class MessagingExtensions
         // before the bus starts, their endpoints start with the ones of its configuration; connected while it starts, an
         // endpoint could be started twice.
         services.AddHostedService<RuntimeSyncEndpoints>();
+        services.Configure<MassTransitHostOptions>(o =>
+        {
+            // Without it MassTransit waits for every delivery in hand, and one held by a failing target's retries or
+            // back-off outlasts the host's shutdown time. With it the consumers' tokens are canceled: the delivery gives
+            // up, RabbitMQ delivers the message again, and on the in-memory bus TargetSyncConsumer puts it back in the outbox.
+            o.ConsumerStopTimeout = ConsumerStopTimeout;
+            o.StopTimeout = BusStopTimeout;
+        });
         services.AddMassTransit(x =>
         {
             // MassTransit 8.5 otherwise reports the bus's shape to its vendor at start, outside the hub's guarded
@@ -79,7 +94,11 @@ public static class MessagingExtensions
             }
             else
             {
-                x.UsingInMemory((context, cfg) => ConfigureEndpoints(context, cfg));
+                x.UsingInMemory((context, cfg) =>
+                {
+                    cfg.UseFilter(context.GetRequiredService<InterruptedSyncKeeper>());
+                    ConfigureEndpoints(context, cfg);
+                });
             }
         });
         // Resolution takes it in both modes; only the in-memory bus has an ingress buffer to count.

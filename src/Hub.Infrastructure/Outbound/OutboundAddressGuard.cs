@@ -83,4 +83,18 @@ public sealed class OutboundAddressGuard
 }
 
 /// <summary>The outbound address is internal and not allowed; retrying cannot help.</summary>
-public sealed class OutboundAddressRefusedException(string message) : IOException(message);
+public sealed class OutboundAddressRefusedException(string message) : IOException(message)
+{
+    /// <summary>The guard's refusal behind <paramref name="exception"/> (the exception itself or one it wraps), or null.</summary>
+    public static OutboundAddressRefusedException? Behind(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is OutboundAddressRefusedException refused)
+            {
+                return refused;
+            }
+        }
+        return null;
+    }
+}

@@ -42,18 +42,33 @@ internal sealed partial class RuntimeSyncEndpoints(
         await ApplyAsync();
     }
 
+    /// <summary>
+    /// Never throws: it runs after the bus, when the host's shutdown time may be used up (its token already
+    /// canceled), and a throw here would end the process with an unhandled exception. When the gate cannot be had in
+    /// time, the flag alone stops a later <see cref="ApplyAsync"/>.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
-        await _gate.WaitAsync(cancellationToken);
+        Volatile.Write(ref _stopped, true);
+        var gated = false;
         try
         {
-            _stopped = true;
+            gated = await _gate.WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        try
+        {
             _retry?.Dispose();
         }
         finally
         {
-            _gate.Release();
+            if (gated)
+            {
+                _gate.Release();
+            }
         }
     }
 
@@ -68,7 +83,7 @@ internal sealed partial class RuntimeSyncEndpoints(
         await _gate.WaitAsync();
         try
         {
-            if (_stopped)
+            if (Volatile.Read(ref _stopped))
             {
                 return;
             }

@@ -11,8 +11,9 @@ namespace Hub.Infrastructure.Sync;
 /// Limits: one wait lasts at most <see cref="MaxWait"/> (a longer request is waited in steps, the target failing
 /// fast meanwhile), one delivery waits at most <see cref="Budget"/> in all; then the exception leaves the consumer,
 /// the endpoint's retry policy lets it through, and the message goes to the error queue
-/// (<c>hub-sync-&lt;instance&gt;_error</c>) for replay. A process stopped while waiting leaves the message
-/// unacknowledged, so RabbitMQ delivers it again (the in-memory bus of embedded mode does not).
+/// (<c>hub-sync-&lt;instance&gt;_error</c>) for replay. A process stopped while waiting cancels the wait and leaves the
+/// message unacknowledged, so RabbitMQ delivers it again; on the in-memory bus <see cref="InterruptedSyncKeeper"/> puts it
+/// back in the outbox.
 /// </summary>
 internal static class TargetBackOff
 {

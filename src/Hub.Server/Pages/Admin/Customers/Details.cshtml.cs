@@ -1,4 +1,5 @@
 using Hub.Contracts.Consent;
+using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Resolution;
 using Hub.Server.Api.Customers;
@@ -14,7 +15,7 @@ namespace Hub.Server.Pages.Admin.Customers;
 /// what is still open, their relationship health (the same figures as <c>GET /api/customers/{id}/health</c>), their consent,
 /// where the record is synced, and how the record came together (merges, splits, refused merges, likely duplicates).
 /// </summary>
-public sealed class DetailsModel(HubDbContext db, DuplicateSuggestions suggestions, TimeProvider time) : PageModel
+public sealed class DetailsModel(HubDbContext db, DuplicateSuggestions suggestions, ConnectorInstances instances, TimeProvider time) : PageModel
 {
     public const int PageSize = 50;
 
@@ -38,7 +39,8 @@ public sealed class DetailsModel(HubDbContext db, DuplicateSuggestions suggestio
 
     public IReadOnlyList<CustomerFieldRow> Fields { get; private set; } = [];
 
-    public IReadOnlyList<SyncCheckpointRow> Sync { get; private set; } = [];
+    /// <summary>Every sync target and every system holding the customer, as <c>GET /api/customers/{id}/sync</c> lists them.</summary>
+    internal IReadOnlyList<SyncStatusView> Sync { get; private set; } = [];
 
     public IReadOnlyList<CustomerMergeRow> Merges { get; private set; } = [];
 
@@ -76,7 +78,7 @@ public sealed class DetailsModel(HubDbContext db, DuplicateSuggestions suggestio
         Timeline = [.. entries.Take(take)];
         OpenIssues = [.. (await Api.Context.OpenIssues.OfAsync(db, id, cancel)).Select(i => (i.Reference, i.Summary, i.ConnectorInstanceId, i.OpenedAt, i.LastChangedAt))];
         Health = await GetCustomerHealth.ReadAsync(db, id, time.GetUtcNow(), cancel);
-        Sync = await db.SyncCheckpoints.AsNoTracking().Where(s => s.CustomerId == id).OrderBy(s => s.ConnectorInstanceId).ToListAsync(cancel);
+        Sync = await GetSyncStatus.ReadAsync(db, instances, id, customer.Version, cancel);
         Merges = await db.CustomerMerges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id).OrderByDescending(m => m.At).ToListAsync(cancel);
         Conflicts = await db.IdentityConflicts.AsNoTracking().Where(c => c.CustomerId == id || c.OtherCustomerId == id)
             .OrderByDescending(c => c.Id).Take(50).ToListAsync(cancel);
