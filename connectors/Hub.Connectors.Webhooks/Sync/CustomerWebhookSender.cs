@@ -24,13 +24,13 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
         {
             return SyncResult.Success(detail: "no target URL configured: inbound only");
         }
-        var status = await PostAsync(options, "customer.updated", change, $"msg_{change.CustomerId:N}_{change.Version}", cancellationToken);
-        return status switch
+        var answer = await PostAsync(options, "customer.updated", change, $"msg_{change.CustomerId:N}_{change.Version}", cancellationToken);
+        return answer.Status switch
         {
-            >= 200 and < 300 => SyncResult.Success(detail: $"target answered {status}"),
-            (int)HttpStatusCode.Gone => SyncResult.Refused("target answered 410 Gone: it no longer wants webhooks"),
-            >= 300 and < 400 => SyncResult.Refused($"target answered a redirect ({status}); redirects are not followed, fix the URL"),
-            _ => SyncResult.Refused($"target refused the change with {status}"),
+            >= 200 and < 300 => SyncResult.Success(detail: $"target answered {answer.Status}"),
+            (int)HttpStatusCode.Gone => SyncResult.Refused($"target answered 410 Gone: it no longer wants webhooks{answer.Quoted}"),
+            >= 300 and < 400 => SyncResult.Refused($"target answered a redirect ({answer.Status}); redirects are not followed, fix the URL"),
+            _ => SyncResult.Refused($"target refused the change with {answer.Status}{answer.Quoted}"),
         };
     }
 
@@ -46,12 +46,12 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
         {
             return SyncResult.Success(detail: "no target URL configured: inbound only");
         }
-        var status = await PostAsync(options, "customer.merged", merge, MergeMessageId(merge), cancellationToken);
-        return status switch
+        var answer = await PostAsync(options, "customer.merged", merge, MergeMessageId(merge), cancellationToken);
+        return answer.Status switch
         {
-            >= 200 and < 300 => SyncResult.Success(detail: $"target answered {status}"),
-            >= 300 and < 400 => SyncResult.Refused($"target answered a redirect ({status}); redirects are not followed, fix the URL"),
-            _ => SyncResult.Refused($"target refused the merge with {status}"),
+            >= 200 and < 300 => SyncResult.Success(detail: $"target answered {answer.Status}"),
+            >= 300 and < 400 => SyncResult.Refused($"target answered a redirect ({answer.Status}); redirects are not followed, fix the URL"),
+            _ => SyncResult.Refused($"target refused the merge with {answer.Status}{answer.Quoted}"),
         };
     }
 
@@ -73,40 +73,60 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
         {
             return ErasureResult.Erased("no target URL configured: nothing was sent there");
         }
-        var status = await PostAsync(options, "customer.erased", erasure, $"msg_erasure_{erasure.ErasureRequestId:N}", cancellationToken);
-        return status switch
+        var answer = await PostAsync(options, "customer.erased", erasure, $"msg_erasure_{erasure.ErasureRequestId:N}", cancellationToken);
+        return answer.Status switch
         {
-            >= 200 and < 300 => ErasureResult.Erased($"target answered {status}"),
-            (int)HttpStatusCode.NotFound or (int)HttpStatusCode.Gone => ErasureResult.Erased($"target answered {status}: it holds no such customer (any more)"),
-            _ => ErasureResult.Refused($"target refused the erasure with {status}"),
+            >= 200 and < 300 => ErasureResult.Erased($"target answered {answer.Status}"),
+            (int)HttpStatusCode.NotFound or (int)HttpStatusCode.Gone => ErasureResult.Erased($"target answered {answer.Status}: it holds no such customer (any more)"),
+            _ => ErasureResult.Refused($"target refused the erasure with {answer.Status}{answer.Quoted}"),
         };
     }
 
     /// <summary>
-    /// Posts <c>{"type", "timestamp", "data"}</c>, signed; returns the status of a 2xx or a refusal for good, and throws on a
-    /// redelivery-worthy answer (408, 429, 5xx).
+    /// Posts <c>{"type", "timestamp", "data"}</c>, signed; returns a 2xx or a refusal for good, and throws on a
+    /// redelivery-worthy answer (408, 429, 5xx): <see cref="SyncTargetUnavailableException"/> with the wait when the target
+    /// named one in <c>Retry-After</c>. The body's <c>timestamp</c> is the event's time; the <c>webhook-timestamp</c> and
+    /// signature are made again for each attempt, so a retry is never refused as stale.
     /// </summary>
-    private async Task<int> PostAsync<TData>(WebhooksOptions options, string type, TData data, string messageId, CancellationToken cancellationToken)
+    private async Task<TargetAnswer> PostAsync<TData>(WebhooksOptions options, string type, TData data, string messageId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             type,
-            timestamp = now.ToString("O", CultureInfo.InvariantCulture),
+            timestamp = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
             data,
         }, JsonSerializerOptions.Web);
-        var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, options.TargetUrl);
         request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
         request.Headers.Add("webhook-id", messageId);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", StandardWebhookSignature.Sign(options.TargetKey!, messageId, timestamp, body));
+        SignForNow(request);
+        request.Options.Set(HubHttpClients.BeforeEachAttempt, SignForNow);
 
         using var response = await httpClients.CreateClient(HubHttpClients.Outbound).SendAsync(request, cancellationToken);
         var status = (int)response.StatusCode;
-        return status is (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500
-            ? throw new HttpRequestException($"target answered {status}", null, response.StatusCode)
-            : status;
+        if (status is (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500)
+        {
+            throw RetryAfter(response) is { } wait
+                ? new SyncTargetUnavailableException($"target answered {status}, asking to wait {wait.TotalSeconds:0} s", wait)
+                : new HttpRequestException($"target answered {status}", null, response.StatusCode);
+        }
+        return new TargetAnswer(status, status is >= 200 and < 300 ? "" : await TargetAnswer.ExcerptAsync(response, cancellationToken));
+
+        void SignForNow(HttpRequestMessage attempt)
+        {
+            var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+            attempt.Headers.Remove("webhook-timestamp");
+            attempt.Headers.Remove("webhook-signature");
+            attempt.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+            attempt.Headers.Add("webhook-signature", StandardWebhookSignature.Sign(options.TargetKey!, messageId, timestamp, body));
+        }
     }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - time.GetUtcNow(),
+        _ => null,
+    };
 }

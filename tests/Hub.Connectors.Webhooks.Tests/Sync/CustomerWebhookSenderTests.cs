@@ -224,6 +224,34 @@ public sealed class CustomerWebhookSenderTests
         Assert.Equal(status, e.StatusCode);
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    public async Task A_target_naming_its_wait_has_the_change_handed_back_with_that_wait(HttpStatusCode status)
+    {
+        _handler.Status = status;
+        _handler.RetryAfter = TimeSpan.FromSeconds(330);
+
+        var e = await Assert.ThrowsAsync<SyncTargetUnavailableException>(async () => await PushAsync(Target()));
+
+        Assert.Equal(TimeSpan.FromSeconds(330), e.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_refusal_quotes_the_start_of_the_target_answer_on_one_line()
+    {
+        _handler.Status = HttpStatusCode.BadRequest;
+        _handler.AnswerBody = "{\"error\":\r\n  \"email is\tinvalid\"}\u0007" + new string('x', 500);
+
+        var result = await PushAsync(Target());
+
+        Assert.False(result.Delivered);
+        Assert.StartsWith("target refused the change with 400: \"{\"error\": \"email is invalid\"} xxx", result.Detail, StringComparison.Ordinal);
+        Assert.EndsWith("x…\"", result.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Detail, char.IsControl);
+        Assert.Equal(200, result.Detail.Split(": \"", 2)[1].TrimEnd('"', '…').Length);
+    }
+
     [Fact]
     public async Task Instance_without_target_URL_succeeds_without_sending_anything()
     {
@@ -309,6 +337,10 @@ public sealed class CustomerWebhookSenderTests
     {
         public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
 
+        public string AnswerBody { get; set; } = "";
+
+        public TimeSpan? RetryAfter { get; set; }
+
         public List<SentRequest> Requests { get; } = [];
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -316,7 +348,12 @@ public sealed class CustomerWebhookSenderTests
             var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
             var headers = request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
             Requests.Add(new SentRequest(request.Method, request.RequestUri, request.Content?.Headers.ContentType, headers, body));
-            return new HttpResponseMessage(Status) { RequestMessage = request };
+            var response = new HttpResponseMessage(Status) { RequestMessage = request, Content = new StringContent(AnswerBody) };
+            if (RetryAfter is { } wait)
+            {
+                response.Headers.RetryAfter = new(wait);
+            }
+            return response;
         }
     }
 
