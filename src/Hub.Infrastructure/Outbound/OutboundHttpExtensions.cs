@@ -28,6 +28,7 @@ public static class OutboundHttpExtensions
         var guard = new OutboundAddressGuard(options);
         services.AddSingleton(options);
         services.AddSingleton(guard);
+        services.AddSingleton<IOutboundConnections>(guard);
         services.AddMetrics();
         services.TryAddSingleton<CircuitBreakerStates>();
         services.TryAddSingleton<HubMetrics>();

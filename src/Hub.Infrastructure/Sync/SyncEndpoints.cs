@@ -1,5 +1,4 @@
 using Hub.Contracts.Connectors;
-using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Messaging;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
