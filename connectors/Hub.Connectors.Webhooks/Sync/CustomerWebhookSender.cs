@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
@@ -14,9 +15,17 @@ namespace Hub.Connectors.Webhooks.Sync;
 /// POSTs a customer change to the instance's target URL as a signed Standard Webhooks message
 /// (<c>{"type": "customer.updated", "timestamp": ..., "data": ...}</c>). The webhook-id is derived from
 /// customer and version, so a receiver deduplicates our retries.
+/// A target that answers <c>410 Gone</c> wants no more webhooks (Standard Webhooks): for <see cref="GoneHold"/> this
+/// process sends no change or merge to that URL of that instance, and each is parked as a failed message saying so
+/// (<see cref="SyncTargetGoneException"/>); a new URL (saving the instance with it) or the end of the hold sends again.
 /// </summary>
 internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, TimeProvider time)
 {
+    /// <summary>How long a 410 stops deliveries to that URL before the next change tries it again.</summary>
+    public static readonly TimeSpan GoneHold = TimeSpan.FromHours(1);
+
+    private readonly ConcurrentDictionary<(string Instance, Uri Url), (DateTimeOffset At, string Answer)> _gone = new();
+
     public async ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken)
     {
         var options = WebhooksOptions.From(instance.Settings);
@@ -24,11 +33,12 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
         {
             return SyncResult.Success(detail: "no target URL configured: inbound only");
         }
+        ThrowIfGone(instance, options.TargetUrl);
         var answer = await PostAsync(options, "customer.updated", change, $"msg_{change.CustomerId:N}_{change.Version}", cancellationToken);
         return answer.Status switch
         {
             >= 200 and < 300 => SyncResult.Success(detail: $"target answered {answer.Status}"),
-            (int)HttpStatusCode.Gone => SyncResult.Refused($"target answered 410 Gone: it no longer wants webhooks{answer.Quoted}"),
+            (int)HttpStatusCode.Gone => throw Gone(instance, options.TargetUrl, answer),
             >= 300 and < 400 => SyncResult.Refused($"target answered a redirect ({answer.Status}); redirects are not followed, fix the URL"),
             _ => SyncResult.Refused($"target refused the change with {answer.Status}{answer.Quoted}"),
         };
@@ -46,14 +56,39 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
         {
             return SyncResult.Success(detail: "no target URL configured: inbound only");
         }
+        ThrowIfGone(instance, options.TargetUrl);
         var answer = await PostAsync(options, "customer.merged", merge, MergeMessageId(merge), cancellationToken);
         return answer.Status switch
         {
             >= 200 and < 300 => SyncResult.Success(detail: $"target answered {answer.Status}"),
+            (int)HttpStatusCode.Gone => throw Gone(instance, options.TargetUrl, answer),
             >= 300 and < 400 => SyncResult.Refused($"target answered a redirect ({answer.Status}); redirects are not followed, fix the URL"),
             _ => SyncResult.Refused($"target refused the merge with {answer.Status}{answer.Quoted}"),
         };
     }
+
+    private void ThrowIfGone(ConnectorInstance instance, Uri url)
+    {
+        if (_gone.TryGetValue((instance.Id, url), out var gone))
+        {
+            if (time.GetUtcNow() - gone.At < GoneHold)
+            {
+                throw new SyncTargetGoneException(GoneReason(url, gone.At, gone.Answer));
+            }
+            _gone.TryRemove(KeyValuePair.Create((instance.Id, url), gone));
+        }
+    }
+
+    private SyncTargetGoneException Gone(ConnectorInstance instance, Uri url, TargetAnswer answer)
+    {
+        var at = time.GetUtcNow();
+        _gone[(instance.Id, url)] = (at, answer.Quoted);
+        return new SyncTargetGoneException(GoneReason(url, at, answer.Quoted));
+    }
+
+    private static string GoneReason(Uri url, DateTimeOffset at, string answer) =>
+        $"target {url} answered 410 Gone at {at:u}{answer}: it wants no more webhooks, so none is sent to it until " +
+        $"{at + GoneHold:u} or until the instance is saved with another URL; replay this change once it takes them again";
 
     /// <summary><c>msg_merge_&lt;survivor&gt;_&lt;first 16 bytes of SHA-256 over the sorted merged ids&gt;</c>.</summary>
     public static string MergeMessageId(CustomerMerge merge)

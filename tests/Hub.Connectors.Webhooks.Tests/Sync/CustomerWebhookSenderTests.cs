@@ -53,6 +53,15 @@ public sealed class CustomerWebhookSenderTests
         OccurredAt = new DateTimeOffset(2025, 3, 14, 9, 0, 1, TimeSpan.Zero),
     };
 
+    private static CustomerMerge Merge() => new()
+    {
+        SurvivorId = CustomerId,
+        SurvivorVersion = 3,
+        MergedCustomerIds = [Guid.Parse("0b9c6a52-41d3-4a55-9d5e-7c1f2e3d4a5b")],
+        MergedCustomers = [],
+        OccurredAt = new DateTimeOffset(2025, 3, 14, 9, 0, 1, TimeSpan.Zero),
+    };
+
     private static ConnectorInstance Target(params (string Name, string? Value)[] extra) =>
         Instance([("Secret", $"{SecretA} {SecretB}"), ("TargetUrl", TargetUrl), .. extra]);
 
@@ -182,14 +191,37 @@ public sealed class CustomerWebhookSenderTests
     }
 
     [Fact]
-    public async Task Gone_means_not_delivered_and_not_retried()
+    public async Task Gone_parks_the_change_with_the_reason_and_stops_deliveries_to_that_url_for_the_hold()
     {
         _handler.Status = HttpStatusCode.Gone;
+        _handler.AnswerBody = "endpoint disabled";
 
-        var result = await PushAsync(Target());
+        var gone = await Assert.ThrowsAsync<SyncTargetGoneException>(async () => await PushAsync(Target()));
+        var later = await Assert.ThrowsAsync<SyncTargetGoneException>(async () => await PushAsync(Target(), Change(8)));
+        var merge = await Assert.ThrowsAsync<SyncTargetGoneException>(async () =>
+            await ((IMergeSyncTarget)_target).MergeAsync(Merge(), Target(), CancellationToken.None));
 
-        Assert.False(result.Delivered);
-        Assert.Contains("410", result.Detail, StringComparison.Ordinal);
+        Assert.Single(_handler.Requests);
+        Assert.Contains("410 Gone", gone.Message, StringComparison.Ordinal);
+        Assert.Contains("\"endpoint disabled\"", gone.Message, StringComparison.Ordinal);
+        Assert.Equal(gone.Message, later.Message);
+        Assert.Equal(gone.Message, merge.Message);
+    }
+
+    [Fact]
+    public async Task After_a_gone_another_url_is_sent_to_at_once_and_the_same_url_again_after_the_hold()
+    {
+        _handler.Status = HttpStatusCode.Gone;
+        await Assert.ThrowsAsync<SyncTargetGoneException>(async () => await PushAsync(Target()));
+        _handler.Status = HttpStatusCode.OK;
+
+        var elsewhere = await PushAsync(Instance([("Secret", SecretA), ("TargetUrl", "https://crm.example.com/hooks/new")]));
+        _time.Advance(TimeSpan.FromHours(1));
+        var again = await PushAsync(Target());
+
+        Assert.True(elsewhere.Delivered);
+        Assert.True(again.Delivered);
+        Assert.Equal(3, _handler.Requests.Count);
     }
 
     [Theory]
