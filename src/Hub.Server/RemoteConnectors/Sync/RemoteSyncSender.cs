@@ -48,7 +48,6 @@ internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvi
         // Start at a different replica each time, so the changes spread like the webhooks do.
         var start = (int)((uint)Interlocked.Increment(ref _next) % (uint)options.Addresses.Count);
         var failures = new List<string>();
-        TimeSpan? shortestAskedWait = null;
         for (var i = 0; i < options.Addresses.Count; i++)
         {
             var address = options.Addresses[(start + i) % options.Addresses.Count];
@@ -81,28 +80,14 @@ internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvi
                         return SyncResult.Success(detail: $"{address} answered {status}");
                     case (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500:
                         failures.Add($"{address} answered {status}");
-                        if (RetryAfter(response) is { } wait && (shortestAskedWait is null || wait < shortestAskedWait))
-                        {
-                            shortestAskedWait = wait;
-                        }
                         continue;
                     default:
                         return SyncResult.Refused($"{address} refused the {what} with {status}");
                 }
             }
         }
-        var reason = $"No replica of the remote connector took the {what}: " + string.Join("; ", failures);
-        // A replica that named its wait gets it: the sync queue holds the change back that long (TargetBackOff) and
-        // signs it anew when it tries again.
-        throw shortestAskedWait is { } asked ? new SyncTargetUnavailableException(reason, asked) : new HttpRequestException(reason);
+        throw new HttpRequestException($"No replica of the remote connector took the {what}: " + string.Join("; ", failures));
     }
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow(),
-        _ => null,
-    };
 
     private static bool IsRefusedAddress(HttpRequestException exception) =>
         exception.InnerException is OutboundAddressRefusedException;
