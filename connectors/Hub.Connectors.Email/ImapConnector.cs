@@ -7,7 +7,7 @@ using Hub.Contracts.Touchpoints;
 namespace Hub.Connectors.Email;
 
 /// <summary>One mailbox folder over IMAP (kind <c>imap</c>), and replies through SMTP.</summary>
-internal sealed class ImapConnector(MailboxPoller poller, SmtpReplySender sender) : IConnector, IPollingSource, IMessageSender, IConnectionTester
+internal sealed class ImapConnector(MailboxPoller poller, SmtpReplySender sender, IOutboundConnections connections) : IConnector, IPollingSource, IMessageSender, IConnectionTester
 {
     public const string Kind = "imap";
 
@@ -40,5 +40,5 @@ internal sealed class ImapConnector(MailboxPoller poller, SmtpReplySender sender
         await sender.SendAsync(ImapOptions.From(instance.Settings), message, cancellationToken);
 
     public ValueTask<ConnectionTestResult> TestAsync(ConnectorInstance instance, CancellationToken cancellationToken) =>
-        ImapConnectionTester.TestAsync(ImapOptions.From(instance.Settings), cancellationToken);
+        ImapConnectionTester.TestAsync(ImapOptions.From(instance.Settings), connections, cancellationToken);
 }

@@ -20,9 +20,10 @@ internal static class EmailTestKit
     public static readonly DateTimeOffset Now = new(2025, 6, 10, 14, 30, 0, TimeSpan.Zero);
 
     /// <summary>The connector of <paramref name="kind"/> through the one public door, <c>AddEmailConnector()</c>.</summary>
-    public static IConnector Connector(string kind)
+    public static IConnector Connector(string kind, IOutboundConnections? connections = null)
     {
         var services = new ServiceCollection();
+        services.AddSingleton(connections ?? new Conformance.DirectOutboundConnections());
         services.AddEmailConnector();
         return services.BuildServiceProvider().GetServices<IConnector>().Single(c => c.Descriptor.Kind == kind);
     }

@@ -9,14 +9,18 @@ namespace Hub.Connectors.Email.Imap;
 /// <summary>"Test connection": signs in and opens the folder. A refused login or a missing folder is bad settings; no answer is an unreachable server.</summary>
 internal static class ImapConnectionTester
 {
-    public static async ValueTask<ConnectionTestResult> TestAsync(ImapOptions options, CancellationToken cancellationToken)
+    public static async ValueTask<ConnectionTestResult> TestAsync(ImapOptions options, IOutboundConnections connections, CancellationToken cancellationToken)
     {
         try
         {
-            var (client, folder) = await ImapSessions.OpenAsync(options, cancellationToken);
+            var (client, folder) = await ImapSessions.OpenAsync(options, connections, cancellationToken);
             var count = folder.Count;
             await ImapSessions.CloseAsync(client);
             return new(ConnectionTestOutcome.Ok, $"Signed in to {options.Host} as '{options.User}'; {options.Folder} holds {count} messages.");
+        }
+        catch (OutboundAddressRefusedException e)
+        {
+            return new(ConnectionTestOutcome.Unreachable, $"{options.Host}:{options.Port} is not allowed: {e.Message}");
         }
         catch (AuthenticationException e)
         {

@@ -18,7 +18,7 @@ namespace Hub.Connectors.Email.Imap;
 /// checkpoint moves past it. A dropped connection backs off (1 s, 2 s, 4 s... up to 5 minutes) through the host's
 /// <see cref="SyncTargetUnavailableException"/>.
 /// </summary>
-internal sealed partial class MailboxPoller(TimeProvider time, ILogger<MailboxPoller> logger)
+internal sealed partial class MailboxPoller(TimeProvider time, IOutboundConnections connections, ILogger<MailboxPoller> logger)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
@@ -28,10 +28,15 @@ internal sealed partial class MailboxPoller(TimeProvider time, ILogger<MailboxPo
         ImapClient? client = null;
         try
         {
-            (client, var folder) = await ImapSessions.OpenAsync(options, cancellationToken);
+            (client, var folder) = await ImapSessions.OpenAsync(options, connections, cancellationToken);
             var result = await PollFolderAsync(instanceId, client, folder, options, ImapCheckpoint.Parse(checkpoint), cancellationToken);
             _failures.TryRemove(instanceId, out _);
             return result;
+        }
+        catch (OutboundAddressRefusedException e)
+        {
+            // Configuration, not an outage: asking again soon cannot help.
+            throw new SyncTargetUnavailableException($"The IMAP server {options.Host}:{options.Port} is not allowed: {e.Message}", MaxBackoff);
         }
         catch (Exception e) when (e is IOException or SocketException or ImapProtocolException or ServiceNotConnectedException or TimeoutException or SslHandshakeException)
         {

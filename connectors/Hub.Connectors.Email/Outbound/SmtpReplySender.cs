@@ -17,9 +17,10 @@ namespace Hub.Connectors.Email.Outbound;
 /// Message-ID answered) finds that mail in the folder for its subject and <c>References</c>, and threads as
 /// RFC 5322 3.6.4 says: <c>In-Reply-To</c> = the parent's id, <c>References</c> = the parent's References (or
 /// In-Reply-To) plus its id. A permanent refusal (5xx) is not sent; a temporary one (4xx, no connection) is thrown
-/// as <see cref="SyncTargetUnavailableException"/>.
+/// as <see cref="SyncTargetUnavailableException"/>. Connections go through the hub's SSRF guard: an SMTP host at an
+/// internal address not allowed is thrown as <see cref="OutboundAddressRefusedException"/>, as the HTTP clients do.
 /// </summary>
-internal sealed class SmtpReplySender
+internal sealed class SmtpReplySender(IOutboundConnections connections)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
@@ -34,7 +35,7 @@ internal sealed class SmtpReplySender
         using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
         try
         {
-            await client.ConnectAsync(options.SmtpHost, options.SmtpPort, options.SmtpSecurity, cancellationToken);
+            await ImapSessions.ConnectAsync(client, connections, options.SmtpHost, options.SmtpPort, options.SmtpSecurity, cancellationToken);
             if (client.Capabilities.HasFlag(SmtpCapabilities.Authentication) && client.AuthenticationMechanisms.Count > 0)
             {
                 await (options.OAuth2
@@ -58,7 +59,7 @@ internal sealed class SmtpReplySender
         {
             return new MessageSendResult(false, null, "auth", $"{options.SmtpHost} refused the login of '{options.User}': {e.Message}");
         }
-        catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or SocketException or TimeoutException)
+        catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or (IOException and not OutboundAddressRefusedException) or SocketException or TimeoutException)
         {
             throw new SyncTargetUnavailableException($"{options.SmtpHost}:{options.SmtpPort} cannot take the message now: {e.Message}", TimeSpan.FromSeconds(30));
         }
@@ -89,12 +90,12 @@ internal sealed class SmtpReplySender
     }
 
     /// <summary>The headers of the mail answered, when it is in the folder; without them the reply still threads by In-Reply-To.</summary>
-    private static async Task<MimeMessage?> ParentAsync(ImapOptions options, string replyTo, CancellationToken cancellationToken)
+    private async Task<MimeMessage?> ParentAsync(ImapOptions options, string replyTo, CancellationToken cancellationToken)
     {
         ImapClient? client = null;
         try
         {
-            (client, var folder) = await ImapSessions.OpenAsync(options, cancellationToken);
+            (client, var folder) = await ImapSessions.OpenAsync(options, connections, cancellationToken);
             var found = await folder.SearchAsync(SearchQuery.HeaderContains("Message-ID", replyTo.Trim('<', '>')), cancellationToken);
             return found.Count == 0 ? null : new MimeMessage(await folder.GetHeadersAsync(found[^1], cancellationToken));
         }

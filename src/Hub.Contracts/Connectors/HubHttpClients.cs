@@ -16,4 +16,12 @@ public static class HubHttpClients
     /// Still SSRF-guarded, with the per-attempt timeout and the circuit breaker.
     /// </summary>
     public const string OutboundSelfPaced = "hub-outbound-self-paced";
+
+    /// <summary>
+    /// A request option (<c>request.Options.Set(HubHttpClients.BeforeEachAttempt, ...)</c>): the hub's outbound clients call it
+    /// before every attempt they make with the request, the first and each retry (a retry sends the same request again).
+    /// For headers that must be fresh on each attempt, such as a signature over the current time. A client that is not
+    /// the hub's does not call it, so set the headers before sending too.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<Action<HttpRequestMessage>> BeforeEachAttempt = new("hub.outbound.before-each-attempt");
 }

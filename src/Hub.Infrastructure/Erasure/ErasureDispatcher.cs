@@ -3,7 +3,6 @@ using Hub.Contracts.Connectors;
 using Hub.Contracts.Erasure;
 using Hub.Contracts.Identity;
 using Hub.Infrastructure.Connectors;
-using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Sync;
 using Hub.Infrastructure.Telemetry;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Hub.Contracts.Connectors;
 using Hub.Infrastructure.Configuration;
 
 namespace Hub.Infrastructure.Outbound;
@@ -7,9 +8,10 @@ namespace Hub.Infrastructure.Outbound;
 /// <summary>
 /// SSRF guard: outbound connections go only to public addresses, unless a network is explicitly allowed.
 /// Checked after DNS resolution, on every address a name resolves to, and the connection is made to the
-/// checked address (no second lookup that a rebinding DNS server could answer differently).
+/// checked address (no second lookup that a rebinding DNS server could answer differently). The HTTP clients use it
+/// as their connect callback, connectors of other protocols (IMAP, SMTP) as <see cref="IOutboundConnections"/>.
 /// </summary>
-public sealed class OutboundAddressGuard
+public sealed class OutboundAddressGuard : IOutboundConnections
 {
     private static readonly IPNetwork[] Internal =
     [
@@ -57,44 +59,32 @@ public sealed class OutboundAddressGuard
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var endpoint = context.DnsEndPoint;
-        var addresses = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var literal)
+        return new NetworkStream(await ConnectAsync(context.DnsEndPoint.Host, context.DnsEndPoint.Port, cancellationToken), ownsSocket: true);
+    }
+
+    public async Task<Socket> ConnectAsync(string host, int port, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
+            : await Dns.GetHostAddressesAsync(host, cancellationToken);
         var refused = addresses.Where(a => !IsPermitted(a)).ToList();
         if (addresses.Length == 0 || refused.Count > 0)
         {
             throw new OutboundAddressRefusedException(
-                $"Outbound call to '{endpoint.Host}' refused: it resolves to {string.Join(", ", refused)}, an internal address. " +
+                $"Outbound call to '{host}' refused: it resolves to {string.Join(", ", refused)}, an internal address. " +
                 "List the network in Hub:Outbound:AllowedNetworks to allow it.");
         }
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(addresses, endpoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
+            await socket.ConnectAsync(addresses, port, cancellationToken);
+            return socket;
         }
         catch
         {
             socket.Dispose();
             throw;
         }
-    }
-}
-
-/// <summary>The outbound address is internal and not allowed; retrying cannot help.</summary>
-public sealed class OutboundAddressRefusedException(string message) : IOException(message)
-{
-    /// <summary>The guard's refusal behind <paramref name="exception"/> (the exception itself or one it wraps), or null.</summary>
-    public static OutboundAddressRefusedException? Behind(Exception exception)
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is OutboundAddressRefusedException refused)
-            {
-                return refused;
-            }
-        }
-        return null;
     }
 }

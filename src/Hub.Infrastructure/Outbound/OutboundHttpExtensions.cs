@@ -28,12 +28,13 @@ public static class OutboundHttpExtensions
         var guard = new OutboundAddressGuard(options);
         services.AddSingleton(options);
         services.AddSingleton(guard);
+        services.AddSingleton<IOutboundConnections>(guard);
         services.AddMetrics();
         services.TryAddSingleton<CircuitBreakerStates>();
         services.TryAddSingleton<HubMetrics>();
         foreach (var (name, retry) in new[] { (HubHttpClients.Outbound, true), (HubHttpClients.OutboundSelfPaced, false) })
         {
-            services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            var client = services.AddHttpClient(name, c => c.Timeout = Timeout.InfiniteTimeSpan)
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
                 {
                     AllowAutoRedirect = false,
@@ -41,9 +42,11 @@ public static class OutboundHttpExtensions
                     ConnectCallback = guard.ConnectAsync,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                     UseCookies = false,
-                })
-                .AddResilienceHandler(name, (builder, context) => ConfigurePipeline(builder, options, retry, context))
+                });
+            client.AddResilienceHandler(name, (builder, context) => ConfigurePipeline(builder, options, retry, context))
                 .SelectPipelineByAuthority();
+            // Added after the resilience handler, so inside it: called on every attempt the retry makes.
+            client.AddHttpMessageHandler(() => new BeforeEachAttemptHandler());
         }
         return services;
     }
@@ -64,7 +67,10 @@ public static class OutboundHttpExtensions
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldRetryAfterHeader = true,
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                // Polly's MaxDelay does not bound a Retry-After. A target asking for a longer wait gets its answer back at
+                // once: the caller hands the change back to its queue (SyncTargetUnavailableException), instead of a
+                // handler waiting that long and then re-sending a request whose signature has grown stale meanwhile.
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome) && !AsksForLongerThan(args.Outcome, options.MaxRetryDelay)),
             });
         }
         builder
@@ -95,6 +101,14 @@ public static class OutboundHttpExtensions
         { Result: { } response } => (int)response.StatusCode >= 500,
         _ => false,
     };
+
+    private static bool AsksForLongerThan(Outcome<HttpResponseMessage> outcome, TimeSpan longest) =>
+        outcome.Result?.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta > longest,
+            { Date: { } date } => date - TimeProvider.System.GetUtcNow() > longest,
+            _ => false,
+        };
 
     private static bool IsRefusedAddress(Exception exception) =>
         exception is OutboundAddressRefusedException || exception.InnerException is OutboundAddressRefusedException;

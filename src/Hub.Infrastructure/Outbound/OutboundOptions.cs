@@ -26,8 +26,11 @@ public sealed class OutboundOptions
     [Description("The first retry delay; later ones grow exponentially.")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest wait between retries, even when Retry-After asks for more.</summary>
-    [Description("The longest single wait between retries, even when `Retry-After` asks for more.")]
+    /// <summary>
+    /// The longest wait between retries. A <c>Retry-After</c> asking for more is not retried by the client: the caller gets
+    /// the answer at once (a sync target hands the change back to its queue, which holds it back for the time asked).
+    /// </summary>
+    [Description("The longest single wait between retries. A `Retry-After` asking for more is not waited for by the HTTP client: the answer goes back to the caller at once, and a sync queue holds the change back for the time asked.")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Failed attempts to one host within the sampling window before its circuit may open.</summary>

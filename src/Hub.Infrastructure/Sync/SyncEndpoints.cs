@@ -1,5 +1,4 @@
 using Hub.Contracts.Connectors;
-using Hub.Infrastructure.Outbound;
 using Hub.Infrastructure.Messaging;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +50,8 @@ public static class SyncEndpoints
         endpoint.UseMessageRetry(r =>
         {
             r.Ignore<SyncTargetUnavailableException>();
+            // A target that said it is gone (410) is not asked again soon: the change goes to the failed messages with the reason.
+            r.Ignore<SyncTargetGoneException>();
             // An internal address the guard refuses is configuration, not an outage: retrying cannot help, so the change
             // goes straight to the failed messages, where the operator sees the reason and replays it once it is allowed.
             r.Ignore<HttpRequestException>(e => e.InnerException is OutboundAddressRefusedException);

@@ -87,6 +87,31 @@ public sealed class ImapInstanceTests
         Assert.Contains(url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), result.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_server_the_outbound_guard_refuses_fails_the_connection_test_naming_allowed_networks()
+    {
+        var guarded = (IConnectionTester)Connector("imap", DirectOutboundConnections.Refusing);
+        var instance = new ConnectorInstance("mail1", "imap", Valid(("Host", "127.0.0.2"), ("Security", "none")));
+
+        var result = await guarded.TestAsync(instance, CancellationToken.None);
+
+        Assert.Equal(ConnectionTestOutcome.Unreachable, result.Outcome);
+        Assert.StartsWith("127.0.0.2:143 is not allowed: ", result.Detail, StringComparison.Ordinal);
+        Assert.Contains("Hub:Outbound:AllowedNetworks", result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reply_through_an_smtp_server_the_outbound_guard_refuses_is_thrown_as_refused_not_as_an_outage()
+    {
+        var guarded = (IMessageSender)Connector("imap", DirectOutboundConnections.Refusing);
+        var instance = new ConnectorInstance("mail1", "imap", Valid(("SmtpHost", "127.0.0.2"), ("SmtpSecurity", "none"), ("FromAddress", "support@example.com")));
+
+        var refused = await Assert.ThrowsAsync<OutboundAddressRefusedException>(async () =>
+            await guarded.SendAsync(new OutboundMessage("jane.doe@example.org", "Hello"), instance, CancellationToken.None));
+
+        Assert.Contains("Hub:Outbound:AllowedNetworks", refused.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(null, null)]
     [InlineData("garbage", null)]

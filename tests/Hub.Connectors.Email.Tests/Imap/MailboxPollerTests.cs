@@ -14,7 +14,7 @@ public sealed class MailboxPollerTests
         var url = DirectHttpClientFactory.UnreachableUrl();
         var options = ImapOptions.From(Settings(("Host", url.Host), ("Port", url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("Security", "none"), ("User", "support@example.com"), ("Password", "secret")));
-        var poller = new MailboxPoller(TimeProvider.System, NullLogger<MailboxPoller>.Instance);
+        var poller = new MailboxPoller(TimeProvider.System, new DirectOutboundConnections(), NullLogger<MailboxPoller>.Instance);
 
         var waits = new List<TimeSpan?>();
         for (var attempt = 0; attempt < 3; attempt++)
@@ -24,5 +24,17 @@ public sealed class MailboxPollerTests
         }
 
         Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], waits);
+    }
+
+    [Fact]
+    public async Task A_server_the_outbound_guard_refuses_is_not_asked_again_soon_and_the_reason_names_allowed_networks()
+    {
+        var options = ImapOptions.From(Settings(("Host", "127.0.0.2"), ("Security", "none"), ("User", "support@example.com"), ("Password", "secret")));
+        var poller = new MailboxPoller(TimeProvider.System, DirectOutboundConnections.Refusing, NullLogger<MailboxPoller>.Instance);
+
+        var refused = await Assert.ThrowsAsync<SyncTargetUnavailableException>(() => poller.PollAsync("mail1", options, null, CancellationToken.None));
+
+        Assert.Contains("Hub:Outbound:AllowedNetworks", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMinutes(5), refused.RetryAfter);
     }
 }

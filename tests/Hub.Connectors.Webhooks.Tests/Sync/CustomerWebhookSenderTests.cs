@@ -53,6 +53,15 @@ public sealed class CustomerWebhookSenderTests
         OccurredAt = new DateTimeOffset(2025, 3, 14, 9, 0, 1, TimeSpan.Zero),
     };
 
+    private static CustomerMerge Merge() => new()
+    {
+        SurvivorId = CustomerId,
+        SurvivorVersion = 3,
+        MergedCustomerIds = [Guid.Parse("0b9c6a52-41d3-4a55-9d5e-7c1f2e3d4a5b")],
+        MergedCustomers = [],
+        OccurredAt = new DateTimeOffset(2025, 3, 14, 9, 0, 1, TimeSpan.Zero),
+    };
+
     private static ConnectorInstance Target(params (string Name, string? Value)[] extra) =>
         Instance([("Secret", $"{SecretA} {SecretB}"), ("TargetUrl", TargetUrl), .. extra]);
 
@@ -182,14 +191,37 @@ public sealed class CustomerWebhookSenderTests
     }
 
     [Fact]
-    public async Task Gone_means_not_delivered_and_not_retried()
+    public async Task Gone_parks_the_change_with_the_reason_and_stops_deliveries_to_that_url_for_the_hold()
     {
         _handler.Status = HttpStatusCode.Gone;
+        _handler.AnswerBody = "endpoint disabled";
 
-        var result = await PushAsync(Target());
+        var gone = await Assert.ThrowsAsync<SyncTargetGoneException>(async () => await PushAsync(Target()));
+        var later = await Assert.ThrowsAsync<SyncTargetGoneException>(async () => await PushAsync(Target(), Change(8)));
+        var merge = await Assert.ThrowsAsync<SyncTargetGoneException>(async () =>
+            await ((IMergeSyncTarget)_target).MergeAsync(Merge(), Target(), CancellationToken.None));
 
-        Assert.False(result.Delivered);
-        Assert.Contains("410", result.Detail, StringComparison.Ordinal);
+        Assert.Single(_handler.Requests);
+        Assert.Contains("410 Gone", gone.Message, StringComparison.Ordinal);
+        Assert.Contains("\"endpoint disabled\"", gone.Message, StringComparison.Ordinal);
+        Assert.Equal(gone.Message, later.Message);
+        Assert.Equal(gone.Message, merge.Message);
+    }
+
+    [Fact]
+    public async Task After_a_gone_another_url_is_sent_to_at_once_and_the_same_url_again_after_the_hold()
+    {
+        _handler.Status = HttpStatusCode.Gone;
+        await Assert.ThrowsAsync<SyncTargetGoneException>(async () => await PushAsync(Target()));
+        _handler.Status = HttpStatusCode.OK;
+
+        var elsewhere = await PushAsync(Instance([("Secret", SecretA), ("TargetUrl", "https://crm.example.com/hooks/new")]));
+        _time.Advance(TimeSpan.FromHours(1));
+        var again = await PushAsync(Target());
+
+        Assert.True(elsewhere.Delivered);
+        Assert.True(again.Delivered);
+        Assert.Equal(3, _handler.Requests.Count);
     }
 
     [Theory]
@@ -222,6 +254,34 @@ public sealed class CustomerWebhookSenderTests
         var e = await Assert.ThrowsAsync<HttpRequestException>(async () => await PushAsync(Target()));
 
         Assert.Equal(status, e.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    public async Task A_target_naming_its_wait_has_the_change_handed_back_with_that_wait(HttpStatusCode status)
+    {
+        _handler.Status = status;
+        _handler.RetryAfter = TimeSpan.FromSeconds(330);
+
+        var e = await Assert.ThrowsAsync<SyncTargetUnavailableException>(async () => await PushAsync(Target()));
+
+        Assert.Equal(TimeSpan.FromSeconds(330), e.RetryAfter);
+    }
+
+    [Fact]
+    public async Task A_refusal_quotes_the_start_of_the_target_answer_on_one_line()
+    {
+        _handler.Status = HttpStatusCode.BadRequest;
+        _handler.AnswerBody = "{\"error\":\r\n  \"email is\tinvalid\"}\u0007" + new string('x', 500);
+
+        var result = await PushAsync(Target());
+
+        Assert.False(result.Delivered);
+        Assert.StartsWith("target refused the change with 400: \"{\"error\": \"email is invalid\"} xxx", result.Detail, StringComparison.Ordinal);
+        Assert.EndsWith("x…\"", result.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(result.Detail, char.IsControl);
+        Assert.Equal(200, result.Detail.Split(": \"", 2)[1].TrimEnd('"', '…').Length);
     }
 
     [Fact]
@@ -309,6 +369,10 @@ public sealed class CustomerWebhookSenderTests
     {
         public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
 
+        public string AnswerBody { get; set; } = "";
+
+        public TimeSpan? RetryAfter { get; set; }
+
         public List<SentRequest> Requests { get; } = [];
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -316,7 +380,12 @@ public sealed class CustomerWebhookSenderTests
             var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
             var headers = request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
             Requests.Add(new SentRequest(request.Method, request.RequestUri, request.Content?.Headers.ContentType, headers, body));
-            return new HttpResponseMessage(Status) { RequestMessage = request };
+            var response = new HttpResponseMessage(Status) { RequestMessage = request, Content = new StringContent(AnswerBody) };
+            if (RetryAfter is { } wait)
+            {
+                response.Headers.RetryAfter = new(wait);
+            }
+            return response;
         }
     }
 

@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Reflection;
 using Hub.Contracts.Connectors;
 using Hub.Infrastructure.Configuration;
+using Hub.Infrastructure.Outbound;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hub.Deploy.Tests.ConfigurationReference;
@@ -68,6 +70,8 @@ internal static class ConfigurationKeys
             add.Invoke(null, [services]);
         }
         services.AddLogging();
+        // What the host provides connectors besides HTTP clients: the guarded connections of the e-mail connector.
+        services.AddHubOutboundHttp(new ConfigurationBuilder().Build());
         using var provider = services.BuildServiceProvider();
         return [.. provider.GetServices<IConnector>().Select(c => c.Descriptor).OrderBy(d => d.Kind, StringComparer.Ordinal)];
     }

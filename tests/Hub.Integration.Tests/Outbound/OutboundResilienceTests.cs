@@ -37,6 +37,45 @@ public sealed class OutboundResilienceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_Retry_After_longer_than_the_longest_retry_wait_is_answered_at_once_not_waited_for()
+    {
+        _target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "330"));
+        var (client, services) = OutboundClient.Create(new(Settings) { ["Hub:Outbound:MaxRetryDelay"] = "00:00:30" });
+        // A guard, not a measurement: before the fix the client sat out the 330 s, then sent the same request again.
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(100));
+        using (services)
+        {
+            using var response = await client.PostAsync(new Uri($"http://127.0.0.1:{_target.Port}/hook"), new StringContent("{}"), guard.Token);
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(330), response.Headers.RetryAfter?.Delta);
+        }
+        Assert.Single(_target.LogEntries);
+    }
+
+    [Fact]
+    public async Task Before_each_attempt_is_called_for_the_first_attempt_and_every_retry()
+    {
+        _target.Given(Request.Create().UsingPost()).InScenario("flaky").WillSetStateTo("up")
+            .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Retry-After", "0"));
+        _target.Given(Request.Create().UsingPost()).InScenario("flaky").WhenStateIs("up")
+            .RespondWith(Response.Create().WithStatusCode(200));
+        var (client, services) = OutboundClient.Create(Settings);
+        var attempt = 0;
+        using (services)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"http://127.0.0.1:{_target.Port}/hook")) { Content = new StringContent("{}") };
+            request.Options.Set(Hub.Contracts.Connectors.HubHttpClients.BeforeEachAttempt, r =>
+            {
+                r.Headers.Remove("x-attempt");
+                r.Headers.Add("x-attempt", (++attempt).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            });
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.Equal(["1", "2"], _target.LogEntries.Select(e => e.RequestMessage!.Headers!["x-attempt"].Single()));
+    }
+
+    [Fact]
     public async Task The_self_paced_client_leaves_a_429_to_its_caller_and_still_refuses_internal_addresses()
     {
         _target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "0"));

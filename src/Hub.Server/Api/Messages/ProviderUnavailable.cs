@@ -22,8 +22,9 @@ internal sealed record ProviderUnavailable(int Status, string Title, string Deta
 
     public static ProviderUnavailable? From(Exception exception, OutboundOptions outbound) => exception switch
     {
-        HttpRequestException { InnerException: OutboundAddressRefusedException refused } =>
-            new(StatusCodes.Status502BadGateway, "The provider's address is not allowed", refused.Message, null, false),
+        HttpRequestException { InnerException: OutboundAddressRefusedException refused } => NotAllowed(refused),
+        // A connector of another protocol than HTTP (SMTP) connecting through IOutboundConnections.
+        OutboundAddressRefusedException refused => NotAllowed(refused),
         SyncTargetUnavailableException e => Later(e.Message, e.RetryAfter ?? DefaultRetryAfter),
         // Polly 8.4 does not say how much of the break is left: the whole break is the longest wait.
         BrokenCircuitException => Later(
@@ -39,6 +40,9 @@ internal sealed record ProviderUnavailable(int Status, string Title, string Deta
     private static bool NeverSent(HttpRequestError error) => error is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError
         or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError or HttpRequestError.UserAuthenticationError
         or HttpRequestError.VersionNegotiationError or HttpRequestError.ExtendedConnectNotSupported;
+
+    private static ProviderUnavailable NotAllowed(OutboundAddressRefusedException refused) =>
+        new(StatusCodes.Status502BadGateway, "The provider's address is not allowed", refused.Message, null, false);
 
     private static ProviderUnavailable Later(string detail, TimeSpan retryAfter) =>
         new(StatusCodes.Status503ServiceUnavailable, LaterTitle, $"Nothing was sent. {detail}", retryAfter, false);

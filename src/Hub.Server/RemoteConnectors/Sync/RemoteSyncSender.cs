@@ -112,5 +112,5 @@ internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvi
     }
 
     private static bool IsRefusedAddress(HttpRequestException exception) =>
-        exception.InnerException is Infrastructure.Outbound.OutboundAddressRefusedException;
+        exception.InnerException is OutboundAddressRefusedException;
 }

@@ -28,6 +28,9 @@ public sealed class MailHub : IAsyncLifetime
     public const string ParsePassword = "parse-password-0123456789";
     public const int BatchSize = 2;
 
+    /// <summary>A mailbox whose IMAP and SMTP servers are at 127.0.0.2, outside Hub:Outbound:AllowedNetworks.</summary>
+    public const string GuardedInstance = "mailguarded";
+
     public MailServer Mail { get; private set; } = null!;
 
     public EmbeddedHub Hub { get; private set; } = null!;
@@ -59,6 +62,18 @@ public sealed class MailHub : IAsyncLifetime
             ["Hub:Connectors:postmark1:User"] = ParseUser,
             ["Hub:Connectors:postmark1:Password"] = ParsePassword,
             ["Hub:Polling:Lease"] = "00:00:05",
+            // The mail system is on loopback, which the outbound guard refuses unless allowed; 127.0.0.2 stays refused.
+            ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
+            [$"Hub:Connectors:{GuardedInstance}:Kind"] = "imap",
+            [$"Hub:Connectors:{GuardedInstance}:Host"] = "127.0.0.2",
+            [$"Hub:Connectors:{GuardedInstance}:Port"] = Mail.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"Hub:Connectors:{GuardedInstance}:Security"] = "none",
+            [$"Hub:Connectors:{GuardedInstance}:User"] = Mailbox,
+            [$"Hub:Connectors:{GuardedInstance}:Password"] = MailServer.Password,
+            [$"Hub:Connectors:{GuardedInstance}:SmtpHost"] = "127.0.0.2",
+            [$"Hub:Connectors:{GuardedInstance}:SmtpPort"] = Mail.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"Hub:Connectors:{GuardedInstance}:SmtpSecurity"] = "none",
+            [$"Hub:Connectors:{GuardedInstance}:FromAddress"] = Mailbox,
         });
     }
 

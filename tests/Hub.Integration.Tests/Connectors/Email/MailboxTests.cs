@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using MailKit;
 using MailKit.Search;
 using static Hub.Integration.Tests.Connectors.Salesforce.SalesforceHub;
@@ -104,6 +105,21 @@ public sealed class MailboxTests(MailHub mail)
         var recorded = await OnTimelineAsync($"email:<{reply.MessageId}>");
         Assert.Equal("email.sent", recorded.Type);
         Assert.Equal(question.CustomerId, recorded.CustomerId);
+    }
+
+    [Fact]
+    public async Task A_reply_through_an_smtp_server_the_outbound_guard_refuses_is_502_naming_allowed_networks()
+    {
+        await mail.AppendAsync(MailHub.Sample("plain-customer.eml"));
+        var question = await OnTimelineAsync("email:<20250314091802.4A7C2E1F@mail.example.org>");
+
+        using var response = await mail.Hub.Hub.Client.PostAsJsonAsync(new Uri($"api/customers/{question.CustomerId}/messages", UriKind.Relative),
+            new { connectorInstanceId = MailHub.GuardedInstance, text = "Hello" });
+
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.StatusCode == HttpStatusCode.BadGateway, $"{response.StatusCode}: {problem}");
+        Assert.Equal("The provider's address is not allowed", problem.GetProperty("title").GetString());
+        Assert.Contains("Hub:Outbound:AllowedNetworks", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
