@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Hub.Connectors.Salesforce.Auth;
+using Hub.Connectors.Salesforce.Records;
+using Hub.Connectors.Salesforce.Sync;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Touchpoints;
 
@@ -7,9 +9,10 @@ namespace Hub.Connectors.Salesforce.Inbound;
 
 /// <summary>
 /// <c>POST /webhooks/{instance}</c>: Outbound Messages (SOAP, <c>text/xml</c>) and relayed change events
-/// (<c>application/json</c>), told apart by content type. A message is taken whole or not at all.
+/// (<c>application/json</c>), told apart by content type. A message is taken whole or not at all. A Contact's
+/// deletion (or undeletion) is told to the <see cref="PushLedger"/>, so that the deleted id steers no later write.
 /// </summary>
-internal sealed class InboundReceiver(TokenCache tokens)
+internal sealed class InboundReceiver(TokenCache tokens, PushLedger ledger)
 {
     public InboundWebhookResult Receive(InboundWebhookRequest request, ConnectorInstance instance)
     {
@@ -87,6 +90,18 @@ internal sealed class InboundReceiver(TokenCache tokens)
         if (events.FirstOrDefault(e => !RecordMapper.Supported.Contains(e.ObjectType)) is { } other)
         {
             return ([], $"'{other.ObjectType}' records are not read; send Contact, Lead, Case or Task.");
+        }
+        foreach (var contact in events.Where(e => string.Equals(e.ObjectType, "Contact", StringComparison.OrdinalIgnoreCase)))
+        {
+            var contactId = SalesforceId.Normalize(contact.RecordId) ?? contact.RecordId;
+            if (contact.Kind == ChangeKind.Delete)
+            {
+                ledger.ContactGone(instance.Id, contactId);
+            }
+            else if (contact.Kind == ChangeKind.Undelete)
+            {
+                ledger.ContactBack(instance.Id, contactId);
+            }
         }
         var integrationUser = options.IntegrationUserId ?? tokens.KnownUserId(instance.Id);
         return ([.. events.Where(e => !EchoFilter.IsEcho(e, integrationUser)).Select(e => RecordMapper.Map(e, options))], null);

@@ -35,6 +35,17 @@ internal sealed class BoundedMap<TKey, TValue>(int capacity)
         }
     }
 
+    public void Remove(TKey key)
+    {
+        lock (_lock)
+        {
+            if (_index.Remove(key, out var existing))
+            {
+                _order.Remove(existing);
+            }
+        }
+    }
+
     public void Set(TKey key, TValue value)
     {
         lock (_lock)

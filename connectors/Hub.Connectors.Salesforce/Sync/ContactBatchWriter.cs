@@ -29,7 +29,7 @@ internal sealed class ContactBatchWriter(SalesforceClient client, PushLedger led
             if (results[i] is null)
             {
                 var payload = ContactPayload.From(changes[i].Customer, options);
-                pending.Add((i, changes[i].CustomerId, payload, payload.ContactId ?? ledger.ContactId(instance.Id, changes[i].CustomerId)));
+                pending.Add((i, changes[i].CustomerId, payload, single.ContactIdOf(payload, instance, changes[i].CustomerId)));
             }
         }
         if (pending.Count == 1)
@@ -38,6 +38,7 @@ internal sealed class ContactBatchWriter(SalesforceClient client, PushLedger led
             return [.. results.Select(r => r!)];
         }
         var transient = new List<string>();
+        var gone = new List<int>();
         foreach (var byId in new[] { false, true })
         {
             foreach (var chunk in pending.Where(p => (p.ContactId is not null) == byId).Chunk(MaxRecordsPerCall))
@@ -50,8 +51,13 @@ internal sealed class ContactBatchWriter(SalesforceClient client, PushLedger led
                 {
                     Content = new StringContent(body, Encoding.UTF8, MediaTypeNames.Application.Json),
                 }, cancellationToken);
-                Record(response, chunk, instance, results, transient);
+                Record(response, chunk, instance, results, transient, gone);
             }
+        }
+        // A Contact Salesforce no longer has: the ledger now knows it is gone, so a single write falls back to the upsert.
+        foreach (var index in gone)
+        {
+            results[index] = await single.WriteAsync(changes[index].Customer, instance, options, cancellationToken);
         }
         if (transient.Count > 0)
         {
@@ -62,7 +68,7 @@ internal sealed class ContactBatchWriter(SalesforceClient client, PushLedger led
 
     private void Record(
         SalesforceResponse response, (int Index, Guid Customer, ContactPayload Payload, string? ContactId)[] chunk,
-        ConnectorInstance instance, SyncResult?[] results, List<string> transient)
+        ConnectorInstance instance, SyncResult?[] results, List<string> transient, List<int> gone)
     {
         var items = response.IsSuccess ? Items(response.Body) : [];
         if (items.Count != chunk.Length)
@@ -84,7 +90,12 @@ internal sealed class ContactBatchWriter(SalesforceClient client, PushLedger led
             {
                 ledger.ContactWritten(instance.Id, customer, id, payload.Fingerprint);
                 var created = item.TryGetProperty("created", out var c) && c.ValueKind == JsonValueKind.True;
-                results[index] = SyncResults.Delivered(id, created ? $"Contact {id} created" : $"Contact {id} updated");
+                results[index] = SyncResults.Delivered(id, created ? $"Contact {id} created" : $"Contact {id} updated", created);
+            }
+            else if (contactId is not null && ContactWriter.IsGone(errors))
+            {
+                ledger.ContactGone(instance.Id, contactId);
+                gone.Add(index);
             }
             else if (errors.Any(e => e.IsTransient))
             {

@@ -10,10 +10,16 @@ namespace Hub.Connectors.Salesforce.Sync;
 /// The Contact fields of a master record, through the field mapping. A customer the hub knows a Contact id
 /// for (a <c>salesforce:contact</c> identifier) is updated by that id, and stamped with the external id, so
 /// that a Contact that came from Salesforce is never duplicated; every other customer is upserted by the
-/// external id field (the hub customer id).
+/// external id field (the hub customer id). A merged customer can hold several Contact ids (<see cref="ContactIds"/>,
+/// best first): the Contact the hub created for this very customer (it holds the customer id already, so stamping
+/// another Contact with it would be refused as a duplicate external id), then those that came from Salesforce, then
+/// those the hub created for customers merged into this one.
 /// </summary>
-internal sealed record ContactPayload(string ExternalIdValue, string? ContactId, IReadOnlyDictionary<string, JsonNode?> Fields)
+internal sealed record ContactPayload(string ExternalIdValue, IReadOnlyList<string> ContactIds, IReadOnlyDictionary<string, JsonNode?> Fields)
 {
+    /// <summary>The Contact to write, when the customer holds one.</summary>
+    public string? ContactId => ContactIds.Count > 0 ? ContactIds[0] : null;
+
     public static readonly string ContactIdentifierType = IdentifierTypes.ExternalRecord("salesforce", "contact");
 
     /// <summary>The written content; how the record is addressed (by id or external id) is not part of it.</summary>
@@ -45,9 +51,18 @@ internal sealed record ContactPayload(string ExternalIdValue, string? ContactId,
                 fields["FirstName"] = full[..space].Trim();
             }
         }
-        var contactId = customer.Identifiers.Where(i => i.Type == ContactIdentifierType)
-            .Select(i => Records.SalesforceId.Normalize(i.Value)).OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault();
-        return new ContactPayload(customer.Id.ToString(), contactId, fields);
+        return new ContactPayload(customer.Id.ToString(), ContactIdsOf(customer), fields);
+    }
+
+    private static List<string> ContactIdsOf(CustomerSnapshot customer)
+    {
+        var createdFor = customer.CreatedRecords.Where(r => r.Identifier.Type == ContactIdentifierType)
+            .GroupBy(r => r.Identifier.Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().CreatedForCustomerId, StringComparer.Ordinal);
+        return [.. customer.Identifiers.Where(i => i.Type == ContactIdentifierType)
+            .Select(i => (Id: Records.SalesforceId.Normalize(i.Value), Rank: createdFor.TryGetValue(i.Value, out var owner) ? owner == customer.Id ? 0 : 2 : 1))
+            .Where(c => c.Id is not null)
+            .OrderBy(c => c.Rank).ThenBy(c => c.Id, StringComparer.Ordinal)
+            .Select(c => c.Id!).Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>The record as JSON; with the external id field unless it is in the URL already.</summary>

@@ -9,8 +9,9 @@ namespace Hub.Connectors.Salesforce.Sync;
 
 /// <summary>
 /// One customer change to one Contact: <c>PATCH sobjects/Contact/{ExternalIdField}/{customer id}</c> (upsert),
-/// or <c>PATCH sobjects/Contact/{id}</c> when the Contact id is known. Refusals (validation rules, bad fields)
-/// are reported with Salesforce's code, fields and message; transient failures throw.
+/// or <c>PATCH sobjects/Contact/{id}</c> when the Contact id is known. A known Contact that Salesforce no longer has
+/// (404: deleted, or merged away in Salesforce) is remembered as gone and the change falls back to the upsert.
+/// Refusals (validation rules, bad fields) are reported with Salesforce's code, fields and message; transient failures throw.
 /// </summary>
 internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
 {
@@ -44,14 +45,14 @@ internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
     public async ValueTask<SyncResult> WriteAsync(CustomerSnapshot customer, ConnectorInstance instance, SalesforceOptions options, CancellationToken cancellationToken)
     {
         var payload = ContactPayload.From(customer, options);
-        var contactId = payload.ContactId ?? ledger.ContactId(instance.Id, customer.Id);
-        var body = payload.ToJson(contactId is null ? null : options.ExternalIdField).ToJsonString();
-        var response = await client.SendAsync(instance, options, instanceUrl => new HttpRequestMessage(HttpMethod.Patch, contactId is null
-            ? SalesforcePaths.Resource(instanceUrl, options, "sobjects", "Contact", options.ExternalIdField, payload.ExternalIdValue)
-            : SalesforcePaths.Resource(instanceUrl, options, "sobjects", "Contact", contactId))
+        var contactId = ContactIdOf(payload, instance, customer.Id);
+        var response = await PatchAsync(payload, contactId, instance, options, cancellationToken);
+        if (contactId is not null && IsGone(response.Status, response.Errors))
         {
-            Content = new StringContent(body, Encoding.UTF8, MediaTypeNames.Application.Json),
-        }, cancellationToken);
+            ledger.ContactGone(instance.Id, contactId);
+            contactId = null;
+            response = await PatchAsync(payload, contactId, instance, options, cancellationToken);
+        }
         if (response.Status == HttpStatusCode.MultipleChoices)
         {
             return SeveralContacts(options, payload);
@@ -66,7 +67,30 @@ internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
             return SyncResult.Refused($"Salesforce answered {(int)response.Status} without a record id.");
         }
         ledger.ContactWritten(instance.Id, customer.Id, id, payload.Fingerprint);
-        return SyncResults.Delivered(id, response.Status == HttpStatusCode.Created ? $"Contact {id} created" : $"Contact {id} updated");
+        var created = response.Status == HttpStatusCode.Created;
+        return SyncResults.Delivered(id, created ? $"Contact {id} created" : $"Contact {id} updated", created);
+    }
+
+    /// <summary>The Contact a change is written to by id: the customer's best one Salesforce still has, else the last one written; null for the upsert.</summary>
+    public string? ContactIdOf(ContactPayload payload, ConnectorInstance instance, Guid customerId) =>
+        payload.ContactIds.FirstOrDefault(id => !ledger.IsGone(instance.Id, id))
+        ?? (ledger.ContactId(instance.Id, customerId) is { } last && !ledger.IsGone(instance.Id, last) ? last : null);
+
+    /// <summary>A write by id to a Contact Salesforce does not have (any more): deleted (<c>ENTITY_IS_DELETED</c>) or never there.</summary>
+    public static bool IsGone(HttpStatusCode status, IReadOnlyList<SalesforceError> errors) => status == HttpStatusCode.NotFound || IsGone(errors);
+
+    /// <summary>One record's errors in a collections answer saying its Contact is gone.</summary>
+    public static bool IsGone(IReadOnlyList<SalesforceError> errors) => errors.Any(e => e.Code is "ENTITY_IS_DELETED" or "NOT_FOUND");
+
+    private Task<SalesforceResponse> PatchAsync(ContactPayload payload, string? contactId, ConnectorInstance instance, SalesforceOptions options, CancellationToken cancellationToken)
+    {
+        var body = payload.ToJson(contactId is null ? null : options.ExternalIdField).ToJsonString();
+        return client.SendAsync(instance, options, instanceUrl => new HttpRequestMessage(HttpMethod.Patch, contactId is null
+            ? SalesforcePaths.Resource(instanceUrl, options, "sobjects", "Contact", options.ExternalIdField, payload.ExternalIdValue)
+            : SalesforcePaths.Resource(instanceUrl, options, "sobjects", "Contact", contactId))
+        {
+            Content = new StringContent(body, Encoding.UTF8, MediaTypeNames.Application.Json),
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -88,7 +112,7 @@ internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
         if (created.IsSuccess)
         {
             return RecordId(created.Body) is { } id
-                ? Known(instance, customer, id, $"Contact {id} created")
+                ? Known(instance, customer, id, $"Contact {id} created", created: true)
                 : SyncResult.Refused($"Salesforce answered {(int)created.Status} without a record id.");
         }
         var refusal = $"Salesforce refused the Contact ({(int)created.Status}): {SalesforceError.Describe(created.Errors, created.Body)}";
@@ -110,10 +134,10 @@ internal sealed class ContactWriter(SalesforceClient client, PushLedger ledger)
     private static SyncResult SeveralContacts(SalesforceOptions options, ContactPayload payload) =>
         SyncResult.Refused($"Several Contacts have {options.ExternalIdField} = {payload.ExternalIdValue}: nothing written; merge them in Salesforce.");
 
-    private SyncResult Known(ConnectorInstance instance, CustomerSnapshot customer, string contactId, string detail)
+    private SyncResult Known(ConnectorInstance instance, CustomerSnapshot customer, string contactId, string detail, bool created = false)
     {
         ledger.ContactKnown(instance.Id, customer.Id, contactId);
-        return SyncResults.Delivered(contactId, detail);
+        return SyncResults.Delivered(contactId, detail, created);
     }
 
     /// <summary>The id in a write result (<c>{"id": ..., "success": true, ...}</c>).</summary>

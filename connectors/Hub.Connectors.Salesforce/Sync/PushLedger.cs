@@ -13,6 +13,7 @@ internal sealed class PushLedger
 
     private readonly BoundedMap<(string Instance, Guid Customer), (string ContactId, string Fingerprint)> _contacts = new(Capacity);
     private readonly BoundedMap<(string Instance, Guid Touchpoint), string> _tasks = new(Capacity);
+    private readonly BoundedMap<(string Instance, string Contact), bool> _goneContacts = new(Capacity);
 
     public string? ContactId(string instanceId, Guid customerId) =>
         _contacts.TryGet((instanceId.ToUpperInvariant(), customerId), out var entry) ? entry.ContactId : null;
@@ -36,6 +37,13 @@ internal sealed class PushLedger
             _contacts.Set(key, (contactId, ""));
         }
     }
+
+    /// <summary>A Contact Salesforce no longer has (deleted, merged away): its id steers no further write of this process.</summary>
+    public void ContactGone(string instanceId, string contactId) => _goneContacts.Set((instanceId.ToUpperInvariant(), contactId), true);
+
+    public void ContactBack(string instanceId, string contactId) => _goneContacts.Remove((instanceId.ToUpperInvariant(), contactId));
+
+    public bool IsGone(string instanceId, string contactId) => _goneContacts.TryGet((instanceId.ToUpperInvariant(), contactId), out _);
 
     public string? TaskOf(string instanceId, Guid touchpointId) =>
         _tasks.TryGet((instanceId.ToUpperInvariant(), touchpointId), out var taskId) ? taskId : null;

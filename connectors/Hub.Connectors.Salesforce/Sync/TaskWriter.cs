@@ -65,6 +65,5 @@ internal sealed class TaskWriter(SalesforceClient client, PushLedger ledger, Con
 
     private string? ContactIdOf(CustomerTouchpoint item, ConnectorInstance instance) =>
         (SalesforceId.Is(item.ExternalRecordId, KeyPrefixes.Contact) ? SalesforceId.Normalize(item.ExternalRecordId) : null)
-        ?? ContactPayload.From(item.Customer, SalesforceOptions.From(instance.Settings)).ContactId
-        ?? ledger.ContactId(instance.Id, item.Customer.Id);
+        ?? contacts.ContactIdOf(ContactPayload.From(item.Customer, SalesforceOptions.From(instance.Settings)), instance, item.Customer.Id);
 }

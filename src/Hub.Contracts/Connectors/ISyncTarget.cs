@@ -32,6 +32,14 @@ public sealed record SyncResult(bool Delivered, string? ExternalRecordId, string
     /// </summary>
     public Identity.CustomerIdentifier? ExternalIdentifier { get; init; }
 
+    /// <summary>
+    /// True when this push created the record in the target for the customer (it was not there before; Salesforce
+    /// answers an upsert by external id with 201 Created). Its <see cref="ExternalIdentifier"/> is then the hub's own
+    /// making, not the target's word about the person: it never keeps the customer from merging with another one.
+    /// False when the push found an existing record (one a user of the target may have made or worked on).
+    /// </summary>
+    public bool RecordCreated { get; init; }
+
     /// <summary>Delivered.</summary>
     public static SyncResult Success(string? externalRecordId = null, string detail = "delivered") => new(true, externalRecordId, detail);
 

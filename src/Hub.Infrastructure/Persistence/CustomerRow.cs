@@ -59,6 +59,12 @@ public sealed class CustomerIdentifierRow
     public Guid? LinkedByTouchpointId { get; set; }
 
     public DateTimeOffset LinkedAt { get; set; }
+
+    /// <summary>
+    /// Set when the identifier names a record a sync target created for that customer (a Contact the hub's upsert
+    /// created): the hub's own making, which merge protection does not count. Null for identifiers from sources.
+    /// </summary>
+    public Guid? CreatedForCustomerId { get; set; }
 }
 
 /// <summary>One field of the master record with its provenance.</summary>

@@ -5,6 +5,7 @@ using Hub.Core.Identity;
 using Hub.Core.Identity.Resolution;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.RelationshipHealth;
+using Hub.Infrastructure.Sync;
 using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Infrastructure.Resolution;
@@ -32,10 +33,19 @@ internal sealed class ComponentReplayer(
         var separations = await SeparationsAsync(identifiers, cancellationToken);
         var touchpointIds = links.Select(l => l.TouchpointId).ToList();
         var timeline = await db.Timeline.Where(t => touchpointIds.Contains(t.TouchpointId))
-            .Select(t => new { t.TouchpointId, t.CustomerId, t.Type }).ToListAsync(cancellationToken);
+            .Select(t => new { t.TouchpointId, t.CustomerId, t.Type, Body = t.Type == ExternalIdentifierLinks.LinkedType ? t.Body : null })
+            .ToListAsync(cancellationToken);
         var onTimelineOf = timeline.ToDictionary(t => t.TouchpointId, t => t.CustomerId);
         var mayNotMerge = timeline.Where(t => !TouchpointResolver.MayMerge(t.Type)).Select(t => t.TouchpointId).ToHashSet();
-        links = [.. links.Select(l => mayNotMerge.Contains(l.TouchpointId) ? l with { MayMerge = false } : l)];
+        var createdBy = timeline.Where(t => t.Body is not null)
+            .Select(t => (t.TouchpointId, Created: ExternalIdentifierLinks.CreatedRecordOf(t.Type, DetailsOf(t.Body!))))
+            .Where(t => t.Created is not null).ToDictionary(t => t.TouchpointId, t => t.Created!.Value);
+        links = [.. links.Select(l => l with
+        {
+            MayMerge = l.MayMerge && !mayNotMerge.Contains(l.TouchpointId),
+            CreatedRecord = createdBy.TryGetValue(l.TouchpointId, out var created) ? created.Record : null,
+        })];
+        var createdFor = createdBy.Values.GroupBy(c => c.Record).ToDictionary(g => g.Key, g => g.Min(c => c.CreatedFor));
         var result = IdentityReplay.Run(links, rules, separations);
 
         var values = identifiers.Select(i => i.Value).Distinct().ToList();
@@ -51,7 +61,7 @@ internal sealed class ComponentReplayer(
             .ToDictionary(c => c.Id, c => c.Identifiers.Select(i => new CustomerIdentifier(i.Type, i.Value)).ToList());
 
         var owner = Map(result, customers, formerIdentifiers);
-        await ApplyAsync(result, owner, customers, identifierRows, onTimelineOf, cancellationToken);
+        await ApplyAsync(result, owner, customers, identifierRows, onTimelineOf, createdFor, cancellationToken);
         await RecomputeFieldsAsync(result, owner, touchpointIds, cancellationToken);
         Attribute(links, owner, heldBefore);
         if ((health ?? RelationshipHealthOptions.Default).Enabled)
@@ -63,6 +73,18 @@ internal sealed class ComponentReplayer(
         await ResolutionRows.SaveChangesAsync(db, cancellationToken);
         db.ChangeTracker.Clear();
         return [.. owner.Values.Select(c => c.Id).Distinct()];
+    }
+
+    private static IReadOnlyDictionary<string, string> DetailsOf(string body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TouchpointReceived>(body, JsonSerializerOptions.Web)?.Details ?? new Dictionary<string, string>();
+        }
+        catch (JsonException)
+        {
+            return new Dictionary<string, string>();
+        }
     }
 
     private async Task<(HashSet<CustomerIdentifier>, List<IdentityLink>)> ComponentAsync(IEnumerable<CustomerIdentifier> seed, CancellationToken cancellationToken)
@@ -159,7 +181,7 @@ internal sealed class ComponentReplayer(
 
     private async Task ApplyAsync(
         ReplayResult result, Dictionary<IdentityCluster, CustomerRow> owner, List<CustomerRow> customers, List<CustomerIdentifierRow> identifierRows,
-        Dictionary<Guid, Guid?> onTimelineOf, CancellationToken cancellationToken)
+        Dictionary<Guid, Guid?> onTimelineOf, Dictionary<CustomerIdentifier, Guid> createdFor, CancellationToken cancellationToken)
     {
         var desired = result.Clusters.SelectMany(c => c.Identifiers.Select(i => (Identifier: i, Customer: owner[c]))).ToDictionary(x => x.Identifier, x => x.Customer);
         var existing = identifierRows.ToDictionary(r => new CustomerIdentifier(r.Type, r.Value));
@@ -170,16 +192,27 @@ internal sealed class ComponentReplayer(
                 db.CustomerIdentifiers.Remove(row);
                 changes.Touch(row.CustomerId, "identifiers", null, null);
             }
-            else if (row.CustomerId != customer.Id)
+            else
             {
-                changes.Touch(row.CustomerId, "identifiers", null, null);
-                row.CustomerId = customer.Id;
-                changes.Touch(customer.Id, "identifiers", null, null);
+                row.CreatedForCustomerId = createdFor.TryGetValue(identifier, out var createdForCustomer) ? createdForCustomer : null;
+                if (row.CustomerId != customer.Id)
+                {
+                    changes.Touch(row.CustomerId, "identifiers", null, null);
+                    row.CustomerId = customer.Id;
+                    changes.Touch(customer.Id, "identifiers", null, null);
+                }
             }
         }
         foreach (var (identifier, customer) in desired.Where(d => !existing.ContainsKey(d.Key)))
         {
-            db.CustomerIdentifiers.Add(new CustomerIdentifierRow { Type = identifier.Type, Value = identifier.Value, CustomerId = customer.Id, LinkedAt = now });
+            db.CustomerIdentifiers.Add(new CustomerIdentifierRow
+            {
+                Type = identifier.Type,
+                Value = identifier.Value,
+                CustomerId = customer.Id,
+                LinkedAt = now,
+                CreatedForCustomerId = createdFor.TryGetValue(identifier, out var createdForCustomer) ? createdForCustomer : null,
+            });
             changes.Touch(customer.Id, "identifiers", null, null);
         }
         // Only the touchpoints that move: a replay usually leaves most of its component where it was.

@@ -17,6 +17,9 @@ public static class CustomerSnapshots
             Version = customer.Version,
             Identifiers = [.. customer.Identifiers.OrderBy(i => i.Type, StringComparer.Ordinal).ThenBy(i => i.Value, StringComparer.Ordinal)
                 .Select(i => new CustomerIdentifier(i.Type, i.Value))],
+            CreatedRecords = [.. customer.Identifiers.Where(i => i.CreatedForCustomerId is not null)
+                .OrderBy(i => i.Type, StringComparer.Ordinal).ThenBy(i => i.Value, StringComparer.Ordinal)
+                .Select(i => new CreatedRecord(new CustomerIdentifier(i.Type, i.Value), i.CreatedForCustomerId!.Value))],
             Fields = customer.Fields.OrderBy(f => f.Name, StringComparer.Ordinal)
                 .ToDictionary(f => f.Name, f => new CustomerFieldValue(f.Value, f.Source, f.ObservedAt), StringComparer.Ordinal),
             CreatedAt = customer.CreatedAt,

@@ -65,13 +65,19 @@ internal sealed class TouchpointResolver(
                 WaitForReplay(touchpoint, touched);
                 continue;
             }
-            var state = new IdentityState(rules, []);
+            var created = ExternalIdentifierLinks.CreatedRecordOf(touchpoint.Type, touchpoint.Details);
+            var state = new IdentityState(rules, [], touched.SelectMany(c => c.Identifiers)
+                .Where(r => r.CreatedForCustomerId is not null).Select(r => new CustomerIdentifier(r.Type, r.Value)));
             foreach (var customer in touched)
             {
                 state.Add(new IdentityCluster(customer.Id, customer.CreatedAt.UtcTicks,
                     customer.Identifiers.Select(r => new CustomerIdentifier(r.Type, r.Value))) { Tainted = customer.Tainted });
             }
-            var link = new IdentityLink(touchpoint.TouchpointId, touchpoint.OccurredAt, touchpoint.Identities) { MayMerge = MayMerge(touchpoint.Type) };
+            var link = new IdentityLink(touchpoint.TouchpointId, touchpoint.OccurredAt, touchpoint.Identities)
+            {
+                MayMerge = MayMerge(touchpoint.Type),
+                CreatedRecord = created?.Record,
+            };
             var outcome = state.Apply(link, () => new IdentityCluster(Guid.CreateVersion7(now), long.MaxValue));
             if (outcome.Conflicts.Count > 0 || touched.Any(c => c.Tainted) || touchpoint.Identities.Any(workingSet.IsContested))
             {
@@ -104,9 +110,15 @@ internal sealed class TouchpointResolver(
                     CustomerId = landing.Id,
                     LinkedByTouchpointId = touchpoint.TouchpointId,
                     LinkedAt = now,
+                    CreatedForCustomerId = created?.Record == identifier ? created.Value.CreatedFor : null,
                 });
                 workingSet.Own(identifier, landing);
                 changes.Touch(landing.Id, "identifiers", touchpoint.ConnectorInstanceId, touchpoint.TouchpointId);
+            }
+            // The record may have reached the customer first through the target's own event about it.
+            if (created is { } record && landing.Identifiers.FirstOrDefault(r => r.Type == record.Record.Type && r.Value == record.Record.Value) is { CreatedForCustomerId: null } held)
+            {
+                held.CreatedForCustomerId = record.CreatedFor;
             }
             foreach (var (name, value) in touchpoint.ProfileFacts)
             {

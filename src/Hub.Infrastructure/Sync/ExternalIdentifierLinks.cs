@@ -19,11 +19,18 @@ namespace Hub.Infrastructure.Sync;
 /// customer's, reports a merge-protection conflict: a link never merges two customers (<see cref="Hub.Core.Identity.Resolution.IdentityLink.MayMerge"/>).
 /// Its id derives from customer and identifier, so linking again changes nothing; the change it makes comes from
 /// the target instance, so it is not pushed back there.
+/// A record the push created (<see cref="SyncResult.RecordCreated"/>) is linked by a touchpoint of its own id (so a
+/// later "found" link of the same record cannot take its place) that names the record and the customer it was created
+/// for in its details (<see cref="CreatedRecordOf"/>): merge protection does not count such a record.
 /// </summary>
 internal sealed partial class ExternalIdentifierLinks(
     IdentifierNormalizer identifiers, TouchpointNormalizer touchpoints, ITouchpointIngress ingress, TimeProvider time, ILogger<ExternalIdentifierLinks> logger)
 {
     public const string LinkedType = "crm.record.linked";
+
+    private const string CreatedTypeDetail = "createdRecordType";
+    private const string CreatedIdDetail = "createdRecordId";
+    private const string CreatedForDetail = "createdForCustomerId";
 
     /// <summary>Longer keys are hashed: the timeline's source event id holds at most 300 characters.</summary>
     private const int MaxKeyLength = 200;
@@ -45,20 +52,36 @@ internal sealed partial class ExternalIdentifierLinks(
             }
             if (!customer.Identifiers.Contains(identifier))
             {
-                links.Add(touchpoints.Normalize(Draft(customer, identifier, occurredAt), instance.Id, now));
+                links.Add(touchpoints.Normalize(Draft(customer, identifier, result.RecordCreated, occurredAt), instance.Id, now));
             }
         }
         await ingress.AcceptAsync(links, cancellationToken);
     }
 
-    private static TouchpointDraft Draft(CustomerSnapshot customer, CustomerIdentifier identifier, DateTimeOffset occurredAt) => new()
+    /// <summary>The record a link touchpoint says the hub created, and the customer it was created for; null for any other touchpoint.</summary>
+    public static (CustomerIdentifier Record, Guid CreatedFor)? CreatedRecordOf(string touchpointType, IReadOnlyDictionary<string, string> details) =>
+        touchpointType == LinkedType
+            && details.TryGetValue(CreatedTypeDetail, out var type) && details.TryGetValue(CreatedIdDetail, out var id)
+            && details.TryGetValue(CreatedForDetail, out var customer) && Guid.TryParse(customer, out var customerId)
+            ? (new CustomerIdentifier(type, id), customerId)
+            : null;
+
+    private static TouchpointDraft Draft(CustomerSnapshot customer, CustomerIdentifier identifier, bool created, DateTimeOffset occurredAt) => new()
     {
-        SourceEventId = $"sync-link:{customer.Id}:{Key(identifier)}",
+        SourceEventId = $"{(created ? "sync-created" : "sync-link")}:{customer.Id}:{Key(identifier)}",
         Channel = TouchpointChannels.Crm,
         Type = LinkedType,
         OccurredAt = occurredAt,
         Identities = [.. customer.Identifiers, identifier],
-        Summary = $"Linked to {identifier.Type} {identifier.Value}",
+        Summary = $"Linked to {identifier.Type} {identifier.Value}{(created ? ", which the hub created for this customer" : "")}",
+        Details = created
+            ? new Dictionary<string, string>
+            {
+                [CreatedTypeDetail] = identifier.Type,
+                [CreatedIdDetail] = identifier.Value,
+                [CreatedForDetail] = customer.Id.ToString(),
+            }
+            : new Dictionary<string, string>(),
     };
 
     private static string Key(CustomerIdentifier identifier)

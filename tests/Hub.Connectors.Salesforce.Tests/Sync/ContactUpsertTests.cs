@@ -75,6 +75,82 @@ public sealed class ContactUpsertTests : IDisposable
     }
 
     [Fact]
+    public async Task A_Contact_the_upsert_created_is_reported_as_created_and_one_it_found_is_not()
+    {
+        _salesforce.Answers("PATCH", $"{FakeSalesforce.ContactsPath}/Hub_Customer_Id__c/{CustomerId}", 201, Sample("upsert-created-201.json"));
+        var other = Guid.Parse("0c5d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f");
+        _salesforce.Answers("PATCH", $"{FakeSalesforce.ContactsPath}/Hub_Customer_Id__c/{other}", 200, Sample("upsert-updated-200.json"));
+
+        var created = await PushAsync();
+        var found = await PushAsync(Change(customerId: other));
+
+        Assert.True(created.RecordCreated);
+        Assert.False(found.RecordCreated);
+        Assert.Equal("0035g00000Qk7XaAAJ", found.ExternalRecordId);
+    }
+
+    [Fact]
+    public async Task A_merged_customer_is_written_to_the_Contact_the_hub_created_for_it_rather_than_one_from_Salesforce_or_one_created_for_the_merged_customer()
+    {
+        const string Own = "0035g00000Zz1AbAAJ";
+        const string ForMerged = "0035g00000Aa1AbAAJ";
+        _salesforce.Answers("PATCH", $"{FakeSalesforce.ContactsPath}/*", 204);
+        var change = Change(identifiers: [new("salesforce:contact", Amara), new("salesforce:contact", Own), new("salesforce:contact", ForMerged)]);
+        change = change with
+        {
+            Customer = change.Customer with
+            {
+                CreatedRecords =
+                [
+                    new(new("salesforce:contact", Own), change.CustomerId),
+                    new(new("salesforce:contact", ForMerged), Guid.Parse("0c5d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f")),
+                ],
+            },
+        };
+
+        var result = await PushAsync(change);
+
+        Assert.Equal($"{FakeSalesforce.ContactsPath}/{Own}", Assert.Single(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath)).Path);
+        Assert.Equal(Own, result.ExternalRecordId);
+    }
+
+    [Fact]
+    public async Task A_Contact_deleted_in_Salesforce_is_written_again_by_the_external_id_and_its_id_is_not_tried_again()
+    {
+        _salesforce.Answers("PATCH", $"{FakeSalesforce.ContactsPath}/{Amara}", 404, """[{"errorCode":"ENTITY_IS_DELETED","message":"entity is deleted","fields":[]}]""");
+        _salesforce.Answers("PATCH", $"{FakeSalesforce.ContactsPath}/Hub_Customer_Id__c/{CustomerId}", 201, Sample("upsert-created-201.json"));
+        _salesforce.Answers("PATCH", $"{FakeSalesforce.ContactsPath}/0035g00000Rz2LmAAJ", 204);
+        var identifiers = new CustomerIdentifier[] { new("salesforce:contact", Amara), CustomerIdentifier.Email("lena.fischer@example.com") };
+
+        var result = await PushAsync(Change(identifiers: identifiers));
+        await PushAsync(Change(identifiers: identifiers, version: 5, fields: [("lastName", "Fischer-Braun")]));
+
+        Assert.True(result.Delivered, result.Detail);
+        Assert.True(result.RecordCreated);
+        Assert.Equal("0035g00000Rz2LmAAJ", result.ExternalRecordId);
+        Assert.Single(_salesforce.Requests("PATCH", $"{FakeSalesforce.ContactsPath}/{Amara}"));
+        Assert.Single(_salesforce.Requests("PATCH", $"{FakeSalesforce.ContactsPath}/Hub_Customer_Id__c/"));
+        Assert.Contains("Fischer-Braun", Assert.Single(_salesforce.Requests("PATCH", $"{FakeSalesforce.ContactsPath}/0035g00000Rz2LmAAJ")).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_Salesforce_tells_a_Contact_was_deleted_its_customer_is_written_by_the_external_id_at_once()
+    {
+        _salesforce.Answers("PATCH", $"{FakeSalesforce.ContactsPath}/*", 201, Sample("upsert-created-201.json"));
+        var deleted = JsonNode.Parse(Sample("cdc-contact-update.json"))!;
+        var payload = deleted["data"]!["payload"]!.AsObject();
+        payload["ChangeEventHeader"]!["changeType"] = "DELETE";
+        payload["ChangeEventHeader"]!["changedFields"] = new JsonArray();
+        payload.Remove("Email");
+        payload.Remove("MobilePhone");
+        Assert.Single(await AcceptedAsync(ChangeEvent(deleted.ToJsonString()), SalesforceInstance(), (IConnector)_target));
+
+        await PushAsync(Change(identifiers: [new("salesforce:contact", Amara), CustomerIdentifier.Email("lena.fischer@example.com")]));
+
+        Assert.Equal($"{FakeSalesforce.ContactsPath}/Hub_Customer_Id__c/{CustomerId}", Assert.Single(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath)).Path);
+    }
+
+    [Fact]
     public async Task Configured_external_id_field_mapping_and_API_version_are_used()
     {
         _salesforce.Answers("PATCH", "/services/data/v61.0/sobjects/Contact/*", 201, Sample("upsert-created-201.json"));

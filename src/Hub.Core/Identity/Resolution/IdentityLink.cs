@@ -14,6 +14,12 @@ public sealed record IdentityLink(Guid TouchpointId, DateTimeOffset OccurredAt, 
     /// </summary>
     public bool MayMerge { get; init; } = true;
 
+    /// <summary>
+    /// The record id a sync target created for the customer with this link (its answer to the hub's write was "created"):
+    /// the hub's own making, so it counts toward no limit of its type and never keeps two customers apart.
+    /// </summary>
+    public CustomerIdentifier? CreatedRecord { get; init; }
+
     /// <summary>The canonical order links are replayed in: when they happened, then the touchpoint id.</summary>
     public static IComparer<IdentityLink> CanonicalOrder { get; } = Comparer<IdentityLink>.Create((a, b) =>
     {

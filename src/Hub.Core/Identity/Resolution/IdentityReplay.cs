@@ -1,3 +1,5 @@
+using Hub.Contracts.Identity;
+
 namespace Hub.Core.Identity.Resolution;
 
 /// <summary>
@@ -8,12 +10,14 @@ public static class IdentityReplay
 {
     public static ReplayResult Run(IEnumerable<IdentityLink> links, IdentityRules rules, IReadOnlyList<Separation> separations)
     {
-        var state = new IdentityState(rules, separations);
+        var all = links.ToList();
+        // Whether a record id is one the hub created is a fact of the whole set of links, not of the ones applied so far.
+        var state = new IdentityState(rules, separations, all.Select(l => l.CreatedRecord).OfType<CustomerIdentifier>());
         var landing = new Dictionary<Guid, IdentityCluster>();
         var absorbedBy = new Dictionary<IdentityCluster, IdentityCluster>();
         var conflicts = new List<(Guid TouchpointId, IdentityConflict Conflict)>();
         long age = 0;
-        foreach (var link in links.Where(l => l.Identifiers.Count > 0).Order(IdentityLink.CanonicalOrder))
+        foreach (var link in all.Where(l => l.Identifiers.Count > 0).Order(IdentityLink.CanonicalOrder))
         {
             var outcome = state.Apply(link, () => new IdentityCluster(Guid.NewGuid(), age++));
             landing[link.TouchpointId] = outcome.Landing;

@@ -8,13 +8,16 @@ namespace Hub.Core.Identity.Resolution;
 /// protection (limits per identifier type, an admin's split) refuses, and then the touchpoint lands on
 /// the best match (strongest identifier type, then the older customer) and the refusal is a conflict.
 /// A link that may not merge (<see cref="IdentityLink.MayMerge"/>) touching two customers is refused the same way.
+/// Record ids a sync target created for hub customers (<paramref name="createdRecords"/>, <see cref="IdentityLink.CreatedRecord"/>)
+/// count toward no limit: two Contacts the hub created for two of its customers say nothing about whether they are two people.
 /// </summary>
-public sealed class IdentityState(IdentityRules rules, IReadOnlyList<Separation> separations)
+public sealed class IdentityState(IdentityRules rules, IReadOnlyList<Separation> separations, IEnumerable<CustomerIdentifier>? createdRecords = null)
 {
     private const string NoMergeReason = "a record id a sync target reported for one customer is held by another";
 
     private readonly Dictionary<CustomerIdentifier, IdentityCluster> _owners = [];
     private readonly HashSet<IdentityCluster> _clusters = [];
+    private readonly HashSet<CustomerIdentifier> _createdRecords = [.. createdRecords ?? []];
 
     public IReadOnlyCollection<IdentityCluster> Clusters => _clusters;
 
@@ -34,6 +37,10 @@ public sealed class IdentityState(IdentityRules rules, IReadOnlyList<Separation>
     {
         ArgumentNullException.ThrowIfNull(link);
         ArgumentNullException.ThrowIfNull(newCluster);
+        if (link.CreatedRecord is { } createdRecord)
+        {
+            _createdRecords.Add(createdRecord);
+        }
         var identifiers = link.Identifiers.Distinct()
             .OrderBy(i => IdentityRules.Strength(i.Type)).ThenBy(i => i.Type, StringComparer.Ordinal).ThenBy(i => i.Value, StringComparer.Ordinal)
             .ToList();
@@ -42,7 +49,7 @@ public sealed class IdentityState(IdentityRules rules, IReadOnlyList<Separation>
         var fresh = new HashSet<CustomerIdentifier>();
         foreach (var identifier in identifiers.Where(i => !_owners.ContainsKey(i)))
         {
-            if (fresh.Count(f => f.Type == identifier.Type) < rules.LimitFor(identifier.Type))
+            if (_createdRecords.Contains(identifier) || fresh.Count(f => f.Type == identifier.Type && !_createdRecords.Contains(f)) < rules.LimitFor(identifier.Type))
             {
                 fresh.Add(identifier);
             }
@@ -111,7 +118,7 @@ public sealed class IdentityState(IdentityRules rules, IReadOnlyList<Separation>
     {
         foreach (var type in candidate.Select(i => i.Type).Distinct())
         {
-            var count = group.Concat(candidate).Where(i => i.Type == type).Distinct().Count();
+            var count = group.Concat(candidate).Where(i => i.Type == type && !_createdRecords.Contains(i)).Distinct().Count();
             if (count > rules.LimitFor(type))
             {
                 return LimitReason(type);

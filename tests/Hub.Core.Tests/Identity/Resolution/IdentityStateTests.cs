@@ -90,6 +90,72 @@ public sealed class IdentityStateTests
     }
 
     [Fact]
+    public void Two_customers_holding_record_ids_the_hub_created_for_them_merge_when_a_touchpoint_names_both()
+    {
+        var state = new IdentityState(new IdentityRules(), []);
+        var first = state.Apply(Link(1, Jane), NewCluster).Landing;
+        state.Apply(Link(2, Jane, Contact1) with { MayMerge = false, CreatedRecord = Contact1 }, NewCluster);
+        var second = state.Apply(Link(3, JanePhone), NewCluster).Landing;
+        state.Apply(Link(4, JanePhone, Contact2) with { MayMerge = false, CreatedRecord = Contact2 }, NewCluster);
+
+        var outcome = state.Apply(Link(5, Jane, JanePhone), NewCluster);
+
+        Assert.Empty(outcome.Conflicts);
+        Assert.Same(first, outcome.Landing);
+        Assert.Equal([second], outcome.Merged);
+        Assert.Equal([Jane, JanePhone, Contact1, Contact2], first.Identifiers.Order(Comparer));
+    }
+
+    [Fact]
+    public void A_record_id_the_hub_created_does_not_keep_its_customer_from_one_that_came_from_the_crm()
+    {
+        var state = new IdentityState(new IdentityRules(), [], [Contact1]);
+        var created = state.Apply(Link(1, Jane, Contact1), NewCluster).Landing;
+        var fromCrm = state.Apply(Link(2, JanePhone, Contact2), NewCluster).Landing;
+
+        var outcome = state.Apply(Link(3, Jane, JanePhone), NewCluster);
+
+        Assert.Empty(outcome.Conflicts);
+        Assert.Same(created, outcome.Landing);
+        Assert.Equal([fromCrm], outcome.Merged);
+    }
+
+    [Fact]
+    public void Record_ids_that_came_from_the_crm_still_keep_two_customers_apart_beside_ones_the_hub_created()
+    {
+        var contact3 = new CustomerIdentifier("salesforce:contact", "003000000000003AAA");
+        var state = new IdentityState(new IdentityRules(), [], [contact3]);
+        var first = state.Apply(Link(1, Jane, Contact1, contact3), NewCluster).Landing;
+        var second = state.Apply(Link(2, JanePhone, Contact2), NewCluster).Landing;
+
+        var outcome = state.Apply(Link(3, Jane, JanePhone), NewCluster);
+
+        Assert.Empty(outcome.Merged);
+        Assert.Equal([first, second], state.Clusters.OrderBy(c => c.Age));
+        Assert.Contains("salesforce:contact", Assert.Single(outcome.Conflicts).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Whether_the_hub_created_a_record_id_does_not_depend_on_where_its_link_falls_in_the_replay_order()
+    {
+        // The CRM's own event about the Contact comes before the hub's "created" link in canonical order.
+        var links = new[]
+        {
+            Link(1, Jane),
+            Link(2, Jane, Contact1),
+            Link(3, JanePhone, Contact2),
+            Link(4, Jane, JanePhone),
+            Link(5, Jane, Contact1) with { MayMerge = false, CreatedRecord = Contact1 },
+            Link(6, JanePhone, Contact2) with { MayMerge = false, CreatedRecord = Contact2 },
+        };
+
+        var result = IdentityReplay.Run(links, new IdentityRules(), []);
+
+        Assert.Empty(result.Conflicts);
+        Assert.Equal([Jane, JanePhone, Contact1, Contact2], Assert.Single(result.Clusters).Identifiers.Order(Comparer));
+    }
+
+    [Fact]
     public void A_limit_per_identifier_type_refuses_one_identifier_too_many()
     {
         var rules = new IdentityRules { MaxPerType = { [IdentifierTypes.Email] = 2 } };

@@ -28,6 +28,7 @@ internal sealed class SalesforceOrg : IDisposable
 
     private readonly ConcurrentDictionary<string, string> _contacts = new(StringComparer.Ordinal);
     private int _tasks;
+    private int _nextContact;
 
     public SalesforceOrg()
     {
@@ -74,6 +75,20 @@ internal sealed class SalesforceOrg : IDisposable
                 .WithHeader("Content-Type", "application/json")
                 .WithBody("""[{"message":"Server is temporarily unavailable.","errorCode":"SERVER_UNAVAILABLE"}]"""));
 
+    /// <summary>
+    /// The Contact is deleted in Salesforce (by a user, or merged away): a write by its id is answered 404
+    /// <c>ENTITY_IS_DELETED</c>, and an upsert by its customer's external id creates a new Contact.
+    /// </summary>
+    public void Deletes(string contactId)
+    {
+        foreach (var (customerId, _) in _contacts.Where(c => c.Value == contactId))
+        {
+            _contacts.TryRemove(customerId, out _);
+        }
+        Server.Given(Request.Create().WithPath($"{ContactPath}/{contactId}").UsingMethod("PATCH")).AtPriority(0)
+            .RespondWith(Json(404, """[{"errorCode":"ENTITY_IS_DELETED","message":"entity is deleted","fields":[]}]"""));
+    }
+
     public IReadOnlyDictionary<string, string> Settings(string instanceId) => new Dictionary<string, string>
     {
         [$"Hub:Connectors:{instanceId}:Kind"] = "salesforce",
@@ -119,12 +134,14 @@ internal sealed class SalesforceOrg : IDisposable
 
     public void Dispose() => Server.Dispose();
 
-    private string ContactFor(string customerId) => _contacts.GetOrAdd(customerId, _ => Id18($"0035g00000Hb{_contacts.Count:000}"));
+    private string ContactFor(string customerId) => _contacts.GetOrAdd(customerId, _ => NewContactId());
+
+    private string NewContactId() => Id18($"0035g00000Hb{Interlocked.Increment(ref _nextContact) - 1:000}");
 
     private ResponseMessage CreateContact(WireMock.IRequestMessage request)
     {
         var customerId = JsonNode.Parse(request.Body!)!["Hub_Customer_Id__c"]!.GetValue<string>();
-        var id = Id18($"0035g00000Hb{_contacts.Count:000}");
+        var id = NewContactId();
         return _contacts.TryAdd(customerId, id)
             ? Answer(201, $$"""{"id":"{{id}}","success":true,"errors":[]}""")
             : Answer(400, $$"""[{"message":"duplicate value found: Hub_Customer_Id__c duplicates value on record with id: {{_contacts[customerId]}}","errorCode":"DUPLICATE_VALUE","fields":[]}]""");

@@ -26,7 +26,7 @@ public sealed class WriteBackTests : IAsyncLifetime
         var timeline = await _hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{customerId}/timeline", UriKind.Relative));
         var link = Assert.Single(timeline.GetProperty("items").EnumerateArray(), i => i.GetProperty("type").GetString() == "crm.record.linked");
         Assert.Equal(SalesforceInstanceId, link.GetProperty("connectorInstanceId").GetString());
-        Assert.Equal($"Linked to salesforce:contact {contactId}", link.GetProperty("summary").GetString());
+        Assert.Equal($"Linked to salesforce:contact {contactId}, which the hub created for this customer", link.GetProperty("summary").GetString());
     }
 
     [Fact]

@@ -213,6 +213,9 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
 
+                    b.Property<Guid?>("CreatedForCustomerId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("CustomerId")
                         .HasColumnType("uuid");
 
