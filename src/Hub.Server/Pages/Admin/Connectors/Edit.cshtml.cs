@@ -56,6 +56,14 @@ public sealed class EditModel(ConnectorInstances instances, StoredConnectorInsta
     public IReadOnlyList<string> UndecryptableSecrets =>
         [.. Descriptor.Options.Where(o => _undecryptableSecrets.Contains(o.Name)).Select(o => o.DisplayName)];
 
+    /// <summary>
+    /// A secret typed into a form that came back (refused, or after Test connection): the field is empty again, since
+    /// secrets are never written into the page, and must be typed again to be saved.
+    /// </summary>
+    public bool SecretToEnterAgain(string option) =>
+        !Saved && HttpMethods.IsPost(Request.Method) && Descriptor.Options.Any(o => o.IsSecret && o.Name.Equals(option, StringComparison.OrdinalIgnoreCase))
+        && !string.IsNullOrWhiteSpace(_values.GetValueOrDefault(option));
+
     /// <summary>The validator's message about this option (its messages start with the option's quoted name).</summary>
     public string? ProblemFor(string option) => Problems.FirstOrDefault(p => p.StartsWith($"'{option}'", StringComparison.OrdinalIgnoreCase));
 
