@@ -36,9 +36,15 @@ internal static class InboundParseOptions
     public static IReadOnlyList<ConnectorOptionDescriptor> BasicAuth(string provider) =>
     [
         new(User, "User", ConnectorOptionType.Text, Required: true,
-            $"The user name written into the {provider} webhook URL (https://User:Password@your-hub/webhooks/<instance>)."),
+            $"The user name written into the {provider} webhook URL (https://User:Password@your-hub/webhooks/<instance>).")
+        {
+            InWebhookUrl = WebhookUrlPart.BasicUser,
+        },
         new(Password, "Password", ConnectorOptionType.Secret, Required: true,
-            $"The password written into the {provider} webhook URL; use a long random one."),
+            $"The password written into the {provider} webhook URL; use a long random one.")
+        {
+            InWebhookUrl = WebhookUrlPart.BasicPassword,
+        },
     ];
 
     public static IReadOnlyList<string> BasicAuthProblems(ConnectorSettings settings) =>

@@ -73,7 +73,10 @@ internal sealed record SalesforceOptions(
         new(FieldMappingKey, "Field mapping", ConnectorOptionType.Text, Required: false,
             "hubField=ContactField pairs, comma-separated; used both ways.", FieldMapping.Default),
         new(Secret, "Endpoint secret", ConnectorOptionType.Secret, Required: false,
-            "A random token every request must carry: in the endpoint URL as /webhooks/<id>?secret=<token>, or as a Bearer token. Required for Change Data Capture relays."),
+            "A random token every request must carry: in the endpoint URL as /webhooks/<id>?secret=<token>, or as a Bearer token. Required for Change Data Capture relays.")
+        {
+            InWebhookUrl = WebhookUrlPart.SecretQueryParameter,
+        },
         new(IntegrationUser, "Integration user ID", ConnectorOptionType.Text, Required: false,
             "The user the hub writes as (005...). Changes made by it are the hub's own echoes. Default: learned from the token."),
         new(Tasks, "Task channels", ConnectorOptionType.Text, Required: false,

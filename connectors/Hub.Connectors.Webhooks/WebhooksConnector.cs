@@ -45,11 +45,29 @@ internal sealed class WebhooksConnector(CustomerWebhookSender sender, IHttpClien
         {
             using var request = new HttpRequestMessage(HttpMethod.Options, target);
             using var response = await httpClients.CreateClient(HubHttpClients.Outbound).SendAsync(request, cancellationToken);
-            return new(ConnectionTestOutcome.Ok, $"The target answered {(int)response.StatusCode}.");
+            return Meaning((int)response.StatusCode);
         }
         catch (HttpRequestException e)
         {
             return new(ConnectionTestOutcome.Unreachable, $"The target could not be reached: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// What the target's answer to the OPTIONS probe says. 405 and 501 are how a server that takes only POST turns OPTIONS
+    /// away (Python's http.server answers 501): it is up, and the first change sent shows whether it takes the hub's
+    /// deliveries. Nothing at the path (404, 410) is a wrong URL; another 5xx is a fault on the target's side.
+    /// </summary>
+    internal static ConnectionTestResult Meaning(int status) => status switch
+    {
+        < 400 => new(ConnectionTestOutcome.Ok, $"The target answered {status}."),
+        405 or 501 => new(ConnectionTestOutcome.Ok,
+            $"The target is reachable; it answered {status} because it does not handle the OPTIONS probe. Whether it takes the hub's signed POSTs shows with the first change sent."),
+        404 or 410 => new(ConnectionTestOutcome.BadSettings,
+            $"The target answered {status}: nothing takes requests at this URL. Check its path."),
+        >= 500 => new(ConnectionTestOutcome.Unreachable,
+            $"The target answered {status}: a fault on its side (down, overloaded or misconfigured). Changes sent meanwhile are retried, then kept as failed messages."),
+        _ => new(ConnectionTestOutcome.BadSettings,
+            $"The target refused the probe with {status}. Check the URL and what the target expects."),
+    };
 }

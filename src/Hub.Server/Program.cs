@@ -76,7 +76,11 @@ try
     // scheme, host and address when a trusted proxy forwarded the request.
     app.UseForwardedHeaders();
     app.UseExceptionHandler();
-    app.UseStatusCodePages();
+    // An admin page's bare status code (404 for an unknown customer) is shown as a page in the admin layout; the API keeps problem+json.
+    app.UseWhen(context => context.Request.Path.StartsWithSegments("/admin"), admin => admin.UseStatusCodePagesWithReExecute("/admin/status/{0}"));
+    app.UseWhen(context => !context.Request.Path.StartsWithSegments("/admin"), other => other.UseStatusCodePages());
+    // Routing after the status code pages, so that a re-executed request is routed to its page again.
+    app.UseRouting();
     app.UseRateLimiter();
     app.UseAuthentication();
     app.UseAuthorization();

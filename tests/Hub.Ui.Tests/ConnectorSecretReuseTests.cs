@@ -80,6 +80,21 @@ public sealed partial class ConnectorSecretReuseTests : IDisposable
         Assert.Contains($"InstanceUrl={attacker.Url}", entry.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_refused_new_instance_says_to_enter_its_secret_again_without_echoing_it()
+    {
+        using var client = _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignInAsync(client);
+
+        using var refused = await PostAsync(client, "/admin/connectors/edit?kind=salesforce", "Save", existing: false, Settings(("InstanceUrl", "not a url")));
+        var page = await refused.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("<p id=\"option-ClientSecret-again\" class=\"field-error\">Enter it again: secrets are not sent back to the browser.</p>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("option-PrivateKey-again", page, StringComparison.Ordinal); // not entered: nothing to enter again
+        Assert.DoesNotContain(StoredSecret, page, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string> Settings(params (string Name, string Value)[] changes)
     {
         var settings = new Dictionary<string, string>

@@ -35,7 +35,7 @@ public sealed partial class RouteAuthorizationTests : IAsyncLifetime
     private static readonly string[] ViewerPages =
     [
         "/Admin/Index", "/Admin/Health", "/Admin/Connectors/Index", "/Admin/Customers/Index", "/Admin/Customers/Details",
-        "/Admin/Operations/FailedMessages", "/Admin/Operations/Audit", "/Admin/SignOut",
+        "/Admin/Operations/FailedMessages", "/Admin/Operations/Audit", "/Admin/SignOut", "/Admin/Status",
     ];
 
     private readonly string _directory = Directory.CreateTempSubdirectory("hub-routes-").FullName;

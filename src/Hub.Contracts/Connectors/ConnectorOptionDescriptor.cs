@@ -31,4 +31,26 @@ public sealed record ConnectorOptionDescriptor(
     /// URL options are destinations unless a connector says otherwise (a URL the hub only compares signatures with).
     /// </summary>
     public bool IsDestination { get; init; } = Type == ConnectorOptionType.Url;
+
+    /// <summary>
+    /// Where the URL a source system posts to (<c>/webhooks/&lt;instance&gt;</c>) must carry the option's value, when the
+    /// source authenticates with the URL itself: the admin UI writes that URL with it.
+    /// </summary>
+    public WebhookUrlPart InWebhookUrl { get; init; }
+}
+
+/// <summary>A part of the webhook URL that carries an option's value.</summary>
+public enum WebhookUrlPart
+{
+    /// <summary>Not in the URL.</summary>
+    None,
+
+    /// <summary>The user of the URL's Basic credentials (<c>https://user:password@host/...</c>).</summary>
+    BasicUser,
+
+    /// <summary>The password of the URL's Basic credentials.</summary>
+    BasicPassword,
+
+    /// <summary>The <c>secret</c> query parameter (<c>...?secret=value</c>).</summary>
+    SecretQueryParameter,
 }

@@ -92,7 +92,7 @@ public sealed class IdentifierNormalizer(string defaultRegion, EmailNormalizatio
         {
             local = local.Replace(".", "", StringComparison.Ordinal);
         }
-        return IdentifierNormalization.Valid(CustomerIdentifier.Email($"{local.ToLowerInvariant()}@{domain}".Normalize(NormalizationForm.FormC)));
+        return IdentifierNormalization.Valid(CustomerIdentifier.Email($"{CaseFolding.Fold(local)}@{domain}".Normalize(NormalizationForm.FormC)));
     }
 
     private static bool TryNormalizeUnicode(string value, out string normalized)

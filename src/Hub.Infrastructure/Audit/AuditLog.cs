@@ -35,4 +35,7 @@ public static class AuditActions
     public const string FailedMessageReplayed = "failed-message.replayed";
     public const string FailedMessageDiscarded = "failed-message.discarded";
     public const string UserCreated = "user.created";
+    public const string UserRoleChanged = "user.role-changed";
+    public const string UserPasswordReset = "user.password-reset";
+    public const string UserRemoved = "user.removed";
 }

@@ -339,6 +339,13 @@ public sealed partial class StoredConnectorInstances(
         return all;
     }
 
+    /// <summary>The names of the options the instance has a value for, secrets included.</summary>
+    public static IReadOnlySet<string> SetOptionNames(StoredConnectorInstanceRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return Read(row).Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
     private static Dictionary<string, string> Read(StoredConnectorInstanceRow row) =>
         new(JsonSerializer.Deserialize<Dictionary<string, string>>(row.Settings) ?? [], StringComparer.OrdinalIgnoreCase);
 

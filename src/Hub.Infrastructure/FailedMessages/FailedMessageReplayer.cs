@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using Hub.Contracts.Touchpoints;
+using Hub.Infrastructure.Audit;
 using Hub.Infrastructure.Ingress;
 using Hub.Infrastructure.Persistence;
 using MassTransit;
@@ -10,16 +12,27 @@ namespace Hub.Infrastructure.FailedMessages;
 /// <summary>
 /// Sends a failed message again to the queue it failed on, or discards it. The message is sent before the row is
 /// marked replayed: a crash in between leaves it <c>failed</c> and replayable, and a second copy is harmless
-/// because every consumer is idempotent; the other order could mark as replayed a message that never left.
+/// because every consumer is idempotent; the other order could mark as replayed a message that never left. Each replay
+/// or discard done is in the audit log with its actor (an admin, or the API key's name), whichever way it came.
 /// </summary>
-public sealed class FailedMessageReplayer(HubDbContext db, IngressBufferDbContext ingressBuffer, IBus bus, IngressOptions options, TimeProvider time)
+public sealed class FailedMessageReplayer(HubDbContext db, IngressBufferDbContext ingressBuffer, IBus bus, IngressOptions options, TimeProvider time, AuditLog audit)
 {
     /// <summary>The header a replayed message carries: the id of its <c>failed_messages</c> row.</summary>
     public const string ReplayHeader = "Hub-Replay-Of";
 
     private const int ReplayAllPage = 100;
 
-    public async Task<FailedMessageChange> ReplayAsync(long id, CancellationToken cancellationToken)
+    public async Task<FailedMessageChange> ReplayAsync(long id, string actor, CancellationToken cancellationToken)
+    {
+        var change = await ReplayUnauditedAsync(id, cancellationToken);
+        if (change.Done)
+        {
+            await AuditAsync(actor, AuditActions.FailedMessageReplayed, id.ToString(CultureInfo.InvariantCulture), change.Row!.Queue, cancellationToken);
+        }
+        return change;
+    }
+
+    private async Task<FailedMessageChange> ReplayUnauditedAsync(long id, CancellationToken cancellationToken)
     {
         var row = await db.FailedMessages.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
         if (row is null || row.Status != FailedMessageStatus.Failed)
@@ -37,7 +50,14 @@ public sealed class FailedMessageReplayer(HubDbContext db, IngressBufferDbContex
     }
 
     /// <summary>Replays every failed message, oldest first; returns how many were sent.</summary>
-    public async Task<int> ReplayAllAsync(CancellationToken cancellationToken)
+    public async Task<int> ReplayAllAsync(string actor, CancellationToken cancellationToken)
+    {
+        var replayed = await ReplayAllUnauditedAsync(cancellationToken);
+        await AuditAsync(actor, AuditActions.FailedMessageReplayed, "all", $"{replayed} messages", cancellationToken);
+        return replayed;
+    }
+
+    private async Task<int> ReplayAllUnauditedAsync(CancellationToken cancellationToken)
     {
         var replayed = 0;
         var after = 0L;
@@ -47,7 +67,7 @@ public sealed class FailedMessageReplayer(HubDbContext db, IngressBufferDbContex
                 .OrderBy(f => f.Id).Select(f => f.Id).Take(ReplayAllPage).ToListAsync(cancellationToken);
             foreach (var id in ids)
             {
-                replayed += (await ReplayAsync(id, cancellationToken)).Done ? 1 : 0;
+                replayed += (await ReplayUnauditedAsync(id, cancellationToken)).Done ? 1 : 0;
             }
             if (ids.Count < ReplayAllPage)
             {
@@ -57,13 +77,17 @@ public sealed class FailedMessageReplayer(HubDbContext db, IngressBufferDbContex
         }
     }
 
-    public async Task<FailedMessageChange> DiscardAsync(long id, CancellationToken cancellationToken)
+    public async Task<FailedMessageChange> DiscardAsync(long id, string actor, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var marked = await db.FailedMessages.Where(f => f.Id == id && f.Status == FailedMessageStatus.Failed)
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, FailedMessageStatus.Discarded).SetProperty(f => f.DiscardedAt, now), cancellationToken);
         var row = await db.FailedMessages.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        if (marked == 1)
+        {
+            await AuditAsync(actor, AuditActions.FailedMessageDiscarded, id.ToString(CultureInfo.InvariantCulture), row!.Queue, cancellationToken);
+        }
         await transaction.CommitAsync(cancellationToken);
         if (marked == 1 && row!.MessageType is nameof(TouchpointReceived) or nameof(TouchpointGroup))
         {
@@ -74,6 +98,12 @@ public sealed class FailedMessageReplayer(HubDbContext db, IngressBufferDbContex
             await ingressBuffer.IngressBuffer.Where(b => touchpointIds.Contains(b.TouchpointId)).ExecuteDeleteAsync(cancellationToken);
         }
         return new FailedMessageChange(marked == 1, row);
+    }
+
+    private async Task AuditAsync(string actor, string action, string subject, string detail, CancellationToken cancellationToken)
+    {
+        audit.Add(db, actor, action, subject, detail);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private async Task SendAsync(FailedMessageRow row, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using Hub.Core.Identity;
+
 namespace Hub.Infrastructure.Persistence;
 
 /// <summary>The master record's head: one row per hub customer.</summary>
@@ -74,7 +76,23 @@ public sealed class CustomerFieldRow
 
     public required string Name { get; set; }
 
-    public required string Value { get; set; }
+    public required string Value
+    {
+        get => _value;
+        set
+        {
+            _value = value;
+            SearchKey = CaseFolding.Fold(value);
+        }
+    }
+
+    private string _value = "";
+
+    /// <summary>
+    /// <see cref="Value"/> in <see cref="CaseFolding"/>'s form, kept with it, which the admin search matches: neither
+    /// SQLite's lower() (ASCII only) nor PostgreSQL's (which depends on the database's locale) folds like .NET does.
+    /// </summary>
+    public string SearchKey { get; private set; } = "";
 
     public required string Source { get; set; }
 

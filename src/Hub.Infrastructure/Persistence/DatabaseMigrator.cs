@@ -42,6 +42,10 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
         {
             await db.Database.MigrateAsync(cancellationToken);
         }
+        if (await CustomerSearchKeyBackfill.RunAsync(db, cancellationToken) is var keyed and > 0)
+        {
+            LogSearchKeysBackfilled(logger, keyed);
+        }
         LogMigrated(logger, db.Database.ProviderName ?? "?");
     }
 
@@ -152,6 +156,9 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database is up to date ({Provider})")]
     private static partial void LogMigrated(ILogger logger, string provider);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Derived the search key of {Count} customer fields stored before it existed")]
+    private static partial void LogSearchKeysBackfilled(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Moved {Count} buffered touchpoints from the main SQLite file to the ingress buffer's own file")]
     private static partial void LogBufferMoved(ILogger logger, int count);

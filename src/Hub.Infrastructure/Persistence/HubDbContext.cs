@@ -123,6 +123,7 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.HasKey(f => new { f.CustomerId, f.Name });
             e.Property(f => f.Name).HasMaxLength(TouchpointLimits.ProfileFactNameLength);
             e.Property(f => f.Source).HasMaxLength(TouchpointLimits.ConnectorInstanceIdLength);
+            e.Property(f => f.SearchKey);
         });
         modelBuilder.Entity<TimelineEntryRow>(e =>
         {

@@ -60,6 +60,60 @@ public sealed class AdminAccounts(HubDbContext db, AuditLog audit, TimeProvider 
         return [];
     }
 
+    /// <summary>Gives the account another role and ends its sessions; refuses to leave the hub without an admin.</summary>
+    public async Task<IReadOnlyList<string>> ChangeRoleAsync(string? email, string? role, string actor, CancellationToken cancellationToken)
+    {
+        if (!AdminRoles.All.Contains(role ?? ""))
+        {
+            return [$"'Role' must be {string.Join(" or ", AdminRoles.All)}."];
+        }
+        return await ChangeAsync(email, AuditActions.UserRoleChanged, role, actor, user => user.Role = role!, cancellationToken);
+    }
+
+    /// <summary>Sets a new password and ends the account's sessions (a reset for someone who forgot it, or whose password leaked).</summary>
+    public async Task<IReadOnlyList<string>> ResetPasswordAsync(string? email, string? password, string actor, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(password) || password.Length < MinimumPasswordLength)
+        {
+            return [$"'Password' must have at least {MinimumPasswordLength} characters."];
+        }
+        return await ChangeAsync(email, AuditActions.UserPasswordReset, null, actor, user => user.PasswordHash = Hasher.HashPassword(user, password), cancellationToken);
+    }
+
+    /// <summary>Removes the account, which ends its sessions; refuses to remove the last admin.</summary>
+    public Task<IReadOnlyList<string>> RemoveAsync(string? email, string actor, CancellationToken cancellationToken) =>
+        ChangeAsync(email, AuditActions.UserRemoved, null, actor, user => db.AdminUsers.Remove(user), cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the account with a new security stamp (its cookies stop validating on the next
+    /// request, in every hub process) and the audit entry, unless no admin would be left. Serializable, so two admins
+    /// demoting each other at once cannot both succeed.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> ChangeAsync(
+        string? email, string action, string? detail, string actor, Action<AdminUserRow> change, CancellationToken cancellationToken)
+    {
+        var normalized = Normalize(email);
+        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, cancellationToken);
+        var user = normalized is null ? null : await db.AdminUsers.FirstOrDefaultAsync(u => u.Email == normalized, cancellationToken);
+        if (user is null)
+        {
+            return [$"There is no account {email}."];
+        }
+        change(user);
+        user.SecurityStamp = NewStamp();
+        var adminsLeft = await db.AdminUsers.CountAsync(u => u.Role == AdminRoles.Admin && u.Email != user.Email, cancellationToken)
+            + (db.Entry(user).State != EntityState.Deleted && user.Role == AdminRoles.Admin ? 1 : 0);
+        if (adminsLeft == 0)
+        {
+            db.ChangeTracker.Clear();
+            return [$"{user.Email} is the last admin: make another account admin first."];
+        }
+        audit.Add(db, actor, action, user.Email, detail);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return [];
+    }
+
     /// <summary>The signed-in principal, or null when the e-mail or the password is wrong.</summary>
     public async Task<ClaimsPrincipal?> SignInAsync(string? email, string? password, string scheme, CancellationToken cancellationToken)
     {

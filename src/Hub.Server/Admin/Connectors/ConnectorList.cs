@@ -22,7 +22,14 @@ public sealed record ConnectorListItem(
     int FailedMessages,
     string? BreakerState,
     SyncQueueState? SyncQueue,
-    bool SecretsUndecryptable = false);
+    bool SecretsUndecryptable = false)
+{
+    /// <summary>The connector's descriptor, when installed.</summary>
+    public ConnectorDescriptor? Descriptor { get; init; }
+
+    /// <summary>The options the webhook URL carries, secrets masked (<see cref="WebhookUrls.Masked"/>).</summary>
+    public IReadOnlyDictionary<string, string?> WebhookUrlValues { get; init; } = new Dictionary<string, string?>();
+}
 
 /// <summary>
 /// The connector list with each instance's status, from data the hub already keeps: the timeline (last event received,
@@ -37,11 +44,13 @@ public sealed class ConnectorList(
 
     public async Task<IReadOnlyList<ConnectorListItem>> ListAsync(CancellationToken cancellationToken)
     {
-        var entries = new List<(string Id, string Kind, bool Configured, bool Enabled, IConnector? Connector, ConnectorInstance? Running, bool Undecryptable)>();
+        var entries = new List<(string Id, string Kind, bool Configured, bool Enabled, IConnector? Connector, ConnectorInstance? Running, bool Undecryptable, IReadOnlyDictionary<string, string?> UrlValues)>();
+        IReadOnlyDictionary<string, string?> UrlValues(IConnector? connector, Func<string, string?> value) =>
+            connector is null ? new Dictionary<string, string?>() : WebhookUrls.Masked(connector.Descriptor, value);
         foreach (var instance in instances.All.Where(i => instances.IsConfigured(i.Id)))
         {
             instances.TryGet(instance.Id, out _, out var connector);
-            entries.Add((instance.Id, instance.Kind, true, true, connector, instance, false));
+            entries.Add((instance.Id, instance.Kind, true, true, connector, instance, false, UrlValues(connector, instance.Settings.Get)));
         }
         foreach (var row in await stored.ListAsync(cancellationToken))
         {
@@ -51,7 +60,11 @@ public sealed class ConnectorList(
             }
             instances.Connectors.TryGetValue(row.Kind, out var connector);
             var running = instances.TryGet(row.Id, out var instance, out _) ? instance : null;
-            entries.Add((row.Id, row.Kind, false, row.Enabled, connector, running, row.Enabled && running is null && stored.HasUndecryptableSecrets(row.Id)));
+            var visible = connector is null ? new Dictionary<string, string>() : stored.VisibleSettings(row, connector);
+            var set = StoredConnectorInstances.SetOptionNames(row);
+            // A secret's value stays in the store: "set" only says it is there, and Masked shows a placeholder for it.
+            entries.Add((row.Id, row.Kind, false, row.Enabled, connector, running, row.Enabled && running is null && stored.HasUndecryptableSecrets(row.Id),
+                UrlValues(connector, option => visible.TryGetValue(option, out var value) ? value : set.Contains(option) ? "set" : null)));
         }
         var ids = entries.Select(e => e.Id).ToList();
         var since = time.GetUtcNow() - RateWindow;
@@ -77,7 +90,11 @@ public sealed class ConnectorList(
                 failed.GetValueOrDefault(SyncEndpoints.For(e.Id)),
                 isTarget ? BreakerStateOf(e.Running!) : null,
                 isTarget ? consumers.StateOf(e.Id) : null,
-                e.Undecryptable);
+                e.Undecryptable)
+            {
+                Descriptor = e.Connector?.Descriptor,
+                WebhookUrlValues = e.UrlValues,
+            };
         })];
     }
 

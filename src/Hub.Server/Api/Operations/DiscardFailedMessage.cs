@@ -4,9 +4,9 @@ namespace Hub.Server.Api.Operations;
 
 internal static class DiscardFailedMessage
 {
-    public static async Task<IResult> HandleAsync(long id, FailedMessageReplayer replayer, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(long id, HttpContext http, FailedMessageReplayer replayer, CancellationToken cancellationToken)
     {
-        var change = await replayer.DiscardAsync(id, cancellationToken);
+        var change = await replayer.DiscardAsync(id, http.User.Identity?.Name ?? "unknown", cancellationToken);
         return change switch
         {
             { Row: null } => FailedMessageView.NotFound(id),

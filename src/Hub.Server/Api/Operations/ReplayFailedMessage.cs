@@ -8,11 +8,11 @@ namespace Hub.Server.Api.Operations;
 /// </summary>
 internal static class ReplayFailedMessage
 {
-    public static async Task<IResult> HandleAsync(long id, FailedMessageReplayer replayer, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAsync(long id, HttpContext http, FailedMessageReplayer replayer, CancellationToken cancellationToken)
     {
         try
         {
-            var change = await replayer.ReplayAsync(id, cancellationToken);
+            var change = await replayer.ReplayAsync(id, http.User.Identity?.Name ?? "unknown", cancellationToken);
             return change switch
             {
                 { Row: null } => FailedMessageView.NotFound(id),
@@ -26,11 +26,11 @@ internal static class ReplayFailedMessage
         }
     }
 
-    public static async Task<IResult> HandleAllAsync(FailedMessageReplayer replayer, CancellationToken cancellationToken)
+    public static async Task<IResult> HandleAllAsync(HttpContext http, FailedMessageReplayer replayer, CancellationToken cancellationToken)
     {
         try
         {
-            return TypedResults.Ok(new ReplayAllResponse(await replayer.ReplayAllAsync(cancellationToken)));
+            return TypedResults.Ok(new ReplayAllResponse(await replayer.ReplayAllAsync(http.User.Identity?.Name ?? "unknown", cancellationToken)));
         }
         catch (ReplayUnavailableException e)
         {

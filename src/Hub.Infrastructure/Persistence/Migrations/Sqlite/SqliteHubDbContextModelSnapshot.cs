@@ -126,6 +126,10 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<long>("ObservedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SearchKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(100)

@@ -40,7 +40,10 @@ public sealed class EditModel(ConnectorInstances instances, StoredConnectorInsta
 
     public bool CanTest => instances.Connectors.TryGetValue(Descriptor.Kind, out var c) && c is IConnectionTester;
 
-    public string WebhookUrl => WebhookUrls.For(Request, Id ?? "");
+    /// <summary>The URL the source posts to, with the credentials it needs: those entered now in full (this page shows secrets once), stored ones as placeholders.</summary>
+    public string WebhookUrl => WebhookUrls.For(Request, Id ?? "", Descriptor, _webhookUrlValues);
+
+    private Dictionary<string, string?> _webhookUrlValues = [];
 
     public string? Value(string option) => _values.GetValueOrDefault(option);
 
@@ -52,6 +55,14 @@ public sealed class EditModel(ConnectorInstances instances, StoredConnectorInsta
     /// <summary>The display names of the stored secrets that cannot be decrypted and must be entered again.</summary>
     public IReadOnlyList<string> UndecryptableSecrets =>
         [.. Descriptor.Options.Where(o => _undecryptableSecrets.Contains(o.Name)).Select(o => o.DisplayName)];
+
+    /// <summary>
+    /// A secret typed into a form that came back (refused, or after Test connection): the field is empty again, since
+    /// secrets are never written into the page, and must be typed again to be saved.
+    /// </summary>
+    public bool SecretToEnterAgain(string option) =>
+        !Saved && HttpMethods.IsPost(Request.Method) && Descriptor.Options.Any(o => o.IsSecret && o.Name.Equals(option, StringComparison.OrdinalIgnoreCase))
+        && !string.IsNullOrWhiteSpace(_values.GetValueOrDefault(option));
 
     /// <summary>The validator's message about this option (its messages start with the option's quoted name).</summary>
     public string? ProblemFor(string option) => Problems.FirstOrDefault(p => p.StartsWith($"'{option}'", StringComparison.OrdinalIgnoreCase));
@@ -80,6 +91,12 @@ public sealed class EditModel(ConnectorInstances instances, StoredConnectorInsta
         IsNew = false;
         EnteredSecrets = [.. Descriptor.Options.Where(o => o.IsSecret && !string.IsNullOrWhiteSpace(_values.GetValueOrDefault(o.Name)))
             .Select(o => (o.Name, _values[o.Name]!.Trim()))];
+        _webhookUrlValues = new(WebhookUrls.Masked(Descriptor, option => _values.GetValueOrDefault(option)?.Trim() is { Length: > 0 } v ? v : _storedSecrets.Contains(option) ? "set" : null),
+            StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in EnteredSecrets.Where(s => _webhookUrlValues.ContainsKey(s.Name)))
+        {
+            _webhookUrlValues[name] = value;
+        }
         _storedSecrets = new(Descriptor.Options.Where(o => o.IsSecret).Select(o => o.Name), StringComparer.OrdinalIgnoreCase);
         _undecryptableSecrets.Clear();
         return Page();

@@ -17,5 +17,5 @@ public sealed class IndexModel(ConnectorList list, ConnectorInstances instances)
         Kinds = [.. instances.Connectors.Values.Select(c => c.Descriptor).OrderBy(d => d.DisplayName)];
     }
 
-    public string WebhookUrl(string id) => WebhookUrls.For(Request, id);
+    public string WebhookUrl(ConnectorListItem item) => WebhookUrls.For(Request, item.Id, item.Descriptor, item.WebhookUrlValues);
 }

@@ -7,13 +7,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Hub.Server.Pages.Admin.Customers;
 
 /// <summary>
-/// Customer search: an e-mail or a phone number is normalized and matched exactly; any text is also matched, in part and
-/// without regard to case, against identifiers (handles, ids in connected systems) and the name fields.
+/// Customer search: an e-mail or a phone number is normalized and matched exactly; any text is also matched as
+/// <see cref="CustomerSearch"/> says, and a customer id finds its customer.
 /// </summary>
 public sealed class IndexModel(HubDbContext db, IdentifierNormalizer normalizer) : PageModel
 {
     public const int Limit = 50;
-    private static readonly string[] NameFields = ["name", "firstName", "lastName", "company"];
 
     public string? Query { get; private set; }
 
@@ -34,15 +33,8 @@ public sealed class IndexModel(HubDbContext db, IdentifierNormalizer normalizer)
                 exact.Add(normalized.Value);
             }
         }
-        var pattern = "%" + Query.ToLowerInvariant().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
         var cancel = HttpContext.RequestAborted;
-        var byIdentifier = await db.CustomerIdentifiers.AsNoTracking()
-            .Where(i => exact.Contains(i.Value) || EF.Functions.Like(i.Value.ToLower(), pattern, "\\"))
-            .Select(i => i.CustomerId).Distinct().Take(Limit).ToListAsync(cancel);
-        var byName = await db.CustomerFields.AsNoTracking()
-            .Where(f => NameFields.Contains(f.Name) && EF.Functions.Like(f.Value.ToLower(), pattern, "\\"))
-            .Select(f => f.CustomerId).Distinct().Take(Limit).ToListAsync(cancel);
-        var ids = byIdentifier.Concat(byName).Distinct().Take(Limit).ToList();
+        var ids = await CustomerSearch.IdsMatchingAsync(db, Query, exact, Limit, cancel);
         if (Guid.TryParse(Query, out var id))
         {
             ids.Add(id);

@@ -1,0 +1,94 @@
+using Hub.Infrastructure.Persistence;
+using Hub.Integration.Tests.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hub.Integration.Tests.Persistence;
+
+/// <summary>
+/// The admin search finds names whatever the case of their letters, ASCII or not, and whether the text typed is composed
+/// (é) or decomposed (e + combining acute), on both providers; names stored before the search key existed are keyed at start.
+/// </summary>
+public sealed class CustomerSearchTests : IDisposable
+{
+    private static readonly string[] FindZoe = ["Åström", "ÅSTRÖM", "åström", "Zoë Åström", "ström", "ZOË", "jose\u0301", "JOSÉ", "josé"];
+
+    private readonly string _sqlitePath = Path.Combine(Path.GetTempPath(), $"hub-search-{Guid.NewGuid():N}.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _sqlitePath, _sqlitePath + "-wal", _sqlitePath + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Sqlite_finds_names_in_any_case_and_normal_form() => await FindsAsync(OpenSqlite, keyedLater: false);
+
+    [Fact]
+    public async Task Postgres_finds_names_in_any_case_and_normal_form() => await FindsAsync(await OpenPostgresAsync("search"), keyedLater: false);
+
+    [Fact]
+    public async Task Sqlite_finds_names_stored_before_the_search_key_once_keyed() => await FindsAsync(OpenSqlite, keyedLater: true);
+
+    [Fact]
+    public async Task Postgres_finds_names_stored_before_the_search_key_once_keyed() => await FindsAsync(await OpenPostgresAsync("search-upgrade"), keyedLater: true);
+
+    private SqliteHubDbContext OpenSqlite() =>
+        new(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite($"Data Source={_sqlitePath}").Options);
+
+    private static async Task<Func<HubDbContext>> OpenPostgresAsync(string purpose)
+    {
+        var connectionString = await SharedServers.NewDatabaseAsync(purpose);
+        return () => new PostgresHubDbContext(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connectionString).Options);
+    }
+
+    private static async Task FindsAsync(Func<HubDbContext> open, bool keyedLater)
+    {
+        var zoe = Guid.NewGuid();
+        var other = Guid.NewGuid();
+        await using (var db = open())
+        {
+            await db.Database.MigrateAsync();
+            db.Customers.Add(Customer(zoe, ("name", "Zoë Åström"), ("firstName", "José")));
+            db.Customers.Add(Customer(other, ("name", "Ada Lovelace")));
+            await db.SaveChangesAsync();
+            if (keyedLater)
+            {
+                // As the migration leaves the fields stored before it.
+                await db.Database.ExecuteSqlRawAsync("UPDATE customer_fields SET \"SearchKey\" = ''");
+            }
+        }
+
+        if (keyedLater)
+        {
+            await using var db = open();
+            Assert.Equal(3, await CustomerSearchKeyBackfill.RunAsync(db, CancellationToken.None));
+        }
+
+        await using (var db = open())
+        {
+            var found = new List<string>();
+            foreach (var text in FindZoe)
+            {
+                var ids = await CustomerSearch.IdsMatchingAsync(db, text, [], 50, CancellationToken.None);
+                found.Add($"{text}: {(ids.SequenceEqual([zoe]) ? "Zoë" : ids.Count + " other")}");
+            }
+            Assert.Equal(FindZoe.Select(text => $"{text}: Zoë"), found);
+            Assert.Equal([other], await CustomerSearch.IdsMatchingAsync(db, "LOVELACE", [], 50, CancellationToken.None));
+            Assert.Empty(await CustomerSearch.IdsMatchingAsync(db, "Åströmm", [], 50, CancellationToken.None));
+        }
+    }
+
+    private static CustomerRow Customer(Guid id, params (string Name, string Value)[] fields)
+    {
+        var customer = new CustomerRow { Id = id, Version = 1, Stamp = Guid.NewGuid(), CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch };
+        foreach (var (name, value) in fields)
+        {
+            customer.Fields.Add(new CustomerFieldRow { CustomerId = id, Name = name, Value = value, Source = "crm1", ObservedAt = DateTimeOffset.UnixEpoch });
+        }
+        return customer;
+    }
+}
