@@ -5,6 +5,7 @@ using Hub.Contracts.Customers;
 using Hub.Contracts.Identity;
 using Hub.Server.RemoteConnectors.Gateway;
 using Hub.Server.RemoteConnectors.Sync;
+using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;
 
@@ -21,7 +22,7 @@ public sealed class RemoteSyncSenderTests
         // The turn was one counter for all instances: with two instances of two replicas, each instance always began
         // at the same replica.
         var replicas = new RecordingReplicas();
-        var sender = new RemoteSyncSender(replicas, TimeProvider.System, new Gateway());
+        var sender = new RemoteSyncSender(replicas, TimeProvider.System, Services(new Gateway()));
         var desk = Instance("desk", 5001, 5002);
         var chat = Instance("chat", 5003, 5004);
 
@@ -49,7 +50,7 @@ public sealed class RemoteSyncSenderTests
         };
         cluster.Destinations[RemoteGatewayConfig.DestinationId(1)] = new DestinationState(RemoteGatewayConfig.DestinationId(1));
         gateway.Clusters[cluster.ClusterId] = cluster;
-        var sender = new RemoteSyncSender(replicas, TimeProvider.System, gateway);
+        var sender = new RemoteSyncSender(replicas, TimeProvider.System, Services(gateway));
 
         for (var version = 1; version <= 4; version++)
         {
@@ -58,6 +59,8 @@ public sealed class RemoteSyncSenderTests
 
         Assert.Equal([5002, 5002, 5002, 5002], replicas.Ports);
     }
+
+    private static ServiceProvider Services(IProxyStateLookup gateway) => new ServiceCollection().AddSingleton(gateway).BuildServiceProvider();
 
     private static ConnectorInstance Instance(string id, params int[] ports) => new(id, "remote", new ConnectorSettings(new Dictionary<string, string?>
     {

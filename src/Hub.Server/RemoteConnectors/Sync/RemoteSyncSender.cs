@@ -21,7 +21,7 @@ namespace Hub.Server.RemoteConnectors.Sync;
 /// connector deduplicates our retries. Transient failures of every replica are thrown: the sync queue retries,
 /// and its circuit breaker and failed messages apply as to any target. A merge goes the same way as <c>customer.merged</c>.
 /// </summary>
-internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvider time, IProxyStateLookup gateway)
+internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvider time, IServiceProvider services)
 {
     private readonly ConcurrentDictionary<string, StrongBox<int>> _next = new(StringComparer.OrdinalIgnoreCase);
 
@@ -101,7 +101,9 @@ internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvi
         var counter = _next.GetOrAdd(instanceId, _ => new StrongBox<int>(-1));
         var start = (int)((uint)Interlocked.Increment(ref counter.Value) % (uint)addresses.Count);
         var inTurn = Enumerable.Range(0, addresses.Count).Select(i => (start + i) % addresses.Count).ToList();
-        if (!gateway.TryGetCluster(RemoteGatewayConfig.ClusterId(instanceId), out var cluster))
+        // Looked up here, not taken in the constructor: the gateway's state is built from the connector instances, which
+        // are built from the connectors, this one's sender among them; taking it there deadlocked the hub's start.
+        if (services.GetService<IProxyStateLookup>() is not { } gateway || !gateway.TryGetCluster(RemoteGatewayConfig.ClusterId(instanceId), out var cluster))
         {
             return inTurn.Select(i => addresses[i]);
         }
