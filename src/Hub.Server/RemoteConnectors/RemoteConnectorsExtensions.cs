@@ -4,6 +4,7 @@ using Hub.Server.RemoteConnectors.Gateway;
 using Hub.Server.RemoteConnectors.Sync;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
 
 namespace Hub.Server.RemoteConnectors;
 
@@ -19,6 +20,8 @@ internal static class RemoteConnectorsExtensions
         services.TryAddSingleton<RemoteGatewayConfig>();
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<RemoteGatewayConfig>());
         services.AddReverseProxy().AddTransforms(GatewayTransforms.Apply);
+        services.AddSingleton<IActiveHealthCheckPolicy, ReplicaProbePolicy>();
+        services.AddLogging(logging => logging.AddFilter(ReplicaProbePolicy.ProbeLogCategory, LogLevel.Error));
         return services.AddConnector<RemoteConnector>();
     }
 

@@ -22,6 +22,7 @@ public sealed class RemoteConnectorReplicaLossTests(RemoteConnectorHub remote) :
             Assert.True(await remote.Helpdesk.SendWithRetryAsync(HelpdeskSender.Event(id, email)), $"{id} was not taken");
         }
 
+        var takenOutBeforeKill = TakenOutLines(0);
         await remote.Replicas[0].KillAsync();
         var after = Enumerable.Range(0, 20).Select(i => $"after-{i}").ToList();
         // Right after the kill the dead replica is still in the rotation (it takes two failed probes to leave): of two
@@ -42,6 +43,11 @@ public sealed class RemoteConnectorReplicaLossTests(RemoteConnectorHub remote) :
             Assert.True(await remote.Helpdesk.SendWithRetryAsync(HelpdeskSender.Event(id, email)), $"{id} was not taken");
         }
         Assert.Equal(failedBeforeLate, remote.Helpdesk.FailedAttempts);
+        // The operator reads one line saying so, with the reason, not a warning with a stack trace for every probe.
+        var output = remote.Hub.Hub.Output;
+        Assert.Contains($"Remote connector '{RemoteConnectorHub.InstanceId}': replica-0 ({remote.Replicas[0].Address}) is taken out of the rotation after 2 failed health probes in a row: HttpRequestException: Connection refused", output, StringComparison.Ordinal);
+        Assert.Equal(takenOutBeforeKill + 1, TakenOutLines(0));
+        Assert.DoesNotContain("Probing destination", output, StringComparison.Ordinal);
         // A sender that missed the answer sends again what the hub already has.
         foreach (var id in before.Take(3))
         {
@@ -89,4 +95,7 @@ public sealed class RemoteConnectorReplicaLossTests(RemoteConnectorHub remote) :
     }
 
     private const string EmbeddedHubInstance = Hosting.EmbeddedHub.InstanceId;
+
+    private int TakenOutLines(int replica) =>
+        remote.Hub.Hub.Output.Split('\n').Count(line => line.Contains($"replica-{replica} (", StringComparison.Ordinal) && line.Contains("is taken out of the rotation", StringComparison.Ordinal));
 }

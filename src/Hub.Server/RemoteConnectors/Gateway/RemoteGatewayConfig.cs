@@ -86,7 +86,7 @@ internal sealed class RemoteGatewayConfig : IProxyConfigProvider, IDisposable
                         Enabled = true,
                         Interval = TimeSpan.FromSeconds(options.HealthIntervalSeconds),
                         Timeout = TimeSpan.FromSeconds(Math.Min(options.HealthIntervalSeconds, 5)),
-                        Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
+                        Policy = ReplicaProbePolicy.PolicyName,
                         Path = options.HealthPath,
                     },
                     Passive = new PassiveHealthCheckConfig
