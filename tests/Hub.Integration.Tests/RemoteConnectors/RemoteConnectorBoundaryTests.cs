@@ -96,6 +96,25 @@ public sealed class RemoteConnectorBoundaryTests(FakeRemoteConnectorHub remote) 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Identities_the_hub_cannot_use_are_named_in_the_answer_and_the_touchpoint_is_taken_without_them()
+    {
+        const string events = """
+            {"specversion":"1.0","id":"rejected-1","source":"urn:example:rem","type":"io.hub.touchpoint","data":{"channel":"web","type":"rem.page.viewed","direction":"inbound","identities":[{"type":"email","value":"not-an-address"},{"type":"phone","value":"12"}]}},
+            {"specversion":"1.0","id":"rejected-2","source":"urn:example:rem","type":"io.hub.touchpoint","data":{"channel":"web","type":"rem.page.viewed","direction":"inbound","identities":[{"type":"email","value":"Rejected.Two@Example.com"}]}}
+            """;
+        using var response = await PostBatchAsync(events);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        using var answer = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(2, answer.RootElement.GetProperty("accepted").GetInt32());
+        var rejected = answer.RootElement.GetProperty("rejectedIdentities").EnumerateArray().ToList();
+        Assert.Equal(2, rejected.Count);
+        Assert.All(rejected, r => Assert.Equal(0, r.GetProperty("event").GetInt32()));
+        Assert.Equal(["email:not-an-address", "phone:12"], rejected.Select(r => $"{r.GetProperty("type").GetString()}:{r.GetProperty("value").GetString()}"));
+        Assert.All(rejected, r => Assert.False(string.IsNullOrWhiteSpace(r.GetProperty("reason").GetString())));
+    }
+
     private static string Event(string id, string direction) =>
         $$$"""{"specversion":"1.0","id":"{{{id}}}","source":"urn:example:rem","type":"io.hub.touchpoint","data":{"channel":"web","type":"rem.page.viewed","direction":"{{{direction}}}","identities":[{"type":"email","value":"{{{id}}}@example.com"}]}}""";
 

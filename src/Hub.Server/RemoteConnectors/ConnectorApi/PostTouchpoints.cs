@@ -91,8 +91,17 @@ internal static class PostTouchpoints
             http.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The hub cannot take touchpoints right now", detail: e.Message);
         }
+        // A touchpoint is taken without the identities the hub cannot use (it shows them on the timeline); the
+        // connector's developer learns of them here rather than from a customer who never appears.
+        var rejected = touchpoints.SelectMany((t, i) => t.RejectedIdentities.Select(r => new
+        {
+            @event = i,
+            type = r.Identifier.Type,
+            value = r.Identifier.Value,
+            reason = r.Reason,
+        }));
         return Results.Json(
-            new { accepted = touchpoints.Count, touchpointIds = touchpoints.Select(t => t.TouchpointId) },
+            new { accepted = touchpoints.Count, touchpointIds = touchpoints.Select(t => t.TouchpointId), rejectedIdentities = rejected },
             statusCode: StatusCodes.Status202Accepted);
     }
 }
