@@ -25,6 +25,12 @@ internal sealed class SalesforceConnector(
     public ValueTask<InboundWebhookResult> HandleAsync(InboundWebhookRequest request, ConnectorInstance instance, CancellationToken cancellationToken) =>
         ValueTask.FromResult(receiver.Receive(request, instance));
 
+    /// <summary>Without a ClientId the instance only receives: it gets no customer changes and has no sync status.</summary>
+    public bool TakesChanges(ConnectorInstance instance) => SalesforceOptions.From(instance.Settings).Credentials is not null;
+
+    /// <summary>Inbound only, the org still holds the customer: its erasure is listed, refused with what to do by hand.</summary>
+    public bool TakesErasures(ConnectorInstance instance) => true;
+
     public ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken) =>
         contacts.PushAsync(change, instance, cancellationToken);
 

@@ -27,9 +27,9 @@ internal sealed partial class ErasureDispatcher(
     private const int BatchSize = 20;
     private readonly OutageLog _outage = new(logger, "The erasure dispatcher", time);
 
-    /// <summary>Whether the instance is asked to erase customers: it can, and it holds customers (a sync target that takes changes).</summary>
+    /// <summary>Whether the instance is asked to erase customers: see <see cref="IErasureTarget.TakesErasures"/>.</summary>
     public static bool Erases(IConnector connector, ConnectorInstance instance) =>
-        connector is IErasureTarget && (connector is not ISyncTarget target || target.TakesChanges(instance));
+        connector is IErasureTarget target && target.TakesErasures(instance);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

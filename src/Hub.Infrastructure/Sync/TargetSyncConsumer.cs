@@ -34,7 +34,9 @@ internal sealed class TargetSyncConsumer(ConnectorInstances instances, TargetSyn
     private async Task PushAsync(ConsumeContext context, IReadOnlyCollection<CustomerUpdated> changes)
     {
         var instanceId = SyncEndpoints.InstanceIdFrom(context.ReceiveContext.InputAddress);
-        if (instances.TryGet(instanceId, out var instance, out var connector) && connector is ISyncTarget target)
+        // A target that takes no changes (connected inbound only) can still have this queue for touchpoints; its
+        // changes are taken off the queue and left alone, so it gets no checkpoints and no sync status.
+        if (instances.TryGet(instanceId, out var instance, out var connector) && connector is ISyncTarget target && target.TakesChanges(instance))
         {
             await sync.PushAsync(instance, target, changes, context.CancellationToken);
         }

@@ -90,5 +90,18 @@ public sealed class ContactErasureTests : IDisposable
         Assert.Equal($"{FakeSalesforce.ContactsPath}/{ContactId}", Assert.Single(_salesforce.Requests("DELETE", FakeSalesforce.ContactsPath)).Path);
     }
 
+    [Fact]
+    public async Task An_org_connected_inbound_only_takes_no_changes_but_is_asked_to_erase_and_says_what_to_do_by_hand()
+    {
+        var inboundOnly = Instance(_salesforce.Url, ("ClientId", null), ("ClientSecret", null));
+
+        Assert.False(((ISyncTarget)_target).TakesChanges(inboundOnly));
+        Assert.True(_target.TakesErasures(inboundOnly));
+        var result = await _target.EraseAsync(Erasure(), inboundOnly, CancellationToken.None);
+        Assert.False(result.Done);
+        Assert.Contains("delete the Contact in Salesforce", result.Detail, StringComparison.Ordinal);
+        Assert.True(((ISyncTarget)_target).TakesChanges(Instance(_salesforce.Url)));
+    }
+
     public void Dispose() => _salesforce.Dispose();
 }

@@ -12,7 +12,7 @@ namespace Hub.Integration.Tests.Sync;
 /// <summary>
 /// <c>GET /api/customers/{id}/sync</c> lists every sync target, not only those that took the customer: one that has the
 /// current version (current), one whose change became a failed message (failed, with its reason and id), and one still
-/// waiting for its target (pending).
+/// waiting for its target (pending); not an instance connected inbound only.
 /// </summary>
 [Collection(RunsAlone.Name)]
 public sealed class SyncStatusTests
@@ -37,6 +37,10 @@ public sealed class SyncStatusTests
             ["Hub:Connectors:waiting1:Kind"] = "webhooks",
             ["Hub:Connectors:waiting1:Secret"] = SignedWebhookSender.ExampleSecret,
             ["Hub:Connectors:waiting1:TargetUrl"] = $"http://127.0.0.1:{down.Port}/hub-events",
+            // Salesforce without a ClientId only receives: it takes no changes, so it has no sync status.
+            ["Hub:Connectors:inbound1:Kind"] = "salesforce",
+            ["Hub:Connectors:inbound1:OrganizationId"] = "00D5e000000HubQ",
+            ["Hub:Connectors:inbound1:InstanceUrl"] = "https://example.my.salesforce.com",
         });
         var hub = embedded.Hub.Client;
         using (var sent = await embedded.Sender.SendAsync(SignedWebhookSender.Identify(1, 1)))
@@ -68,6 +72,7 @@ public sealed class SyncStatusTests
         var waiting = Single(status, "waiting1");
         Assert.Equal("pending", waiting.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, waiting.GetProperty("updatedAt").ValueKind);
+        Assert.DoesNotContain(status, s => s.GetProperty("connectorInstanceId").GetString() == "inbound1");
     }
 
     private static JsonElement Single(List<JsonElement> status, string instance) =>

@@ -34,10 +34,14 @@ internal static class GetSyncStatus
     {
         var checkpoints = (await db.SyncCheckpoints.AsNoTracking().Where(s => s.CustomerId == customerId).ToListAsync(cancellationToken))
             .ToDictionary(s => s.ConnectorInstanceId, StringComparer.OrdinalIgnoreCase);
-        var targets = instances.All
-            .Where(i => instances.TryGet(i.Id, out _, out var connector) && connector is ISyncTarget target && target.TakesChanges(i))
-            .Select(i => i.Id);
-        var systems = targets.Concat(checkpoints.Keys).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
+        var syncTargets = instances.All
+            .Select(i => (Instance: i, Target: instances.TryGet(i.Id, out _, out var connector) ? connector as ISyncTarget : null))
+            .Where(t => t.Target is not null)
+            .ToLookup(t => t.Target!.TakesChanges(t.Instance), t => t.Instance.Id);
+        // Checkpoints of an instance that takes no changes now (its ClientId or TargetUrl removed) say nothing current.
+        var takesNone = syncTargets[false].ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var systems = syncTargets[true].Concat(checkpoints.Keys.Where(k => !takesNone.Contains(k)))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).ToList();
         // The customer's changes the consumers gave up on, newest first; a group of changes names each of its customers.
         var marker = $"\"customerId\":\"{customerId}\"";
         var queues = systems.Select(SyncEndpoints.For).ToList();
