@@ -73,18 +73,56 @@ public sealed class CustomerSearchTests : IDisposable
             var found = new List<string>();
             foreach (var text in FindZoe)
             {
-                var ids = await CustomerSearch.IdsMatchingAsync(db, text, [], 50, CancellationToken.None);
+                var ids = await CustomerSearch.IdsMatchingAsync(db, text, [], 0, 50, CancellationToken.None);
                 found.Add($"{text}: {(ids.SequenceEqual([zoe]) ? "Zoë" : ids.Count + " other")}");
             }
             Assert.Equal(FindZoe.Select(text => $"{text}: Zoë"), found);
-            Assert.Equal([other], await CustomerSearch.IdsMatchingAsync(db, "LOVELACE", [], 50, CancellationToken.None));
-            Assert.Empty(await CustomerSearch.IdsMatchingAsync(db, "Åströmm", [], 50, CancellationToken.None));
+            Assert.Equal([other], await CustomerSearch.IdsMatchingAsync(db, "LOVELACE", [], 0, 50, CancellationToken.None));
+            Assert.Empty(await CustomerSearch.IdsMatchingAsync(db, "Åströmm", [], 0, 50, CancellationToken.None));
         }
     }
 
-    private static CustomerRow Customer(Guid id, params (string Name, string Value)[] fields)
+    [Fact]
+    public async Task Sqlite_finds_x_handles_and_pages_the_most_recently_updated_first() => await HandlesAndPagesAsync(OpenSqlite);
+
+    [Fact]
+    public async Task Postgres_finds_x_handles_and_pages_the_most_recently_updated_first() => await HandlesAndPagesAsync(await OpenPostgresAsync("search-pages"));
+
+    private static async Task HandlesAndPagesAsync(Func<HubDbContext> open)
     {
-        var customer = new CustomerRow { Id = id, Version = 1, Stamp = Guid.NewGuid(), CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch };
+        var priya = Guid.NewGuid();
+        var bulk = Enumerable.Range(0, 7).Select(_ => Guid.NewGuid()).ToList();
+        var merged = Guid.NewGuid();
+        await using (var db = open())
+        {
+            await db.Database.MigrateAsync();
+            db.Customers.Add(Customer(priya, ("twitterHandle", "priya_s"), ("twitterName", "Priya S.")));
+            for (var i = 0; i < bulk.Count; i++)
+            {
+                db.Customers.Add(Customer(bulk[i], DateTimeOffset.UnixEpoch.AddDays(i), ("name", $"Bulkson {i}")));
+            }
+            var gone = Customer(merged, DateTimeOffset.UnixEpoch.AddDays(100), ("name", "Bulkson merged"));
+            gone.MergedIntoId = bulk[0];
+            db.Customers.Add(gone);
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = open())
+        {
+            Assert.Equal([priya], await CustomerSearch.IdsMatchingAsync(db, "@Priya_S", [], 0, 50, CancellationToken.None));
+            Assert.Equal([priya], await CustomerSearch.IdsMatchingAsync(db, "priya s.", [], 0, 50, CancellationToken.None));
+            var newestFirst = Enumerable.Reverse(bulk).ToList();
+            Assert.Equal(newestFirst.Take(3), await CustomerSearch.IdsMatchingAsync(db, "bulkson", [], 0, 3, CancellationToken.None));
+            Assert.Equal(newestFirst.Skip(3).Take(3), await CustomerSearch.IdsMatchingAsync(db, "bulkson", [], 3, 3, CancellationToken.None));
+            Assert.Equal(newestFirst.Skip(6), await CustomerSearch.IdsMatchingAsync(db, "bulkson", [], 6, 3, CancellationToken.None));
+        }
+    }
+
+    private static CustomerRow Customer(Guid id, params (string Name, string Value)[] fields) => Customer(id, DateTimeOffset.UnixEpoch, fields);
+
+    private static CustomerRow Customer(Guid id, DateTimeOffset updatedAt, params (string Name, string Value)[] fields)
+    {
+        var customer = new CustomerRow { Id = id, Version = 1, Stamp = Guid.NewGuid(), CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = updatedAt };
         foreach (var (name, value) in fields)
         {
             customer.Fields.Add(new CustomerFieldRow { CustomerId = id, Name = name, Value = value, Source = "crm1", ObservedAt = DateTimeOffset.UnixEpoch });

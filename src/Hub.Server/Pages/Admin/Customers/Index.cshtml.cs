@@ -16,15 +16,22 @@ public sealed class IndexModel(HubDbContext db, IdentifierNormalizer normalizer)
 
     public string? Query { get; private set; }
 
+    /// <summary>The page of results shown, from 1.</summary>
+    public int PageNumber { get; private set; } = 1;
+
+    /// <summary>Whether more customers match than this page shows.</summary>
+    public bool HasMore { get; private set; }
+
     public IReadOnlyList<CustomerSummary> Results { get; private set; } = [];
 
-    public async Task OnGetAsync(string? q)
+    public async Task OnGetAsync(string? q, int? page)
     {
         Query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
         if (Query is null)
         {
             return;
         }
+        PageNumber = Math.Clamp(page ?? 1, 1, 10_000);
         var exact = new List<string>();
         foreach (var type in new[] { IdentifierTypes.Email, IdentifierTypes.Phone })
         {
@@ -34,14 +41,16 @@ public sealed class IndexModel(HubDbContext db, IdentifierNormalizer normalizer)
             }
         }
         var cancel = HttpContext.RequestAborted;
-        var ids = await CustomerSearch.IdsMatchingAsync(db, Query, exact, Limit, cancel);
-        if (Guid.TryParse(Query, out var id))
+        var ids = await CustomerSearch.IdsMatchingAsync(db, Query, exact, (PageNumber - 1) * Limit, Limit + 1, cancel);
+        HasMore = ids.Count > Limit;
+        ids = [.. ids.Take(Limit)];
+        if (PageNumber == 1 && Guid.TryParse(Query, out var id) && !ids.Contains(id))
         {
-            ids.Add(id);
+            ids.Insert(0, id);
         }
         var customers = await db.Customers.AsNoTracking().AsSplitQuery().Include(c => c.Identifiers).Include(c => c.Fields)
-            .Where(c => ids.Contains(c.Id) && c.MergedIntoId == null).OrderByDescending(c => c.UpdatedAt).ToListAsync(cancel);
-        Results = [.. customers.Select(CustomerSummary.From)];
+            .Where(c => ids.Contains(c.Id) && c.MergedIntoId == null).ToListAsync(cancel);
+        Results = [.. customers.OrderBy(c => ids.IndexOf(c.Id)).Select(CustomerSummary.From)];
     }
 }
 
