@@ -87,11 +87,17 @@ internal static class SegmentMapper
             return (null, $"{where}: 'messageId' is longer than {MaxSourceEventIdLength} characters.");
         }
         var userId = Text(call, "userId");
-        var traits = Object(call, "traits") ?? (Object(call, "context") is { } ctx ? Object(ctx, "traits") : null);
-        if (traits is null && batchContext is { } sharedContext)
-        {
-            traits = Object(sharedContext, "traits");
-        }
+        // The person's traits: an identify's own, then the call's context.traits, then the batch's; a trait in an earlier
+        // one wins. A group call's own traits are the group's, not the person's.
+        List<JsonElement> personTraits =
+        [
+            .. new[]
+            {
+                callType == "group" ? null : Object(call, "traits"),
+                Object(call, "context") is { } ctx ? Object(ctx, "traits") : null,
+                batchContext is { } sharedContext ? Object(sharedContext, "traits") : null,
+            }.OfType<JsonElement>(),
+        ];
 
         var identities = new List<CustomerIdentifier>();
         if (userId is not null)
@@ -99,23 +105,26 @@ internal static class SegmentMapper
             identities.Add(new CustomerIdentifier(context.UserIdType, userId));
         }
         var facts = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (traits is { } t && callType != "group")
+        if (personTraits.Count > 0 && callType != "group")
         {
-            if (Text(t, "email") is { } email)
+            if (personTraits.Select(t => Text(t, "email")).FirstOrDefault(e => e is not null) is { } email)
             {
                 identities.Add(CustomerIdentifier.Email(email));
             }
-            if (Text(t, "phone") is { } phone)
+            if (personTraits.Select(t => Text(t, "phone")).FirstOrDefault(p => p is not null) is { } phone)
             {
                 identities.Add(CustomerIdentifier.Phone(phone));
             }
-            ProfileFacts.Flatten(t, facts);
+            foreach (var traits in Enumerable.Reverse(personTraits))
+            {
+                ProfileFacts.Flatten(traits, facts);
+            }
             if (ProfileFacts.ConsentProblem(facts, name => $"traits.{name}") is { } consent)
             {
                 return (null, $"{where}: {consent}");
             }
         }
-        if (callType == "group" && traits is { } groupTraits && Text(groupTraits, "name") is { } company)
+        if (callType == "group" && Object(call, "traits") is { } groupTraits && Text(groupTraits, "name") is { } company)
         {
             facts["company"] = company;
         }

@@ -126,6 +126,29 @@ public sealed class SegmentMappingTests
     }
 
     [Fact]
+    public async Task An_identify_with_traits_of_its_own_still_takes_the_email_and_facts_of_its_context_traits()
+    {
+        const string Body = """{"type":"identify","userId":"u-77","traits":{"plan":"pro","name":"Own Name"},"context":{"traits":{"email":"ctx@example.com","name":"Context Name","title":"CTO"}}}""";
+
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(Body)));
+
+        Assert.Equal([new CustomerIdentifier(UserIdType, "u-77"), CustomerIdentifier.Email("ctx@example.com")], touchpoint.Identities);
+        Assert.Equal("pro", touchpoint.ProfileFacts["plan"]);
+        Assert.Equal("CTO", touchpoint.ProfileFacts["title"]);
+        Assert.Equal("Own Name", touchpoint.ProfileFacts["name"]);
+    }
+
+    [Fact]
+    public async Task A_track_with_empty_traits_is_identified_by_its_context_traits()
+    {
+        const string Body = """{"type":"track","event":"Signed Up","traits":{},"context":{"traits":{"email":"ctx@example.com"}}}""";
+
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(Body)));
+
+        Assert.Equal([CustomerIdentifier.Email("ctx@example.com")], touchpoint.Identities);
+    }
+
+    [Fact]
     public async Task Batch_sample_becomes_four_touchpoints_in_order()
     {
         var touchpoints = await AcceptedAsync(Signed(Sample("segment-batch.json")));
