@@ -9,10 +9,7 @@ internal sealed class CustomerFieldsCalculator(HubDbContext db, SurvivorshipRule
 {
     public void Observe(CustomerRow customer, string field, string value, string source, int count, DateTimeOffset observedAt, Guid? touchpointId, bool record = true)
     {
-        if (value.Length > HubDbContext.FieldValueMaxLength)
-        {
-            value = value[..HubDbContext.FieldValueMaxLength];
-        }
+        value = Stored(value);
         var observation = customer.Observations.Find(o => o.Field == field && o.Source == source && o.Value == value);
         if (observation is null)
         {
@@ -25,6 +22,24 @@ internal sealed class CustomerFieldsCalculator(HubDbContext db, SurvivorshipRule
             observation.LastObservedAt = observedAt;
         }
         Recompute(customer, field, source, touchpointId, record);
+    }
+
+    /// <summary>
+    /// The value as stored: at most <see cref="HubDbContext.FieldValueMaxLength"/> UTF-16 code units, never ending in half
+    /// of a surrogate pair (an emoji cut in two would be stored as U+FFFD).
+    /// </summary>
+    public static string Stored(string value)
+    {
+        if (value.Length <= HubDbContext.FieldValueMaxLength)
+        {
+            return value;
+        }
+        var length = HubDbContext.FieldValueMaxLength;
+        if (char.IsHighSurrogate(value[length - 1]))
+        {
+            length--;
+        }
+        return value[..length];
     }
 
     public void Recompute(CustomerRow customer, string field, string? source, Guid? touchpointId, bool record = true)
