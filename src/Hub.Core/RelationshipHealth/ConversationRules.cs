@@ -20,10 +20,14 @@ public static class ConversationRules
         TouchpointChannels.Sms, TouchpointChannels.Email, TouchpointChannels.Social,
     };
 
-    /// <summary>Inbound touchpoints on a message channel that expect no answer: reactions, follows, consent keywords.</summary>
+    /// <summary>
+    /// Inbound touchpoints on a message channel that expect no answer: reactions, follows, consent keywords, an e-mail
+    /// unsubscribe, an automatic reply (out of office) and a mailing-list message.
+    /// </summary>
     private static readonly HashSet<string> NotMessages = new(StringComparer.Ordinal)
     {
         "social.like", "social.follow", "social.unfollow", "social.retweet", "sms.opt_out", "sms.opt_in",
+        "email.unsubscribe", "email.auto_reply", "email.list",
     };
 
     /// <summary>

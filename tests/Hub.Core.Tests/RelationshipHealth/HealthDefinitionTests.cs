@@ -106,6 +106,19 @@ public sealed class HealthDefinitionTests
         Assert.Equal(4, health.Channels.Sum(c => c.Contacts));
     }
 
+    [Theory]
+    [InlineData("email.unsubscribe")]
+    [InlineData("email.auto_reply")]
+    [InlineData("email.list")]
+    [InlineData("sms.opt_out")]
+    public void An_unsubscribe_an_automatic_reply_and_a_list_message_wait_for_no_reply(string type)
+    {
+        var health = HealthState.From([At(0, type.Split('.')[0], type, TouchpointDirection.Inbound)]).Summarize();
+
+        Assert.Null(health.AwaitingReplySince);
+        Assert.Equal(0, health.UnansweredMessages);
+    }
+
     [Fact]
     public void A_case_is_an_open_complaint_until_its_latest_touchpoint_closes_it_whatever_order_they_came_in()
     {
