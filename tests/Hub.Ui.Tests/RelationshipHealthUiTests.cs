@@ -45,6 +45,7 @@ public sealed class RelationshipHealthUiTests(UiHub ui)
         await Expect(health.Locator("[data-figure='response-time']")).ToContainTextAsync("median 30 min, last 30 min");
         await Expect(health.Locator("[data-figure='contacts-started']")).ToContainTextAsync("customer 2, company 1");
         await Expect(health.Locator("[data-figure='complaint']")).ToHaveTextAsync("none open");
+        await Expect(health.Locator("[data-figure='last-contact']")).ToContainTextAsync("less than a day ago (");
         await Expect(health.Locator("tr[data-channel='email']")).ToContainTextAsync("3 (2 / 1)");
         await Expect(health.GetByRole(AriaRole.Link, new() { Name = "How each figure is counted" })).ToHaveAttributeAsync("href", "/admin/health#definitions");
         await UiHub.ScreenshotAsync(health, "customer-360-health");
