@@ -60,8 +60,8 @@ internal static class ProfileFacts
 
     /// <summary>
     /// <c>traits.consent</c> (<c>{"email": {"marketing": "denied"}, "sms": "granted"}</c>) flattens to consent facts;
-    /// their values are stored as granted, denied or revoked (a boolean: true = granted, false = denied). Anything
-    /// else is a problem, so that the call is refused whole rather than applied in part: a "no" or "opted-out" stored
+    /// their values are stored as granted, denied or revoked (a boolean: true = granted, false = denied), and their names
+    /// must be ones the hub acts on (<see cref="ConsentFacts.NameProblem"/>). Anything else is a problem, so that the call is refused whole rather than applied in part: a "no" or "opted-out" stored
     /// as it came would replace an earlier "denied" without withholding anything.
     /// </summary>
     /// <param name="facts">The facts, changed in place to the stored status.</param>
@@ -70,6 +70,10 @@ internal static class ProfileFacts
     {
         foreach (var (name, value) in facts.Where(f => ConsentFacts.IsConsent(f.Key)).ToList())
         {
+            if (ConsentFacts.NameProblem(name) is { } unknown)
+            {
+                return $"{named(name)} {unknown}";
+            }
             if (ConsentFacts.NormalizeStatus(value) is not { } status)
             {
                 return $"{named(name)} must be one of {string.Join(", ", ConsentFacts.Statuses)}, true or false (got '{value}').";

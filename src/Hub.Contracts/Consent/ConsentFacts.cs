@@ -1,4 +1,5 @@
 using Hub.Contracts.Customers;
+using Hub.Contracts.Touchpoints;
 
 namespace Hub.Contracts.Consent;
 
@@ -33,6 +34,31 @@ public static class ConsentFacts
     /// The channel of a purpose-wide fact (<c>consent.*.marketing</c>): every channel. No channel can be named so.
     /// </summary>
     public const string AllChannels = "*";
+
+    /// <summary>The channels a consent statement can name: those the hub sends or calls on.</summary>
+    public static IReadOnlyList<string> Channels { get; } =
+        [TouchpointChannels.Email, TouchpointChannels.Sms, TouchpointChannels.Phone, TouchpointChannels.Social];
+
+    /// <summary>The purposes a consent statement can name.</summary>
+    public static IReadOnlyList<string> Purposes { get; } = [ServicePurpose, MarketingPurpose];
+
+    /// <summary>
+    /// Why <paramref name="fact"/> (a consent fact) names nothing the hub acts on, or null when it names a channel, a
+    /// purpose on a channel, or a purpose on every channel: a statement the hub would keep but never check (<c>consent.fax</c>,
+    /// <c>consent.email.newsletter</c>) would let an opt-out look honoured that is not.
+    /// </summary>
+    public static string? NameProblem(string fact)
+    {
+        ArgumentNullException.ThrowIfNull(fact);
+        var parts = fact.StartsWith(Prefix, StringComparison.Ordinal) ? fact[Prefix.Length..].Split('.') : [];
+        return parts switch
+        {
+            [var channel] when Channels.Contains(channel) => null,
+            [var channel, var purpose] when (channel == AllChannels || Channels.Contains(channel)) && Purposes.Contains(purpose) => null,
+            _ => $"names no consent the hub keeps: use consent.<channel> or consent.<channel>.<purpose>, with a channel of " +
+                $"{string.Join(", ", Channels)} (or * with a purpose) and a purpose of {string.Join(", ", Purposes)}.",
+        };
+    }
 
     /// <summary>The fact for a whole channel (<paramref name="purpose"/> null) or for one purpose on it.</summary>
     public static string For(string channel, string? purpose = null) =>

@@ -259,6 +259,38 @@ public sealed class CloudEventMappingTests
         Assert.Contains("granted, denied, revoked", rejection.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("consent.fax")]
+    [InlineData("consent.email.newsletter")]
+    [InlineData("consent.sms.marketing.extra")]
+    [InlineData("consent.*")]
+    [InlineData("consent.")]
+    public async Task Event_with_a_consent_fact_the_hub_does_not_act_on_is_rejected_naming_it(string fact)
+    {
+        var ce = TouchpointEvent();
+        ce["data"]!["profile"] = new JsonObject { [fact] = "denied" };
+
+        var rejection = await RejectedAsync(Signed(ce.ToJsonString(), StructuredType));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains($"'{fact}' names no consent the hub keeps", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("email, sms, phone, social", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("consent.social")]
+    [InlineData("consent.phone.service")]
+    [InlineData("consent.*.marketing")]
+    public async Task Event_consent_facts_for_a_channel_a_purpose_or_every_channel_are_taken(string fact)
+    {
+        var ce = TouchpointEvent();
+        ce["data"]!["profile"] = new JsonObject { [fact] = "denied" };
+
+        var facts = Assert.Single(await AcceptedAsync(Signed(ce.ToJsonString(), StructuredType))).ProfileFacts;
+
+        Assert.Equal("denied", facts[fact]);
+    }
+
     [Fact]
     public async Task Batch_with_one_bad_consent_fact_is_rejected_whole()
     {

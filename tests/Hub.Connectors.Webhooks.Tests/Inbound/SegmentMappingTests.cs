@@ -149,6 +149,18 @@ public sealed class SegmentMappingTests
     }
 
     [Fact]
+    public async Task Consent_traits_for_a_channel_the_hub_does_not_keep_are_refused_naming_the_trait()
+    {
+        const string Body = """{"type":"identify","userId":"u-78","traits":{"consent":{"fax":"denied","email":{"newsletter":"denied"}}}}""";
+
+        var rejection = await RejectedAsync(Signed(Body));
+
+        Assert.Equal(400, rejection.StatusCode);
+        Assert.Contains("traits.consent.", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("names no consent the hub keeps", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Batch_sample_becomes_four_touchpoints_in_order()
     {
         var touchpoints = await AcceptedAsync(Signed(Sample("segment-batch.json")));

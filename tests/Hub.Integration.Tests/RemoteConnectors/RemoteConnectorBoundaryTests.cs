@@ -115,6 +115,22 @@ public sealed class RemoteConnectorBoundaryTests(FakeRemoteConnectorHub remote) 
         Assert.All(rejected, r => Assert.False(string.IsNullOrWhiteSpace(r.GetProperty("reason").GetString())));
     }
 
+    [Theory]
+    [InlineData("consent.sms", "no", "must be one of granted, denied, revoked, true or false (got 'no')")]
+    [InlineData("consent.fax", "denied", "names no consent the hub keeps")]
+    [InlineData("consent.email.newsletter", "denied", "names no consent the hub keeps")]
+    public async Task A_consent_statement_the_hub_would_not_act_on_refuses_the_batch(string fact, string value, string reason)
+    {
+        var profile = new System.Text.Json.Nodes.JsonObject { [fact] = value }.ToJsonString();
+        var consent = $$"""{"specversion":"1.0","id":"consent-{{fact}}","source":"urn:example:rem","type":"io.hub.touchpoint","data":{"channel":"web","type":"rem.preferences.changed","direction":"inbound","identities":[{"type":"email","value":"consent@example.com"}],"profile":{{profile}} } }""";
+
+        using var response = await PostBatchAsync(Event("consent-good", "inbound"), consent);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains($"event [1]: 'data.profile' fact '{fact}' {reason}", problem, StringComparison.Ordinal);
+    }
+
     private static string Event(string id, string direction) =>
         $$$"""{"specversion":"1.0","id":"{{{id}}}","source":"urn:example:rem","type":"io.hub.touchpoint","data":{"channel":"web","type":"rem.page.viewed","direction":"{{{direction}}}","identities":[{"type":"email","value":"{{{id}}}@example.com"}]}}""";
 

@@ -20,8 +20,8 @@ internal static class PutConsent
 {
     public const string SourcePrefix = "api:";
 
-    private static readonly string[] Channels = [TouchpointChannels.Email, TouchpointChannels.Sms, TouchpointChannels.Phone, TouchpointChannels.Social];
-    private static readonly string[] Purposes = [ConsentFacts.ServicePurpose, ConsentFacts.MarketingPurpose];
+    private static readonly IReadOnlyList<string> Channels = ConsentFacts.Channels;
+    private static readonly IReadOnlyList<string> Purposes = ConsentFacts.Purposes;
 
     public static async Task<IResult> HandleAsync(
         Guid id, ConsentStatement? statement, HubDbContext db, TouchpointNormalizer normalizer, ITouchpointIngress ingress, TimeProvider time,

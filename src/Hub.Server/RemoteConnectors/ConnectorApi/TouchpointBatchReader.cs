@@ -2,6 +2,7 @@ using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using Hub.Contracts.CloudEvents;
+using Hub.Contracts.Consent;
 using Hub.Contracts.Touchpoints;
 
 namespace Hub.Server.RemoteConnectors.ConnectorApi;
@@ -119,6 +120,20 @@ internal static class TouchpointBatchReader
         {
             return (null, $"{where}: 'source' and 'id' together are longer than {MaxSourceEventIdLength} characters.");
         }
+        var profile = data.Profile is null ? new Dictionary<string, string>() : new Dictionary<string, string>(data.Profile, StringComparer.Ordinal);
+        // A consent statement is kept as the hub acts on it, or refused: "no" stored as it came would withhold nothing.
+        foreach (var (fact, value) in profile.Where(f => ConsentFacts.IsConsent(f.Key)).ToList())
+        {
+            if (ConsentFacts.NameProblem(fact) is { } unknown)
+            {
+                return (null, $"{where}: 'data.profile' fact '{fact}' {unknown}");
+            }
+            if (ConsentFacts.NormalizeStatus(value) is not { } status)
+            {
+                return (null, $"{where}: 'data.profile' fact '{fact}' must be one of {string.Join(", ", ConsentFacts.Statuses)}, true or false (got '{value}').");
+            }
+            profile[fact] = status;
+        }
         return (new TouchpointDraft
         {
             SourceEventId = sourceEventId,
@@ -127,7 +142,7 @@ internal static class TouchpointBatchReader
             OccurredAt = cloudEvent.Time ?? receivedAt,
             Direction = direction,
             Identities = identities,
-            ProfileFacts = data.Profile ?? new Dictionary<string, string>(),
+            ProfileFacts = profile,
             Summary = data.Summary,
             ContentReference = data.ContentReference,
         }, null);
