@@ -119,7 +119,10 @@ internal sealed partial class ErasureDispatcher(
                 .SetProperty(t => t.Detail, detail)
                 .SetProperty(t => t.NextAttemptAt, next)
                 .SetProperty(t => t.UpdatedAt, now)
-                .SetProperty(t => t.CompletedAt, status == ErasureStatus.Done ? now : null), cancellationToken);
+                .SetProperty(t => t.CompletedAt, status == ErasureStatus.Done ? now : null)
+                // The identifiers the system knew the person by are personal data (a user id may be an address); once
+                // the system is done they are needed no more. A failed system keeps them for the redispatch.
+                .SetProperty(t => t.ExternalIdentifiers, t => status == ErasureStatus.Done ? "[]" : t.ExternalIdentifiers), cancellationToken);
         if (status == ErasureStatus.Done && !await db.ErasureTargets.AnyAsync(t => t.RequestId == target.RequestId && t.Status != ErasureStatus.Done, cancellationToken))
         {
             await db.ErasureRequests.Where(r => r.Id == target.RequestId && r.CompletedAt == null)
