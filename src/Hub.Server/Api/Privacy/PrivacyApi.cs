@@ -30,6 +30,13 @@ internal static class PrivacyApi
             .WithSummary("Everything the hub holds about the customer, as one JSON document.")
             .Produces<System.Text.Json.Nodes.JsonObject>().Produces(StatusCodes.Status301MovedPermanently)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGroup("/api/erasures")
+            .RequireAuthorization(ApiKeyExtensions.ApiPolicy)
+            .WithTags("Consent and erasure")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .MapGet("/", ListErasures.HandleAsync).WithName("ListErasures")
+            .WithSummary("Every erasure asked for, newest first, a page at a time; 'status' filters (pending, done, failed).")
+            .Produces<ErasurePage>().ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 }
