@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
+using WireMock;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using Xunit.Abstractions;
@@ -35,11 +36,20 @@ public sealed class RemoteConnectorErasureTests(FakeRemoteConnectorHub remote, I
     public async Task The_erasure_reaches_the_connector_signed_like_its_changes_and_is_done_when_it_answers_2xx()
     {
         var customerId = await SyncedPersonAsync(1);
+        // The replica holds its answer until the test has seen the erasure pending (an answer at once could come first).
+        using var answer = new ManualResetEventSlim();
+        remote.Replica.Given(ErasureOf(customerId)).AtPriority(0).RespondWith(Response.Create().WithCallback(_ =>
+        {
+            answer.Wait(TimeSpan.FromSeconds(60));
+            return new ResponseMessage { StatusCode = 200 };
+        }));
 
         var (status, erasure) = await SendAsync(HttpMethod.Post, $"api/customers/{customerId}/erasure");
 
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal("pending", Target(erasure)?.GetProperty("status").GetString());
+        Assert.Equal("pending", erasure.GetProperty("status").GetString());
+        answer.Set();
         var requestId = erasure.GetProperty("erasureRequestId").GetGuid();
         var message = Assert.Single(await ErasedMessagesAsync(customerId, count: 1));
         Assert.Equal($"msg_erasure_{requestId:N}", message.WebhookId);
