@@ -146,7 +146,7 @@ internal sealed class CustomerWebhookSender(IHttpClientFactory httpClients, Time
                 ? new SyncTargetUnavailableException($"target answered {status}, asking to wait {wait.TotalSeconds:0} s", wait)
                 : new HttpRequestException($"target answered {status}", null, response.StatusCode);
         }
-        return new TargetAnswer(status, status is >= 200 and < 300 ? "" : await TargetAnswer.ExcerptAsync(response, cancellationToken));
+        return new TargetAnswer(status, status is >= 200 and < 300 ? "" : await AnswerExcerpt.ReadAsync(response, cancellationToken));
 
         void SignForNow(HttpRequestMessage attempt)
         {

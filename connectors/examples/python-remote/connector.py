@@ -9,9 +9,20 @@ It connects an imaginary helpdesk to the hub:
                               hands them to the hub's connector API as one CloudEvents batch. It answers the helpdesk
                               2xx only after the hub did (so only once the touchpoints are durable), 503 otherwise, so
                               the helpdesk retries.
-* POST /hub/sync              customer changes from the hub, signed with Standard Webhooks. The connector verifies
-                              them and records each one (once per webhook-id) as a JSON line in RECORD_FILE; a real
-                              connector would update the helpdesk's contact here.
+* POST /hub/sync              messages from the hub, signed with Standard Webhooks. The connector verifies them and
+                              acts once per webhook-id (the hub sends a message again until it is answered 2xx):
+                              customer.updated   keeps the customer as a helpdesk contact and records the message as a
+                                                 JSON line in RECORD_FILE; a real connector would update the helpdesk's
+                                                 contact here.
+                              customer.merged    forgets the contacts of the mergedCustomerIds (the survivor's
+                                                 customer.updated follows).
+                              customer.erased    the person must be forgotten: deletes the contact of data.customerId and
+                                                 every line of RECORD_FILE that names it, then answers 204 (a customer it
+                                                 never held is answered 204 too; 404 or 410 would also mean done). An
+                                                 answer of 5xx makes the hub try again later; another 4xx marks the
+                                                 erasure failed with the answer quoted, for the operator to act on.
+                              The contacts live in this process's memory to keep the example short; a real connector
+                              keeps them in the helpdesk, which every replica shares.
 * GET  /health                the gateway's health probe.
 
 Configuration (environment variables):
@@ -58,6 +69,7 @@ RECORD_FILE = os.environ.get("RECORD_FILE")
 
 record_lock = threading.Lock()
 seen_sync_ids = set()
+contacts = {}  # the helpdesk's contacts by hub customer id, as far as this example holds them
 
 
 def record(entry):
@@ -67,6 +79,20 @@ def record(entry):
         f.write(json.dumps(entry) + "\n")
         f.flush()
         os.fsync(f.fileno())
+
+
+def forget_in_records(customer_id):
+    """Rewrites RECORD_FILE without the lines that name the customer (the recorded sync bodies hold their data)."""
+    if not RECORD_FILE or not os.path.exists(RECORD_FILE):
+        return
+    with record_lock:
+        with open(RECORD_FILE, encoding="utf-8") as f:
+            kept = [line for line in f if customer_id not in line]
+        with open(RECORD_FILE + ".tmp", "w", encoding="utf-8") as f:
+            f.writelines(kept)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(RECORD_FILE + ".tmp", RECORD_FILE)
 
 
 # --- the helpdesk's own signature scheme -------------------------------------------------------------------------
@@ -229,14 +255,44 @@ class Handler(BaseHTTPRequestHandler):
             self.answer(401, {"title": "not signed by the hub", "detail": problem})
             return
         message_id = headers["webhook-id"]
+        message = json.loads(body)
+        data = message.get("data") or {}
+        kind = message.get("type")
+        if kind == "customer.erased":
+            self.erase(message_id, data)  # idempotent, so a retry erases again rather than trusting the first try
+            return
         with record_lock:
             first_time = message_id not in seen_sync_ids
             seen_sync_ids.add(message_id)
-        if first_time:
-            change = json.loads(body).get("data") or {}
-            record({"kind": "sync", "port": PORT, "webhookId": message_id, "webhookTimestamp": headers["webhook-timestamp"],
-                    "webhookSignature": headers["webhook-signature"], "body": body.decode(),
-                    "customerId": change.get("customerId"), "version": change.get("version")})
+        if not first_time:
+            self.answer(204)  # a retry of a message already acted on
+            return
+        if kind == "customer.merged":
+            with record_lock:
+                for merged_id in data.get("mergedCustomerIds") or []:
+                    contacts.pop(merged_id, None)
+        elif kind == "customer.updated":
+            with record_lock:
+                contacts[data.get("customerId")] = data.get("customer")
+        record({"kind": "sync", "port": PORT, "webhookId": message_id, "webhookTimestamp": headers["webhook-timestamp"],
+                "webhookSignature": headers["webhook-signature"], "body": body.decode(),
+                "customerId": data.get("customerId"), "version": data.get("version")})
+        self.answer(204)
+
+    def erase(self, message_id, data):
+        """customer.erased: forgets everything held about data.customerId. Each merged customer comes as its own erasure."""
+        customer_id = data.get("customerId")
+        if not isinstance(customer_id, str):
+            # Cannot be acted on, now or later: a 4xx marks the erasure failed at the hub with this answer.
+            self.answer(422, {"title": "customer.erased without a customerId"})
+            return
+        with record_lock:
+            held = contacts.pop(customer_id, None) is not None
+        forget_in_records(customer_id)
+        # No personal data here: the ids only, as the hub sent them. (The line names the customer, so an erasure sent
+        # again replaces it.)
+        record({"kind": "erasure", "port": PORT, "webhookId": message_id, "customerId": customer_id,
+                "erasureRequestId": data.get("erasureRequestId"), "held": held})
         self.answer(204)
 
     def answer(self, status, document=None, headers=None):

@@ -1,14 +1,15 @@
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
+using Hub.Contracts.Erasure;
 using Hub.Server.RemoteConnectors.Sync;
 
 namespace Hub.Server.RemoteConnectors;
 
 /// <summary>
 /// A connector that runs as its own process, in any language: the gateway forwards its webhooks to it, it hands
-/// touchpoints back through the connector API, and it receives customer changes as signed Standard Webhooks messages.
+/// touchpoints back through the connector API, and it receives customer changes and erasures as signed Standard Webhooks messages.
 /// </summary>
-internal sealed class RemoteConnector(RemoteSyncSender sender, IHttpClientFactory httpClients) : IConnector, IMergeSyncTarget, IConnectionTester
+internal sealed class RemoteConnector(RemoteSyncSender sender, IHttpClientFactory httpClients) : IConnector, IMergeSyncTarget, IErasureTarget, IConnectionTester
 {
     public const string Kind = "remote";
 
@@ -25,6 +26,9 @@ internal sealed class RemoteConnector(RemoteSyncSender sender, IHttpClientFactor
 
     public ValueTask<SyncResult> MergeAsync(CustomerMerge merge, ConnectorInstance instance, CancellationToken cancellationToken) =>
         sender.MergeAsync(merge, instance, cancellationToken);
+
+    public ValueTask<ErasureResult> EraseAsync(CustomerErasure erasure, ConnectorInstance instance, CancellationToken cancellationToken) =>
+        sender.EraseAsync(erasure, instance, cancellationToken);
 
     public async ValueTask<ConnectionTestResult> TestAsync(ConnectorInstance instance, CancellationToken cancellationToken)
     {

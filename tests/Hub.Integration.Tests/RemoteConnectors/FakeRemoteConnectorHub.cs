@@ -9,6 +9,7 @@ namespace Hub.Integration.Tests.RemoteConnectors;
 /// The embedded hub with a <c>remote</c> instance whose one replica is a WireMock.Net fake served below a path
 /// (<c>http://127.0.0.1:port/prefix/</c>): it answers its health path, takes customer changes, and answers a page
 /// under its webhook path with HTML that tries to act on the hub's origin (a script, a cookie, its own CSP).
+/// Erasures are dispatched and retried within a second or so.
 /// </summary>
 public sealed class FakeRemoteConnectorHub : IAsyncLifetime
 {
@@ -43,6 +44,9 @@ public sealed class FakeRemoteConnectorHub : IAsyncLifetime
             [$"Hub:Connectors:{InstanceId}:SigningSecret"] = SyncSecret,
             [$"Hub:Connectors:{InstanceId}:HealthIntervalSeconds"] = "1",
             ["Hub:Outbound:AllowedNetworks:0"] = "127.0.0.1/32",
+            ["Hub:Erasure:PollInterval"] = "00:00:00.200",
+            ["Hub:Erasure:RetryDelay"] = "00:00:00.500",
+            ["Hub:Erasure:MaxRetryDelay"] = "00:00:01",
         });
         Anonymous = new HttpClient { BaseAddress = Hub.Hub.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }

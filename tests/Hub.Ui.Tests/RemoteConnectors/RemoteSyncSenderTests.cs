@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Net.Http.Headers;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
+using Hub.Contracts.Erasure;
 using Hub.Contracts.Identity;
 using Hub.Server.RemoteConnectors.Gateway;
 using Hub.Server.RemoteConnectors.Sync;
@@ -11,7 +13,7 @@ using Yarp.ReverseProxy.Model;
 
 namespace Hub.Ui.Tests.RemoteConnectors;
 
-/// <summary>Which replica of a remote connector a customer change is offered to first.</summary>
+/// <summary>Which replica of a remote connector a customer change is offered to first, and what its answers to an erasure mean.</summary>
 public sealed class RemoteSyncSenderTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
@@ -60,6 +62,63 @@ public sealed class RemoteSyncSenderTests
         Assert.Equal([5002, 5002, 5002, 5002], replicas.Ports);
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.OK)]
+    [InlineData(HttpStatusCode.NoContent)]
+    [InlineData(HttpStatusCode.NotFound)]
+    [InlineData(HttpStatusCode.Gone)]
+    public async Task An_erasure_the_replica_takes_or_has_nothing_for_is_done(HttpStatusCode answer)
+    {
+        var replicas = new AnsweringReplicas(_ => new HttpResponseMessage(answer));
+        var sender = new RemoteSyncSender(replicas, TimeProvider.System, Services(new Gateway()));
+
+        var result = await sender.EraseAsync(Erasure(), Instance("desk", 5001), CancellationToken.None);
+
+        Assert.True(result.Done, result.Detail);
+        Assert.Contains($"answered {(int)answer}", result.Detail, StringComparison.Ordinal);
+        var request = Assert.Single(replicas.Requests);
+        Assert.Equal("msg_erasure_0b1d2e3f4a5b4c559a663f2b8c1e8d3a", Assert.Single(request.Headers.GetValues("webhook-id")));
+        Assert.Contains("\"type\":\"customer.erased\"", request.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_erasure_a_replica_refuses_with_a_4xx_is_refused_with_its_answer_quoted()
+    {
+        var replicas = new AnsweringReplicas(_ => new HttpResponseMessage(HttpStatusCode.UnprocessableEntity) { Content = new StringContent("legal\nhold") });
+        var sender = new RemoteSyncSender(replicas, TimeProvider.System, Services(new Gateway()));
+
+        var result = await sender.EraseAsync(Erasure(), Instance("desk", 5001, 5002), CancellationToken.None);
+
+        Assert.False(result.Done);
+        Assert.EndsWith("refused the erasure with 422: \"legal hold\"", result.Detail, StringComparison.Ordinal);
+        Assert.Single(replicas.Requests);
+    }
+
+    [Fact]
+    public async Task An_erasure_no_replica_takes_is_thrown_for_the_dispatcher_to_retry_after_every_replica_was_tried()
+    {
+        var replicas = new AnsweringReplicas(_ => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+        var sender = new RemoteSyncSender(replicas, TimeProvider.System, Services(new Gateway()));
+
+        var thrown = await Assert.ThrowsAsync<HttpRequestException>(() => sender.EraseAsync(Erasure(), Instance("desk", 5001, 5002), CancellationToken.None).AsTask());
+
+        Assert.Contains("No replica of the remote connector took the erasure", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(2, replicas.Requests.Count);
+    }
+
+    [Fact]
+    public async Task An_erasure_to_an_address_the_outbound_guard_refuses_is_thrown_with_the_guards_reason()
+    {
+        var replicas = new AnsweringReplicas(_ => throw new HttpRequestException("refused", new OutboundAddressRefusedException("10.0.0.5 is not in Hub:Outbound:AllowedNetworks")));
+        var sender = new RemoteSyncSender(replicas, TimeProvider.System, Services(new Gateway()));
+
+        var thrown = await Assert.ThrowsAsync<HttpRequestException>(() => sender.EraseAsync(Erasure(), Instance("desk", 5001, 5002), CancellationToken.None).AsTask());
+
+        // The erasure dispatcher fails the erasure with this reason instead of retrying (ErasureDispatcher).
+        Assert.Contains("Hub:Outbound:AllowedNetworks", OutboundAddressRefusedException.Behind(thrown)?.Message, StringComparison.Ordinal);
+        Assert.Single(replicas.Requests);
+    }
+
     private static ServiceProvider Services(IProxyStateLookup gateway) => new ServiceCollection().AddSingleton(gateway).BuildServiceProvider();
 
     private static ConnectorInstance Instance(string id, params int[] ports) => new(id, "remote", new ConnectorSettings(new Dictionary<string, string?>
@@ -89,6 +148,27 @@ public sealed class RemoteSyncSenderTests
             SourceConnectorInstanceId = "crm1",
             OccurredAt = Now,
         };
+    }
+
+    private static CustomerErasure Erasure() => new()
+    {
+        ErasureRequestId = Guid.Parse("0b1d2e3f-4a5b-4c55-9a66-3f2b8c1e8d3a"),
+        CustomerId = Guid.Parse("3f2b8c1e-8d3a-4c55-9a66-0b1d2e3f4a5b"),
+        RequestedAt = Now,
+    };
+
+    /// <summary>Every replica answers as told; records each request with its body.</summary>
+    private sealed class AnsweringReplicas(Func<HttpRequestMessage, HttpResponseMessage> answer) : DelegatingHandler, IHttpClientFactory
+    {
+        public List<(HttpRequestHeaders Headers, string Body)> Requests { get; } = [];
+
+        public HttpClient CreateClient(string name) => new(this, disposeHandler: false);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add((request.Headers, await request.Content!.ReadAsStringAsync(cancellationToken)));
+            return answer(request);
+        }
     }
 
     /// <summary>Every replica answers 204; records the port each change went to.</summary>

@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Hub.Contracts.Connectors;
 using Hub.Contracts.Customers;
+using Hub.Contracts.Erasure;
 using Hub.Server.RemoteConnectors.Gateway;
 using StandardWebhooks;
 using Yarp.ReverseProxy;
@@ -19,18 +20,38 @@ namespace Hub.Server.RemoteConnectors.Sync;
 /// (<c>{"type": "customer.updated", "timestamp": ..., "data": ...}</c>, the same body as the webhooks connector's),
 /// to one replica after another until one takes it. The webhook-id is derived from customer and version, so the
 /// connector deduplicates our retries. Transient failures of every replica are thrown: the sync queue retries,
-/// and its circuit breaker and failed messages apply as to any target. A merge goes the same way as <c>customer.merged</c>.
+/// and its circuit breaker and failed messages apply as to any target. A merge goes the same way as <c>customer.merged</c>,
+/// an erasure as <c>customer.erased</c> (then the erasure dispatcher retries).
 /// </summary>
 internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvider time, IServiceProvider services)
 {
     private readonly ConcurrentDictionary<string, StrongBox<int>> _next = new(StringComparer.OrdinalIgnoreCase);
 
-    public ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken) =>
-        SendAsync("customer.updated", change, $"msg_{change.CustomerId:N}_{change.Version}", "change", instance, cancellationToken);
+    public async ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken) =>
+        Synced(await SendAsync("customer.updated", change, $"msg_{change.CustomerId:N}_{change.Version}", "change", instance, cancellationToken), "change");
 
     /// <summary>The webhooks connector's <c>customer.merged</c> message, with the same webhook-id.</summary>
-    public ValueTask<SyncResult> MergeAsync(CustomerMerge merge, ConnectorInstance instance, CancellationToken cancellationToken) =>
-        SendAsync("customer.merged", merge, MergeMessageId(merge), "merge", instance, cancellationToken);
+    public async ValueTask<SyncResult> MergeAsync(CustomerMerge merge, ConnectorInstance instance, CancellationToken cancellationToken) =>
+        Synced(await SendAsync("customer.merged", merge, MergeMessageId(merge), "merge", instance, cancellationToken), "merge");
+
+    /// <summary>
+    /// The webhooks connector's <c>customer.erased</c> message, with the same webhook-id (<c>msg_erasure_&lt;request id&gt;</c>,
+    /// so the connector deduplicates the dispatcher's retries). <c>404</c> and <c>410</c> are done: it holds no such customer.
+    /// </summary>
+    public async ValueTask<ErasureResult> EraseAsync(CustomerErasure erasure, ConnectorInstance instance, CancellationToken cancellationToken)
+    {
+        var answer = await SendAsync("customer.erased", erasure, $"msg_erasure_{erasure.ErasureRequestId:N}", "erasure", instance, cancellationToken);
+        return answer.Status switch
+        {
+            >= 200 and < 300 => ErasureResult.Erased($"{answer.Replica} answered {answer.Status}"),
+            (int)HttpStatusCode.NotFound or (int)HttpStatusCode.Gone => ErasureResult.Erased($"{answer.Replica} answered {answer.Status}: it holds no such customer (any more)"),
+            _ => ErasureResult.Refused($"{answer.Replica} refused the erasure with {answer.Status}{AnswerExcerpt.Quoted(answer.Excerpt)}"),
+        };
+    }
+
+    private static SyncResult Synced(ReplicaAnswer answer, string what) => answer.Status is >= 200 and < 300
+        ? SyncResult.Success(detail: $"{answer.Replica} answered {answer.Status}")
+        : SyncResult.Refused($"{answer.Replica} refused the {what} with {answer.Status}");
 
     private static string MergeMessageId(CustomerMerge merge)
     {
@@ -38,7 +59,11 @@ internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvi
         return $"msg_merge_{merge.SurvivorId:N}_{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ids)), 0, 16)}";
     }
 
-    private async ValueTask<SyncResult> SendAsync<T>(string type, T data, string messageId, string what, ConnectorInstance instance, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer of the first replica that took the message (2xx) or refused it for good (another status but 408, 429
+    /// and 5xx, which mean the next replica); throws when no replica gave either.
+    /// </summary>
+    private async ValueTask<ReplicaAnswer> SendAsync<T>(string type, T data, string messageId, string what, ConnectorInstance instance, CancellationToken cancellationToken)
     {
         var options = RemoteOptions.From(instance.Settings);
         var now = time.GetUtcNow();
@@ -79,12 +104,12 @@ internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvi
                 switch (status)
                 {
                     case >= 200 and < 300:
-                        return SyncResult.Success(detail: $"{address} answered {status}");
+                        return new ReplicaAnswer(address, status, "");
                     case (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500:
                         failures.Add($"{address} answered {status}");
                         continue;
                     default:
-                        return SyncResult.Refused($"{address} refused the {what} with {status}");
+                        return new ReplicaAnswer(address, status, await AnswerExcerpt.ReadAsync(response, cancellationToken));
                 }
             }
         }
@@ -115,4 +140,7 @@ internal sealed class RemoteSyncSender(IHttpClientFactory httpClients, TimeProvi
 
     private static bool IsRefusedAddress(HttpRequestException exception) =>
         exception.InnerException is OutboundAddressRefusedException;
+
+    /// <summary>A replica's final answer: its status and, for a refusal, the start of what it said.</summary>
+    private sealed record ReplicaAnswer(Uri Replica, int Status, string Excerpt);
 }
