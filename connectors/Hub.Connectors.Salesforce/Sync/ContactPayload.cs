@@ -105,12 +105,12 @@ internal sealed record ContactPayload(string ExternalIdValue, IReadOnlyList<stri
     }
 
     /// <summary>
-    /// Sources that report e-mail and phone only as identifiers leave no field: the one such identifier is
+    /// Sources that report e-mail, phone and X user id only as identifiers leave no field: the one such identifier is
     /// written then. With several, none is: guessing could overwrite the address Salesforce holds with an older one.
     /// </summary>
     private static string? OnlyIdentifier(CustomerSnapshot customer, string hubField)
     {
-        if (hubField is not (IdentifierTypes.Email or IdentifierTypes.Phone))
+        if (hubField is not (IdentifierTypes.Email or IdentifierTypes.Phone or IdentifierTypes.Twitter))
         {
             return null;
         }
