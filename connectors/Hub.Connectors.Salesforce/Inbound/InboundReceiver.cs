@@ -10,7 +10,8 @@ namespace Hub.Connectors.Salesforce.Inbound;
 /// <summary>
 /// <c>POST /webhooks/{instance}</c>: Outbound Messages (SOAP, <c>text/xml</c>) and relayed change events
 /// (<c>application/json</c>), told apart by content type. A message is taken whole or not at all. A Contact's
-/// deletion (or undeletion) is told to the <see cref="PushLedger"/>, so that the deleted id steers no later write.
+/// deletion (or undeletion) is told to the <see cref="PushLedger"/>, so that the deleted id steers no later write,
+/// and so is any change of a Contact that is not the hub's echo, so that the next write of it goes out.
 /// </summary>
 internal sealed class InboundReceiver(TokenCache tokens, PushLedger ledger)
 {
@@ -91,6 +92,7 @@ internal sealed class InboundReceiver(TokenCache tokens, PushLedger ledger)
         {
             return ([], $"'{other.ObjectType}' records are not read; send Contact, Lead, Case or Task.");
         }
+        var integrationUser = options.IntegrationUserId ?? tokens.KnownUserId(instance.Id);
         foreach (var contact in events.Where(e => string.Equals(e.ObjectType, "Contact", StringComparison.OrdinalIgnoreCase)))
         {
             var contactId = SalesforceId.Normalize(contact.RecordId) ?? contact.RecordId;
@@ -102,8 +104,11 @@ internal sealed class InboundReceiver(TokenCache tokens, PushLedger ledger)
             {
                 ledger.ContactBack(instance.Id, contactId);
             }
+            if (!EchoFilter.IsEcho(contact, integrationUser))
+            {
+                ledger.ContactChanged(instance.Id, contactId);
+            }
         }
-        var integrationUser = options.IntegrationUserId ?? tokens.KnownUserId(instance.Id);
         return ([.. events.Where(e => !EchoFilter.IsEcho(e, integrationUser)).Select(e => RecordMapper.Map(e, options))], null);
     }
 

@@ -3,9 +3,15 @@ using Hub.Contracts.Touchpoints;
 
 namespace Hub.Connectors.Salesforce.Inbound;
 
-/// <summary>Contacts and Leads: the record id, e-mail and phone fields as identifiers; mapped fields as facts.</summary>
+/// <summary>
+/// Contacts and Leads: the record id, e-mail and phone fields as identifiers, and the field mapped to <c>twitter</c>
+/// when it holds a numeric X user id; mapped fields as facts.
+/// </summary>
 internal static class PersonMapper
 {
+    /// <summary>X user ids are 64-bit integers: at most 20 digits.</summary>
+    private const int MaxTwitterIdLength = 20;
+
     private static readonly string[] ContactPhones = ["Phone", "MobilePhone", "HomePhone", "OtherPhone"];
     private static readonly string[] LeadPhones = ["Phone", "MobilePhone"];
 
@@ -27,6 +33,7 @@ internal static class PersonMapper
         {
             RecordMapper.AddIfPresent(identities, IdentifierTypes.Phone, e.Field(phone));
         }
+        AddTwitter(identities, e, options, name => name);
         var facts = Facts(e, options, name => name);
         return RecordMapper.Draft(e, options, $"crm.contact.{RecordMapper.Verb(e.Kind)}", TouchpointChannels.Crm, TouchpointDirection.None,
             identities, Summary("Contact", e, facts), facts);
@@ -41,6 +48,7 @@ internal static class PersonMapper
             RecordMapper.AddIfPresent(identities, IdentifierTypes.Phone, e.Field(phone));
         }
         RecordMapper.AddRecordId(identities, e.Field("ConvertedContactId"));
+        AddTwitter(identities, e, options, name => LeadToContact.GetValueOrDefault(name, name));
         var facts = Facts(e, options, name => LeadToContact.GetValueOrDefault(name, name));
         if (e.Field("Company") is { Length: > 0 } company)
         {
@@ -49,6 +57,22 @@ internal static class PersonMapper
         var verb = e.Field("IsConverted") == "true" && e.Kind is ChangeKind.Current or ChangeKind.Update ? "converted" : RecordMapper.Verb(e.Kind);
         return RecordMapper.Draft(e, options, $"crm.lead.{verb}", TouchpointChannels.Crm, TouchpointDirection.None,
             identities, Summary("Lead", e, facts), facts);
+    }
+
+    /// <summary>
+    /// The field mapped to <c>twitter</c> as a <c>twitter</c> identifier, which joins the X person to this customer: only
+    /// a numeric X user id (a handle changes hands, so it stays a fact and joins no one).
+    /// </summary>
+    private static void AddTwitter(List<CustomerIdentifier> identities, SalesforceEvent e, SalesforceOptions options, Func<string, string> asContactField)
+    {
+        foreach (var (field, value) in e.Fields)
+        {
+            if (options.Mapping.ToHub.TryGetValue(asContactField(field), out var hubField) && hubField == IdentifierTypes.Twitter
+                && value?.Trim() is { Length: > 0 and <= MaxTwitterIdLength } id && id.All(char.IsAsciiDigit))
+            {
+                identities.Add(new CustomerIdentifier(IdentifierTypes.Twitter, id));
+            }
+        }
     }
 
     private static Dictionary<string, string> Facts(SalesforceEvent e, SalesforceOptions options, Func<string, string> asContactField)

@@ -46,6 +46,21 @@ internal sealed class BoundedMap<TKey, TValue>(int capacity)
         }
     }
 
+    /// <summary>Replaces the value of every entry that <paramref name="match"/> picks, without making it more recently used.</summary>
+    public void UpdateWhere(Func<TKey, TValue, bool> match, Func<TValue, TValue> update)
+    {
+        lock (_lock)
+        {
+            for (var node = _order.First; node is not null; node = node.Next)
+            {
+                if (match(node.Value.Key, node.Value.Value))
+                {
+                    node.Value = (node.Value.Key, update(node.Value.Value));
+                }
+            }
+        }
+    }
+
     public void Set(TKey key, TValue value)
     {
         lock (_lock)

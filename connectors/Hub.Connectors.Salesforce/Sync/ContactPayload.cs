@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Hub.Contracts.Consent;
 using Hub.Contracts.Customers;
 using Hub.Contracts.Identity;
 
@@ -15,15 +16,24 @@ namespace Hub.Connectors.Salesforce.Sync;
 /// another Contact with it would be refused as a duplicate external id), then those that came from Salesforce, then
 /// those the hub created for customers merged into this one.
 /// </summary>
-internal sealed record ContactPayload(string ExternalIdValue, IReadOnlyList<string> ContactIds, IReadOnlyDictionary<string, JsonNode?> Fields)
+/// <param name="ExternalIdValue">The hub customer id, the external id field's value.</param>
+/// <param name="ContactIds">The customer's Contact ids, best first.</param>
+/// <param name="Fields">The Contact fields written.</param>
+/// <param name="Statements">Where and when the hub fields behind <paramref name="Fields"/> were stated (see <see cref="Fingerprint"/>).</param>
+internal sealed record ContactPayload(string ExternalIdValue, IReadOnlyList<string> ContactIds, IReadOnlyDictionary<string, JsonNode?> Fields, string Statements = "")
 {
     /// <summary>The Contact to write, when the customer holds one.</summary>
     public string? ContactId => ContactIds.Count > 0 ? ContactIds[0] : null;
 
     public static readonly string ContactIdentifierType = IdentifierTypes.ExternalRecord("salesforce", "contact");
 
-    /// <summary>The written content; how the record is addressed (by id or external id) is not part of it.</summary>
-    public string Fingerprint { get; } = Hash(Fields);
+    /// <summary>
+    /// The written content and the statements it comes from; how the record is addressed (by id or external id) is not
+    /// part of it. A value stated anew (a second SMS STOP after a Salesforce user unchecked the box the first one set)
+    /// makes a new fingerprint although the fields are the same: Salesforce may hold something else since the last
+    /// write, and the hub process that writes need not be the one that received Salesforce's change.
+    /// </summary>
+    public string Fingerprint { get; } = Hash(Fields, Statements);
 
     public static ContactPayload From(CustomerSnapshot customer, SalesforceOptions options)
     {
@@ -51,7 +61,21 @@ internal sealed record ContactPayload(string ExternalIdValue, IReadOnlyList<stri
                 fields["FirstName"] = full[..space].Trim();
             }
         }
-        return new ContactPayload(customer.Id.ToString(), ContactIdsOf(customer), fields);
+        return new ContactPayload(customer.Id.ToString(), ContactIdsOf(customer), fields, StatementsOf(customer, options));
+    }
+
+    /// <summary>Source and time of each hub field the Contact fields are made of: the mapped ones, the name and the consent facts.</summary>
+    private static string StatementsOf(CustomerSnapshot customer, SalesforceOptions options)
+    {
+        var text = new StringBuilder();
+        foreach (var (name, field) in customer.Fields.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            if (options.Mapping.ToSalesforce.ContainsKey(name) || name == "name" || name.StartsWith(ConsentFacts.Prefix, StringComparison.Ordinal))
+            {
+                text.Append(name).Append('=').Append(field.Source).Append('@').Append(field.ObservedAt.UtcTicks).Append('\n');
+            }
+        }
+        return text.ToString();
     }
 
     private static List<string> ContactIdsOf(CustomerSnapshot customer)
@@ -81,12 +105,12 @@ internal sealed record ContactPayload(string ExternalIdValue, IReadOnlyList<stri
     }
 
     /// <summary>
-    /// Sources that report e-mail and phone only as identifiers leave no field: the one such identifier is
+    /// Sources that report e-mail, phone and X user id only as identifiers leave no field: the one such identifier is
     /// written then. With several, none is: guessing could overwrite the address Salesforce holds with an older one.
     /// </summary>
     private static string? OnlyIdentifier(CustomerSnapshot customer, string hubField)
     {
-        if (hubField is not (IdentifierTypes.Email or IdentifierTypes.Phone))
+        if (hubField is not (IdentifierTypes.Email or IdentifierTypes.Phone or IdentifierTypes.Twitter))
         {
             return null;
         }
@@ -101,13 +125,14 @@ internal sealed record ContactPayload(string ExternalIdValue, IReadOnlyList<stri
         _ => JsonValue.Create(value),
     };
 
-    private static string Hash(IReadOnlyDictionary<string, JsonNode?> fields)
+    private static string Hash(IReadOnlyDictionary<string, JsonNode?> fields, string statements)
     {
         var text = new StringBuilder();
         foreach (var (name, value) in fields)
         {
             text.Append(name).Append('=').Append(value?.ToJsonString()).Append('\n');
         }
+        text.Append('\n').Append(statements);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 }

@@ -3,7 +3,9 @@ namespace Hub.Connectors.Salesforce.Sync;
 /// <summary>
 /// What this process last wrote to each org, so that a change whose Contact fields equal the last write
 /// (an echo that still made a new version, a redelivered version) causes no second write, and a Task is
-/// not created twice for one touchpoint. In memory and bounded (<see cref="Capacity"/> entries each,
+/// not created twice for one touchpoint. A change of the Contact in Salesforce (not the hub's echo) that this
+/// process receives makes it forget the last write (<see cref="ContactChanged"/>); one another process received
+/// shows in the fingerprint once the hub states a value anew (<see cref="ContactPayload.Fingerprint"/>). In memory and bounded (<see cref="Capacity"/> entries each,
 /// least recently used forgotten): after a restart, or on another hub process, the first push of a
 /// customer writes again, which Salesforce takes as an idempotent upsert.
 /// </summary>
@@ -36,6 +38,17 @@ internal sealed class PushLedger
         {
             _contacts.Set(key, (contactId, ""));
         }
+    }
+
+    /// <summary>
+    /// Someone other than the hub changed the Contact in Salesforce: it no longer holds what this process last wrote
+    /// there, so the next change of its customer is written even with the same fields (a new SMS STOP after a
+    /// Salesforce user unchecked the box the last one checked).
+    /// </summary>
+    public void ContactChanged(string instanceId, string contactId)
+    {
+        var instance = instanceId.ToUpperInvariant();
+        _contacts.UpdateWhere((key, entry) => key.Instance == instance && entry.ContactId == contactId, entry => (entry.ContactId, ""));
     }
 
     /// <summary>A Contact Salesforce no longer has (deleted, merged away): its id steers no further write of this process.</summary>

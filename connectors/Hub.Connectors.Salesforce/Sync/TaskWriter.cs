@@ -35,6 +35,9 @@ internal sealed class TaskWriter(SalesforceClient client, PushLedger ledger, Con
         {
             return SyncResults.Delivered(contactId, $"Task {existing} was written for this touchpoint already");
         }
+        // A Contact created here is the hub's own, and the result must say so, or the link would make it Salesforce's
+        // and it would keep its customer from merging with another one.
+        var contactCreated = false;
         if (contactId is null)
         {
             var contact = await contacts.CreateOrFindAsync(item.Customer, instance, options, cancellationToken);
@@ -43,6 +46,7 @@ internal sealed class TaskWriter(SalesforceClient client, PushLedger ledger, Con
                 return contact;
             }
             contactId = contact.ExternalRecordId;
+            contactCreated = contact.RecordCreated;
         }
         var upsertField = options.TaskExternalIdField;
         var body = TaskBody.For(touchpoint, contactId, forUpsert: upsertField is not null).ToJsonString();
@@ -60,7 +64,7 @@ internal sealed class TaskWriter(SalesforceClient client, PushLedger ledger, Con
         }
         var taskId = ContactWriter.RecordId(response.Body) ?? "(id not returned)";
         ledger.TaskWritten(instance.Id, touchpoint.TouchpointId, taskId);
-        return SyncResults.Delivered(contactId, $"Task {taskId} written on Contact {contactId}");
+        return SyncResults.Delivered(contactId, $"Task {taskId} written on Contact {contactId}", contactCreated);
     }
 
     private string? ContactIdOf(CustomerTouchpoint item, ConnectorInstance instance) =>

@@ -29,6 +29,44 @@ public sealed class ChangeEventTests
         Assert.Equal("Contact 0035g00000Qk7XaAAJ updated: Email, MobilePhone", update.Summary);
     }
 
+    [Theory]
+    [InlineData("783214", "783214")]
+    [InlineData(" 783214 ", "783214")]
+    [InlineData("@amara_okafor", null)]
+    [InlineData("123456789012345678901", null)]
+    public async Task A_field_mapped_to_twitter_holding_a_numeric_X_user_id_is_a_twitter_identifier(string value, string? identifier)
+    {
+        var instance = Instance(null, ("FieldMapping", "email=Email, lastName=LastName, twitter=Twitter_Id__c"));
+        var json = Edit("cdc-contact-update.json", p =>
+        {
+            p["ChangeEventHeader"]!["changedFields"] = new JsonArray("Twitter_Id__c", "LastModifiedDate");
+            p["Twitter_Id__c"] = value;
+        });
+
+        var update = Assert.Single(await AcceptedAsync(ChangeEvent(json), instance));
+
+        Assert.Equal(identifier is null ? [] : [new CustomerIdentifier(IdentifierTypes.Twitter, identifier)],
+            update.Identities.Where(i => i.Type == IdentifierTypes.Twitter));
+        Assert.Equal(value, update.ProfileFacts["twitter"]);
+    }
+
+    [Fact]
+    public async Task A_lead_field_mapped_to_twitter_is_a_twitter_identifier_too()
+    {
+        var instance = Instance(null, ("FieldMapping", "email=Email, lastName=LastName, twitter=Twitter_Id__c"));
+        var json = Edit("cdc-contact-create.json", p =>
+        {
+            p["ChangeEventHeader"]!["entityName"] = "Lead";
+            p["ChangeEventHeader"]!["recordIds"] = new JsonArray("00Q5g00000Lq3Rb");
+            p["Twitter_Id__c"] = "783214";
+        });
+
+        var created = Assert.Single(await AcceptedAsync(ChangeEvent(json), instance));
+
+        Assert.Equal("crm.lead.created", created.Type);
+        Assert.Contains(new CustomerIdentifier(IdentifierTypes.Twitter, "783214"), created.Identities);
+    }
+
     [Fact]
     public async Task Fields_the_payload_carries_but_changedFields_does_not_name_are_ignored()
     {

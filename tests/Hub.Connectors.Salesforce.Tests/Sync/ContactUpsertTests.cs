@@ -210,6 +210,19 @@ public sealed class ContactUpsertTests : IDisposable
     }
 
     [Fact]
+    public async Task A_customer_with_one_X_user_id_gets_it_written_to_the_field_mapped_to_twitter()
+    {
+        // The X connector reports the person as a twitter identifier, never a fact.
+        _salesforce.Answers("PATCH", "/services/data/v66.0/sobjects/Contact/*", 201, Sample("upsert-created-201.json"));
+
+        await PushAsync(Change(identifiers: [new CustomerIdentifier(IdentifierTypes.Twitter, "783214")], fields: [("lastName", "Fischer")]),
+            SalesforceInstance(("FieldMapping", "lastName=LastName, twitter=Twitter_Id__c")));
+
+        var upsert = Assert.Single(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"LastName":"Fischer","Twitter_Id__c":"783214"}"""), upsert.Json), upsert.Body);
+    }
+
+    [Fact]
     public async Task With_several_email_identifiers_and_no_email_field_no_email_is_guessed()
     {
         _salesforce.Answers("PATCH", "/services/data/v66.0/sobjects/Contact/*", 201, Sample("upsert-created-201.json"));

@@ -127,6 +127,71 @@ public sealed class LoopPreventionTests : IDisposable
         Assert.Equal("amara@example.org", _salesforce.Requests("PATCH", FakeSalesforce.ContactsPath)[1].Json["Email"]!.GetValue<string>());
     }
 
+    private static Contracts.Customers.CustomerUpdated AmaraTextedStop(long version, DateTimeOffset statedAt)
+    {
+        var change = Change(version: version, identifiers: [new("salesforce:contact", Amara)],
+            fields: [("lastName", "Okafor"), ("consent.sms", "denied"), ("consent.*.marketing", "denied")]);
+        return change with
+        {
+            Customer = change.Customer with
+            {
+                Fields = change.Customer.Fields.ToDictionary(f => f.Key, f => f.Value with { ObservedAt = statedAt }),
+            },
+        };
+    }
+
+    private static string SmsBoxUncheckedByServiceRep()
+    {
+        var json = JsonNode.Parse(Sample("cdc-contact-update.json"))!;
+        var payload = json["data"]!["payload"]!;
+        payload["ChangeEventHeader"]!["changedFields"] = new JsonArray("SMS_Opt_Out__c", "LastModifiedDate");
+        payload["SMS_Opt_Out__c"] = false;
+        return json.ToJsonString();
+    }
+
+    [Fact]
+    public async Task After_a_salesforce_user_changed_the_contact_the_next_change_is_written_even_with_the_fields_of_the_last_write()
+    {
+        // QA: STOP checked the box, a Salesforce user unchecked it, the customer texted STOP again: nothing was written.
+        var instance = SalesforceInstance(("SmsOptOutField", "SMS_Opt_Out__c"));
+        await PushAsync(AmaraTextedStop(version: 4, Now), instance);
+
+        var uncheck = await AcceptedAsync(ChangeEvent(SmsBoxUncheckedByServiceRep()), instance, _connector);
+        // The same statements as the last write: only the Salesforce change tells that the Contact holds something else.
+        var again = await PushAsync(AmaraTextedStop(version: 6, Now), instance);
+
+        Assert.Single(uncheck);
+        Assert.True(again.Delivered, again.Detail);
+        Assert.Equal(2, Writes);
+        Assert.True(_salesforce.Requests("PATCH", FakeSalesforce.ContactsPath)[1].Json["SMS_Opt_Out__c"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task An_outbound_message_from_a_salesforce_user_makes_the_next_change_of_that_contact_go_out()
+    {
+        await PushAsync(AmaraChanged(version: 4));
+
+        await AcceptedAsync(OutboundMessage(Sample("outbound-message-contact.xml")), SalesforceInstance(), _connector);
+        await PushAsync(AmaraChanged(version: 5));
+
+        Assert.Equal(2, Writes);
+    }
+
+    [Fact]
+    public async Task A_value_stated_anew_is_written_even_when_another_process_received_the_salesforce_change()
+    {
+        // The Salesforce user's uncheck reached another hub process: this one only sees a STOP stated again.
+        var instance = SalesforceInstance(("SmsOptOutField", "SMS_Opt_Out__c"));
+        await PushAsync(AmaraTextedStop(version: 4, Now), instance);
+
+        var again = await PushAsync(AmaraTextedStop(version: 6, Now.AddHours(1)), instance);
+        var redelivered = await PushAsync(AmaraTextedStop(version: 6, Now.AddHours(1)), instance);
+
+        Assert.True(again.Delivered, again.Detail);
+        Assert.True(redelivered.Delivered, redelivered.Detail);
+        Assert.Equal(2, Writes);
+    }
+
     [Fact]
     public async Task What_was_written_is_remembered_per_org()
     {

@@ -92,6 +92,37 @@ public sealed class TaskTests : IDisposable
     }
 
     [Fact]
+    public async Task A_contact_created_for_a_Task_is_reported_as_created_by_the_hub()
+    {
+        // Reported as created, the host links the Contact as the hub's own, which does not keep its customer from a merge.
+        _salesforce.Answers("POST", FakeSalesforce.ContactsPath, 201, """{"id":"0035g00000Rz2LmAAJ","success":true,"errors":[]}""")
+            .Answers("POST", TaskPath, 201, """{"id":"00T5g00000Tk1AaAAJ","success":true,"errors":[]}""");
+
+        var created = await PushAsync(OnAmara(Call(), withContactId: false));
+        var onKnownContact = await PushAsync(OnAmara(Call(instance: "twilio-other")));
+
+        Assert.True(created.RecordCreated);
+        Assert.Equal(new CustomerIdentifier("salesforce:contact", "0035g00000Rz2LmAAJ"), created.ExternalIdentifier);
+        Assert.False(onKnownContact.RecordCreated);
+    }
+
+    [Fact]
+    public async Task A_contact_found_by_external_id_for_a_Task_is_not_reported_as_created()
+    {
+        var item = OnAmara(Call(), withContactId: false);
+        _salesforce.Answers("POST", FakeSalesforce.ContactsPath, 400,
+                """[{"message":"duplicate value found: Hub_Customer_Id__c duplicates value on record with id: 0035g00000Rz2Lm","errorCode":"DUPLICATE_VALUE","fields":[]}]""")
+            .Answers("GET", $"{FakeSalesforce.ContactsPath}/Hub_Customer_Id__c/{item.Customer.Id}", 200,
+                """{"attributes":{"type":"Contact","url":"/services/data/v66.0/sobjects/Contact/0035g00000Rz2LmAAJ"},"Id":"0035g00000Rz2LmAAJ"}""")
+            .Answers("POST", TaskPath, 201, """{"id":"00T5g00000Tk1AaAAJ","success":true,"errors":[]}""");
+
+        var result = await PushAsync(item);
+
+        Assert.True(result.Delivered);
+        Assert.False(result.RecordCreated);
+    }
+
+    [Fact]
     public async Task A_contact_created_meanwhile_is_found_by_the_external_id_and_not_written_with_the_older_snapshot()
     {
         // The org's change queue (or a Salesforce user) created the Contact between the hub's reading and this push:

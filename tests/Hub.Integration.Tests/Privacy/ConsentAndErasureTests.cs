@@ -216,6 +216,46 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture, ITestOutputHelper
         Assert.Equal(2, TaskWrites("first text").Count);
     }
 
+    [Fact]
+    public async Task A_Contact_of_an_erased_person_undeleted_in_Salesforce_does_not_bring_them_back()
+    {
+        // The erasure DELETEs the Contact, which Salesforce keeps in its Recycle Bin; a user can undelete it and edit it.
+        var customerId = await fixture.KnownPersonAsync("erase-3", "uma.undelete@example.com", "+1 415 555 0133", "Uma Undeleted");
+        await EventuallyAsync(() => Hub.Org.ContactOf(customerId) is not null, "the Contact");
+        var contactId = Hub.Org.ContactOf(customerId)!;
+        await EventuallyAsync(async () => IdentifierOf(Assert.Single(await Hub.FindAsync("email=uma.undelete%40example.com")), "salesforce:contact") == contactId,
+            "the Contact id on the customer");
+        Assert.Equal(HttpStatusCode.Accepted, (await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{customerId}/erasure")).Status);
+        await EventuallyAsync(async () => Target(await ErasureAsync(customerId), "sf1")?.GetProperty("status").GetString() == "done", "the erasure done at sf1");
+
+        // After the erasure: the Contact undeleted, then edited, and beside them a newcomer's Contact created.
+        var after = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeMilliseconds();
+        await Hub.PostChangeEventAsync($"[{ContactEvent("UNDELETE", contactId, "uma.undelete@example.com", "Undeleted", after, 1)},"
+            + $"{ContactEvent("UPDATE", contactId, "uma.undelete@example.com", "Undeleted", after + 1000, 2)},"
+            + $"{ContactEvent("CREATE", "0035g00000Ux9Nw", "noah.newcomer@example.com", "Newcomer", after + 2000, 3)}]");
+
+        await fixture.CustomerIdAsync("email=noah.newcomer%40example.com");
+        Assert.Empty(await Hub.FindAsync("email=uma.undelete%40example.com"));
+        await AssertNoTraceAsync("uma.undelete@example.com", "14155550133", "Undeleted");
+    }
+
+    /// <summary>A Contact change event by a Salesforce user (not the hub), carrying e-mail and name, at <paramref name="commitTimestamp"/>.</summary>
+    private static string ContactEvent(string changeType, string contactId, string email, string lastName, long commitTimestamp, int sequence)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(SalesforceOrg.Sample("cdc-contact-create.json"))!["data"]!["payload"]!;
+        var header = json["ChangeEventHeader"]!;
+        header["recordIds"] = new System.Text.Json.Nodes.JsonArray(contactId);
+        header["changeType"] = changeType;
+        header["transactionKey"] = $"undelete-test-{sequence}";
+        header["commitTimestamp"] = commitTimestamp;
+        header["changedFields"] = changeType == "UPDATE" ? new System.Text.Json.Nodes.JsonArray("Email", "Name.LastName") : [];
+        json["Name"] = new System.Text.Json.Nodes.JsonObject { ["FirstName"] = "Uma", ["LastName"] = lastName };
+        json["Email"] = email;
+        json.AsObject().Remove("Phone");
+        json.AsObject().Remove("MobilePhone");
+        return json.ToJsonString();
+    }
+
     private List<SentRequest> TaskWrites(string text) =>
         [.. Hub.Org.Requests("POST", SalesforceOrg.TaskPath).Where(r => r.Body.Contains(text, StringComparison.Ordinal))];
 
