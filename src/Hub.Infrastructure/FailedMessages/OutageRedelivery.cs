@@ -16,10 +16,10 @@ namespace Hub.Infrastructure.FailedMessages;
 /// <list type="bullet">
 /// <item>The target is back when one of its checkpoints was written after the newest of those failures: it took, refused or
 /// sent something since. Then all of them are replayed, oldest first.</item>
-/// <item>Otherwise the oldest one is replayed as a probe, unless a replay sent since the newest failure may still be on its way
-/// (<see cref="ReplayInFlightFor"/>): so a target still down gets one delivery at a time. A probe it takes writes a
-/// checkpoint, and the next round replays the rest; one that fails again is the newest failure, and the next round probes
-/// again.</item>
+/// <item>Otherwise the oldest one is replayed as a probe, unless a replay of the queue may still be on its way (replayed, not
+/// failed again, within <see cref="ReplayInFlightFor"/>): so a target still down gets one delivery at a time. A probe it
+/// takes writes a checkpoint, and the next round replays the rest; one that fails again is the newest failure, and the
+/// next round probes again.</item>
 /// </list>
 /// "Replayed and not failed again by the next round" is no sign of life: the probe may still be waiting out the target's
 /// back-off. Replays go through <see cref="FailedMessageReplayer"/>, so they carry <c>Hub-Replay-Of</c>, mark the row and
@@ -88,7 +88,7 @@ internal sealed partial class OutageRedelivery(
                     await replayer.ReplayAsync(row.Id, Actor, cancellationToken);
                 }
             }
-            else if (!await ReplayInFlightAsync(db, queue.Key, newestFailure, cancellationToken))
+            else if (!await ReplayInFlightAsync(db, queue.Key, cancellationToken))
             {
                 var oldest = queue.First();
                 LogProbing(logger, queue.Key, oldest.Id);
@@ -106,12 +106,15 @@ internal sealed partial class OutageRedelivery(
             c => c.ConnectorInstanceId == instanceId && c.UpdatedAt > failure && c.DeliveredVersion != SyncCheckpoints.ErasedVersion,
             cancellationToken);
 
-    private Task<bool> ReplayInFlightAsync(HubDbContext db, string queue, DateTimeOffset newestFailure, CancellationToken cancellationToken)
+    /// <summary>
+    /// A replay of the queue that has not failed again and may still be under way, even one sent before the newest failure:
+    /// that failure may be another change's first delivery, failing while the probe still waits out the target's back-off.
+    /// </summary>
+    private Task<bool> ReplayInFlightAsync(HubDbContext db, string queue, CancellationToken cancellationToken)
     {
         var stillUnderWay = time.GetUtcNow() - ReplayInFlightFor;
         return db.FailedMessages.AnyAsync(
-            f => f.Queue == queue && f.Status == FailedMessageStatus.Replayed && f.ReplayedAt > newestFailure && f.ReplayedAt > stillUnderWay,
-            cancellationToken);
+            f => f.Queue == queue && f.Status == FailedMessageStatus.Replayed && f.ReplayedAt > stillUnderWay, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sync target of {Queue} is back: replaying its {Count} failed messages from the outage")]
