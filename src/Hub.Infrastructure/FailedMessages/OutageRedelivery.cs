@@ -65,6 +65,7 @@ internal sealed partial class OutageRedelivery(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var replayer = scope.ServiceProvider.GetRequiredService<FailedMessageReplayer>();
         var candidates = await db.FailedMessages.AsNoTracking()
             .Where(f => f.Status == FailedMessageStatus.Failed && f.Queue.StartsWith(SyncEndpoints.QueuePrefix)
                 && OutageFailures.ExceptionTypes.Contains(f.ExceptionType))
@@ -79,7 +80,6 @@ internal sealed partial class OutageRedelivery(
                 continue;
             }
             var newestFailure = queue.Max(f => f.LastFailedAt);
-            var replayer = scope.ServiceProvider.GetRequiredService<FailedMessageReplayer>();
             if (await SeenSinceAsync(db, instance.Id, newestFailure, cancellationToken))
             {
                 LogCatchingUp(logger, queue.Key, queue.Count());
