@@ -11,10 +11,10 @@ public sealed class SyncOptions
     /// <summary>Well below RabbitMQ's consumer timeout (30 minutes), even with the endpoint's other retries.</summary>
     private const int MaxTargetWaitBudgetSeconds = 20 * 60;
 
-    [Description("How long, in seconds, one delivery of customer changes or of a touchpoint waits in all for a sync target that asks to be left alone (`Retry-After`, a Salesforce back-off) before it becomes a failed message. At most 1200, well below RabbitMQ's consumer timeout.")]
+    [Description("How long, in seconds, one delivery of customer changes or of a touchpoint waits in all for a sync target that asks to be left alone (`Retry-After`, a Salesforce back-off) before it becomes a failed message. 1 to 1200: the message is held meanwhile, and RabbitMQ's consumer timeout is 30 minutes.")]
     public int TargetWaitBudgetSeconds { get; set; } = 240;
 
-    [Description("How often, in seconds, each hub process looks at the failed messages of sync queues that failed because their target was down (unavailable, timed out, connection refused, circuit breaker open): while the target shows no sign of life it replays only the oldest one as a probe, once the target is back it replays the rest, oldest first (audit actor `hub (automatic replay after outage)`). Refusals, `410 Gone` and addresses the outbound guard refuses are left to the operator. `0` turns it off.")]
+    [Description("How often, in seconds, each hub process looks at the failed messages of sync queues that failed because their target was down (unavailable, timed out, connection refused, circuit breaker open): while the target shows no sign of life it replays only the oldest one as a probe, one at a time; once the target is back it replays the rest, oldest first (audit actor `hub (automatic replay after outage)`). Refusals, `410 Gone` and addresses the outbound guard refuses are left to the operator. `0` turns it off.")]
     public int OutageRedeliveryIntervalSeconds { get; set; } = 60;
 
     public TimeSpan TargetWaitBudget => TimeSpan.FromSeconds(TargetWaitBudgetSeconds);
