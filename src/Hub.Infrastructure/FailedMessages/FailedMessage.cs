@@ -28,11 +28,18 @@ internal sealed record FailedMessage(
             context.Headers.GetAll().GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Value?.ToString()),
             JsonSerializerOptions.Web);
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{queue}\n{type.Name}\n{body}")));
-        var reason = string.Join(" → ", Chain(exception).Select(e => e.Message).Distinct(StringComparer.Ordinal));
         return new FailedMessage(fingerprint, queue, type.Name, context.MessageId, body, headers,
-            exception.GetType().FullName ?? exception.GetType().Name,
-            reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason,
-            AttemptsOf(context), now);
+            ExceptionTypeOf(exception), ReasonOf(exception), AttemptsOf(context), now);
+    }
+
+    /// <summary>What <see cref="ExceptionType"/> records of an exception: its type's full name.</summary>
+    public static string ExceptionTypeOf(Exception exception) => exception.GetType().FullName ?? exception.GetType().Name;
+
+    /// <summary>What <see cref="ExceptionMessage"/> records of an exception: its messages and its inner ones', outermost first.</summary>
+    public static string ReasonOf(Exception exception)
+    {
+        var reason = string.Join(" → ", Chain(exception).Select(e => e.Message).Distinct(StringComparer.Ordinal));
+        return reason.Length > MaxReasonLength ? reason[..MaxReasonLength] : reason;
     }
 
     /// <summary>

@@ -5,11 +5,13 @@ namespace Hub.Infrastructure.FailedMessages;
 
 internal static class FailedMessagesExtensions
 {
+    /// <summary>The record of final failures, their replay, and the replay of a sync target's failures once it is back from an outage.</summary>
     public static IServiceCollection AddFailedMessages(this IServiceCollection services)
     {
         services.AddSingleton<FailedMessageFilter>();
         services.AddScoped<FailedMessageLog>();
         services.AddScoped<FailedMessageReplayer>();
+        services.AddHostedService<OutageRedelivery>();
         return services;
     }
 

@@ -38,6 +38,7 @@ public static class MessagingExtensions
         }
         services.AddSingleton(ingress);
         services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
+        services.AddSingleton((configuration.GetSection(SyncOptions.Section).Get<SyncOptions>() ?? new SyncOptions()).Validated());
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxHandover>();
         services.AddConnectorInstances();

@@ -14,14 +14,14 @@ namespace Hub.Infrastructure.Sync;
 /// </summary>
 public static class SyncEndpoints
 {
-    private const string Prefix = "hub-sync-";
+    internal const string QueuePrefix = "hub-sync-";
 
-    public static string For(string instanceId) => Prefix + instanceId.ToLowerInvariant();
+    public static string For(string instanceId) => QueuePrefix + instanceId.ToLowerInvariant();
 
     public static string InstanceIdFrom(Uri inputAddress)
     {
         var name = inputAddress.AbsolutePath.TrimEnd('/').Split('/')[^1];
-        return name.StartsWith(Prefix, StringComparison.Ordinal) ? name[Prefix.Length..] : name;
+        return name.StartsWith(QueuePrefix, StringComparison.Ordinal) ? name[QueuePrefix.Length..] : name;
     }
 
     public static bool IsTarget(IConnector connector, ConnectorInstance instance) =>

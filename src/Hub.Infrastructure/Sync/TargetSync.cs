@@ -13,7 +13,8 @@ namespace Hub.Infrastructure.Sync;
 /// changes carry. The checkpoints are read and written once per batch, not once
 /// per change, and the whole batch holds the target's <see cref="TargetPushLock"/>.
 /// </summary>
-internal sealed partial class TargetSync(SyncCheckpoints checkpoints, TargetPushLock pushLock, HubMetrics metrics, TimeProvider time, ILogger<TargetSync> logger)
+internal sealed partial class TargetSync(
+    SyncCheckpoints checkpoints, TargetPushLock pushLock, HubMetrics metrics, SyncOptions options, TimeProvider time, ILogger<TargetSync> logger)
 {
     public async Task PushAsync(ConnectorInstance instance, ISyncTarget target, IReadOnlyCollection<CustomerUpdated> changes, CancellationToken cancellationToken)
     {
@@ -33,7 +34,7 @@ internal sealed partial class TargetSync(SyncCheckpoints checkpoints, TargetPush
         {
             foreach (var change in plan.ToPush)
             {
-                results.Add(await TargetBackOff.CallAsync(token => target.PushAsync(change, instance, token), time, cancellationToken));
+                results.Add(await TargetBackOff.CallAsync(token => target.PushAsync(change, instance, token), options.TargetWaitBudget, time, cancellationToken));
             }
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
@@ -64,7 +65,7 @@ internal sealed partial class TargetSync(SyncCheckpoints checkpoints, TargetPush
                 CausedByTouchpointId = change.CausedByTouchpointId,
                 OccurredAt = change.OccurredAt,
             };
-            var result = await TargetBackOff.CallAsync(token => target.MergeAsync(merge, instance, token), time, cancellationToken);
+            var result = await TargetBackOff.CallAsync(token => target.MergeAsync(merge, instance, token), options.TargetWaitBudget, time, cancellationToken);
             if (result.Delivered)
             {
                 LogMerged(logger, instance.Id, change.CustomerId, string.Join(", ", change.MergedCustomerIds));
@@ -90,7 +91,7 @@ internal sealed partial class TargetSync(SyncCheckpoints checkpoints, TargetPush
         {
             results = plan.ToPush.Count == 0
                 ? []
-                : await TargetBackOff.CallAsync(token => target.PushBatchAsync(plan.ToPush, instance, token), time, cancellationToken);
+                : await TargetBackOff.CallAsync(token => target.PushBatchAsync(plan.ToPush, instance, token), options.TargetWaitBudget, time, cancellationToken);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -15,8 +15,8 @@ namespace Hub.Infrastructure.Sync;
 /// <see cref="TargetPushLock"/>, which the erasure's call to the target takes too.
 /// </summary>
 internal sealed partial class TouchpointSyncConsumer(
-    ConnectorInstances instances, SyncCheckpoints checkpoints, TargetPushLock pushLock, ExternalIdentifierLinks links, TimeProvider time,
-    ILogger<TouchpointSyncConsumer> logger)
+    ConnectorInstances instances, SyncCheckpoints checkpoints, TargetPushLock pushLock, ExternalIdentifierLinks links, SyncOptions options,
+    TimeProvider time, ILogger<TouchpointSyncConsumer> logger)
     : IConsumer<TouchpointAppended>
 {
     public async Task Consume(ConsumeContext<TouchpointAppended> context)
@@ -37,7 +37,7 @@ internal sealed partial class TouchpointSyncConsumer(
             return;
         }
         var touchpoint = new CustomerTouchpoint { Touchpoint = appended.Touchpoint, Customer = appended.Customer, ExternalRecordId = recordId };
-        var result = await TargetBackOff.CallAsync(token => target.PushTouchpointAsync(touchpoint, instance, token), time, cancellationToken);
+        var result = await TargetBackOff.CallAsync(token => target.PushTouchpointAsync(touchpoint, instance, token), options.TargetWaitBudget, time, cancellationToken);
         if (!result.Delivered)
         {
             LogRefused(logger, instance.Id, appended.Touchpoint.TouchpointId, appended.CustomerId, result.Detail);

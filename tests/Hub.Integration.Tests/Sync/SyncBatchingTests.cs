@@ -46,6 +46,7 @@ public sealed class SyncBatchingTests : IAsyncLifetime
         services.AddSingleton<ITouchpointIngress, SyncParts.NoIngress>();
         services.AddSingleton<CircuitBreakerStates>();
         services.AddSingleton<HubMetrics>();
+        services.AddSingleton(new SyncOptions());
         services.AddSingleton(new ConnectorInstances([_target], configuration));
         services.AddScoped(_ => ScratchDatabases.Open("sqlite", connectionString));
         services.AddMassTransit(x =>

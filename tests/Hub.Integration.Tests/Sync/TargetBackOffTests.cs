@@ -56,7 +56,7 @@ public sealed class TargetBackOffTests
     public async Task A_target_that_keeps_asking_to_wait_fails_the_delivery_once_the_budget_is_spent()
     {
         var step = TimeSpan.FromMinutes(1);
-        var waits = (int)(TargetBackOff.Budget / step);
+        var waits = (int)(TargetBackOff.DefaultBudget / step);
         var call = CallAsync([.. Enumerable.Repeat<TimeSpan?>(step, waits + 1)]);
 
         for (var i = 1; i <= waits; i++)
@@ -76,7 +76,7 @@ public sealed class TargetBackOffTests
             return attempt <= waits.Length
                 ? throw new SyncTargetUnavailableException("rate limited", waits[attempt - 1])
                 : ValueTask.FromResult("delivered");
-        }, _time, CancellationToken.None);
+        }, TargetBackOff.DefaultBudget, _time, CancellationToken.None);
 
     /// <summary>Advances the fake clock once the hub has started its <paramref name="waits"/>-th wait.</summary>
     private async Task AdvanceOnceWaitingAsync(int waits, TimeSpan by)

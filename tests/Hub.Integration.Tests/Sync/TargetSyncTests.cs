@@ -126,7 +126,7 @@ public sealed class TargetSyncTests : IAsyncLifetime
     }
 
     private TargetSync Sync(HubDbContext db) =>
-        new(SyncParts.Checkpoints(db, _services), new TargetPushLock(db, new LocalTargetTurns()), SyncParts.Metrics(_services), TimeProvider.System,
+        new(SyncParts.Checkpoints(db, _services), new TargetPushLock(db, new LocalTargetTurns()), SyncParts.Metrics(_services), new SyncOptions(), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<TargetSync>.Instance);
 
     private static CustomerUpdated Change(long version) => SyncParts.Change(CustomerId, version, "crm1", "name");
