@@ -140,6 +140,15 @@ public sealed class ApiKeyScopeTests : IDisposable
         Assert.Contains("`operations`", paths.GetProperty("/api/operations/failed-messages/replay").GetProperty("post").GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_configuration_reference_names_every_scope()
+    {
+        var documented = typeof(ApiKeyScopeConfiguration)
+            .GetCustomAttributes(typeof(ConfigurationKeyAttribute), false).Cast<ConfigurationKeyAttribute>().Single().Description;
+
+        Assert.All(ApiScopes.All, s => Assert.Contains($"`{s.Scope}`", documented, StringComparison.Ordinal));
+    }
+
     private static string? ScopeOf(JsonElement operation) =>
         operation.GetProperty("security")[0].GetProperty("apiKeyBearer")[0].GetString();
 
