@@ -60,11 +60,20 @@ public sealed class ApiKeyStore(IConfiguration configuration, IServiceScopeFacto
     /// <summary>Every key, configured ones first, as last loaded.</summary>
     public IReadOnlyList<ApiKey> Keys => _keys;
 
-    public async Task LoadAsync(CancellationToken cancellationToken)
+    public Task LoadAsync(CancellationToken cancellationToken) => LoadAsync(onlyIfStale: false, cancellationToken);
+
+    private bool IsStale => !_loaded || time.GetElapsedTime(Interlocked.Read(ref _loadedAt)) > RefreshInterval;
+
+    private async Task LoadAsync(bool onlyIfStale, CancellationToken cancellationToken)
     {
         await _loading.WaitAsync(cancellationToken);
         try
         {
+            // Requests that found the cache stale together wait here; the first reloads it, the others find it fresh.
+            if (onlyIfStale && !IsStale)
+            {
+                return;
+            }
             var started = time.GetTimestamp();
             var keys = configuration.GetSection(Section).GetChildren()
                 .Where(c => !string.IsNullOrWhiteSpace(c.Value))
@@ -90,9 +99,9 @@ public sealed class ApiKeyStore(IConfiguration configuration, IServiceScopeFacto
     /// <summary>The key presented, or null when it is not a valid key; reloads the stored keys first when the cache is stale.</summary>
     public async Task<ApiKey?> MatchAsync(string presented, CancellationToken cancellationToken)
     {
-        if (!_loaded || time.GetElapsedTime(Interlocked.Read(ref _loadedAt)) > RefreshInterval)
+        if (IsStale)
         {
-            await LoadAsync(cancellationToken);
+            await LoadAsync(onlyIfStale: true, cancellationToken);
         }
         var hash = Hash(presented);
         ApiKey? match = null;
