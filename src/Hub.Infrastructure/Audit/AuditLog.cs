@@ -38,4 +38,6 @@ public static class AuditActions
     public const string UserRoleChanged = "user.role-changed";
     public const string UserPasswordReset = "user.password-reset";
     public const string UserRemoved = "user.removed";
+    public const string ApiKeyCreated = "api-key.created";
+    public const string ApiKeyRevoked = "api-key.revoked";
 }

@@ -152,6 +152,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.HasKey(k => k.Name);
             e.Property(k => k.Name).HasMaxLength(100);
             e.Property(k => k.KeyHash).HasMaxLength(64);
+            e.Property(k => k.Scopes).HasMaxLength(500);
+            e.Property(k => k.CreatedBy).HasMaxLength(256);
         });
         modelBuilder.Entity<SyncCheckpointRow>(e =>
         {

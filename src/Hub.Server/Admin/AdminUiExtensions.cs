@@ -74,6 +74,7 @@ internal static class AdminUiExtensions
     /// <summary>The pages that change something (every one of their handlers needs an admin).</summary>
     public static readonly IReadOnlyList<string> ChangePages =
     [
+        "/Admin/ApiKeys",
         "/Admin/Connectors/Edit",
         "/Admin/Customers/Split",
         "/Admin/Operations/Replay",

@@ -7,7 +7,8 @@ namespace Hub.Server.OpenApi;
 
 /// <summary>
 /// The API key in the OpenAPI document: the two ways to send it (<c>Authorization: Bearer &lt;key&gt;</c>, or HTTP Basic
-/// with the key as the password) as security schemes, required on every operation behind the API key policy.
+/// with the key as the password) as security schemes, required on every operation behind an API key policy, with the scope the operation needs (also in its description and
+/// in <c>x-hub-scope</c>).
 /// </summary>
 internal static class ApiKeySecurityDocumentation
 {
@@ -36,15 +37,20 @@ internal static class ApiKeySecurityDocumentation
         });
         options.AddOperationTransformer((operation, context, _) =>
         {
-            var requiresApiKey = context.Description.ActionDescriptor.EndpointMetadata
-                .OfType<IAuthorizeData>().Any(a => a.Policy == ApiKeyExtensions.ApiPolicy);
-            if (requiresApiKey)
+            var scope = context.Description.ActionDescriptor.EndpointMetadata
+                .OfType<IAuthorizeData>().Select(a => ApiKeyExtensions.ScopeOf(a.Policy)).LastOrDefault(s => s is not null);
+            if (scope is not null)
             {
+                // OpenAPI 3.1 lets a requirement of any scheme list the roles it needs; the scope is that role here.
                 operation.Security =
                 [
-                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] },
-                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BasicScheme, context.Document)] = [] },
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [scope] },
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BasicScheme, context.Document)] = [scope] },
                 ];
+                var needs = $"Needs an API key with the scope `{scope}` (or one with no scopes listed).";
+                operation.Description = string.IsNullOrEmpty(operation.Description) ? needs : $"{operation.Description}\n\n{needs}";
+                operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+                operation.Extensions["x-hub-scope"] = new JsonNodeExtension(System.Text.Json.Nodes.JsonValue.Create(scope));
             }
             return Task.CompletedTask;
         });

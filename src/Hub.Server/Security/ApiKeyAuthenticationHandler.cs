@@ -20,27 +20,33 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    /// <summary>A claim per scope the key has; <see cref="FullAccess"/> for a key with no scopes listed.</summary>
+    public const string ScopeClaim = "hub:api-scope";
+
+    public const string FullAccess = "*";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (string.IsNullOrEmpty(header))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..]
             : header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) ? BasicPassword(header["Basic ".Length..])
             : null;
         if (key is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>' (or Basic with the key as the password)."));
+            return AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>' (or Basic with the key as the password).");
         }
-        var name = store.Match(key);
-        if (name is null)
+        var match = await store.MatchAsync(key, Context.RequestAborted);
+        if (match is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+            return AuthenticateResult.Fail("The API key is not valid.");
         }
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, match.Name)], SchemeName);
+        identity.AddClaims(match.Scopes.Count == 0 ? [new Claim(ScopeClaim, FullAccess)] : match.Scopes.Select(s => new Claim(ScopeClaim, s)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     private static string? BasicPassword(string encoded)

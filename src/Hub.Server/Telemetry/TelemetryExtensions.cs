@@ -66,7 +66,7 @@ internal static class TelemetryExtensions
             var endpoint = app.MapPrometheusScrapingEndpoint("/metrics");
             if (options.MetricsRequireApiKey)
             {
-                endpoint.RequireAuthorization(ApiKeyExtensions.ApiPolicy);
+                endpoint.RequireApiScope(ApiScopes.Metrics);
             }
         }
         return app;

@@ -12,8 +12,8 @@ internal static class IdentityReviewApi
 {
     public static IEndpointRouteBuilder MapIdentityReviewApi(this IEndpointRouteBuilder app)
     {
-        var identity = app.MapGroup("/api/identity").RequireAuthorization(ApiKeyExtensions.ApiPolicy).WithTags("Identity")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        var identity = app.MapGroup("/api/identity").RequireApiScope(ApiScopes.IdentityReview).WithTags("Identity")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         identity.MapGet("/conflicts", ConflictsAsync).WithName("ListIdentityConflicts")
             .WithSummary("Merges (or identifier links) that merge protection refused, newest first, a page at a time.")
             .Produces<ConflictPage>().ProducesProblem(StatusCodes.Status400BadRequest);

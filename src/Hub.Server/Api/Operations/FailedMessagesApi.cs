@@ -8,9 +8,9 @@ internal static class FailedMessagesApi
     public static IEndpointRouteBuilder MapFailedMessagesApi(this IEndpointRouteBuilder app)
     {
         var failed = app.MapGroup("/api/operations/failed-messages")
-            .RequireAuthorization(ApiKeyExtensions.ApiPolicy)
+            .RequireApiScope(ApiScopes.Operations)
             .WithTags("Operations")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         failed.MapGet("/", ListFailedMessages.HandleAsync).WithName("ListFailedMessages")
             .WithSummary("Failed messages, newest first, a page at a time; 'status' filters (failed, replayed, discarded).")
             .Produces<FailedMessagePage>().ProducesProblem(StatusCodes.Status400BadRequest);

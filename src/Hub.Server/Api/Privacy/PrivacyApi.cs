@@ -8,9 +8,9 @@ internal static class PrivacyApi
     public static IEndpointRouteBuilder MapPrivacyApi(this IEndpointRouteBuilder app)
     {
         var customers = app.MapGroup("/api/customers")
-            .RequireAuthorization(ApiKeyExtensions.ApiPolicy)
+            .RequireApiScope(ApiScopes.Privacy)
             .WithTags("Consent and erasure")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         customers.MapGet("/{id:guid}/consent", GetConsent.HandleAsync).WithName("GetCustomerConsent")
             .WithSummary("The consent in force per channel and purpose, with who said so and when, and the statements behind it.")
             .Produces<List<ConsentView>>().Produces(StatusCodes.Status301MovedPermanently).ProducesProblem(StatusCodes.Status404NotFound);
