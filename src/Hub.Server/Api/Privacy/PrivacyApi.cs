@@ -31,7 +31,7 @@ internal static class PrivacyApi
             .Produces<System.Text.Json.Nodes.JsonObject>().Produces(StatusCodes.Status301MovedPermanently)
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGroup("/api/erasures")
-            .RequireAuthorization(ApiKeyExtensions.ApiPolicy)
+            .RequireApiScope(ApiScopes.Privacy)
             .WithTags("Consent and erasure")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .MapGet("/", ListErasures.HandleAsync).WithName("ListErasures")
