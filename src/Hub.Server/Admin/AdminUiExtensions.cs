@@ -75,6 +75,7 @@ internal static class AdminUiExtensions
     public static readonly IReadOnlyList<string> ChangePages =
     [
         "/Admin/Connectors/Edit",
+        "/Admin/Customers/Merge",
         "/Admin/Customers/Split",
         "/Admin/Operations/Replay",
         "/Admin/Users",
