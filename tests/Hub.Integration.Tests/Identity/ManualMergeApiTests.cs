@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Integration.Tests.Api;
+using Hub.Integration.Tests.Hosting;
+using Hub.Testing.Servers;
 
 namespace Hub.Integration.Tests.Identity;
 
@@ -10,16 +12,22 @@ namespace Hub.Integration.Tests.Identity;
 /// automatic merge, the merge holds through later replays of the identity graph, lifts the admin's own split, and merge
 /// protection still refuses two CRM records.
 /// </summary>
-public sealed class ManualMergeApiTests(EmbeddedHubFixture fixture) : IClassFixture<EmbeddedHubFixture>
+public abstract class ManualMergeApiTests
 {
-    private HttpClient Client => fixture.Embedded.Hub.Client;
+    protected abstract HubProcess Hub { get; }
+
+    protected abstract SignedWebhookSender Sender { get; }
+
+    private HttpClient Client => Hub.Client;
+
+    protected abstract Task<long> CountAsync(string table);
 
     [Fact]
     public async Task A_merge_by_hand_keeps_the_older_customer_moves_the_timeline_and_is_in_the_history_with_the_api_key_as_actor()
     {
         var older = await IdentifyAsync("h-1", """{"email":"hana@hand.example","name":"Hana"}""");
         var younger = await IdentifyAsync("h-2", """{"phone":"+1 201 555 0161","name":"Hana K"}""", byPhone: "+12015550161");
-        var auditBefore = await fixture.Embedded.CountAsync("audit_entries");
+        var auditBefore = await CountAsync("audit_entries");
 
         // The younger id in the path: the older one survives all the same.
         var (status, body) = await MergeAsync(younger, older);
@@ -36,7 +44,7 @@ public sealed class ManualMergeApiTests(EmbeddedHubFixture fixture) : IClassFixt
         Assert.Equal("merge", merge.GetProperty("kind").GetString());
         Assert.Equal(younger, merge.GetProperty("mergedId").GetGuid());
         Assert.Equal("tests", merge.GetProperty("actor").GetString());
-        Assert.Equal(auditBefore + 1, await fixture.Embedded.CountAsync("audit_entries"));
+        Assert.Equal(auditBefore + 1, await CountAsync("audit_entries"));
     }
 
     [Fact]
@@ -181,7 +189,7 @@ public sealed class ManualMergeApiTests(EmbeddedHubFixture fixture) : IClassFixt
     /// <summary>A CloudEvent naming two e-mail addresses: one person's.</summary>
     private async Task TouchpointAsync(string id, string email, string otherEmail)
     {
-        using var response = await fixture.Embedded.Sender.SendAsync(
+        using var response = await Sender.SendAsync(
             $$$"""
             {"specversion":"1.0","type":"io.hub.touchpoint","source":"https://helpdesk.example.com","id":"{{{id}}}","time":"2026-03-01T10:00:0{{{id[^1]}}}Z",
              "data":{"channel":"web","type":"ticket.opened","identities":[{"type":"email","value":"{{{email}}}"},{"type":"email","value":"{{{otherEmail}}}"}]}}
@@ -194,7 +202,7 @@ public sealed class ManualMergeApiTests(EmbeddedHubFixture fixture) : IClassFixt
 
     private async Task<string?> RedirectOfAsync(string url)
     {
-        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Embedded.Hub.BaseAddress };
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Hub.BaseAddress };
         noRedirect.DefaultRequestHeaders.Authorization = Client.DefaultRequestHeaders.Authorization;
         using var moved = await noRedirect.GetAsync(new Uri(url, UriKind.Relative));
         Assert.Equal(HttpStatusCode.MovedPermanently, moved.StatusCode);
@@ -203,7 +211,7 @@ public sealed class ManualMergeApiTests(EmbeddedHubFixture fixture) : IClassFixt
 
     private async Task SendAsync(string body)
     {
-        using var response = await fixture.Embedded.Sender.SendAsync(body);
+        using var response = await Sender.SendAsync(body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
@@ -237,4 +245,24 @@ public sealed class ManualMergeApiTests(EmbeddedHubFixture fixture) : IClassFixt
             await Task.Delay(100);
         }
     }
+}
+
+/// <summary>On SQLite with the in-memory bus.</summary>
+public sealed class EmbeddedManualMergeApiTests(EmbeddedHubFixture fixture) : ManualMergeApiTests, IClassFixture<EmbeddedHubFixture>
+{
+    protected override HubProcess Hub => fixture.Embedded.Hub;
+
+    protected override SignedWebhookSender Sender => fixture.Embedded.Sender;
+
+    protected override Task<long> CountAsync(string table) => fixture.Embedded.CountAsync(table);
+}
+
+/// <summary>On PostgreSQL (REPEATABLE READ) and RabbitMQ.</summary>
+public sealed class ProductionManualMergeApiTests(ProductionHub fixture) : ManualMergeApiTests, IClassFixture<ProductionHub>
+{
+    protected override HubProcess Hub => fixture.Hub;
+
+    protected override SignedWebhookSender Sender => fixture.Sender;
+
+    protected override Task<long> CountAsync(string table) => fixture.CountAsync(table);
 }
