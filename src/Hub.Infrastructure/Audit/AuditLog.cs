@@ -31,6 +31,7 @@ public static class AuditActions
     public const string ConnectorDisabled = "connector.disabled";
     public const string ConnectorDeleted = "connector.deleted";
     public const string ConnectorTested = "connector.tested";
+    public const string CustomerMerged = "customer.merged";
     public const string CustomerSplit = "customer.split";
     public const string FailedMessageReplayed = "failed-message.replayed";
     public const string FailedMessageDiscarded = "failed-message.discarded";

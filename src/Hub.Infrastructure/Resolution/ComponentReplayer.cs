@@ -291,9 +291,9 @@ internal sealed class ComponentReplayer(
         {
             var before = customer.Fields.ToDictionary(f => f.Name, f => f.Value);
             fields.Reset(customer);
-            foreach (var touchpointId in landed.GetValueOrDefault(customer) ?? [])
+            // An admin's merge is a link with no touchpoint behind it (CustomerMerger): it joins identifiers, it observes nothing.
+            foreach (var touchpoint in (landed.GetValueOrDefault(customer) ?? []).Where(touchpoints.ContainsKey).Select(id => touchpoints[id]))
             {
-                var touchpoint = touchpoints[touchpointId];
                 foreach (var (name, value) in touchpoint.ProfileFacts)
                 {
                     fields.Observe(customer, name, value, touchpoint.ConnectorInstanceId, 1, touchpoint.OccurredAt, null, record: false);

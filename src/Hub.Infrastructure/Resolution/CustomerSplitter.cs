@@ -38,6 +38,11 @@ public sealed class CustomerSplitter(
             return SplitResult.Refused("Nothing would be left on one side of the split.");
         }
         merge.UndoneAt = now;
+        if (merge is { Actor: not null, TouchpointId: { } adminLink })
+        {
+            // An admin's merge (CustomerMerger): its link would otherwise stay in the graph as a refused merge.
+            await db.IdentityLinks.Where(l => l.TouchpointId == adminLink).ExecuteDeleteAsync(cancellationToken);
+        }
         db.SeparationMembers.AddRange(sideA.Select(i => new SeparationMemberRow { SeparationId = merge.Id, Side = "A", Type = i.Type, Value = i.Value }));
         db.SeparationMembers.AddRange(sideB.Select(i => new SeparationMemberRow { SeparationId = merge.Id, Side = "B", Type = i.Type, Value = i.Value }));
         db.CustomerMerges.Add(new CustomerMergeRow

@@ -24,6 +24,7 @@ internal static class IdentityExtensions
         services.AddSingleton(IdentityConfiguration.Survivorship(configuration));
         services.AddSingleton<TouchpointNormalizer>();
         services.AddScoped<CustomerSplitter>();
+        services.AddScoped<CustomerMerger>();
         services.AddScoped<DuplicateSuggestions>();
         services.AddSingleton(TimeProvider.System);
         return services;

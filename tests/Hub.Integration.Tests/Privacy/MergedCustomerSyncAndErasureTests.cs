@@ -52,6 +52,29 @@ public sealed class MergedCustomerSyncAndErasureTests(PrivacyHub fixture, ITestO
     }
 
     [Fact]
+    public async Task A_merge_by_hand_reaches_the_webhook_target_as_an_automatic_merge_does()
+    {
+        Hub.Target.ResetMappings();
+        Hub.Target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        await Hub.SendSegmentAsync("""{"type":"identify","messageId":"hand-a","anonymousId":"hand-anon-a","timestamp":"2026-11-20T10:00:00Z","traits":{"email":"hana.hand@example.com","name":"Hana Hand"}}""");
+        var older = await fixture.CustomerIdAsync("email=hana.hand%40example.com");
+        await Hub.SendSegmentAsync("""{"type":"identify","messageId":"hand-b","anonymousId":"hand-anon-b","timestamp":"2026-11-20T10:01:00Z","traits":{"phone":"+1 415 555 0196"}}""");
+        var younger = await fixture.CustomerIdAsync("phone=%2B14155550196");
+        await EventuallyReceivedAsync("customer.updated", younger);
+
+        var (status, body) = await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{younger}/merge", $$"""{"otherCustomerId":"{{older}}"}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(older, body.GetProperty("survivorId").GetGuid());
+        var message = await EventuallyReceivedAsync("customer.merged", younger);
+        Assert.Equal(older, message.Body.GetProperty("data").GetProperty("survivorId").GetGuid());
+        Assert.Equal([younger], message.Body.GetProperty("data").GetProperty("mergedCustomerIds").EnumerateArray().Select(e => e.GetGuid()).ToList());
+        var update = await EventuallyReceivedAsync("customer.updated", older, body => body.Contains("14155550196", StringComparison.Ordinal));
+        Assert.True(update.Request.DateTime >= message.Request.DateTime);
+        Assert.Equal([younger], update.Body.GetProperty("data").GetProperty("mergedCustomerIds").EnumerateArray().Select(e => e.GetGuid()).ToList());
+    }
+
+    [Fact]
     public async Task Erasing_the_survivor_erases_the_merged_customer_at_every_target_and_its_id_answers_with_the_erasure()
     {
         var (alice, merged) = await MergeAsync("mrg2", "alma.merge@example.com", "+1 415 555 0198");

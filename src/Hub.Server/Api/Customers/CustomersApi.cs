@@ -21,7 +21,7 @@ internal static class CustomersApi
             .Produces<TimelinePage>().Produces(StatusCodes.Status301MovedPermanently)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         reads.MapGet("/{id:guid}/merges", GetMerges.HandleAsync).WithName("GetCustomerMerges")
-            .WithSummary("The customer's merge history: automatic merges and admins' splits.")
+            .WithSummary("The customer's merge history: automatic merges, admins' merges and splits.")
             .Produces<List<MergeView>>().ProducesProblem(StatusCodes.Status404NotFound);
         reads.MapGet("/{id:guid}/sync", GetSyncStatus.HandleAsync).WithName("GetCustomerSyncStatus")
             .WithSummary("Per connected system: the version it has, its record id, and why it last refused a change.")
@@ -29,6 +29,10 @@ internal static class CustomersApi
         customers.MapPost("/{id:guid}/split", SplitCustomer.HandleAsync).WithName("SplitCustomer").RequireApiScope(ApiScopes.IdentityReview)
             .WithSummary("Undo a merge: restores the merged customer with its own identifiers and timeline.")
             .Produces<SplitResponse>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        customers.MapPost("/{id:guid}/merge", MergeCustomers.HandleAsync).WithName("MergeCustomers").RequireApiScope(ApiScopes.IdentityReview)
+            .WithSummary("Merge two customers by hand (a duplicate no rule joined): the older survives, as in an automatic merge.")
+            .Produces<MergeResponse>().ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }

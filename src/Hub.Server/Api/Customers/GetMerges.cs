@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hub.Server.Api.Customers;
 
-/// <summary>The merge history of a customer: automatic merges and admins' splits, oldest first.</summary>
+/// <summary>The merge history of a customer: automatic merges, admins' merges and splits, oldest first.</summary>
 internal static class GetMerges
 {
     public static async Task<IResult> HandleAsync(Guid id, HubDbContext db, CancellationToken cancellationToken)
