@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Hub.Testing.Servers;
 using Microsoft.Data.Sqlite;
 
@@ -59,6 +61,20 @@ public sealed class EmbeddedHub : IAsyncDisposable
             await Hub.DisposeAsync();
         }
         Hub = await HubProcess.StartAsync(_settings, Directory);
+    }
+
+    /// <summary>The id of the one customer with <paramref name="email"/>, once resolution has made it (at most 30 s).</summary>
+    public async Task<Guid> CustomerIdAsync(string email)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement found;
+        do
+        {
+            await Task.Delay(100);
+            found = await Hub.Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers?email={Uri.EscapeDataString(email)}", UriKind.Relative));
+        }
+        while (found.GetArrayLength() == 0 && DateTime.UtcNow < deadline);
+        return Assert.Single(found.EnumerateArray()).GetProperty("id").GetGuid();
     }
 
     /// <summary>Every customer that was not merged into another, with its current version.</summary>

@@ -32,7 +32,7 @@ public sealed class RefusedAddressErasureTests
         {
             Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
         }
-        var customerId = await CustomerIdAsync(hub, "person0@example.com");
+        var customerId = await embedded.CustomerIdAsync("person0@example.com");
 
         using (var asked = await hub.PostAsync(new Uri($"api/customers/{customerId}/erasure", UriKind.Relative), null))
         {
@@ -56,17 +56,4 @@ public sealed class RefusedAddressErasureTests
 
     private static JsonElement Crm2(JsonElement erasure) =>
         erasure.GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("connectorInstanceId").GetString() == TargetInstance);
-
-    private static async Task<Guid> CustomerIdAsync(HttpClient hub, string email)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonElement found;
-        do
-        {
-            await Task.Delay(100);
-            found = await hub.GetFromJsonAsync<JsonElement>(new Uri($"api/customers?email={Uri.EscapeDataString(email)}", UriKind.Relative));
-        }
-        while (found.GetArrayLength() == 0 && DateTime.UtcNow < deadline);
-        return Assert.Single(found.EnumerateArray()).GetProperty("id").GetGuid();
-    }
 }

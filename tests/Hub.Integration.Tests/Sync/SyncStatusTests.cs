@@ -47,7 +47,7 @@ public sealed class SyncStatusTests
         {
             Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
         }
-        var customerId = await CustomerIdAsync(hub, "person0@example.com");
+        var customerId = await embedded.CustomerIdAsync("person0@example.com");
 
         List<JsonElement> status;
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -82,17 +82,4 @@ public sealed class SyncStatusTests
         status.FirstOrDefault(s => s.GetProperty("connectorInstanceId").GetString() == instance) is { ValueKind: JsonValueKind.Object } s
             ? s.GetProperty("status").GetString()
             : null;
-
-    private static async Task<Guid> CustomerIdAsync(HttpClient hub, string email)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonElement found;
-        do
-        {
-            await Task.Delay(100);
-            found = await hub.GetFromJsonAsync<JsonElement>(new Uri($"api/customers?email={Uri.EscapeDataString(email)}", UriKind.Relative));
-        }
-        while (found.GetArrayLength() == 0 && DateTime.UtcNow < deadline);
-        return Assert.Single(found.EnumerateArray()).GetProperty("id").GetGuid();
-    }
 }
