@@ -1,6 +1,7 @@
 using Hub.Infrastructure.Connectors;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Sync;
+using Hub.Infrastructure.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -33,6 +34,8 @@ internal sealed partial class OutageRedelivery(
 {
     public const string Actor = "hub (automatic replay after outage)";
 
+    private readonly OutageLog _outage = new(logger, "The replay of failed messages after a target outage", time);
+
     /// <summary>
     /// The longest a replayed delivery may still be under way: the target's back-off, then the endpoint's retries (about
     /// 2.5 minutes) with the outbound client's own. A probe that neither failed again nor wrote a checkpoint by then took
@@ -52,11 +55,12 @@ internal sealed partial class OutageRedelivery(
             try
             {
                 await RedeliverAsync(stoppingToken);
+                _outage.Succeeded();
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 // The database or the broker is away: the rows stay failed, and the next round looks again.
-                LogRoundFailed(logger, e);
+                _outage.Failed(e, LogRoundFailed);
             }
         }
     }
