@@ -70,15 +70,11 @@ internal static class ProfileFacts
     {
         foreach (var (name, value) in facts.Where(f => ConsentFacts.IsConsent(f.Key)).ToList())
         {
-            if (ConsentFacts.NameProblem(name) is { } unknown)
+            if (ConsentFacts.StatementProblem(name, value, out var status) is { } problem)
             {
-                return $"{named(name)} {unknown}";
+                return $"{named(name)} {problem}";
             }
-            if (ConsentFacts.NormalizeStatus(value) is not { } status)
-            {
-                return $"{named(name)} must be one of {string.Join(", ", ConsentFacts.Statuses)}, true or false (got '{value}').";
-            }
-            facts[name] = status;
+            facts[name] = status!;
         }
         return null;
     }

@@ -60,6 +60,22 @@ public static class ConsentFacts
         };
     }
 
+    /// <summary>
+    /// Why a consent statement from outside cannot be kept (its name, <see cref="NameProblem"/>, or its status), or null
+    /// with <paramref name="status"/> as stored (<see cref="NormalizeStatus"/>). Stored as it came, a "no" or "opted-out"
+    /// would replace an earlier "denied" without withholding anything.
+    /// </summary>
+    public static string? StatementProblem(string fact, string value, out string? status)
+    {
+        status = null;
+        if (NameProblem(fact) is { } unknown)
+        {
+            return unknown;
+        }
+        status = NormalizeStatus(value);
+        return status is null ? $"must be one of {string.Join(", ", Statuses)}, true or false (got '{value}')." : null;
+    }
+
     /// <summary>The fact for a whole channel (<paramref name="purpose"/> null) or for one purpose on it.</summary>
     public static string For(string channel, string? purpose = null) =>
         purpose is null ? Prefix + channel : $"{Prefix}{channel}.{purpose}";

@@ -52,11 +52,7 @@ internal static class ListErasures
             requests = requests.Where(r => r.RequestedAt < position);
         }
         var ids = await requests.OrderByDescending(r => r.RequestedAt).Select(r => new { r.Id, r.RequestedAt }).Take(pageSize + 1).ToListAsync(cancellationToken);
-        var items = new List<ErasureView>();
-        foreach (var id in ids.Take(pageSize))
-        {
-            items.Add(await ErasureView.LoadAsync(db, id.Id, [], cancellationToken));
-        }
+        var items = await ErasureView.LoadManyAsync(db, [.. ids.Take(pageSize).Select(i => i.Id)], [], cancellationToken);
         var next = ids.Count > pageSize ? ids[pageSize - 1].RequestedAt.UtcTicks.ToString(CultureInfo.InvariantCulture) : null;
         return TypedResults.Ok(new ErasurePage(items, next));
     }

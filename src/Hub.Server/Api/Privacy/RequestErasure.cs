@@ -68,10 +68,21 @@ internal sealed record ErasureView(
         return latest?.SurvivorRequestId ?? latest?.Id;
     }
 
-    public static async Task<ErasureView> LoadAsync(HubDbContext db, Guid requestId, IReadOnlyList<string> redispatched, CancellationToken cancellationToken)
+    public static async Task<ErasureView> LoadAsync(HubDbContext db, Guid requestId, IReadOnlyList<string> redispatched, CancellationToken cancellationToken) =>
+        (await LoadManyAsync(db, [requestId], redispatched, cancellationToken))[0];
+
+    /// <summary>The erasures <paramref name="requestIds"/>, in that order, read in one query with their merged customers'.</summary>
+    public static async Task<List<ErasureView>> LoadManyAsync(
+        HubDbContext db, IReadOnlyList<Guid> requestIds, IReadOnlyList<string> redispatched, CancellationToken cancellationToken)
     {
-        var requests = await db.ErasureRequests.AsNoTracking().Include(r => r.Targets)
-            .Where(r => r.Id == requestId || r.SurvivorRequestId == requestId).ToListAsync(cancellationToken);
+        var ids = requestIds.ToList();
+        var rows = await db.ErasureRequests.AsNoTracking().Include(r => r.Targets)
+            .Where(r => ids.Contains(r.Id) || (r.SurvivorRequestId != null && ids.Contains(r.SurvivorRequestId.Value))).ToListAsync(cancellationToken);
+        return [.. ids.Select(id => From(id, [.. rows.Where(r => r.Id == id || r.SurvivorRequestId == id)], redispatched))];
+    }
+
+    private static ErasureView From(Guid requestId, List<ErasureRequestRow> requests, IReadOnlyList<string> redispatched)
+    {
         var request = requests.Single(r => r.Id == requestId);
         var merged = requests.Where(r => r.Id != requestId).OrderBy(r => r.CustomerId)
             .Select(r => new MergedCustomerErasureView(r.Id, r.CustomerId, r.ErasedIdentifiers, StatusOf(r.Targets), r.CompletedAt, TargetViews(r)))

@@ -121,18 +121,13 @@ internal static class TouchpointBatchReader
             return (null, $"{where}: 'source' and 'id' together are longer than {MaxSourceEventIdLength} characters.");
         }
         var profile = data.Profile is null ? new Dictionary<string, string>() : new Dictionary<string, string>(data.Profile, StringComparer.Ordinal);
-        // A consent statement is kept as the hub acts on it, or refused: "no" stored as it came would withhold nothing.
         foreach (var (fact, value) in profile.Where(f => ConsentFacts.IsConsent(f.Key)).ToList())
         {
-            if (ConsentFacts.NameProblem(fact) is { } unknown)
+            if (ConsentFacts.StatementProblem(fact, value, out var status) is { } problem)
             {
-                return (null, $"{where}: 'data.profile' fact '{fact}' {unknown}");
+                return (null, $"{where}: 'data.profile' fact '{fact}' {problem}");
             }
-            if (ConsentFacts.NormalizeStatus(value) is not { } status)
-            {
-                return (null, $"{where}: 'data.profile' fact '{fact}' must be one of {string.Join(", ", ConsentFacts.Statuses)}, true or false (got '{value}').");
-            }
-            profile[fact] = status;
+            profile[fact] = status!;
         }
         return (new TouchpointDraft
         {
