@@ -21,6 +21,10 @@ internal static partial class BindingErrorWording
         }
         if (ReadFailure().IsMatch(exception.Message) && exception.InnerException is JsonException json)
         {
+            if (UnmappedMember().Match(json.Message) is { Success: true } unmapped)
+            {
+                return $"The body is not what this request takes: it has no property '{unmapped.Groups["name"].Value}' (check its spelling and case).";
+            }
             return NotConvertible().Match(json.Message) is { Success: true } conversion
                 ? "The body is not what this request takes: " + Describe(conversion, json.Path)
                 : "The body is not valid JSON: " + json.Message;
@@ -64,6 +68,9 @@ internal static partial class BindingErrorWording
 
     [GeneratedRegex("""^Failed to read parameter "[^"]+" from the request body as JSON\.$""")]
     private static partial Regex ReadFailure();
+
+    [GeneratedRegex("""^The JSON property '(?<name>.*)' could not be mapped to any \.NET member""", RegexOptions.Singleline)]
+    private static partial Regex UnmappedMember();
 
     [GeneratedRegex("""^The JSON value could not be converted to (?<type>\S+?)\. Path:""")]
     private static partial Regex NotConvertible();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Hub.Integration.Tests.Connectors.Salesforce;
@@ -122,6 +123,43 @@ public sealed class ConsentAndErasureTests(PrivacyHub fixture, ITestOutputHelper
         await EventuallyAsync(() => Hub.Target.LogEntries.Select(e => e.RequestMessage!.Body ?? "")
             .Any(b => b.Contains(customerId.ToString(), StringComparison.Ordinal) && b.Contains("\"consent.email.marketing\":{\"value\":\"denied\"", StringComparison.Ordinal)),
             "the consent in the webhook target's customer payload");
+    }
+
+    [Fact]
+    public async Task A_consent_statement_with_its_own_time_does_not_override_a_newer_one_and_a_retry_is_one_statement()
+    {
+        var customerId = await fixture.KnownPersonAsync("consent-3", "dora.stated@example.com", "+1 415 555 0122", "Dora Stated");
+        var path = $"api/customers/{customerId}/consent";
+        var (misspelt, misspeltProblem) = await fixture.SendJsonAsync(HttpMethod.Put, path, """{"channel":"email","purpose":"marketing","status":"denied","stated_at":"2026-01-01T00:00:00Z"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, misspelt);
+        Assert.Contains("'stated_at'", misspeltProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var future = DateTimeOffset.UtcNow.AddDays(1).ToString("O", CultureInfo.InvariantCulture);
+        var (tooLate, tooLateProblem) = await fixture.SendJsonAsync(HttpMethod.Put, path, $$"""{"channel":"email","purpose":"marketing","status":"denied","statedAt":"{{future}}"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLate);
+        Assert.Contains("'statedAt' is in the future", tooLateProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var (newer, newerBody) = await fixture.SendJsonAsync(HttpMethod.Put, path, """{"channel":"email","purpose":"marketing","status":"granted","statedAt":"2026-03-01T10:00:00+01:00"}""");
+        Assert.Equal(HttpStatusCode.Accepted, newer);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero), newerBody.GetProperty("statedAt").GetDateTimeOffset());
+        var (retry, retryBody) = await fixture.SendJsonAsync(HttpMethod.Put, path, """{"channel":"email","purpose":"marketing","status":"granted","statedAt":"2026-03-01T09:00:00Z"}""");
+        Assert.Equal(HttpStatusCode.Accepted, retry);
+        Assert.Equal(newerBody.GetProperty("touchpointId").GetGuid(), retryBody.GetProperty("touchpointId").GetGuid());
+        var (older, _) = await fixture.SendJsonAsync(HttpMethod.Put, path, """{"channel":"email","purpose":"marketing","status":"denied","statedAt":"2026-02-01T09:00:00Z"}""");
+        Assert.Equal(HttpStatusCode.Accepted, older);
+
+        JsonElement email = default;
+        await EventuallyAsync(async () =>
+        {
+            var consent = (await fixture.SendJsonAsync(HttpMethod.Get, path)).Body;
+            email = consent.ValueKind == JsonValueKind.Array
+                ? consent.EnumerateArray().SingleOrDefault(c => c.GetProperty("fact").GetString() == "consent.email.marketing")
+                : default;
+            return email.ValueKind == JsonValueKind.Object && email.GetProperty("statements").GetArrayLength() == 2;
+        }, "both statements on the customer");
+        Assert.Equal("granted", email.GetProperty("status").GetString());
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero), email.GetProperty("statedAt").GetDateTimeOffset());
+        var granted = email.GetProperty("statements").EnumerateArray().Single(s => s.GetProperty("status").GetString() == "granted");
+        Assert.Equal(1, granted.GetProperty("timesStated").GetInt32());
     }
 
     [Fact]

@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Serialization;
 using Hub.Contracts.Consent;
 using Hub.Contracts.Identity;
 using Hub.Contracts.Touchpoints;
@@ -15,6 +19,9 @@ namespace Hub.Server.Api.Consent;
 /// The statement goes through the ingress like any touchpoint
 /// (<c>consent.changed</c> on the timeline, source <c>api:&lt;key name&gt;</c>), so it resolves by the same
 /// most-recent-wins rule, keeps its provenance and reaches every connected system through the outbox. 202 Accepted.
+/// <c>statedAt</c> (optional, ISO 8601) is when the person said so, for a statement recorded elsewhere first (a consent
+/// platform, a paper form): an older statement then does not override a newer one, and sending the same statement
+/// again is one statement, not two. A property the body does not know is refused, so a misspelt one is not ignored.
 /// </summary>
 internal static class PutConsent
 {
@@ -23,11 +30,15 @@ internal static class PutConsent
     private static readonly IReadOnlyList<string> Channels = ConsentFacts.Channels;
     private static readonly IReadOnlyList<string> Purposes = ConsentFacts.Purposes;
 
+    /// <summary>How far ahead of the hub's clock a client's <c>statedAt</c> may be (clocks differ); later is refused.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
     public static async Task<IResult> HandleAsync(
         Guid id, ConsentStatement? statement, HubDbContext db, TouchpointNormalizer normalizer, ITouchpointIngress ingress, TimeProvider time,
         HttpContext http, CancellationToken cancellationToken)
     {
-        if (Invalid(statement) is { } problem)
+        var now = time.GetUtcNow();
+        if ((Invalid(statement) ?? InvalidTime(statement!.StatedAt, now)) is { } problem)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid consent statement", detail: problem);
         }
@@ -40,14 +51,14 @@ internal static class PutConsent
         }
         var fact = ConsentFacts.For(statement!.Channel ?? ConsentFacts.AllChannels, statement.Purpose);
         var status = ConsentFacts.NormalizeStatus(statement.Status)!;
-        var now = time.GetUtcNow();
+        var statedAt = statement.StatedAt ?? now;
         var source = SourcePrefix + (http.User.Identity?.Name ?? "unknown");
         var draft = new TouchpointDraft
         {
-            SourceEventId = $"consent-{Guid.CreateVersion7(now):N}",
+            SourceEventId = statement.StatedAt is { } given ? StatementId(customerId, fact, status, given) : $"consent-{Guid.CreateVersion7(now):N}",
             Channel = statement.Channel ?? TouchpointChannels.Web,
             Type = "consent.changed",
-            OccurredAt = now,
+            OccurredAt = statedAt,
             Identities = [new CustomerIdentifier(identifier.Type, identifier.Value)],
             ProfileFacts = new Dictionary<string, string> { [fact] = status },
             Summary = $"Consent {status} ({fact}) through the API",
@@ -62,7 +73,19 @@ internal static class PutConsent
             http.Response.Headers.RetryAfter = "5";
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The hub cannot take the statement now", detail: e.Message);
         }
-        return TypedResults.Accepted($"/api/customers/{customerId}/consent", new AcceptedConsent(customerId, fact, status, touchpoint.ConnectorInstanceId, now, touchpoint.TouchpointId));
+        return TypedResults.Accepted($"/api/customers/{customerId}/consent", new AcceptedConsent(customerId, fact, status, touchpoint.ConnectorInstanceId, touchpoint.OccurredAt, touchpoint.TouchpointId));
+    }
+
+    private static string? InvalidTime(DateTimeOffset? statedAt, DateTimeOffset now) =>
+        statedAt > now + ClockSkew
+            ? $"'statedAt' is in the future ({statedAt.Value.ToUniversalTime():O}, the hub's clock says {now:O}); send when the person stated it."
+            : null;
+
+    /// <summary>The same statement sent twice (a client's retry) is one source event, so the ingress takes it once.</summary>
+    private static string StatementId(Guid customerId, string fact, string status, DateTimeOffset statedAt)
+    {
+        var key = string.Create(CultureInfo.InvariantCulture, $"{customerId:N}|{fact}|{status}|{statedAt.UtcTicks}");
+        return "consent-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
     }
 
     private static string? Invalid(ConsentStatement? statement) => statement switch
@@ -83,6 +106,7 @@ internal static class PutConsent
             : null;
 }
 
-internal sealed record ConsentStatement(string? Channel, string? Purpose, string? Status);
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record ConsentStatement(string? Channel, string? Purpose, string? Status, DateTimeOffset? StatedAt = null);
 
 internal sealed record AcceptedConsent(Guid CustomerId, string Fact, string Status, string Source, DateTimeOffset StatedAt, Guid TouchpointId);
