@@ -31,6 +31,20 @@ public sealed record CustomerUpdated
     /// </summary>
     public IReadOnlyList<Guid> MergedCustomerIds { get; init; } = [];
 
+    /// <summary>
+    /// The customers an admin split off this one by this change (or by any of the changes this one stands for): they
+    /// exist again under their old ids, each with a change of its own naming this customer in
+    /// <see cref="SplitFromCustomerId"/>. A target that merged their records into this one's can separate them again.
+    /// Empty when none was.
+    /// </summary>
+    public IReadOnlyList<Guid> SplitOffCustomerIds { get; init; } = [];
+
+    /// <summary>
+    /// On a customer an admin restored by splitting it off another: that customer (whose change lists this one in
+    /// <see cref="SplitOffCustomerIds"/>). Null otherwise.
+    /// </summary>
+    public Guid? SplitFromCustomerId { get; init; }
+
     /// <summary>The touchpoint that caused the change, if one did.</summary>
     public Guid? CausedByTouchpointId { get; init; }
 

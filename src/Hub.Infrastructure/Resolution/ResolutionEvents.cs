@@ -28,6 +28,8 @@ internal static class ResolutionEvents
             changes.For(survivorId).Fields.Add("identifiers");
         }
         // The surviving customers the transaction changed; those the resolver tracks are as the one SaveChanges below writes them.
+        var splitOff = changes.Splits.GroupBy(s => s.CustomerId).ToDictionary(g => g.Key, g => g.SelectMany(s => s.Restored).Distinct().Order().ToList());
+        var splitFrom = changes.Splits.SelectMany(s => s.Restored.Select(restored => (restored, s.CustomerId))).ToDictionary(p => p.restored, p => p.CustomerId);
         var customers = (await CustomerSnapshots.LoadAsync(db, [.. changes.Customers.Select(c => c.CustomerId)], cancellationToken))
             .Where(c => c.Value.MergedIntoId == null).ToDictionary();
         foreach (var change in changes.Customers.Where(c => customers.ContainsKey(c.CustomerId)))
@@ -55,6 +57,8 @@ internal static class ResolutionEvents
                 Customer = snapshot,
                 SourceConnectorInstanceId = change.Sources.Count == 1 ? change.Sources.First() : null,
                 MergedCustomerIds = mergedInto.GetValueOrDefault(customer.Id) ?? [],
+                SplitOffCustomerIds = splitOff.GetValueOrDefault(customer.Id) ?? [],
+                SplitFromCustomerId = splitFrom.TryGetValue(customer.Id, out var from) ? from : null,
                 CausedByTouchpointId = change.LastTouchpointId,
                 OccurredAt = now,
             }, now);

@@ -74,6 +74,8 @@ internal sealed partial class SyncCheckpoints(
             ChangedFields = [.. pending.SelectMany(c => c.ChangedFields).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
             SourceConnectorInstanceId = sources.Count == 1 ? sources[0] : null,
             MergedCustomerIds = [.. pending.SelectMany(c => c.MergedCustomerIds).Distinct().Order()],
+            SplitOffCustomerIds = [.. pending.SelectMany(c => c.SplitOffCustomerIds).Distinct().Order()],
+            SplitFromCustomerId = pending.OrderByDescending(c => c.Version).Select(c => c.SplitFromCustomerId).FirstOrDefault(id => id is not null),
         };
     }
 

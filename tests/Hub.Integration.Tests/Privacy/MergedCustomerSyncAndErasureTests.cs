@@ -75,6 +75,31 @@ public sealed class MergedCustomerSyncAndErasureTests(PrivacyHub fixture, ITestO
     }
 
     [Fact]
+    public async Task A_split_reaches_the_webhook_target_naming_the_restored_customer_on_both_sides()
+    {
+        Hub.Target.ResetMappings();
+        Hub.Target.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
+        await Hub.SendSegmentAsync("""{"type":"identify","messageId":"split-a","anonymousId":"split-anon-a","timestamp":"2026-11-20T10:00:00Z","traits":{"email":"sia.split@example.com","name":"Sia Split"}}""");
+        var older = await fixture.CustomerIdAsync("email=sia.split%40example.com");
+        await Hub.SendSegmentAsync("""{"type":"identify","messageId":"split-b","anonymousId":"split-anon-b","timestamp":"2026-11-20T10:01:00Z","traits":{"phone":"+1 415 555 0195"}}""");
+        var younger = await fixture.CustomerIdAsync("phone=%2B14155550195");
+        Assert.Equal(HttpStatusCode.OK, (await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{younger}/merge", $$"""{"otherCustomerId":"{{older}}"}""")).Status);
+        await EventuallyReceivedAsync("customer.merged", younger);
+
+        var (status, body) = await fixture.SendJsonAsync(HttpMethod.Post, $"api/customers/{older}/split", $$"""{"mergedCustomerId":"{{younger}}"}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal([younger], body.GetProperty("restoredCustomerIds").EnumerateArray().Select(e => e.GetGuid()).ToList());
+        var survivor = await EventuallyReceivedAsync("customer.updated", older, b => b.Contains("\"splitOffCustomerIds\":[\"", StringComparison.Ordinal));
+        Assert.Equal([younger], survivor.Body.GetProperty("data").GetProperty("splitOffCustomerIds").EnumerateArray().Select(e => e.GetGuid()).ToList());
+        Assert.DoesNotContain("14155550195", survivor.Body.GetProperty("data").GetProperty("customer").GetRawText(), StringComparison.Ordinal);
+        var restored = await EventuallyReceivedAsync("customer.updated", younger, b => b.Contains($"\"splitFromCustomerId\":\"{older}\"", StringComparison.Ordinal));
+        Assert.Equal(younger, restored.Body.GetProperty("data").GetProperty("customerId").GetGuid());
+        Assert.Contains("14155550195", restored.Body.GetProperty("data").GetProperty("customer").GetRawText(), StringComparison.Ordinal);
+        VerifySignature(restored.Request);
+    }
+
+    [Fact]
     public async Task Erasing_the_survivor_erases_the_merged_customer_at_every_target_and_its_id_answers_with_the_erasure()
     {
         var (alice, merged) = await MergeAsync("mrg2", "alma.merge@example.com", "+1 415 555 0198");
