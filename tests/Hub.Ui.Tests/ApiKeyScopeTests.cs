@@ -124,6 +124,31 @@ public sealed class ApiKeyScopeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_created_key_with_scopes_is_stored_so_that_a_version_without_scopes_does_not_accept_it()
+    {
+        using var factory = Hub(("admin", FullKey, null));
+        _ = factory.Server;
+        string key;
+        string storedHash;
+        using (var scope = factory.Services.CreateScope())
+        {
+            key = (await scope.ServiceProvider.GetRequiredService<ApiKeyAdministration>()
+                .CreateAsync("readonly", [ApiScopes.CustomersRead], "admin@example.com", CancellationToken.None)).Key!;
+            var db = scope.ServiceProvider.GetRequiredService<Hub.Infrastructure.Persistence.HubDbContext>();
+            storedHash = db.ApiKeys.Single(k => k.Name == "readonly").KeyHash;
+        }
+
+        // A version before scopes compares the plain SHA-256 of the presented key and ignores the scopes column.
+        Assert.NotEqual(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))), storedHash);
+        using var client = Client(factory, key);
+        using var read = await client.GetAsync(new Uri("api/customers?email=nobody@example.com", UriKind.Relative));
+        Assert.NotEqual(HttpStatusCode.Unauthorized, read.StatusCode);
+        Assert.NotEqual(HttpStatusCode.Forbidden, read.StatusCode);
+        using var erase = await client.PostAsync(new Uri($"api/customers/{Guid.NewGuid()}/erasure", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Forbidden, erase.StatusCode);
+    }
+
+    [Fact]
     public async Task The_openapi_document_names_the_scope_of_each_operation()
     {
         using var factory = Hub(("admin", FullKey, null));

@@ -42,7 +42,7 @@ public sealed partial class ApiKeyAdministration(HubDbContext db, ApiKeyStore st
         }
         var key = "hub_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var list = ApiScopes.Format(ApiScopes.All.Select(s => s.Scope).Where(scopes.Contains));
-        db.ApiKeys.Add(new ApiKeyRow { Name = name, KeyHash = Convert.ToHexString(ApiKeyStore.Hash(key)), Scopes = list, CreatedAt = time.GetUtcNow(), CreatedBy = actor });
+        db.ApiKeys.Add(new ApiKeyRow { Name = name, KeyHash = Convert.ToHexString(list is null ? ApiKeyStore.Hash(key) : ApiKeyStore.ScopedHash(key)), Scopes = list, CreatedAt = time.GetUtcNow(), CreatedBy = actor });
         audit.Add(db, actor, AuditActions.ApiKeyCreated, name, list);
         await db.SaveChangesAsync(cancellationToken);
         await store.LoadAsync(cancellationToken);

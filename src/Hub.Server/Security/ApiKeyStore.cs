@@ -104,10 +104,14 @@ public sealed class ApiKeyStore(IConfiguration configuration, IServiceScopeFacto
             await LoadAsync(onlyIfStale: true, cancellationToken);
         }
         var hash = Hash(presented);
+        var scopedHash = ScopedHash(presented);
         ApiKey? match = null;
         foreach (var key in _keys)
         {
-            if (CryptographicOperations.FixedTimeEquals(key.Hash, hash))
+            // Both compared for every key (no early exit): the time taken says nothing about which key matched.
+            var plain = CryptographicOperations.FixedTimeEquals(key.Hash, hash);
+            var scoped = CryptographicOperations.FixedTimeEquals(key.Hash, scopedHash);
+            if (plain | scoped)
             {
                 match = key;
             }
@@ -116,4 +120,13 @@ public sealed class ApiKeyStore(IConfiguration configuration, IServiceScopeFacto
     }
 
     public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim()));
+
+    /// <summary>
+    /// How a stored key with scopes is hashed: not as <see cref="Hash"/>, which is all that versions before scopes
+    /// compare. Such a version, started on this database (a roll-back), does not know the scopes column and would give
+    /// the key full access; with this hash the key does not match there at all (401), so going back fails closed.
+    /// </summary>
+    public static byte[] ScopedHash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(ScopedHashPrefix + key.Trim()));
+
+    private const string ScopedHashPrefix = "hub api key with scopes\n";
 }
