@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -30,26 +31,39 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
             var buffer = scope.ServiceProvider.GetRequiredService<IngressBufferDbContext>();
             await using var guard = await SqliteMigrationGuard.AcquireAsync(db.Database.GetConnectionString()!, () => LogWaiting(logger), cancellationToken);
             await RemoveStaleLockAsync(db, cancellationToken);
-            await db.Database.MigrateAsync(cancellationToken);
+            await MigrateAsync(db, cancellationToken);
             // WAL lets the API read while the consumer writes; it is a property of the file, so once is enough.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             await RemoveStaleLockAsync(buffer, cancellationToken);
-            await buffer.Database.MigrateAsync(cancellationToken);
+            await MigrateAsync(buffer, cancellationToken);
             await buffer.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             await MoveBufferOutOfMainFileAsync(db, buffer, cancellationToken);
         }
         else
         {
-            await db.Database.MigrateAsync(cancellationToken);
-        }
-        if (await CustomerSearchKeyBackfill.RunAsync(db, cancellationToken) is var keyed and > 0)
-        {
-            LogSearchKeysBackfilled(logger, keyed);
+            await MigrateAsync(db, cancellationToken);
         }
         LogMigrated(logger, db.Database.ProviderName ?? "?");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Migrates, naming in the log what it applies and how long it took, so an upgrade says what it did.</summary>
+    private async Task MigrateAsync(DbContext context, CancellationToken cancellationToken)
+    {
+        var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        var started = Stopwatch.GetTimestamp();
+        var database = context is IngressBufferDbContext ? "the ingress buffer" : "the hub database";
+        if (pending.Count > 0)
+        {
+            LogApplying(logger, pending.Count, database, string.Join(", ", pending));
+        }
+        await context.Database.MigrateAsync(cancellationToken);
+        if (pending.Count > 0)
+        {
+            LogApplied(logger, pending.Count, database, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
 
     /// <summary>The key of the advisory lock the hub's migrations hold (any fixed number, unlikely to be used by anything else).</summary>
     internal const long MigrationLockKey = 0x4875625F4D696772; // "Hub_Migr"
@@ -78,7 +92,7 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
             try
             {
                 await CreateHistoryTableAsync(db, cancellationToken);
-                await db.Database.MigrateAsync(cancellationToken);
+                await MigrateAsync(db, cancellationToken);
             }
             finally
             {
@@ -157,8 +171,11 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
     [LoggerMessage(Level = LogLevel.Information, Message = "Database is up to date ({Provider})")]
     private static partial void LogMigrated(ILogger logger, string provider);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Derived the search key of {Count} customer fields stored before it existed")]
-    private static partial void LogSearchKeysBackfilled(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s) to {Database}: {Migrations}")]
+    private static partial void LogApplying(ILogger logger, int count, string database, string migrations);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} migration(s) to {Database} in {Seconds:0.0} s")]
+    private static partial void LogApplied(ILogger logger, int count, string database, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Moved {Count} buffered touchpoints from the main SQLite file to the ingress buffer's own file")]
     private static partial void LogBufferMoved(ILogger logger, int count);

@@ -2,12 +2,15 @@ using Hub.Infrastructure.Persistence;
 using Hub.Integration.Tests.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hub.Integration.Tests.Persistence;
 
 /// <summary>
 /// The admin search finds names whatever the case of their letters, ASCII or not, and whether the text typed is composed
-/// (é) or decomposed (e + combining acute), on both providers; names stored before the search key existed are keyed at start.
+/// (é) or decomposed (e + combining acute), on both providers; names stored without a search key (before it existed, or by an older process) are keyed in the background.
 /// </summary>
 public sealed class CustomerSearchTests : IDisposable
 {
@@ -35,6 +38,58 @@ public sealed class CustomerSearchTests : IDisposable
 
     [Fact]
     public async Task Postgres_finds_names_stored_before_the_search_key_once_keyed() => await FindsAsync(await OpenPostgresAsync("search-upgrade"), keyedLater: true);
+
+    [Fact]
+    public async Task Fields_an_older_process_writes_without_a_key_are_keyed_in_the_background_after_the_start_and_again_later()
+    {
+        var ada = Guid.NewGuid();
+        var grace = Guid.NewGuid();
+        await using (var db = OpenSqlite())
+        {
+            await db.Database.MigrateAsync();
+            db.Customers.Add(Customer(ada, ("name", "Ada Lovelace")));
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlRawAsync("UPDATE customer_fields SET \"SearchKey\" = ''");
+        }
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var services = new ServiceCollection()
+            .AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite($"Data Source={_sqlitePath}"))
+            .BuildServiceProvider();
+        using var backfill = new CustomerSearchKeyBackfill(services.GetRequiredService<IServiceScopeFactory>(), time, NullLogger<CustomerSearchKeyBackfill>.Instance);
+
+        await backfill.StartAsync(CancellationToken.None);
+        await FoundEventuallyAsync("lovelace", ada);
+
+        // A process of the previous version, still running beside this one, adds a field without a key.
+        await using (var db = OpenSqlite())
+        {
+            db.Customers.Add(Customer(grace, ("name", "Grace Hopper")));
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlRawAsync("UPDATE customer_fields SET \"SearchKey\" = '' WHERE \"Value\" = 'Grace Hopper'");
+            Assert.Empty(await CustomerSearch.IdsMatchingAsync(db, "hopper", [], 0, 50, CancellationToken.None));
+        }
+        time.Advance(CustomerSearchKeyBackfill.Interval);
+        await FoundEventuallyAsync("hopper", grace);
+        await backfill.StopAsync(CancellationToken.None);
+        await using (var db = OpenSqlite())
+        {
+            Assert.Equal(["Ada Lovelace", "Grace Hopper"], await db.CustomerFields.Select(f => f.Value).Order().ToListAsync());
+        }
+    }
+
+    private async Task FoundEventuallyAsync(string text, Guid customerId)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            await using var db = OpenSqlite();
+            if ((await CustomerSearch.IdsMatchingAsync(db, text, [], 0, 50, CancellationToken.None)).SequenceEqual([customerId]))
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail($"'{text}' did not find {customerId}: the field was not keyed");
+    }
 
     private SqliteHubDbContext OpenSqlite() =>
         new(new DbContextOptionsBuilder<SqliteHubDbContext>().UseSqlite($"Data Source={_sqlitePath}").Options);
