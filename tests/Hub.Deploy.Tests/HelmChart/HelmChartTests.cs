@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace Hub.Deploy.Tests.HelmChart;
 
 /// <summary>
@@ -19,6 +20,10 @@ public sealed class HelmChartTests
         var container = Assert.Single(List(Map(Map(spec, "template"), "spec"), "containers")).As();
         Assert.Equal("/health/live", Map(Map(container, "livenessProbe"), "httpGet")["path"]);
         Assert.Equal("/health/ready", Map(Map(container, "readinessProbe"), "httpGet")["path"]);
+        // The first start of a new version migrates the database first; liveness must not kill it meanwhile.
+        var startup = Map(container, "startupProbe");
+        Assert.Equal("/health/live", Map(startup, "httpGet")["path"]);
+        Assert.Equal(600, Convert.ToInt32(startup["periodSeconds"], CultureInfo.InvariantCulture) * Convert.ToInt32(startup["failureThreshold"], CultureInfo.InvariantCulture));
         Assert.Equal("hub:0.1.0", container["image"]);
         var sources = List(container, "envFrom").Select(e => e.As()).ToList();
         var configMap = Single(manifests, "ConfigMap");
