@@ -49,7 +49,8 @@ public sealed class WebhookTokens(HubDbContext db, TimeProvider time)
             }
             return true;
         }
-        catch (Exception e) when (e is DbException or DbUpdateException or TimeoutException)
+        // Npgsql's execution strategy reports a connection that failed as an InvalidOperationException around it.
+        catch (Exception e) when (e is DbException or DbUpdateException or TimeoutException || e.InnerException is DbException or TimeoutException)
         {
             throw new IngressUnavailableException("The database that keeps single-use webhook tokens is unreachable.", e);
         }

@@ -29,9 +29,29 @@ internal static class HealthExtensions
                 [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
+            ResponseWriter = WriteReportAsync,
         });
         return app;
     }
+
+    /// <summary>
+    /// Which process answered (the <c>service_instance_id</c> of its metrics) and each check's status and reason, so the
+    /// operator sees why a process is out of the rotation without searching its log. No secrets: the checks' own words.
+    /// </summary>
+    private static Task WriteReportAsync(HttpContext context, HealthReport report) =>
+        context.Response.WriteAsJsonAsync(new ReadinessReport(
+            report.Status.ToString(),
+            InstanceId,
+            [.. report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal)
+                .Select(e => new ReadinessCheck(e.Key, e.Value.Status.ToString(), e.Value.Description ?? e.Value.Exception?.Message))]),
+            context.RequestAborted);
+
+    /// <summary>The same id as the telemetry resource's <c>service.instance.id</c>.</summary>
+    public static readonly string InstanceId = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    private sealed record ReadinessReport(string Status, string Instance, IReadOnlyList<ReadinessCheck> Checks);
+
+    private sealed record ReadinessCheck(string Name, string Status, string? Description);
 
     private sealed class DatabaseHealthCheck(HubDbContext db) : IHealthCheck
     {

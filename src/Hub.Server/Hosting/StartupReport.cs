@@ -40,7 +40,8 @@ internal sealed partial class StartupReport(
             database.Provider,
             database.Location(),
             bus.Transport,
-            bus.Transport == BusTransport.RabbitMq ? $", {bus.BrokerLocation()}, quorum queues {(bus.QuorumQueues ? "on" : "off")}" : "");
+            bus.Transport == BusTransport.RabbitMq ? $", {bus.BrokerLocation()}, quorum queues {(bus.QuorumQueues ? "on" : "off")}" : "",
+            Health.HealthExtensions.InstanceId);
         LogAccess(
             logger,
             Bind<KeyRingOptions>(KeyRingOptions.Section).Protection(),
@@ -89,8 +90,8 @@ internal sealed partial class StartupReport(
     private T Bind<T>(string section)
         where T : new() => configuration.GetSection(section).Get<T>() ?? new T();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Hub starting in {Mode} mode: database {DatabaseProvider}, {DatabaseLocation}; bus {BusTransport}{Broker}")]
-    private static partial void LogStores(ILogger logger, string mode, DatabaseProvider databaseProvider, string databaseLocation, BusTransport busTransport, string broker);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hub starting in {Mode} mode: database {DatabaseProvider}, {DatabaseLocation}; bus {BusTransport}{Broker}; instance {Instance}")]
+    private static partial void LogStores(ILogger logger, string mode, DatabaseProvider databaseProvider, string databaseLocation, BusTransport busTransport, string broker, string instance);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hub access: key-ring protection {KeyRingProtection}; {ApiKeys} configured (stored ones come on top); /metrics {Metrics}; forwarded headers believed from {TrustedProxies}")]
     private static partial void LogAccess(ILogger logger, string keyRingProtection, string apiKeys, string metrics, string trustedProxies);

@@ -24,7 +24,7 @@ public sealed record ApiKey(string Name, byte[] Hash, IReadOnlyList<string> Scop
 /// <see cref="RefreshInterval"/> after a change in another hub process.
 /// </summary>
 [ConfigurationKey("<name>", "An API key (the value itself; use 32+ random characters, e.g. `openssl rand -base64 32`). Keys shorter than 24 characters, and placeholders starting with `change-me`, are refused at start. Clients send `Authorization: Bearer <key>` to `/api/...`. It may do everything unless `Hub:ApiKeyScopes:<name>` lists its scopes. None configured or stored: the first start generates one and prints it once.")]
-public sealed class ApiKeyStore(IConfiguration configuration, IServiceScopeFactory scopes, TimeProvider time)
+public sealed partial class ApiKeyStore(IConfiguration configuration, IServiceScopeFactory scopes, TimeProvider time, ILogger<ApiKeyStore> logger)
 {
     public const string Section = "Hub:ApiKeys";
 
@@ -53,6 +53,7 @@ public sealed class ApiKeyStore(IConfiguration configuration, IServiceScopeFacto
     private volatile IReadOnlyList<ApiKey> _keys = [];
     private long _loadedAt;
     private volatile bool _loaded;
+    private int _reloadFailing;
     private readonly SemaphoreSlim _loading = new(1, 1);
 
     public bool HasAny => _keys.Count > 0;
@@ -89,6 +90,10 @@ public sealed class ApiKeyStore(IConfiguration configuration, IServiceScopeFacto
             _keys = keys;
             Interlocked.Exchange(ref _loadedAt, started);
             _loaded = true;
+            if (Interlocked.Exchange(ref _reloadFailing, 0) == 1)
+            {
+                LogReloadRecovered(logger);
+            }
         }
         finally
         {
@@ -101,7 +106,20 @@ public sealed class ApiKeyStore(IConfiguration configuration, IServiceScopeFacto
     {
         if (IsStale)
         {
-            await LoadAsync(onlyIfStale: true, cancellationToken);
+            try
+            {
+                await LoadAsync(onlyIfStale: true, cancellationToken);
+            }
+            catch (Exception e) when (_loaded && !cancellationToken.IsCancellationRequested)
+            {
+                // The database is away: the keys as last read still hold (a webhook that happens to carry an
+                // Authorization header must not fail for it), and the next request after the interval tries again.
+                Interlocked.Exchange(ref _loadedAt, time.GetTimestamp());
+                if (Interlocked.Exchange(ref _reloadFailing, 1) == 0)
+                {
+                    LogReloadFailed(logger, e);
+                }
+            }
         }
         var hash = Hash(presented);
         var scopedHash = ScopedHash(presented);
@@ -118,6 +136,12 @@ public sealed class ApiKeyStore(IConfiguration configuration, IServiceScopeFacto
         }
         return match;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-reading the stored API keys failed; the keys as last read are used until it works again")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-reading the stored API keys works again")]
+    private static partial void LogReloadRecovered(ILogger logger);
 
     public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim()));
 

@@ -28,7 +28,7 @@ internal static class TelemetryExtensions
         services.AddSingleton<IConfigureOptions<JsonConsoleFormatterOptions>, JsonLogDefaults>();
         var exportOtlp = options.OtlpEndpoint is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OtlpEndpointVariable));
         var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(options.ServiceName, serviceInstanceId: $"{Environment.MachineName}/{Environment.ProcessId}"))
+            .ConfigureResource(r => r.AddService(options.ServiceName, serviceInstanceId: Health.HealthExtensions.InstanceId))
             .WithTracing(tracing =>
             {
                 tracing

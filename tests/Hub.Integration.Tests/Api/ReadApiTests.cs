@@ -194,7 +194,15 @@ public sealed class ReadApiTests(EmbeddedHubFixture fixture) : IClassFixture<Emb
     {
         using var anonymous = new HttpClient { BaseAddress = fixture.Embedded.Hub.BaseAddress };
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri("health/live", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri("health/ready", UriKind.Relative))).StatusCode);
+        using var ready = await anonymous.GetAsync(new Uri("health/ready", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        // The answer names the process and each check, so an operator sees why a process is out of the rotation.
+        var report = await ready.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Healthy", report.GetProperty("status").GetString());
+        Assert.StartsWith(Environment.MachineName + "/", report.GetProperty("instance").GetString(), StringComparison.Ordinal);
+        var checks = report.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal("Healthy", checks["database"]);
+        Assert.Contains(checks, c => c.Key.Contains("masstransit", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

@@ -107,6 +107,8 @@ public sealed class StartupReportTests
             $"Hub starting in embedded mode: database Sqlite, file {embedded.DatabasePath}; bus InMemory",
             embedded.Hub.Output,
             StringComparison.Ordinal);
+        // The id /health/ready and the metrics' service_instance_id give, so a log stream can be matched to them.
+        Assert.Contains($"bus InMemory; instance {Environment.MachineName}/", embedded.Hub.Output, StringComparison.Ordinal);
         Assert.Contains("key-ring protection none (keys stored unencrypted", embedded.Hub.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("is not read by the hub", embedded.Hub.Output, StringComparison.Ordinal);
     }

@@ -50,6 +50,26 @@ public sealed class WebhookTokensTests
         Assert.False(await db.WebhookTokens.AnyAsync(t => t.KeepUntil < DateTimeOffset.UtcNow));
     }
 
+    [Fact]
+    public async Task An_unreachable_database_makes_the_ingress_answer_unavailable_not_fail()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Hub:Database:Provider"] = "PostgreSql",
+            ["Hub:Database:ConnectionString"] = $"Host=127.0.0.1;Port={closedPort};Database=hub;Username=hub;Password=hub;Timeout=2",
+        }).Build();
+        await using var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddHubPersistence(configuration)
+            .AddScoped<WebhookTokens>().BuildServiceProvider();
+
+        // Npgsql's execution strategy wraps the refused connection in an InvalidOperationException: still a 503 for the sender.
+        await Assert.ThrowsAsync<IngressUnavailableException>(() =>
+            ClaimAsync(services, "mailgun1", new SingleUseToken("unreachable", DateTimeOffset.UtcNow.AddDays(1)), Body));
+    }
+
     private static async Task<bool> ClaimAsync(ServiceProvider services, string instance, SingleUseToken token, byte[] body)
     {
         await using var scope = services.CreateAsyncScope();
