@@ -104,6 +104,44 @@ public abstract class ManualMergeApiTests
     }
 
     [Fact]
+    public async Task A_touchpoint_of_both_sides_older_than_all_their_history_does_not_undo_a_split_and_is_a_conflict()
+    {
+        var pia = await IdentifyAsync("o-1", """{"email":"pia@old-event.example","name":"Pia"}""");
+        var other = await IdentifyAsync("o-2", """{"phone":"+1 201 555 0165"}""", byPhone: "+12015550165");
+        await IdentifyAsync("o-3", """{"email":"pia@old-event.example","phone":"+12015550165"}""");
+        await WaitAsync(async () => (await FindAsync("phone=%2B12015550165")) is [var only] && only == pia ? pia : (Guid?)null);
+        using (var split = await Client.PostAsJsonAsync(new Uri($"api/customers/{pia}/split", UriKind.Relative), new { mergedCustomerId = other }))
+        {
+            Assert.Equal(HttpStatusCode.OK, split.StatusCode);
+        }
+
+        // Before all their history: the replay in canonical order meets it while neither customer exists yet.
+        await SendAsync("""{"type":"identify","messageId":"o-0","anonymousId":"anon","traits":{"email":"pia@old-event.example","phone":"+12015550165"},"timestamp":"2026-02-01T09:00:00Z"}""");
+        var old = await WaitAsync(async () =>
+        {
+            var timeline = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{pia}/timeline", UriKind.Relative));
+            return timeline.GetProperty("items").EnumerateArray().Cast<JsonElement?>()
+                .FirstOrDefault(i => i!.Value.GetProperty("sourceEventId").GetString() == "o-0")?.GetProperty("touchpointId").GetGuid();
+        });
+
+        Assert.Equal([other], await FindAsync("phone=%2B12015550165"));
+        Assert.Equal([pia], await FindAsync("email=pia@old-event.example"));
+        Assert.Equal(["merge", "split"], (await HistoryAsync(pia)).EnumerateArray().Select(m => m.GetProperty("kind").GetString()));
+        var conflict = Assert.Single(await ConflictsOfAsync(pia), c => c.GetProperty("touchpointId").GetGuid() == old);
+        Assert.Equal("an admin split these customers", conflict.GetProperty("reason").GetString());
+
+        // Only an admin's merge by hand joins them, and the next split's replay meets the old touchpoint first again.
+        Assert.Equal(HttpStatusCode.OK, (await MergeAsync(pia, other)).Status);
+        Assert.Equal([pia], await FindAsync("phone=%2B12015550165"));
+        using (var again = await Client.PostAsJsonAsync(new Uri($"api/customers/{pia}/split", UriKind.Relative), new { mergedCustomerId = other }))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+        Assert.Equal([other], await FindAsync("phone=%2B12015550165"));
+        Assert.Equal([pia], await FindAsync("email=pia@old-event.example"));
+    }
+
+    [Fact]
     public async Task Two_customers_holding_different_crm_ids_are_refused_with_a_409_naming_both_ids()
     {
         var first = await IdentifyAsync("k-1", """{"email":"kai.one@protect-hand.example"}""", userId: "crm-kai-1");

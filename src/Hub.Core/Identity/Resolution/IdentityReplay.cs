@@ -27,6 +27,15 @@ public static class IdentityReplay
             }
             conflicts.AddRange(outcome.Conflicts.Select(c => (link.TouchpointId, c)));
         }
+        // An identifier refused while nobody held it yet (one side of an admin's split, named by a link older than both
+        // customers) is held by a customer by the end: that customer was in the refused merge as well.
+        foreach (var refused in conflicts.Select(c => c.Conflict.Identifier).OfType<CustomerIdentifier>())
+        {
+            if (state.OwnerOf(refused) is { } holder)
+            {
+                holder.Tainted = true;
+            }
+        }
         IdentityCluster Final(IdentityCluster cluster)
         {
             while (absorbedBy.TryGetValue(cluster, out var next))

@@ -46,7 +46,7 @@ public sealed class IdentityState(IdentityRules rules, IReadOnlyList<Separation>
             .ToList();
         var conflicts = new List<(IdentityCluster? Other, CustomerIdentifier? Identifier, string Reason)>();
 
-        var fresh = new HashSet<CustomerIdentifier>();
+        var fresh = new List<CustomerIdentifier>();
         foreach (var identifier in identifiers.Where(i => !_owners.ContainsKey(i)))
         {
             if (_createdRecords.Contains(identifier) || fresh.Count(f => f.Type == identifier.Type && !_createdRecords.Contains(f)) < rules.LimitFor(identifier.Type))
@@ -61,10 +61,7 @@ public sealed class IdentityState(IdentityRules rules, IReadOnlyList<Separation>
         var candidates = identifiers.Select(OwnerOf).OfType<IdentityCluster>().Distinct()
             .Select(c => new Candidate(c, c.Identifiers, identifiers.Where(c.Identifiers.Contains).Min(i => IdentityRules.Strength(i.Type))))
             .ToList();
-        if (fresh.Count > 0)
-        {
-            candidates.Add(new Candidate(null, fresh, fresh.Min(i => IdentityRules.Strength(i.Type))));
-        }
+        candidates.AddRange(SeparatedParts(fresh).Select(part => new Candidate(null, part, part.Min(i => IdentityRules.Strength(i.Type)))));
         candidates = [.. candidates.OrderBy(c => c.Strength).ThenBy(c => c.Cluster is null ? 1 : 0).ThenBy(c => c.Cluster?.Age ?? long.MaxValue)];
 
         var group = new List<Candidate> { candidates[0] };
@@ -112,6 +109,29 @@ public sealed class IdentityState(IdentityRules rules, IReadOnlyList<Separation>
         }
         return new LinkOutcome(landing, created, merged, added,
             [.. conflicts.Select(c => new IdentityConflict(landing, c.Other, c.Identifier, c.Reason))]);
+    }
+
+    /// <summary>
+    /// The identifiers nobody holds yet, in parts none of which holds both sides of an admin's split: a link older than everything else
+    /// of two split customers (replayed first in canonical order) names both sides while neither exists yet, and must
+    /// meet the split exactly as it does when both customers already exist. The strongest identifier's part comes first.
+    /// </summary>
+    private List<HashSet<CustomerIdentifier>> SeparatedParts(List<CustomerIdentifier> fresh)
+    {
+        var parts = new List<HashSet<CustomerIdentifier>>();
+        foreach (var identifier in fresh)
+        {
+            HashSet<CustomerIdentifier> alone = [identifier];
+            if (parts.Find(part => !separations.Any(s => s.Forbids(part, alone))) is { } allowed)
+            {
+                allowed.Add(identifier);
+            }
+            else
+            {
+                parts.Add(alone);
+            }
+        }
+        return parts;
     }
 
     private string? MergeRefusal(IReadOnlySet<CustomerIdentifier> group, IReadOnlySet<CustomerIdentifier> candidate)

@@ -30,12 +30,23 @@ public sealed class IdentityReplayProperties
     {
         var shuffled = (IdentityLink[])links.Clone();
         new Random(seed).Shuffle(shuffled);
-        return Shape(links) == Shape(shuffled);
+        return Shape(links, []) == Shape(shuffled, []);
     }
 
-    private static string Shape(IdentityLink[] links)
+    [Property(Arbitrary = [typeof(IdentityReplayProperties)], MaxTest = 200)]
+    public bool No_customer_holds_both_sides_of_an_admins_split_whatever_the_order_and_times_of_the_links(IdentityLink[] links, int seed)
     {
-        var result = IdentityReplay.Run(links, new IdentityRules(), []);
+        var separation = new Separation(new HashSet<CustomerIdentifier> { Universe[0], Universe[5] }, new HashSet<CustomerIdentifier> { Universe[3] });
+        var shuffled = (IdentityLink[])links.Clone();
+        new Random(seed).Shuffle(shuffled);
+        var result = IdentityReplay.Run(shuffled, new IdentityRules(), [separation]);
+        return Shape(links, [separation]) == Shape(shuffled, [separation])
+            && !result.Clusters.Any(c => separation.SideA.Overlaps(c.Identifiers) && separation.SideB.Overlaps(c.Identifiers));
+    }
+
+    private static string Shape(IdentityLink[] links, IReadOnlyList<Separation> separations)
+    {
+        var result = IdentityReplay.Run(links, new IdentityRules(), separations);
         var clusters = result.Clusters.Select(c => string.Join(",", c.Identifiers.Select(i => i.ToString()).Order(StringComparer.Ordinal)))
             .Order(StringComparer.Ordinal);
         var landing = result.Landing.OrderBy(l => l.Key).Select(l => $"{l.Key}->{string.Join(",", l.Value.Identifiers.Select(i => i.ToString()).Order(StringComparer.Ordinal))}");

@@ -183,6 +183,54 @@ public sealed class IdentityStateTests
         Assert.Contains("split", Assert.Single(outcome.Conflicts).Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_link_naming_both_sides_of_a_split_before_either_customer_exists_is_a_conflict_not_one_customer()
+    {
+        var separation = new Separation(new HashSet<CustomerIdentifier> { JanePhone }, new HashSet<CustomerIdentifier> { Jane });
+        var state = new IdentityState(new IdentityRules(), [separation]);
+
+        var outcome = state.Apply(Link(1, JanePhone, Jane, Contact1), NewCluster);
+
+        // The strongest identifier's side keeps the link (a record id, then e-mail before phone); the other side stays free.
+        Assert.Equal([Jane, Contact1], outcome.Landing.Identifiers.Order(Comparer));
+        Assert.Null(state.OwnerOf(JanePhone));
+        var conflict = Assert.Single(outcome.Conflicts);
+        Assert.Equal(JanePhone, conflict.Identifier);
+        Assert.Contains("split", conflict.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_link_older_than_all_history_of_two_split_customers_does_not_merge_them_in_the_replay_in_any_arrival_order()
+    {
+        var separation = new Separation(new HashSet<CustomerIdentifier> { JanePhone }, new HashSet<CustomerIdentifier> { Jane });
+        var sms1 = Link(10, JanePhone);
+        var sms2 = Link(11, Jane);
+        var merging = Link(20, JanePhone, Jane);
+        var shapes = new HashSet<string>(StringComparer.Ordinal);
+        // The old link before all their history, and the same link dated after it, in every arrival order; with the link
+        // that merged them before the split, and without it (its touchpoint withdrawn), when the old link is their only one.
+        foreach (var (oldMinute, links) in new[] { 0, 30 }.SelectMany(m => new[] { (m, new[] { sms1, sms2, merging }), (m, new[] { sms1, sms2 }) }))
+        {
+            var old = Link(oldMinute, JanePhone, Jane) with { TouchpointId = new Guid(9, 0, 0, new byte[8]) };
+            foreach (var order in Permutations([.. links, old]))
+            {
+                var result = IdentityReplay.Run(order, new IdentityRules(), [separation]);
+
+                Assert.Equal(2, result.Clusters.Count);
+                Assert.DoesNotContain(result.Clusters, c => c.Identifiers.Contains(Jane) && c.Identifiers.Contains(JanePhone));
+                Assert.Contains(result.Conflicts, c => c.TouchpointId == old.TouchpointId && c.Conflict.Reason.Contains("split", StringComparison.Ordinal));
+                Assert.All(result.Clusters, c => Assert.True(c.Tainted));
+                shapes.Add($"{string.Join("|", result.Clusters.Select(c => string.Join(",", c.Identifiers.Order(Comparer))).Order(StringComparer.Ordinal))}"
+                    + $"#{string.Join(",", result.Landing[old.TouchpointId].Identifiers.Order(Comparer))}");
+            }
+        }
+        Assert.Equal($"{Jane}|{JanePhone}#{Jane}", Assert.Single(shapes));
+    }
+
+    private static IEnumerable<IdentityLink[]> Permutations(IdentityLink[] links) => links.Length <= 1
+        ? [links]
+        : links.SelectMany((first, i) => Permutations([.. links.Where((_, j) => j != i)]).Select(rest => (IdentityLink[])[first, .. rest]));
+
     [Theory]
     [InlineData("email", "null")]
     [InlineData("email", "anonymous@example.org")]
