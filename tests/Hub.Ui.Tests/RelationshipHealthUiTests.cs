@@ -15,6 +15,9 @@ public sealed class RelationshipHealthUiTests(UiHub ui)
         const string email = "grace.hopper@example.org";
         var now = DateTimeOffset.UtcNow;
         var sender = new SignedWebhookSender(ui.Hub.Client, UiHub.ConfiguredInstance, SignedWebhookSender.ExampleSecret);
+        // Ada never gave a name: the list names her by her e-mail address, not by her id. She e-mailed two hours ago.
+        const string ada = "ada.nameless@example.org";
+        await SendAsync(sender, Touchpoint("health-ui-4", ada, "email.received", "inbound", now.AddHours(-2)), "application/cloudevents+json");
         await SendAsync(sender, """{"type":"identify","messageId":"health-ui-0","userId":"u-health-ui","traits":{"email":"grace.hopper@example.org","name":"Grace Hopper"},"timestamp":"2026-11-01T10:00:00Z"}""", "application/json");
         await SendAsync(sender, Touchpoint("health-ui-1", email, "email.received", "inbound", now.AddDays(-2)), "application/cloudevents+json");
         await SendAsync(sender, Touchpoint("health-ui-2", email, "email.sent", "outbound", now.AddDays(-2).AddMinutes(30)), "application/cloudevents+json");
@@ -22,7 +25,8 @@ public sealed class RelationshipHealthUiTests(UiHub ui)
 
         var page = await ui.SignedInPageAsync();
         var row = page.Locator("section[aria-labelledby='to-act-on'] tbody tr").Filter(new() { HasText = "Grace Hopper" });
-        for (var attempt = 0; attempt < 60 && await row.Locator("td", new() { HasText = "3 h" }).CountAsync() == 0; attempt++)
+        var adaRow = page.Locator("section[aria-labelledby='to-act-on'] tbody tr").Filter(new() { HasText = ada });
+        for (var attempt = 0; attempt < 60 && (await row.Locator("td", new() { HasText = "3 h" }).CountAsync() == 0 || await adaRow.CountAsync() == 0); attempt++)
         {
             if (attempt > 0)
             {
@@ -32,12 +36,15 @@ public sealed class RelationshipHealthUiTests(UiHub ui)
         }
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Relationship health");
         await Expect(row).ToContainTextAsync("3 h");
+        await Expect(adaRow.GetByRole(AriaRole.Link)).ToHaveTextAsync(ada);
         await Expect(page.Locator("[data-distribution='awaiting-reply'] dd").First).Not.ToHaveTextAsync("0");
         await Expect(page.Locator("[data-distribution='awaiting-reply'] dd").Nth(1)).Not.ToHaveTextAsync("0");
         await UiHub.ScreenshotAsync(page, "relationship-health");
 
         await row.GetByRole(AriaRole.Link, new() { Name = "Grace Hopper" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Grace Hopper");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Open cases" })).ToBeVisibleAsync();
+        await Expect(page.Locator("section[aria-labelledby='open']")).ToContainTextAsync("No open CRM case.");
         var health = page.Locator("section[aria-labelledby='health']");
         await Expect(health.GetByRole(AriaRole.Heading, new() { Name = "Relationship health" })).ToBeVisibleAsync();
         await Expect(health.Locator("[data-figure='open-issues']")).ToContainTextAsync("1 (0 open cases, 1 unanswered message)");
@@ -61,6 +68,11 @@ public sealed class RelationshipHealthUiTests(UiHub ui)
         await row.GetByRole(AriaRole.Link).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Grace Hopper");
+
+        // Ada's message waits: her response time says so, rather than that the company never answered anything.
+        await page.GotoAsync("/admin/health");
+        await adaRow.GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(page.Locator("section[aria-labelledby='health'] [data-figure='response-time']")).ToHaveTextAsync("not answered yet");
         await page.Context.CloseAsync();
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hub.Contracts.Identity;
 using Hub.Contracts.Touchpoints;
 
@@ -24,10 +25,10 @@ internal static class RecordMapper
         var closed = e.Field("IsClosed") == "true" || e.Field("Status") == "Closed";
         var type = e.Kind switch
         {
+            not ChangeKind.Delete when closed => "closed",
             ChangeKind.Create => "opened",
-            ChangeKind.Current when closed => "closed",
-            ChangeKind.Current when e.Field("Status") == "New" => "opened",
-            ChangeKind.Update when closed => "closed",
+            ChangeKind.Current when FirstSight(e) => "opened",
+            ChangeKind.Current => "updated",
             _ => Verb(e.Kind),
         };
         var identities = new List<CustomerIdentifier>();
@@ -38,6 +39,19 @@ internal static class RecordMapper
         var summary = $"Case {e.Field("CaseNumber") ?? e.RecordId} {type}" + (e.Field("Subject") is { } subject ? $": {subject}" : "") + (details.Length > 0 ? $" ({details})" : "");
         return Draft(e, options, $"crm.case.{type}", TouchpointChannels.Crm, type == "opened" ? TouchpointDirection.Inbound : TouchpointDirection.None, identities, summary);
     }
+
+    /// <summary>
+    /// Whether an Outbound Message shows a case as it was created: its <c>CreatedDate</c> is its <c>LastModifiedDate</c>.
+    /// Every later notification (an edit of a case still New, too) is an update, so a case is opened once. Without
+    /// <c>CreatedDate</c> among the selected fields, the status New stands for it.
+    /// </summary>
+    private static bool FirstSight(SalesforceEvent e) =>
+        Instant(e.Field("CreatedDate")) is { } created
+            ? created == Instant(e.Field("LastModifiedDate"))
+            : e.Field("Status") == "New";
+
+    private static DateTimeOffset? Instant(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
     private static TouchpointDraft Task(SalesforceEvent e, SalesforceOptions options)
     {

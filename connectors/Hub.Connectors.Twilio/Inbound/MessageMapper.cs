@@ -10,7 +10,8 @@ namespace Hub.Connectors.Twilio.Inbound;
 /// customer's consent for the whole SMS channel (<c>consent.sms</c> denied / granted): after a STOP Twilio itself
 /// refuses every text to that number from the account, whatever its purpose. A STOP is also the customer's
 /// refusal of messages they did not ask for, so it denies marketing on every channel (<c>consent.*.marketing</c>);
-/// START grants back both.
+/// START grants back both. A help keyword (<c>HELP</c>, <c>INFO</c>, or <c>OptOutType=HELP</c>) is <c>sms.help</c>:
+/// Twilio answers it itself, so it asks the company for no reply, and it states no consent.
 /// </summary>
 internal static class MessageMapper
 {
@@ -27,8 +28,8 @@ internal static class MessageMapper
 
     /// <summary>
     /// Whether Twilio answers this text itself: an opt-out, opt-in or help keyword (the whole body, any case, or
-    /// Advanced Opt-Out's <c>OptOutType</c>, which also covers a service's own keywords). A help text is still an
-    /// ordinary <c>sms.received</c>, but the hub's configured reply would come on top of Twilio's.
+    /// Advanced Opt-Out's <c>OptOutType</c>, which also covers a service's own keywords): the hub's configured reply
+    /// would come on top of Twilio's.
     /// </summary>
     public static bool TwilioAnswers(FormBody form)
     {
@@ -43,8 +44,10 @@ internal static class MessageMapper
         {
             "STOP" => "sms.opt_out",
             "START" => "sms.opt_in",
+            "HELP" => "sms.help",
             _ when OptOut.Contains(body) => "sms.opt_out",
             _ when OptIn.Contains(body) => "sms.opt_in",
+            _ when Help.Contains(body) => "sms.help",
             _ => "sms.received",
         };
         return new TouchpointDraft

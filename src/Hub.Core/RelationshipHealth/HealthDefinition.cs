@@ -46,7 +46,7 @@ public static class HealthDefinition
                 unanswered));
         }
         var openCases = entries.Where(ConversationRules.IsCase).GroupBy(t => t.CaseKey, StringComparer.Ordinal)
-            .Select(g => (Key: g.Key, OpenedAt: g.Min(t => t.OccurredAt), Latest: g.MaxBy(t => (t.OccurredAt.UtcTicks, ConversationRules.EndsCase(t.Type), t.Type), CaseOrder.Instance)))
+            .Select(g => (Key: g.Key, OpenedAt: g.Min(t => t.OccurredAt), Latest: ConversationRules.LatestOfCase(g, t => t.OccurredAt, t => t.Type)))
             .Where(c => !ConversationRules.EndsCase(c.Latest.Type))
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => new OpenCase(c.Key, c.OpenedAt, c.Latest.OccurredAt, c.Latest.Type))
@@ -65,22 +65,5 @@ public static class HealthDefinition
             times.Count == 0 ? null : times[(times.Count - 1) / 2],
             responses.Count == 0 ? null : last.Time,
             responses.Count == 0 ? null : last.RespondedAt);
-    }
-
-    /// <summary>Later wins; at the same instant an ending wins; then the type, so the latest is one whatever the order.</summary>
-    internal sealed class CaseOrder : IComparer<(long Ticks, bool Ends, string Type)>
-    {
-        public static CaseOrder Instance { get; } = new();
-
-        public int Compare((long Ticks, bool Ends, string Type) x, (long Ticks, bool Ends, string Type) y)
-        {
-            var byTime = x.Ticks.CompareTo(y.Ticks);
-            if (byTime != 0)
-            {
-                return byTime;
-            }
-            var byEnding = x.Ends.CompareTo(y.Ends);
-            return byEnding != 0 ? byEnding : string.CompareOrdinal(x.Type, y.Type);
-        }
     }
 }

@@ -185,7 +185,7 @@ public sealed partial class HealthState
         {
             OpenedTicks = Math.Min(OpenedTicks, ticks);
             var candidate = (ticks, ConversationRules.EndsCase(type), type);
-            if (HealthDefinition.CaseOrder.Instance.Compare(candidate, (LatestTicks, ConversationRules.EndsCase(LatestType), LatestType)) > 0)
+            if (ConversationRules.CaseOrder.Instance.Compare(candidate, (LatestTicks, ConversationRules.EndsCase(LatestType), LatestType)) > 0)
             {
                 (LatestTicks, LatestType) = (ticks, type);
             }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Hub.Contracts.Identity;
+using Hub.Contracts.Touchpoints;
 using static Hub.Connectors.Salesforce.Tests.SalesforceTestKit;
 
 namespace Hub.Connectors.Salesforce.Tests.Inbound;
@@ -227,5 +228,38 @@ public sealed class ChangeEventTests
         });
 
         Assert.Equal("crm.case.closed", Assert.Single(await AcceptedAsync(ChangeEvent(json))).Type);
+    }
+
+    [Fact]
+    public async Task A_case_created_already_closed_becomes_crm_case_closed_not_an_open_complaint()
+    {
+        var json = Edit("cdc-contact-create.json", p =>
+        {
+            p["ChangeEventHeader"]!["entityName"] = "Case";
+            p["ChangeEventHeader"]!["recordIds"] = new JsonArray("5005g00000Wq4EzAAJ");
+            p["ContactId"] = "0035g00000Qk7XaAAJ";
+            p["Status"] = "Closed";
+            p["IsClosed"] = true;
+        });
+
+        var closed = Assert.Single(await AcceptedAsync(ChangeEvent(json)));
+
+        Assert.Equal("crm.case.closed", closed.Type);
+        Assert.Equal(TouchpointDirection.None, closed.Direction);
+    }
+
+    [Fact]
+    public async Task A_case_created_open_becomes_crm_case_opened()
+    {
+        var json = Edit("cdc-contact-create.json", p =>
+        {
+            p["ChangeEventHeader"]!["entityName"] = "Case";
+            p["ChangeEventHeader"]!["recordIds"] = new JsonArray("5005g00000Wq4EzAAJ");
+            p["ContactId"] = "0035g00000Qk7XaAAJ";
+            p["Status"] = "Working";
+            p["IsClosed"] = false;
+        });
+
+        Assert.Equal("crm.case.opened", Assert.Single(await AcceptedAsync(ChangeEvent(json))).Type);
     }
 }

@@ -128,6 +128,30 @@ public sealed class OutboundMessageTests
         Assert.Equal(type, Assert.Single(await AcceptedAsync(OutboundMessage(xml))).Type);
     }
 
+    [Theory]
+    [InlineData("2026-03-10T15:40:05.000Z", "crm.case.opened")]
+    [InlineData("2026-03-10T15:12:44.000Z", "crm.case.updated")]
+    public async Task Only_the_first_sight_of_a_new_case_opens_it_a_later_edit_of_a_still_new_case_is_an_update(string createdDate, string type)
+    {
+        var xml = Sample("outbound-message-case.xml").Replace(
+            "<sf:Description>", $"<sf:CreatedDate>{createdDate}</sf:CreatedDate><sf:Description>", StringComparison.Ordinal);
+
+        var touchpoint = Assert.Single(await AcceptedAsync(OutboundMessage(xml)));
+
+        Assert.Equal(type, touchpoint.Type);
+        Assert.Equal(type == "crm.case.opened" ? TouchpointDirection.Inbound : TouchpointDirection.None, touchpoint.Direction);
+    }
+
+    [Fact]
+    public async Task A_case_created_already_closed_is_closed_even_in_its_first_outbound_message()
+    {
+        var xml = Sample("outbound-message-case.xml")
+            .Replace("<sf:Description>", "<sf:CreatedDate>2026-03-10T15:40:05.000Z</sf:CreatedDate><sf:Description>", StringComparison.Ordinal)
+            .Replace("<sf:Status>New</sf:Status>", "<sf:IsClosed>true</sf:IsClosed><sf:Status>Closed</sf:Status>", StringComparison.Ordinal);
+
+        Assert.Equal("crm.case.closed", Assert.Single(await AcceptedAsync(OutboundMessage(xml))).Type);
+    }
+
     [Fact]
     public async Task A_task_on_a_contact_becomes_a_timeline_touchpoint_of_its_kind()
     {

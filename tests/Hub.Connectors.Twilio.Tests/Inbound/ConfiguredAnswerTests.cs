@@ -31,12 +31,12 @@ public sealed class ConfiguredAnswerTests
     [InlineData("info", null)]
     [InlineData(" Help ", null)]
     [InlineData("AYUDA", "HELP")]
-    public async Task A_help_text_twilio_answers_itself_is_recorded_but_gets_no_reply_of_the_hub(string body, string? optOutType)
+    public async Task A_help_text_twilio_answers_itself_is_recorded_as_sms_help_and_gets_no_reply_of_the_hub(string body, string? optOutType)
     {
         var result = await HandleAsync(Signed(HelpText(body, optOutType)), Answering);
 
         var touchpoint = Assert.Single(result.Touchpoints);
-        Assert.Equal("sms.received", touchpoint.Type);
+        Assert.Equal("sms.help", touchpoint.Type);
         Assert.Equal(body.Trim(), touchpoint.Summary);
         Assert.Empty(touchpoint.ProfileFacts);
         Assert.Equal(TwilioReceiverEmptyTwiml, result.Response.Body);

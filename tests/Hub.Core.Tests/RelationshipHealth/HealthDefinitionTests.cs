@@ -111,6 +111,7 @@ public sealed class HealthDefinitionTests
     [InlineData("email.auto_reply")]
     [InlineData("email.list")]
     [InlineData("sms.opt_out")]
+    [InlineData("sms.help")]
     public void An_unsubscribe_an_automatic_reply_and_a_list_message_wait_for_no_reply(string type)
     {
         var health = HealthState.From([At(0, type.Split('.')[0], type, TouchpointDirection.Inbound)]).Summarize();
@@ -152,5 +153,75 @@ public sealed class HealthDefinitionTests
         Assert.Equal(3, sms.Contacts);
         Assert.Equal(1.5, sms.ContactsPer30Days, 6);
         Assert.Equal(Nine.AddDays(60), health.LastContactAt);
+    }
+
+    [Fact]
+    public void An_answered_call_is_one_contact_at_its_outcome_the_ringing_is_none()
+    {
+        var health = Both(
+        [
+            At(0, "phone", "call.started", TouchpointDirection.Inbound),
+            At(3, "phone", "call.completed", TouchpointDirection.Inbound),
+            At(10, "phone", "call.started", TouchpointDirection.Outbound),
+            At(12, "phone", "call.recorded", TouchpointDirection.Outbound),
+            At(14, "phone", "call.completed", TouchpointDirection.Outbound),
+        ]);
+
+        var phone = Assert.Single(health.Channels);
+        Assert.Equal(2, phone.Contacts);
+        Assert.Equal(1, phone.StartedByCustomer);
+        Assert.Equal(1, phone.StartedByCompany);
+        Assert.Equal(Nine.AddMinutes(3), phone.FirstContactAt);
+        Assert.Equal(Nine.AddMinutes(14), health.LastContactAt);
+    }
+
+    [Fact]
+    public void A_call_back_that_nobody_answered_does_not_answer_a_missed_call()
+    {
+        var health = Both(
+        [
+            At(0, "phone", "call.started", TouchpointDirection.Inbound),
+            At(1, "phone", "call.missed", TouchpointDirection.Inbound),
+            At(30, "phone", "call.started", TouchpointDirection.Outbound),
+            At(31, "phone", "call.missed", TouchpointDirection.Outbound),
+        ]);
+
+        Assert.Equal(Nine.AddMinutes(1), health.AwaitingReplySince);
+        Assert.Equal(1, health.UnansweredMessages);
+        Assert.Equal(0, health.Responses);
+        Assert.Equal(2, Assert.Single(health.Channels).Contacts);
+    }
+
+    [Fact]
+    public void A_call_back_answers_a_missed_call_when_it_connects_counted_to_its_outcome()
+    {
+        var health = Both(
+        [
+            At(1, "phone", "call.missed", TouchpointDirection.Inbound),
+            At(30, "phone", "call.started", TouchpointDirection.Outbound),
+            At(32, "phone", "call.completed", TouchpointDirection.Outbound),
+        ]);
+
+        Assert.Null(health.AwaitingReplySince);
+        Assert.Equal(1, health.Responses);
+        Assert.Equal(TimeSpan.FromMinutes(31), health.LastResponseTime);
+    }
+
+    [Fact]
+    public void At_the_same_instant_a_closing_touchpoint_is_the_latest_of_a_case_whatever_order_they_came_in()
+    {
+        var updated = At(10, "crm", "crm.case.updated", TouchpointDirection.None, "case/1");
+        var closed = At(10, "crm", "crm.case.closed", TouchpointDirection.None, "case/1");
+
+        Assert.Equal(closed, ConversationRules.LatestOfCase([updated, closed], t => t.OccurredAt, t => t.Type));
+        Assert.Equal(closed, ConversationRules.LatestOfCase([closed, updated], t => t.OccurredAt, t => t.Type));
+    }
+
+    /// <summary>The kept state's figures, after checking the definition written plainly gives the same.</summary>
+    private static Core.RelationshipHealth.RelationshipHealth Both(HealthTouchpoint[] timeline)
+    {
+        var kept = HealthState.From(timeline).Summarize();
+        Assert.Equivalent(HealthDefinition.Compute(timeline), kept, strict: true);
+        return kept;
     }
 }

@@ -62,6 +62,48 @@ public sealed class CustomerHealthApiTests(EmbeddedHubFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_case_updated_and_closed_at_the_same_instant_is_closed_in_the_context_as_in_the_health_whatever_came_first()
+    {
+        const string noor = "noor.health@example.com";
+        const string reference = "https://crm.example.com/case/77";
+        var hub = fixture.Embedded;
+        var entries = await hub.CountAsync("timeline");
+        await HealthEvents.SendAsync(hub, "case-77-opened", noor, "crm", "crm.case.opened", "inbound", March2.AddHours(8), reference);
+        await HealthEvents.SendAsync(hub, "case-77-updated", noor, "crm", "crm.case.updated", "none", March2.AddHours(10), reference);
+        await HealthEvents.SettledAsync(hub, entries + 2);
+        await HealthEvents.SendAsync(hub, "case-77-closed", noor, "crm", "crm.case.closed", "none", March2.AddHours(10), reference);
+        await HealthEvents.SettledAsync(hub, entries + 3);
+
+        var context = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/context?email={noor}", UriKind.Relative));
+
+        Assert.Equal(0, context.GetProperty("health").GetProperty("openIssues").GetProperty("openCases").GetInt32());
+        Assert.Empty(context.GetProperty("openIssues").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task The_contexts_last_contact_is_the_healths_not_a_blocked_send_or_a_record_change()
+    {
+        const string ravi = "ravi.health@example.com";
+        var hub = fixture.Embedded;
+        var entries = await hub.CountAsync("timeline");
+        await HealthEvents.SendAsync(hub, "ravi-sms-in", ravi, "sms", "sms.received", "inbound", March2.AddHours(9));
+        await HealthEvents.SendAsync(hub, "ravi-sms-blocked", ravi, "sms", "sms.blocked", "outbound", March2.AddHours(10));
+        await HealthEvents.SendAsync(hub, "ravi-email-failed", ravi, "email", "email.failed", "outbound", March2.AddHours(11));
+        await HealthEvents.SendAsync(hub, "ravi-crm-updated", ravi, "crm", "crm.contact.updated", "none", March2.AddHours(12));
+        await HealthEvents.SettledAsync(hub, entries + 4);
+
+        var context = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/context?email={ravi}", UriKind.Relative));
+
+        var metrics = context.GetProperty("metrics");
+        Assert.Equal(March2.AddHours(9), metrics.GetProperty("lastContactAt").GetDateTimeOffset());
+        Assert.Equal(context.GetProperty("health").GetProperty("lastContactAt").GetRawText(), metrics.GetProperty("lastContactAt").GetRawText());
+        var channels = metrics.GetProperty("channels").EnumerateArray().ToDictionary(
+            c => c.GetProperty("channel").GetString()!,
+            c => c.GetProperty("lastContactAt").ValueKind == JsonValueKind.Null ? (DateTimeOffset?)null : c.GetProperty("lastContactAt").GetDateTimeOffset());
+        Assert.Equal(new Dictionary<string, DateTimeOffset?> { ["sms"] = March2.AddHours(9), ["email"] = null, ["crm"] = null }, channels);
+    }
+
+    [Fact]
     public async Task The_health_of_an_unknown_customer_is_a_404_problem()
     {
         using var response = await Client.GetAsync(new Uri($"api/customers/{Guid.NewGuid()}/health", UriKind.Relative));

@@ -29,11 +29,15 @@ internal sealed record ContextTouchpoint(
         row.TouchpointId, row.ConnectorInstanceId, row.Channel, row.Type, row.Direction, row.OccurredAt, row.Summary, row.ContentReference, row.Withdrawn);
 }
 
-/// <summary>Recency (last contact, overall and per channel) and frequency (touchpoints within the window).</summary>
+/// <summary>
+/// Recency (the last contact, overall and per channel, as the relationship health counts contacts: record changes and
+/// sends that did not go out are none) and activity (every touchpoint within the window, record changes included).
+/// </summary>
 internal sealed record RelationshipMetrics(
     DateTimeOffset? LastContactAt,
     int WindowDays,
     int TouchpointsInWindow,
     IReadOnlyList<ChannelActivity> Channels);
 
-internal sealed record ChannelActivity(string Channel, DateTimeOffset LastContactAt, int TouchpointsInWindow);
+/// <summary>A channel with at least one touchpoint; <see cref="LastContactAt"/> is null when none of them is a contact.</summary>
+internal sealed record ChannelActivity(string Channel, DateTimeOffset? LastContactAt, int TouchpointsInWindow);

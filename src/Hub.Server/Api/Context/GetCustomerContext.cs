@@ -12,8 +12,9 @@ namespace Hub.Server.Api.Context;
 /// <summary>
 /// <c>GET /api/context?phone=...</c> (or <c>email=</c>, <c>customerId=</c>): the agent desktop's one call when
 /// a customer gets in touch. Every query walks the timeline index (CustomerId, OccurredAt, TouchpointId) of one
-/// customer: the newest entries, the entries of the last 90 days grouped by channel, and the customer's case
-/// entries for the open issues. Consent comes from the master record (<c>consent.*</c> facts, keyed here
+/// customer: the newest entries, the entries of the last 90 days grouped by channel, the channels used, and the
+/// customer's case entries for the open issues. Last contacts are the relationship health's (a contact as
+/// docs/relationship-health.md defines it), so the metrics and the health never disagree. Consent comes from the master record (<c>consent.*</c> facts, keyed here
 /// without the prefix: <c>sms</c>, <c>email.marketing</c>).
 /// </summary>
 internal static class GetCustomerContext
@@ -51,10 +52,12 @@ internal static class GetCustomerContext
         var recent = await timeline.Where(t => t.OccurredAt >= since)
             .GroupBy(t => t.Channel).Select(g => new { Channel = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Channel, g => g.Count, cancellationToken);
-        var last = await timeline.GroupBy(t => t.Channel).Select(g => new { Channel = g.Key, At = g.Max(t => t.OccurredAt) })
-            .ToListAsync(cancellationToken);
-        var channels = last.OrderByDescending(c => c.At)
-            .Select(c => new ChannelActivity(c.Channel, c.At, recent.GetValueOrDefault(c.Channel)))
+        var used = await timeline.Select(t => t.Channel).Distinct().ToListAsync(cancellationToken);
+        var health = await CustomerHealthReader.ReadAsync(db, customer.Id, cancellationToken);
+        var lastContacts = health.Channels.ToDictionary(c => c.Channel, c => c.LastContactAt, StringComparer.Ordinal);
+        var channels = used
+            .Select(c => new ChannelActivity(c, lastContacts.TryGetValue(c, out var at) ? at : null, recent.GetValueOrDefault(c)))
+            .OrderByDescending(c => c.LastContactAt).ThenBy(c => c.Channel, StringComparer.Ordinal)
             .ToList();
         var view = CustomerView.From(customer);
         var openIssues = await OpenIssues.OfAsync(db, customer.Id, cancellationToken);
@@ -64,7 +67,7 @@ internal static class GetCustomerContext
             [.. latest.Select(ContextTouchpoint.From)],
             openIssues,
             view.Fields.Where(f => ConsentFacts.IsConsent(f.Key)).ToDictionary(f => f.Key[ConsentFacts.Prefix.Length..], f => f.Value),
-            new RelationshipMetrics(channels.FirstOrDefault()?.LastContactAt, (int)FrequencyWindow.TotalDays, recent.Values.Sum(), channels),
-            CustomerHealthView.From(customer.Id, await CustomerHealthReader.ReadAsync(db, customer.Id, cancellationToken), time.GetUtcNow())));
+            new RelationshipMetrics(health.LastContactAt, (int)FrequencyWindow.TotalDays, recent.Values.Sum(), channels),
+            CustomerHealthView.From(customer.Id, health, time.GetUtcNow())));
     }
 }

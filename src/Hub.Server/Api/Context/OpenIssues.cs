@@ -1,3 +1,4 @@
+using Hub.Core.RelationshipHealth;
 using Hub.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -5,23 +6,21 @@ namespace Hub.Server.Api.Context;
 
 /// <summary>
 /// The customer's open CRM cases: every case is followed through its touchpoints (<c>crm.case.*</c>, one case per
-/// record reference), and is open while its latest touchpoint neither closes nor deletes it.
+/// record reference), and is open while its latest touchpoint neither closes nor deletes it, decided as the
+/// relationship health decides it (<see cref="ConversationRules.LatestOfCase"/>: at the same instant a closing one wins).
 /// </summary>
 internal static class OpenIssues
 {
-    private const string CasePrefix = "crm.case.";
-    private static readonly HashSet<string> Ending = new(StringComparer.Ordinal) { "crm.case.closed", "crm.case.deleted" };
-
     public static async Task<IReadOnlyList<OpenIssue>> OfAsync(HubDbContext db, Guid customerId, CancellationToken cancellationToken)
     {
         var entries = await db.Timeline.AsNoTracking()
-            .Where(t => t.CustomerId == customerId && t.Type.StartsWith(CasePrefix))
+            .Where(t => t.CustomerId == customerId && t.Type.StartsWith(ConversationRules.CasePrefix))
             .Select(t => new { t.Type, t.OccurredAt, t.Summary, t.ContentReference, t.ConnectorInstanceId, t.SourceEventId })
             .ToListAsync(cancellationToken);
         return [.. entries
             .GroupBy(e => e.ContentReference ?? e.SourceEventId)
-            .Select(g => (Latest: g.MaxBy(e => e.OccurredAt)!, OpenedAt: g.Min(e => e.OccurredAt)))
-            .Where(c => !Ending.Contains(c.Latest.Type))
+            .Select(g => (Latest: ConversationRules.LatestOfCase(g, e => e.OccurredAt, e => e.Type), OpenedAt: g.Min(e => e.OccurredAt)))
+            .Where(c => !ConversationRules.EndsCase(c.Latest.Type))
             .OrderByDescending(c => c.Latest.OccurredAt)
             .Select(c => new OpenIssue(c.Latest.ConnectorInstanceId, c.Latest.ContentReference, c.Latest.Summary, c.OpenedAt, c.Latest.OccurredAt))];
     }

@@ -83,6 +83,19 @@ public sealed class CallerContextTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Twiml_does_not_route_a_caller_whose_case_was_updated_and_closed_at_the_same_instant()
+    {
+        await KnownCallerAsync("Mia Lopez");
+        await SendCaseAsync("case-4-opened", "crm.case.opened", "https://acme.my.salesforce.com/5003000000D8cuL", "2026-03-01T09:00:00Z");
+        await SendCaseAsync("case-4-updated", "crm.case.updated", "https://acme.my.salesforce.com/5003000000D8cuL", "2026-03-01T11:00:00Z");
+        await EventuallyAsync(async () => (await _hub.Embedded.TimelineTouchpointIdsAsync()).Count == 3, "the case and its update");
+        await SendCaseAsync("case-4-closed", "crm.case.closed", "https://acme.my.salesforce.com/5003000000D8cuL", "2026-03-01T11:00:00Z");
+        await EventuallyAsync(async () => (await _hub.Embedded.TimelineTouchpointIdsAsync()).Count == 4, "the closing");
+
+        Assert.Equal("""<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hello Mia Lopez, welcome back.</Say></Response>""", await TwimlAsync("phone=%2B14155550123"));
+    }
+
+    [Fact]
     public async Task An_unescaped_plus_in_the_phone_query_is_read_as_the_plus_it_was_meant_to_be()
     {
         await _hub.SendSegmentAsync("""
