@@ -49,8 +49,8 @@ public sealed class DuplicateDismissals(HubDbContext db, AuditLog audit, TimePro
         return new(DismissalOutcome.Dismissed, dismissal, null);
     }
 
-    /// <summary>Undoes the dismissal of the pair (in either order); false when there was none.</summary>
-    public async Task<bool> UndoAsync(Guid customerId, Guid otherCustomerId, string actor, CancellationToken cancellationToken)
+    /// <summary>Undoes the dismissal of the pair (in either order) and returns it; null when there was none.</summary>
+    public async Task<DuplicateDismissalRow?> UndoAsync(Guid customerId, Guid otherCustomerId, string actor, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var (a, b) = DuplicateDismissalRow.Canonical(customerId, otherCustomerId);
@@ -58,13 +58,13 @@ public sealed class DuplicateDismissals(HubDbContext db, AuditLog audit, TimePro
         var dismissal = await db.DuplicateDismissals.FirstOrDefaultAsync(d => d.CustomerId == a && d.OtherCustomerId == b, cancellationToken);
         if (dismissal is null)
         {
-            return false;
+            return null;
         }
         db.DuplicateDismissals.Remove(dismissal);
         audit.Add(db, actor, AuditActions.DuplicateDismissalUndone, a.ToString(), $"may be the same person as {b} again");
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return dismissal;
     }
 
     /// <summary>The live customer an id stands for (itself, or the survivor it was merged into); null when unknown or erased.</summary>

@@ -55,7 +55,8 @@ public abstract class DuplicateDismissalApiTests
 
         using (var undone = await Client.DeleteAsync(new Uri($"{Dismissals}/{older}/{younger}", UriKind.Relative)))
         {
-            Assert.Equal(HttpStatusCode.NoContent, undone.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, undone.StatusCode);
+            Assert.Equal("different birthdays", (await undone.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("reason").GetString());
         }
         Assert.True(await IsSuggestedAsync(older, younger));
         Assert.DoesNotContain(Canonical(older, younger), await ListedDismissalsAsync());

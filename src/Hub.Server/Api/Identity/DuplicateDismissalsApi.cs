@@ -47,8 +47,8 @@ internal static class DuplicateDismissalsApi
     {
         var actor = http.User.Identity?.Name ?? "unknown";
         var undone = await CustomerGraphTransactions.RetryLostRacesAsync(ct => dismissals.UndoAsync(customerId, otherCustomerId, actor, ct), cancellationToken);
-        return undone
-            ? TypedResults.NoContent()
+        return undone is not null
+            ? TypedResults.Ok(DismissalView.Of(undone))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Dismissal not found",
                 detail: $"{customerId} and {otherCustomerId} were not dismissed as two people.");
     }

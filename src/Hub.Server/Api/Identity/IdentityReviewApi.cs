@@ -27,8 +27,8 @@ internal static class IdentityReviewApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         identity.MapDelete("/duplicates/dismissals/{customerId:guid}/{otherCustomerId:guid}", DuplicateDismissalsApi.UndoAsync)
             .WithName("UndoDuplicateDismissal")
-            .WithSummary("Undo a dismissal (the two ids in either order): the pair is suggested again when it still matches.")
-            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Undo a dismissal (the two ids in either order) and answer the undone dismissal: the pair is suggested again when it still matches.")
+            .Produces<DismissalView>().ProducesProblem(StatusCodes.Status404NotFound);
         identity.MapGet("/duplicates/dismissals", DuplicateDismissalsApi.ListAsync).WithName("ListDuplicateDismissals")
             .WithSummary("Pairs dismissed as not the same person, newest first, a page at a time.")
             .Produces<DismissalPage>().ProducesProblem(StatusCodes.Status400BadRequest);
