@@ -43,10 +43,6 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
         {
             await MigrateAsync(db, cancellationToken);
         }
-        if (await DuplicateKeyBackfill.RunAsync(db, cancellationToken) is var duplicateKeyed and > 0)
-        {
-            LogDuplicateKeysBackfilled(logger, duplicateKeyed);
-        }
         LogMigrated(logger, db.Database.ProviderName ?? "?");
     }
 
@@ -180,9 +176,6 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, ILog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} migration(s) to {Database} in {Seconds:0.0} s")]
     private static partial void LogApplied(ILogger logger, int count, string database, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Derived the duplicate key of {Count} names, companies and phone numbers stored before it existed")]
-    private static partial void LogDuplicateKeysBackfilled(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Moved {Count} buffered touchpoints from the main SQLite file to the ingress buffer's own file")]
     private static partial void LogBufferMoved(ILogger logger, int count);
