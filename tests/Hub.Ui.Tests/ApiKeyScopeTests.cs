@@ -45,6 +45,26 @@ public sealed class ApiKeyScopeTests : IDisposable
         Assert.Contains("needs the scope 'operations'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("POST", "api/identity/duplicates/dismissals")]
+    [InlineData("GET", "api/identity/duplicates/dismissals")]
+    [InlineData("DELETE", "api/identity/duplicates/dismissals/5f0c0a4e-4f3a-4a53-9b87-1d1f6a0e9c01/7a1e2b3c-0d4e-4f5a-8b6c-2e3f4a5b6c7d")]
+    public async Task A_key_without_identity_review_may_not_dismiss_list_or_undo_duplicate_dismissals(string method, string url)
+    {
+        using var factory = Hub(("pbx", ScreenPopKey, "context:read customers:read"));
+        using var client = Client(factory, ScreenPopKey);
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
+        if (method == "POST")
+        {
+            request.Content = JsonContent.Create(new { customerId = Guid.NewGuid(), otherCustomerId = Guid.NewGuid() });
+        }
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("identity:review", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("missingScope").GetString());
+    }
+
     [Fact]
     public async Task A_key_with_scopes_may_not_erase_a_customer()
     {

@@ -33,6 +33,8 @@ public static class AuditActions
     public const string ConnectorTested = "connector.tested";
     public const string CustomerMerged = "customer.merged";
     public const string CustomerSplit = "customer.split";
+    public const string DuplicateDismissed = "duplicate.dismissed";
+    public const string DuplicateDismissalUndone = "duplicate.dismissal-undone";
     public const string FailedMessageReplayed = "failed-message.replayed";
     public const string FailedMessageDiscarded = "failed-message.discarded";
     public const string UserCreated = "user.created";

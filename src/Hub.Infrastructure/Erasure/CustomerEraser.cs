@@ -13,7 +13,7 @@ namespace Hub.Infrastructure.Erasure;
 
 /// <summary>
 /// Removes a customer's personal data from the hub in one transaction: identifiers, fields and their observations,
-/// the timeline, the identity graph's links, merges, conflicts and separations that name them, outbox messages,
+/// the timeline, the identity graph's links, merges, conflicts, separations and duplicate dismissals that name them, outbox messages,
 /// ingress buffer rows and failed messages that mention them. What stays: the erasure request (who asked and when),
 /// one tombstone hash per identifier, a row per connected system to erase them from, and the sync checkpoints
 /// frozen at the highest version, so a change already on its way to a system is never delivered. Each customer merged
@@ -78,6 +78,7 @@ public sealed partial class CustomerEraser(
         await db.IdentityConflicts.Where(c => ids.Contains(c.CustomerId) || customerIds.Contains(c.OtherCustomerId) || values.Contains(c.IdentifierValue!))
             .ExecuteDeleteAsync(cancellationToken);
         await db.CustomerMerges.Where(m => ids.Contains(m.SurvivorId) || ids.Contains(m.MergedId)).ExecuteDeleteAsync(cancellationToken);
+        await db.DuplicateDismissals.Where(d => ids.Contains(d.CustomerId) || ids.Contains(d.OtherCustomerId)).ExecuteDeleteAsync(cancellationToken);
         await db.SeparationMembers.Where(s => values.Contains(s.Value)).ExecuteDeleteAsync(cancellationToken);
         await db.Timeline.Where(t => customerIds.Contains(t.CustomerId)).ExecuteDeleteAsync(cancellationToken);
         await db.CustomerHealth.Where(h => ids.Contains(h.CustomerId)).ExecuteDeleteAsync(cancellationToken);

@@ -51,9 +51,34 @@ public sealed class CustomerRow
 /// <summary>One normalized identifier; (Type, Value) is the primary key, so no identifier belongs to two customers.</summary>
 public sealed class CustomerIdentifierRow
 {
-    public required string Type { get; set; }
+    public required string Type
+    {
+        get => _type;
+        set
+        {
+            _type = value;
+            DuplicateKey = DuplicateKeys.OfIdentifier(_type, _value);
+        }
+    }
 
-    public required string Value { get; set; }
+    public required string Value
+    {
+        get => _value;
+        set
+        {
+            _value = value;
+            DuplicateKey = DuplicateKeys.OfIdentifier(_type, _value);
+        }
+    }
+
+    private string _type = "";
+    private string _value = "";
+
+    /// <summary>
+    /// A phone number's last nine digits (<see cref="DuplicateKeys.OfIdentifier"/>), kept with it, so the customers whose
+    /// numbers share them are found by an index; null for every other identifier.
+    /// </summary>
+    public string? DuplicateKey { get; private set; }
 
     public Guid CustomerId { get; set; }
 
@@ -74,7 +99,15 @@ public sealed class CustomerFieldRow
 {
     public Guid CustomerId { get; set; }
 
-    public required string Name { get; set; }
+    public required string Name
+    {
+        get => _name;
+        set
+        {
+            _name = value;
+            DuplicateKey = DuplicateKeys.OfField(_name, _value);
+        }
+    }
 
     public required string Value
     {
@@ -83,10 +116,19 @@ public sealed class CustomerFieldRow
         {
             _value = value;
             SearchKey = CaseFolding.Fold(value);
+            DuplicateKey = DuplicateKeys.OfField(_name, _value);
         }
     }
 
+    private string _name = "";
     private string _value = "";
+
+    /// <summary>
+    /// The name's or company's value as the likely-duplicate suggestions compare it (<see cref="DuplicateKeys.Text"/>:
+    /// case, accents and spacing ignored), kept with it for an index; null for other fields. Not <see cref="SearchKey"/>,
+    /// which keeps accents and spacing as typed.
+    /// </summary>
+    public string? DuplicateKey { get; private set; }
 
     /// <summary>
     /// <see cref="Value"/> in <see cref="CaseFolding"/>'s form, kept with it, which the admin search matches: neither

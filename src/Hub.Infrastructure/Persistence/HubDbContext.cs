@@ -1,4 +1,5 @@
 using Hub.Contracts.Touchpoints;
+using Hub.Core.Identity;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,6 +34,8 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
     public DbSet<CustomerMergeRow> CustomerMerges => Set<CustomerMergeRow>();
 
     public DbSet<SeparationMemberRow> SeparationMembers => Set<SeparationMemberRow>();
+
+    public DbSet<DuplicateDismissalRow> DuplicateDismissals => Set<DuplicateDismissalRow>();
 
     public DbSet<SourceCheckpointRow> SourceCheckpoints => Set<SourceCheckpointRow>();
 
@@ -107,6 +110,18 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.Property(s => s.Value).HasMaxLength(TouchpointLimits.IdentifierValueLength);
             e.HasIndex(s => new { s.Value, s.Type });
         });
+        modelBuilder.Entity<DuplicateDismissalRow>(e =>
+        {
+            e.ToTable("duplicate_dismissals");
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Reason).HasMaxLength(DuplicateDismissalRow.ReasonMaxLength);
+            e.Property(d => d.DismissedBy).HasMaxLength(320);
+            e.HasIndex(d => new { d.CustomerId, d.OtherCustomerId }).IsUnique();
+            e.HasIndex(d => d.OtherCustomerId);
+            // Whatever deletes a customer deletes its dismissals, and a dismissal cannot name a customer erased meanwhile.
+            e.HasOne<CustomerRow>().WithMany().HasForeignKey(d => d.CustomerId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<CustomerRow>().WithMany().HasForeignKey(d => d.OtherCustomerId).OnDelete(DeleteBehavior.Cascade);
+        });
         modelBuilder.Entity<CustomerIdentifierRow>(e =>
         {
             e.ToTable("customer_identifiers");
@@ -116,6 +131,9 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.HasIndex(i => i.CustomerId);
             // Lookups filter on the value first (the type is checked in memory), so the value needs its own index.
             e.HasIndex(i => i.Value);
+            e.Property(i => i.DuplicateKey).HasMaxLength(DuplicateKeys.MaxLength);
+            // Only phone numbers have a key: the index holds nothing for the other identifiers.
+            e.HasIndex(i => i.DuplicateKey).HasFilter("\"DuplicateKey\" IS NOT NULL");
         });
         modelBuilder.Entity<CustomerFieldRow>(e =>
         {
@@ -124,6 +142,9 @@ public abstract class HubDbContext(DbContextOptions options) : DbContext(options
             e.Property(f => f.Name).HasMaxLength(TouchpointLimits.ProfileFactNameLength);
             e.Property(f => f.Source).HasMaxLength(TouchpointLimits.ConnectorInstanceIdLength);
             e.Property(f => f.SearchKey);
+            e.Property(f => f.DuplicateKey).HasMaxLength(DuplicateKeys.MaxLength);
+            // Only names and companies have a key: the index holds nothing for the other fields.
+            e.HasIndex(f => new { f.Name, f.DuplicateKey }).HasFilter("\"DuplicateKey\" IS NOT NULL");
         });
         modelBuilder.Entity<TimelineEntryRow>(e =>
         {

@@ -68,3 +68,29 @@ public sealed class SeparationMemberRow
 
     public required string Value { get; set; }
 }
+
+/// <summary>
+/// An admin's word that two customers are not the same person: the pair is no longer suggested as a likely duplicate.
+/// Stored once per pair, the smaller id (by <see cref="Guid.CompareTo(Guid)"/>) first.
+/// </summary>
+public sealed class DuplicateDismissalRow
+{
+    public const int ReasonMaxLength = 500;
+
+    public long Id { get; set; }
+
+    public Guid CustomerId { get; set; }
+
+    public Guid OtherCustomerId { get; set; }
+
+    public string? Reason { get; set; }
+
+    /// <summary>The admin's e-mail address or the API key's name.</summary>
+    public required string DismissedBy { get; set; }
+
+    public DateTimeOffset DismissedAt { get; set; }
+
+    /// <summary>The pair in the stored order.</summary>
+    public static (Guid CustomerId, Guid OtherCustomerId) Canonical(Guid first, Guid second) =>
+        first.CompareTo(second) <= 0 ? (first, second) : (second, first);
+}

@@ -42,6 +42,8 @@ public static class PersistenceExtensions
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService(sp => new CustomerSearchKeyBackfill(
             sp.GetRequiredService<IServiceScopeFactory>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<CustomerSearchKeyBackfill>>()));
+        services.AddHostedService(sp => new DuplicateKeyBackfill(
+            sp.GetRequiredService<IServiceScopeFactory>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<DuplicateKeyBackfill>>()));
         services.AddSingleton<WriterPause>();
         if (sqliteFile is not null)
         {

@@ -76,6 +76,7 @@ internal static class AdminUiExtensions
     [
         "/Admin/ApiKeys",
         "/Admin/Connectors/Edit",
+        "/Admin/Customers/Dismiss",
         "/Admin/Customers/Merge",
         "/Admin/Customers/Split",
         "/Admin/Operations/Replay",

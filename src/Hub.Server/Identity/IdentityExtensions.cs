@@ -26,6 +26,7 @@ internal static class IdentityExtensions
         services.AddScoped<CustomerSplitter>();
         services.AddScoped<CustomerMerger>();
         services.AddScoped<DuplicateSuggestions>();
+        services.AddScoped<DuplicateDismissals>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

@@ -19,7 +19,7 @@ public static class ApiScopes
     [
         (ContextRead, "Screen pop: the caller's context and the TwiML for Twilio (/api/context)."),
         (CustomersRead, "Find customers and read their record, timeline, merges, sync status and relationship health."),
-        (IdentityReview, "Identity conflicts and duplicate suggestions; merge two customers by hand or split a merged one."),
+        (IdentityReview, "Identity conflicts and duplicate suggestions; dismiss a suggestion (not the same person); merge two customers by hand or split a merged one."),
         (MessagesSend, "Send a message to a customer."),
         (Privacy, "Read and change consent, erase a customer, export a customer's data."),
         (Operations, "Failed messages: list, replay, discard."),

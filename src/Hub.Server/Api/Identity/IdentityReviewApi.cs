@@ -20,6 +20,18 @@ internal static class IdentityReviewApi
         identity.MapGet("/duplicates", DuplicatesAsync).WithName("ListDuplicateSuggestions")
             .WithSummary("Likely duplicates with a score and the reason, highest score first, a page at a time; never merged automatically.")
             .Produces<DuplicatePage>().ProducesProblem(StatusCodes.Status400BadRequest);
+        identity.MapPost("/duplicates/dismissals", DuplicateDismissalsApi.DismissAsync).WithName("DismissDuplicateSuggestion")
+            .WithSummary("Not the same person: the pair is no longer suggested (201 with the dismissal; 200 with the stored one when dismissed already).")
+            .Produces<DismissalView>(StatusCodes.Status201Created).Produces<DismissalView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        identity.MapDelete("/duplicates/dismissals/{customerId:guid}/{otherCustomerId:guid}", DuplicateDismissalsApi.UndoAsync)
+            .WithName("UndoDuplicateDismissal")
+            .WithSummary("Undo a dismissal (the two ids in either order) and answer the undone dismissal: the pair is suggested again when it still matches.")
+            .Produces<DismissalView>().ProducesProblem(StatusCodes.Status404NotFound);
+        identity.MapGet("/duplicates/dismissals", DuplicateDismissalsApi.ListAsync).WithName("ListDuplicateDismissals")
+            .WithSummary("Pairs dismissed as not the same person, newest first, a page at a time.")
+            .Produces<DismissalPage>().ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -138,6 +138,10 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("DuplicateKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<DateTimeOffset>("ObservedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -155,6 +159,9 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                         .HasColumnType("text");
 
                     b.HasKey("CustomerId", "Name");
+
+                    b.HasIndex("Name", "DuplicateKey")
+                        .HasFilter("\"DuplicateKey\" IS NOT NULL");
 
                     b.ToTable("customer_fields", (string)null);
                 });
@@ -231,6 +238,10 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.Property<Guid>("CustomerId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("DuplicateKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<DateTimeOffset>("LinkedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -240,6 +251,9 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.HasKey("Type", "Value");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("DuplicateKey")
+                        .HasFilter("\"DuplicateKey\" IS NOT NULL");
 
                     b.HasIndex("Value");
 
@@ -327,6 +341,42 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.HasIndex("MergedIntoId");
 
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.DuplicateDismissalRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("DismissedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DismissedBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<Guid>("OtherCustomerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OtherCustomerId");
+
+                    b.HasIndex("CustomerId", "OtherCustomerId")
+                        .IsUnique();
+
+                    b.ToTable("duplicate_dismissals", (string)null);
                 });
 
             modelBuilder.Entity("Hub.Infrastructure.Persistence.ErasureRequestRow", b =>
@@ -875,6 +925,21 @@ namespace Hub.Infrastructure.Persistence.Migrations.PostgreSql
                     b.HasOne("Hub.Infrastructure.Persistence.CustomerRow", null)
                         .WithMany("Identifiers")
                         .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.DuplicateDismissalRow", b =>
+                {
+                    b.HasOne("Hub.Infrastructure.Persistence.CustomerRow", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Hub.Infrastructure.Persistence.CustomerRow", null)
+                        .WithMany()
+                        .HasForeignKey("OtherCustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -131,6 +131,10 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DuplicateKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("ObservedAt")
                         .HasColumnType("INTEGER");
 
@@ -148,6 +152,9 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("CustomerId", "Name");
+
+                    b.HasIndex("Name", "DuplicateKey")
+                        .HasFilter("\"DuplicateKey\" IS NOT NULL");
 
                     b.ToTable("customer_fields", (string)null);
                 });
@@ -224,6 +231,10 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("CustomerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DuplicateKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("LinkedAt")
                         .HasColumnType("INTEGER");
 
@@ -233,6 +244,9 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("Type", "Value");
 
                     b.HasIndex("CustomerId");
+
+                    b.HasIndex("DuplicateKey")
+                        .HasFilter("\"DuplicateKey\" IS NOT NULL");
 
                     b.HasIndex("Value");
 
@@ -318,6 +332,40 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("MergedIntoId");
 
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.DuplicateDismissalRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DismissedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DismissedBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OtherCustomerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OtherCustomerId");
+
+                    b.HasIndex("CustomerId", "OtherCustomerId")
+                        .IsUnique();
+
+                    b.ToTable("duplicate_dismissals", (string)null);
                 });
 
             modelBuilder.Entity("Hub.Infrastructure.Persistence.ErasureRequestRow", b =>
@@ -856,6 +904,21 @@ namespace Hub.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasOne("Hub.Infrastructure.Persistence.CustomerRow", null)
                         .WithMany("Identifiers")
                         .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Hub.Infrastructure.Persistence.DuplicateDismissalRow", b =>
+                {
+                    b.HasOne("Hub.Infrastructure.Persistence.CustomerRow", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Hub.Infrastructure.Persistence.CustomerRow", null)
+                        .WithMany()
+                        .HasForeignKey("OtherCustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -48,7 +48,10 @@ public sealed class DetailsModel(HubDbContext db, DuplicateSuggestions suggestio
 
     public IReadOnlyList<DuplicateSuggestion> Duplicates { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(Guid id, string? channel, int? limit)
+    /// <summary>The customer an admin just said is not the same person as this one (the page after the dismissal).</summary>
+    public Guid? DismissedCustomerId { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, string? channel, int? limit, Guid? dismissed)
     {
         var cancel = HttpContext.RequestAborted;
         if (await MergedCustomers.SurvivorOfAsync(db, id, cancel) is { } survivor)
@@ -82,7 +85,8 @@ public sealed class DetailsModel(HubDbContext db, DuplicateSuggestions suggestio
         Merges = await db.CustomerMerges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id).OrderByDescending(m => m.At).ToListAsync(cancel);
         Conflicts = await db.IdentityConflicts.AsNoTracking().Where(c => c.CustomerId == id || c.OtherCustomerId == id)
             .OrderByDescending(c => c.Id).Take(50).ToListAsync(cancel);
-        Duplicates = [.. (await suggestions.FindAsync(500, cancel)).Where(d => d.CustomerId == id || d.OtherCustomerId == id)];
+        Duplicates = await suggestions.ForCustomerAsync(id, cancel);
+        DismissedCustomerId = dismissed;
         return Page();
     }
 
