@@ -58,6 +58,14 @@ public static class MessagingExtensions
         // above), then the stored targets' sync queues are connected, then the bus starts, then the relay publishes. Connected
         // before the bus starts, their endpoints start with the ones of its configuration; connected while it starts, an
         // endpoint could be started twice.
+        if (bus.Transport == BusTransport.RabbitMq)
+        {
+            services.AddSingleton<ISyncQueueTeardown, BrokerSyncQueueTeardown>();
+        }
+        else
+        {
+            services.AddSingleton<ISyncQueueTeardown, InMemorySyncQueueTeardown>();
+        }
         services.AddHostedService<RuntimeSyncEndpoints>();
         services.Configure<MassTransitHostOptions>(o =>
         {

@@ -27,6 +27,9 @@ internal sealed partial class PollingSourceRunner(
     ILogger<PollingSourceRunner> logger) : BackgroundService
 {
     private static readonly TimeSpan FailureWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a stopping loop may take to give its lease up; the host's shutdown time is shared with the bus.</summary>
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(5);
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -88,12 +91,25 @@ internal sealed partial class PollingSourceRunner(
     {
         var lease = options.Value.Lease;
         var outage = new OutageLog(logger, $"Polling {instance.Id}", time);
+        var holding = new LeaseHolding(instance.Id, logger);
+        try
+        {
+            await PollWhileRunningAsync(instance, source, lease, outage, holding, stoppingToken);
+        }
+        finally
+        {
+            await ReleaseAsync(instance.Id, holding);
+        }
+    }
+
+    private async Task PollWhileRunningAsync(ConnectorInstance instance, IPollingSource source, TimeSpan lease, OutageLog outage, LeaseHolding holding, CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
             try
             {
-                wait = await PollOnceAsync(instance, source, lease, stoppingToken);
+                wait = await PollOnceAsync(instance, source, lease, holding, stoppingToken);
                 outage.Succeeded();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -124,12 +140,13 @@ internal sealed partial class PollingSourceRunner(
     }
 
     /// <summary>One round; returns how long to wait before the next.</summary>
-    private async Task<TimeSpan> PollOnceAsync(ConnectorInstance instance, IPollingSource source, TimeSpan lease, CancellationToken cancellationToken)
+    private async Task<TimeSpan> PollOnceAsync(ConnectorInstance instance, IPollingSource source, TimeSpan lease, LeaseHolding holding, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
         var now = time.GetUtcNow();
         var row = await SourceLease.ClaimAsync(db, instance.Id, _owner, now, lease, cancellationToken);
+        holding.Is(row is not null);
         if (row is null)
         {
             return lease / 2;
@@ -153,6 +170,7 @@ internal sealed partial class PollingSourceRunner(
         if (!await SourceLease.AdvanceAsync(db, instance.Id, _owner, result.Checkpoint, after + result.NextPollIn, after, lease, cancellationToken))
         {
             LogLeaseLost(logger, instance.Id);
+            holding.Lost();
         }
         else if (touchpoints.Count > 0)
         {
@@ -172,6 +190,54 @@ internal sealed partial class PollingSourceRunner(
         }
     }
 
+    /// <summary>
+    /// On a graceful stop (shutdown, or the instance removed or changed) the lease is given up at once, so another process
+    /// takes the source over at its next check rather than after the lease lapsed. Only if this process still holds it;
+    /// a failure here only means the lease lapses as after a crash.
+    /// </summary>
+    private async Task ReleaseAsync(string instanceId, LeaseHolding holding)
+    {
+        if (!holding.Held)
+        {
+            return;
+        }
+        try
+        {
+            using var timeout = new CancellationTokenSource(ReleaseTimeout);
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            if (await SourceLease.ReleaseAsync(db, instanceId, _owner, time.GetUtcNow(), timeout.Token))
+            {
+                LogLeaseReleased(logger, instanceId);
+            }
+        }
+        catch (Exception e)
+        {
+            LogReleaseFailed(logger, e, instanceId);
+        }
+    }
+
+    /// <summary>Whether this process held a source's lease at its last check, so that taking and losing it is logged once each.</summary>
+    private sealed class LeaseHolding(string instanceId, ILogger logger)
+    {
+        public bool Held { get; private set; }
+
+        public void Is(bool held)
+        {
+            if (held && !Held)
+            {
+                LogLeaseTaken(logger, instanceId);
+            }
+            else if (!held && Held)
+            {
+                LogLeaseHeldElsewhere(logger, instanceId);
+            }
+            Held = held;
+        }
+
+        public void Lost() => Held = false;
+    }
+
     private sealed record RunningSource(ConnectorInstance Instance, CancellationTokenSource Stop, Task Loop)
     {
         public async Task StopAsync()
@@ -182,8 +248,20 @@ internal sealed partial class PollingSourceRunner(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Polling {ConnectorInstance} started")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Polling {ConnectorInstance} set up; it runs in the hub process that holds its lease")]
     private static partial void LogStarted(ILogger logger, string connectorInstance);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This process took the lease of {ConnectorInstance} and polls it")]
+    private static partial void LogLeaseTaken(ILogger logger, string connectorInstance);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another hub process holds the lease of {ConnectorInstance} now; this one polls it again only once the lease is free")]
+    private static partial void LogLeaseHeldElsewhere(ILogger logger, string connectorInstance);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released the lease of {ConnectorInstance}: another hub process takes it over at its next check")]
+    private static partial void LogLeaseReleased(ILogger logger, string connectorInstance);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not release the lease of {ConnectorInstance}; another hub process takes it over once it lapses")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string connectorInstance);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Polling {ConnectorInstance} stopped: the instance was removed, disabled or changed")]
     private static partial void LogStopped(ILogger logger, string connectorInstance);

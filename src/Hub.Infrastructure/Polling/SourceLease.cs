@@ -42,6 +42,15 @@ internal static class SourceLease
                 .SetProperty(s => s.LeaseUntil, now + lease)
                 .SetProperty(s => s.UpdatedAt, now), cancellationToken) == 1;
 
+    /// <summary>
+    /// Gives the lease up, only while this process still holds it, so that another process takes the source over at
+    /// its next check instead of waiting for the lease to lapse. Returns whether it held it.
+    /// </summary>
+    public static async Task<bool> ReleaseAsync(HubDbContext db, string instanceId, string owner, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await db.SourceCheckpoints
+            .Where(s => s.ConnectorInstanceId == instanceId && s.Owner == owner)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Owner, (string?)null).SetProperty(s => s.LeaseUntil, now), cancellationToken) == 1;
+
     private static Task<SourceCheckpointRow> ReadAsync(HubDbContext db, string instanceId, CancellationToken cancellationToken) =>
         db.SourceCheckpoints.AsNoTracking().SingleAsync(s => s.ConnectorInstanceId == instanceId, cancellationToken);
 }

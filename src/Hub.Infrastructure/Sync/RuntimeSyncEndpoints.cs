@@ -11,7 +11,8 @@ namespace Hub.Infrastructure.Sync;
 /// when the hosted services are created, before <see cref="StoredConnectorInstancesRefresher"/> has read them) and those
 /// added, enabled or disabled while the hub runs. At start it connects a receive endpoint for every sync target the bus
 /// was not configured with (<see cref="SyncQueueConsumers"/> says which it was), then follows the instance list: it
-/// connects the queue of a new target and stops the one of an instance that went away. A queue that cannot be
+/// connects the queue of a new target and stops the one of an instance that went away, whose queue
+/// <see cref="ISyncQueueTeardown"/> then keeps from collecting changes nobody reads. A queue that cannot be
 /// connected is shown in the connector list and tried again after <see cref="SyncQueueConsumers.RetryDelay"/>; its first
 /// failure is logged as a warning with the exception, the next ones only in <see cref="OutageLog"/>'s reminders.
 /// </summary>
@@ -20,6 +21,7 @@ internal sealed partial class RuntimeSyncEndpoints(
     IReceiveEndpointConnector bus,
     IBusRegistrationContext context,
     SyncQueueConsumers consumers,
+    ISyncQueueTeardown teardown,
     TimeProvider time,
     ILogger<RuntimeSyncEndpoints> logger)
     : IHostedService
@@ -105,7 +107,9 @@ internal sealed partial class RuntimeSyncEndpoints(
                 catch (Exception e)
                 {
                     LogStopFailed(logger, e, id);
+                    continue;
                 }
+                await teardown.TearDownAsync(id);
             }
             var unserved = new List<string>();
             var connected = Current();
@@ -117,6 +121,7 @@ internal sealed partial class RuntimeSyncEndpoints(
                 }
                 try
                 {
+                    await teardown.BeforeConnectAsync(id);
                     var handle = bus.ConnectReceiveEndpoint(SyncEndpoints.For(id), (_, endpoint) => SyncEndpoints.Configure(endpoint, context, connector));
                     lock (_endpoints)
                     {

@@ -48,9 +48,14 @@ public sealed partial class AdminForms : IDisposable
     }
 
     /// <summary>Adds a connector instance in /admin/connectors (enabled), as the form's Save does.</summary>
-    public async Task AddConnectorAsync(string id, string kind, IReadOnlyDictionary<string, string> options)
+    public Task AddConnectorAsync(string id, string kind, IReadOnlyDictionary<string, string> options) => SaveConnectorAsync(id, kind, options, existing: false);
+
+    /// <summary>Saves a stored instance's settings in /admin/connectors (enabled), as the form's Save does; secrets typed again.</summary>
+    public Task EditConnectorAsync(string id, string kind, IReadOnlyDictionary<string, string> options) => SaveConnectorAsync(id, kind, options, existing: true);
+
+    private async Task SaveConnectorAsync(string id, string kind, IReadOnlyDictionary<string, string> options, bool existing)
     {
-        var fields = new Dictionary<string, string> { ["kind"] = kind, ["existing"] = "false", ["instanceId"] = id, ["enabled"] = "true" };
+        var fields = new Dictionary<string, string> { ["kind"] = kind, ["existing"] = existing ? "true" : "false", ["instanceId"] = id, ["enabled"] = "true" };
         foreach (var (name, value) in options)
         {
             fields["o." + name] = value;

@@ -102,7 +102,7 @@ public sealed class RuntimeSyncEndpointsTests
     private async Task StartAsync()
     {
         // The registration context is only handed to the endpoint configuration callback, which the stand-in bus never calls.
-        var endpoints = new RuntimeSyncEndpoints(_instances, _bus, null!, _consumers, _time, _log);
+        var endpoints = new RuntimeSyncEndpoints(_instances, _bus, null!, _consumers, new NoTeardown(), _time, _log);
         await endpoints.StartAsync(CancellationToken.None);
     }
 
@@ -123,6 +123,13 @@ public sealed class RuntimeSyncEndpointsTests
 
         public ValueTask<SyncResult> PushAsync(CustomerUpdated change, ConnectorInstance instance, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
+    }
+
+    private sealed class NoTeardown : ISyncQueueTeardown
+    {
+        public Task TearDownAsync(string instanceId) => Task.CompletedTask;
+
+        public Task BeforeConnectAsync(string instanceId) => Task.CompletedTask;
     }
 
     private sealed class RecordingBus : IReceiveEndpointConnector
