@@ -40,10 +40,8 @@ public static class PersistenceExtensions
             services.AddDbContext<IngressBufferDbContext, SqliteIngressBufferDbContext>(o => o.UseSqlite(IngressBufferConnectionString(connectionString), OneCollectionParameter).AddInterceptors(SqliteSettings));
         }
         services.AddHostedService<DatabaseMigrator>();
-        services.AddHostedService(sp => new CustomerSearchKeyBackfill(
-            sp.GetRequiredService<IServiceScopeFactory>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<CustomerSearchKeyBackfill>>()));
-        services.AddHostedService(sp => new DuplicateKeyBackfill(
-            sp.GetRequiredService<IServiceScopeFactory>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<DuplicateKeyBackfill>>()));
+        services.AddHostedService(sp => new DerivedKeyBackfill(
+            sp.GetRequiredService<IServiceScopeFactory>(), sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<DerivedKeyBackfill>>()));
         services.AddSingleton<WriterPause>();
         if (sqliteFile is not null)
         {

@@ -55,7 +55,7 @@ public sealed class CustomerSearchTests : IDisposable
         await using var services = new ServiceCollection()
             .AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite($"Data Source={_sqlitePath}"))
             .BuildServiceProvider();
-        using var backfill = new CustomerSearchKeyBackfill(services.GetRequiredService<IServiceScopeFactory>(), time, NullLogger<CustomerSearchKeyBackfill>.Instance);
+        using var backfill = new DerivedKeyBackfill(services.GetRequiredService<IServiceScopeFactory>(), time, NullLogger<DerivedKeyBackfill>.Instance);
 
         await backfill.StartAsync(CancellationToken.None);
         await FoundEventuallyAsync("lovelace", ada);
@@ -68,7 +68,7 @@ public sealed class CustomerSearchTests : IDisposable
             await db.Database.ExecuteSqlRawAsync("UPDATE customer_fields SET \"SearchKey\" = '' WHERE \"Value\" = 'Grace Hopper'");
             Assert.Empty(await CustomerSearch.IdsMatchingAsync(db, "hopper", [], 0, 50, CancellationToken.None));
         }
-        time.Advance(CustomerSearchKeyBackfill.Interval);
+        time.Advance(DerivedKeyBackfill.Interval);
         await FoundEventuallyAsync("hopper", grace);
         await backfill.StopAsync(CancellationToken.None);
         await using (var db = OpenSqlite())
