@@ -54,8 +54,10 @@ internal sealed partial class SyncCheckpoints(
                 }
             }
         }
-        // A merged customer's own change queued beside its merge would make the record the target is about to merge away.
+        // A merged customer's own change queued beside its merge would make the record the target is about to merge away;
+        // not so the change that restores it after a split (it names the customer it was split off).
         var merged = merges.SelectMany(m => m.MergedCustomerIds).ToHashSet();
+        merged.ExceptWith(push.Where(c => c.SplitFromCustomerId is not null).Select(c => c.CustomerId));
         own.AddRange(push.Where(c => merged.Contains(c.CustomerId)));
         push.RemoveAll(c => merged.Contains(c.CustomerId));
         return new SyncPlan(push, own, merges);
@@ -106,11 +108,13 @@ internal sealed partial class SyncCheckpoints(
     /// Once a target took a merge, the merged customers' checkpoints there no longer hold a record id (the target merged or
     /// deleted those records) and stand at the merged customers' last versions, so a stale change of theirs still queued
     /// is not pushed and does not bring the record back. A split later restores a customer with a newer version, which is
-    /// pushed as a new record.
+    /// pushed as a new record. A customer split off again before the target took the merge (it was down meanwhile) is
+    /// not merged any more: its checkpoint keeps its version, so its versions since the split are still pushed.
     /// </summary>
     public async Task RetireMergedAsync(string instanceId, IReadOnlyList<Guid> mergedIds, CancellationToken cancellationToken)
     {
-        var versions = await db.Customers.AsNoTracking().Where(c => mergedIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Version, cancellationToken);
+        var versions = await db.Customers.AsNoTracking().Where(c => mergedIds.Contains(c.Id) && c.MergedIntoId != null)
+            .ToDictionaryAsync(c => c.Id, c => c.Version, cancellationToken);
         await RecordAsync(instanceId, [.. versions.Select(v => new SyncDelivery(v.Key, v.Value, null))], cancellationToken);
         await db.SyncCheckpoints.Where(c => c.ConnectorInstanceId == instanceId && mergedIds.Contains(c.CustomerId) && c.DeliveredVersion != ErasedVersion)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.ExternalRecordId, (string?)null), cancellationToken);
