@@ -22,7 +22,12 @@ public sealed class SurvivorshipRules
             throw new ArgumentException("There is nothing to choose from.", nameof(observations));
         }
         var field = list[0].Field;
-        var rule = ConsentFacts.IsConsent(field) ? MostRecentStatement : Fields.GetValueOrDefault(field) ?? new FieldRule { Rule = Default };
+        if (ConsentFacts.IsConsent(field))
+        {
+            // The customer's most recent statement; two at the same instant (from two systems, say): the withholding one.
+            return list.OrderByDescending(o => o, ConsentRecency).First();
+        }
+        var rule = Fields.GetValueOrDefault(field) ?? new FieldRule { Rule = Default };
         return rule.Rule switch
         {
             SurvivorshipRule.MostFrequent => list.OrderByDescending(o => o.Count).ThenByDescending(o => o, Recency).First(),
@@ -30,8 +35,6 @@ public sealed class SurvivorshipRules
             _ => list.OrderByDescending(o => o, Recency).First(),
         };
     }
-
-    private static readonly FieldRule MostRecentStatement = new() { Rule = SurvivorshipRule.MostRecent };
 
     private static readonly IComparer<FieldObservation> Recency = Comparer<FieldObservation>.Create((a, b) =>
     {
@@ -42,6 +45,14 @@ public sealed class SurvivorshipRules
         }
         var bySource = string.CompareOrdinal(a.Source, b.Source);
         return bySource != 0 ? bySource : string.CompareOrdinal(a.Value, b.Value);
+    });
+
+    private static readonly IComparer<FieldObservation> ConsentRecency = Comparer<FieldObservation>.Create((a, b) =>
+    {
+        var byTime = a.LastObservedAt.UtcTicks.CompareTo(b.LastObservedAt.UtcTicks);
+        return byTime != 0 ? byTime
+            : ConsentFacts.Withholds(a.Value) != ConsentFacts.Withholds(b.Value) ? (ConsentFacts.Withholds(a.Value) ? 1 : -1)
+            : Recency.Compare(a, b);
     });
 }
 

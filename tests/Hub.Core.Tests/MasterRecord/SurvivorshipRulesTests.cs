@@ -46,6 +46,22 @@ public sealed class SurvivorshipRulesTests
         Assert.Equal("granted", rules.Choose([deniedOften, grantedLater]).Value);
     }
 
+    [Theory]
+    [InlineData("denied")]
+    [InlineData("revoked")]
+    public void Two_consent_statements_at_the_same_instant_the_withholding_one_holds_whatever_their_sources(string withholding)
+    {
+        var rules = new SurvivorshipRules();
+        foreach (var (grantedBy, withheldBy) in new[] { ("api:crm", "tw1"), ("tw1", "api:crm"), ("a", "z"), ("z", "a") })
+        {
+            var granted = new FieldObservation("consent.sms", "granted", grantedBy, 1, T0);
+            var withheld = new FieldObservation("consent.sms", withholding, withheldBy, 1, T0);
+
+            Assert.Equal(withholding, rules.Choose([granted, withheld]).Value);
+            Assert.Equal(withholding, rules.Choose([withheld, granted]).Value);
+        }
+    }
+
     [Fact]
     public void A_rule_applies_only_to_its_field()
     {
