@@ -49,11 +49,15 @@ public sealed class DuplicateDismissals(HubDbContext db, AuditLog audit, TimePro
         return new(DismissalOutcome.Dismissed, dismissal, null);
     }
 
-    /// <summary>Undoes the dismissal of the pair (in either order) and returns it; null when there was none.</summary>
+    /// <summary>
+    /// Undoes the dismissal of the pair (in either order; a merged id stands for its survivor, as when dismissing) and
+    /// returns it; null when there was none.
+    /// </summary>
     public async Task<DuplicateDismissalRow?> UndoAsync(Guid customerId, Guid otherCustomerId, string actor, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
-        var (a, b) = DuplicateDismissalRow.Canonical(customerId, otherCustomerId);
+        var (a, b) = DuplicateDismissalRow.Canonical(
+            await CurrentAsync(customerId, cancellationToken) ?? customerId, await CurrentAsync(otherCustomerId, cancellationToken) ?? otherCustomerId);
         await using var transaction = await db.Database.BeginCustomerGraphTransactionAsync(cancellationToken);
         var dismissal = await db.DuplicateDismissals.FirstOrDefaultAsync(d => d.CustomerId == a && d.OtherCustomerId == b, cancellationToken);
         if (dismissal is null)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Hub.Infrastructure.Persistence;
 using Hub.Infrastructure.Resolution;
 using Hub.Server.Api.Customers;
@@ -77,6 +78,7 @@ internal static class DuplicateDismissalsApi
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid dismissal", detail: detail);
 }
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record DismissalRequest(Guid? CustomerId, Guid? OtherCustomerId, string? Reason);
 
 /// <param name="CustomerId">The smaller of the two ids: a pair is stored once, whichever way round it was named.</param>
