@@ -16,8 +16,12 @@ internal static class CallMapper
             return null;
         }
         var outbound = form["Direction"] is { } direction && direction.StartsWith("outbound", StringComparison.Ordinal);
+        // With answering machine detection on, Twilio reports a call that reached voicemail or a fax as completed.
+        var machine = outbound && form["AnsweredBy"] is { } answeredBy
+            && (answeredBy.StartsWith("machine", StringComparison.Ordinal) || answeredBy == "fax");
         var (type, summary) = status switch
         {
+            "completed" when machine => ("call.missed", $"Missed call (answered by {(form["AnsweredBy"] == "fax" ? "a fax" : "voicemail")})"),
             "ringing" => ("call.started", outbound ? "Outgoing call" : "Incoming call"),
             "completed" => ("call.completed", $"{(outbound ? "Outgoing" : "Incoming")} call, {Seconds(form["CallDuration"])}"),
             "busy" => ("call.missed", "Missed call (busy)"),

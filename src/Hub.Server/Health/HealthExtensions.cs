@@ -57,7 +57,7 @@ internal static class HealthExtensions
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
             await db.Database.CanConnectAsync(cancellationToken)
-                ? HealthCheckResult.Healthy()
+                ? HealthCheckResult.Healthy("The database answers.")
                 : HealthCheckResult.Unhealthy("The database cannot be reached.");
     }
 }

@@ -50,6 +50,30 @@ public sealed class CallMappingTests
     }
 
     [Theory]
+    [InlineData("machine_end_beep", "Missed call (answered by voicemail)")]
+    [InlineData("machine_start", "Missed call (answered by voicemail)")]
+    [InlineData("fax", "Missed call (answered by a fax)")]
+    public async Task A_completed_outbound_call_that_answering_machine_detection_says_reached_a_machine_is_a_missed_call(string answeredBy, string summary)
+    {
+        var form = Sample("voice-status-completed.form").Replace("AnsweredBy=human", $"AnsweredBy={answeredBy}", StringComparison.Ordinal);
+
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(form)));
+
+        Assert.Equal(("call.missed", summary), (touchpoint.Type, touchpoint.Summary));
+        Assert.Equal(TouchpointDirection.Outbound, touchpoint.Direction);
+        Assert.Equal("CA90bf944d7f2d32d720a40ac36a6bddb0:completed", touchpoint.SourceEventId);
+    }
+
+    [Fact]
+    public async Task A_completed_outbound_call_a_person_answered_stays_a_completed_call()
+    {
+        Assert.Contains("AnsweredBy=human", Sample("voice-status-completed.form"), StringComparison.Ordinal);
+        var touchpoint = Assert.Single(await AcceptedAsync(Signed(Sample("voice-status-completed.form"))));
+
+        Assert.Equal("call.completed", touchpoint.Type);
+    }
+
+    [Theory]
     [InlineData("queued")]
     [InlineData("initiated")]
     [InlineData("in-progress")]
