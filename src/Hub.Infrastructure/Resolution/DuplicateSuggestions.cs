@@ -86,8 +86,17 @@ public sealed class DuplicateSuggestions(HubDbContext db)
         [.. (await dismissals.AsNoTracking().Select(d => new { d.CustomerId, d.OtherCustomerId }).ToListAsync(cancellationToken))
             .Select(d => (d.CustomerId, d.OtherCustomerId))];
 
-    /// <summary>Each pair of customers in one group, the smaller id first (the order dismissals are stored in).</summary>
-    private static IEnumerable<DuplicateSuggestion> Pairs(List<Candidate> names, List<Candidate> phones)
+    /// <summary>
+    /// Each pair of customers in one group, the smaller id first (the order dismissals are stored in), once: a pair that
+    /// several rules (or several phone numbers) find has the best score and every reason.
+    /// </summary>
+    private static IEnumerable<DuplicateSuggestion> Pairs(List<Candidate> names, List<Candidate> phones) =>
+        EveryMatch(names, phones)
+            .GroupBy(s => (s.CustomerId, s.OtherCustomerId))
+            .Select(pair => pair.OrderByDescending(s => s.Score).ThenBy(s => s.Reason, StringComparer.Ordinal).ToList())
+            .Select(matches => matches[0] with { Reason = string.Join("; ", matches.Select(m => m.Reason).Distinct()) });
+
+    private static IEnumerable<DuplicateSuggestion> EveryMatch(List<Candidate> names, List<Candidate> phones)
     {
         foreach (var group in names.GroupBy(n => (n.Key, n.CompanyKey)))
         {
