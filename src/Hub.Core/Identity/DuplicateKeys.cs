@@ -19,6 +19,12 @@ public static class DuplicateKeys
 
     private const int PhoneDigitsCompared = 9;
 
+    /// <summary>Letters that are written without their mark in plain ASCII but have no decomposition to drop it from.</summary>
+    private static readonly Dictionary<char, string> LettersWithoutDecomposition = new()
+    {
+        ['ł'] = "l", ['ø'] = "o", ['đ'] = "d", ['ħ'] = "h", ['ı'] = "i", ['ß'] = "ss", ['æ'] = "ae", ['œ'] = "oe", ['þ'] = "th", ['ð'] = "d",
+    };
+
     /// <summary>The key of a profile field's value, or null for a field that is not compared.</summary>
     public static string? OfField(string? name, string? value) =>
         name is not null && value is not null && ComparedFields.Contains(name) ? Text(value) : null;
@@ -27,7 +33,10 @@ public static class DuplicateKeys
     public static string? OfIdentifier(string? type, string? value) =>
         type == IdentifierTypes.Phone && value is { Length: > PhoneDigitsCompared } ? value[^PhoneDigitsCompared..] : null;
 
-    /// <summary>Lower case, accents dropped, runs of white space as one space, trimmed, at most <see cref="MaxLength"/> characters.</summary>
+    /// <summary>
+    /// Lower case, accents dropped (also the marks of ł, ø, đ and the like, and ß, æ, œ, þ written out), runs of white space
+    /// as one space, trimmed, at most <see cref="MaxLength"/> characters.
+    /// </summary>
     public static string Text(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -55,6 +64,11 @@ public static class DuplicateKeys
         {
             if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
             {
+                continue;
+            }
+            if (LettersWithoutDecomposition.TryGetValue(c, out var plain))
+            {
+                builder.Append(plain);
                 continue;
             }
             if (!char.IsWhiteSpace(c) || (builder.Length > 0 && builder[^1] != ' '))

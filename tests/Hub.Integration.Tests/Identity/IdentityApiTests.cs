@@ -125,6 +125,11 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
             Assert.Contains("'limit'", detail, StringComparison.Ordinal);
         }
         Assert.Contains("'cursor'", await BadRequestDetailAsync($"{list}?cursor=not-a-cursor"), StringComparison.Ordinal);
+        if (list.EndsWith("duplicates", StringComparison.Ordinal))
+        {
+            // A cursor's score is a number: not NaN or Infinity, which no suggestion has.
+            Assert.Contains("'cursor'", await BadRequestDetailAsync($"{list}?cursor=NaN_{Guid.NewGuid():N}_{Guid.NewGuid():N}"), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

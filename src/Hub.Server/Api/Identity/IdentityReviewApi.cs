@@ -80,7 +80,7 @@ internal static class IdentityReviewApi
 
     private static DuplicateSuggestion? ParseDuplicateCursor(string cursor) =>
         cursor.Split('_') is [var score, var customer, var other]
-        && double.TryParse(score, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsedScore)
+        && double.TryParse(score, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsedScore) && double.IsFinite(parsedScore)
         && Guid.TryParseExact(customer, "N", out var customerId) && Guid.TryParseExact(other, "N", out var otherId)
             ? new DuplicateSuggestion(customerId, otherId, parsedScore, "")
             : null;
