@@ -53,7 +53,7 @@ public sealed class SyncTargetOutageRedeliveryTests(ITestOutputHelper output)
             using var response = await hub.Sender.SendAsync(SignedWebhookSender.Identify(n, Customers));
             response.EnsureSuccessStatusCode();
         }
-        await EventuallyAsync(() => EveryChangeFailedAsync(hub), "every change became a failed message of both targets", TimeSpan.FromSeconds(90));
+        await Eventually.HoldsAsync(() => EveryChangeFailedAsync(hub), "every change became a failed message of both targets", TimeSpan.FromSeconds(90));
         var outageRows = (await RowsAsync(hub)).Where(r => r.Queue == OutageQueue).ToList();
         var goneRows = (await RowsAsync(hub)).Where(r => r.Queue == GoneQueue).ToList();
         output.WriteLine($"failed: {outageRows.Count} messages of {OutageQueue} ({outageRows[0].ExceptionType}), {goneRows.Count} of {GoneQueue} ({goneRows[0].ExceptionType})");
@@ -63,7 +63,7 @@ public sealed class SyncTargetOutageRedeliveryTests(ITestOutputHelper output)
         // Still down: only probes reach the target, each the oldest failed change, one at a time.
         var auditMark = (await AutomaticReplaysAsync(hub)).Select(a => a.Id).DefaultIfEmpty().Max();
         var from = DateTime.UtcNow;
-        await EventuallyAsync(async () => (await AutomaticReplaysAsync(hub)).Count(a => a.Id > auditMark) >= 3, "three probes while the target is down", TimeSpan.FromSeconds(60));
+        await Eventually.HoldsAsync(async () => (await AutomaticReplaysAsync(hub)).Count(a => a.Id > auditMark) >= 3, "three probes while the target is down", TimeSpan.FromSeconds(60));
         var until = DateTime.UtcNow;
         var probes = (await AutomaticReplaysAsync(hub)).Where(a => a.Id > auditMark).ToList();
         var requests = target.Server.LogEntries.Where(e => e.RequestMessage!.DateTime >= from && e.RequestMessage.DateTime <= until).ToList();
@@ -80,7 +80,7 @@ public sealed class SyncTargetOutageRedeliveryTests(ITestOutputHelper output)
         gone.ResetMappings();
         gone.Given(Request.Create().UsingPost()).RespondWith(Response.Create().WithStatusCode(200));
         await target.AssertHasLatestVersionsAsync(hub.CustomerVersionsAsync, output);
-        await EventuallyAsync(async () => (await RowsAsync(hub)).Where(r => r.Queue == OutageQueue).All(r => r.Status == "replayed"),
+        await Eventually.HoldsAsync(async () => (await RowsAsync(hub)).Where(r => r.Queue == OutageQueue).All(r => r.Status == "replayed"),
             "every failed message of the target that was down replayed", TimeSpan.FromSeconds(30));
         var replays = await AutomaticReplaysAsync(hub);
         Assert.All(outageRows, r => Assert.Contains(replays, a => a.Subject == r.Id.ToString(CultureInfo.InvariantCulture)));
@@ -148,13 +148,4 @@ public sealed class SyncTargetOutageRedeliveryTests(ITestOutputHelper output)
         return connection;
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {within.TotalSeconds:0} s: {what}");
-            await Task.Delay(250);
-        }
-    }
 }

@@ -185,7 +185,7 @@ public abstract class DuplicateDismissalApiTests
     {
         var older = await IdentifyAsync($"{prefix}-1", $"{prefix}.one@dismiss.example", name);
         var younger = await IdentifyAsync($"{prefix}-2", $"{prefix}.two@dismiss.example", name.ToUpperInvariant());
-        await WaitAsync(async () => await IsSuggestedAsync(older, younger) ? true : (bool?)null);
+        await Eventually.ValueAsync(async () => await IsSuggestedAsync(older, younger) ? true : (bool?)null);
         return (older, younger);
     }
 
@@ -196,27 +196,13 @@ public abstract class DuplicateDismissalApiTests
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-        return await WaitAsync(async () =>
+        return await Eventually.ValueAsync(async () =>
         {
             var found = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers?email={email}", UriKind.Relative));
             return found.EnumerateArray().Select(c => Guid.Parse(c.GetProperty("id").GetString()!)).ToList() is [var id] ? id : (Guid?)null;
         });
     }
 
-    private static async Task<T> WaitAsync<T>(Func<Task<T?>> probe)
-        where T : struct
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-            Assert.True(DateTime.UtcNow < deadline, "the hub did not get there within 30 s");
-            await Task.Delay(100);
-        }
-    }
 }
 
 /// <summary>On SQLite with the in-memory bus.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Hub.Integration.Tests.Api;
+using Hub.Integration.Tests.Hosting;
 
 namespace Hub.Integration.Tests.Identity;
 
@@ -18,7 +19,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         Assert.NotEqual(ann, phone);
 
         await IdentifyAsync("m-3", """{"email":"ann@merge.example","phone":"+12015550141"}""");
-        var survivor = await WaitAsync(async () =>
+        var survivor = await Eventually.ValueAsync(async () =>
         {
             var found = await FindAsync("phone=%2B12015550141");
             return found.Count == 1 && found[0] == ann ? ann : (Guid?)null;
@@ -50,7 +51,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         var before = new[] { await StateAsync(bea), await StateAsync(other) };
 
         await IdentifyAsync("s-3", """{"email":"bea@split.example","phone":"+12015550142"}""");
-        await WaitAsync(async () => (await FindAsync("phone=%2B12015550142")) is [var only] && only == bea ? bea : (Guid?)null);
+        await Eventually.ValueAsync(async () => (await FindAsync("phone=%2B12015550142")) is [var only] && only == bea ? bea : (Guid?)null);
 
         using var split = await Client.PostAsJsonAsync(new Uri($"api/customers/{bea}/split", UriKind.Relative), new { mergedCustomerId = other });
         Assert.Equal(HttpStatusCode.OK, split.StatusCode);
@@ -81,7 +82,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-        var conflict = await WaitAsync(async () =>
+        var conflict = await Eventually.ValueAsync(async () =>
         {
             var conflicts = await Client.GetFromJsonAsync<JsonElement>(new Uri("api/identity/conflicts", UriKind.Relative));
             return conflicts.GetProperty("items").EnumerateArray().Cast<JsonElement?>()
@@ -101,7 +102,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
     {
         var one = await IdentifyAsync("d-1", """{"email":"carla.one@dup.example","name":"Carla Núñez","company":{"name":"Dup Corp"}}""");
         var two = await IdentifyAsync("d-2", """{"email":"carla.two@dup.example","name":"carla  nunez","company":{"name":"DUP CORP"}}""");
-        var suggestion = await WaitAsync(async () =>
+        var suggestion = await Eventually.ValueAsync(async () =>
         {
             var all = await Client.GetFromJsonAsync<JsonElement>(new Uri("api/identity/duplicates", UriKind.Relative));
             return all.GetProperty("items").EnumerateArray().Cast<JsonElement?>().FirstOrDefault(s =>
@@ -146,7 +147,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         }
         foreach (var list in new[] { "api/identity/conflicts", "api/identity/duplicates" })
         {
-            await WaitAsync(async () => (await Client.GetFromJsonAsync<JsonElement>(new Uri($"{list}?limit=500", UriKind.Relative)))
+            await Eventually.ValueAsync(async () => (await Client.GetFromJsonAsync<JsonElement>(new Uri($"{list}?limit=500", UriKind.Relative)))
                 .GetProperty("items").GetArrayLength() >= 3 ? 1 : (int?)null);
         }
 
@@ -186,7 +187,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         var eve = await IdentifyAsync("y-1", """{"email":"eve@sync301.example","name":"Eve"}""");
         var phone = await IdentifyAsync("y-2", """{"phone":"+1 201 555 0144","name":"Eve B"}""", byPhone: "+12015550144");
         await IdentifyAsync("y-3", """{"email":"eve@sync301.example","phone":"+12015550144"}""");
-        await WaitAsync(async () => (await FindAsync("phone=%2B12015550144")) is [var only] && only == eve ? eve : (Guid?)null);
+        await Eventually.ValueAsync(async () => (await FindAsync("phone=%2B12015550144")) is [var only] && only == eve ? eve : (Guid?)null);
         using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Embedded.Hub.BaseAddress };
         noRedirect.DefaultRequestHeaders.Authorization = Client.DefaultRequestHeaders.Authorization;
 
@@ -244,7 +245,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-        var items = await WaitAsync(async () =>
+        var items = await Eventually.ValueAsync(async () =>
         {
             var timeline = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{dana}/timeline", UriKind.Relative));
             return timeline.GetProperty("items").GetArrayLength() == 2 ? timeline.GetProperty("items") : (JsonElement?)null;
@@ -287,7 +288,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
-        return await WaitAsync(async () => (await FindAsync($"email={email}")) is [var found] ? found : (Guid?)null);
+        return await Eventually.ValueAsync(async () => (await FindAsync($"email={email}")) is [var found] ? found : (Guid?)null);
     }
 
     private async Task<Guid> IdentifyAsync(string messageId, string traits, string? byPhone = null, string? userId = null)
@@ -301,7 +302,7 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         var traitsJson = JsonDocument.Parse(traits).RootElement;
         var query = byPhone is not null ? $"phone={Uri.EscapeDataString(byPhone)}"
             : traitsJson.TryGetProperty("email", out var email) ? $"email={email.GetString()}" : throw new ArgumentException("no lookup");
-        return await WaitAsync(async () => (await FindAsync(query)) is [var id] ? id : (Guid?)null);
+        return await Eventually.ValueAsync(async () => (await FindAsync(query)) is [var id] ? id : (Guid?)null);
     }
 
     private async Task<List<Guid>> FindAsync(string query)
@@ -319,18 +320,4 @@ public sealed class IdentityApiTests(EmbeddedHubFixture fixture) : IClassFixture
         return $"{customer.GetProperty("id")} {customer.GetProperty("identifiers")} {string.Join(",", fields)} {string.Join(",", events)}";
     }
 
-    private static async Task<T> WaitAsync<T>(Func<Task<T?>> probe)
-        where T : struct
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-            Assert.True(DateTime.UtcNow < deadline, "the hub did not get there within 30 s");
-            await Task.Delay(100);
-        }
-    }
 }

@@ -55,7 +55,7 @@ public abstract class ManualMergeApiTests
         var work = await IdentifyAsync("i-3", """{"email":"ivo.work@replay.example"}""");
         Assert.Equal(HttpStatusCode.OK, (await MergeAsync(ivo, phone)).Status);
         await TouchpointAsync("i-5", "ivo@replay.example", "ivo.work@replay.example");
-        await WaitAsync(async () => (await FindAsync("email=ivo.work@replay.example")) is [var only] && only == ivo ? true : (bool?)null);
+        await Eventually.ValueAsync(async () => (await FindAsync("email=ivo.work@replay.example")) is [var only] && only == ivo ? true : (bool?)null);
 
         // The split replays every identifier of Ivo's from the stored links, in canonical order: only the admin's link
         // joins the phone to the e-mail there.
@@ -76,7 +76,7 @@ public abstract class ManualMergeApiTests
         var jo = await IdentifyAsync("j-1", """{"email":"jo@resplit.example","name":"Jo"}""");
         var other = await IdentifyAsync("j-2", """{"phone":"+1 201 555 0163"}""", byPhone: "+12015550163");
         await IdentifyAsync("j-3", """{"email":"jo@resplit.example","phone":"+12015550163"}""");
-        await WaitAsync(async () => (await FindAsync("phone=%2B12015550163")) is [var only] && only == jo ? jo : (Guid?)null);
+        await Eventually.ValueAsync(async () => (await FindAsync("phone=%2B12015550163")) is [var only] && only == jo ? jo : (Guid?)null);
         using (var split = await Client.PostAsJsonAsync(new Uri($"api/customers/{jo}/split", UriKind.Relative), new { mergedCustomerId = other }))
         {
             Assert.Equal(HttpStatusCode.OK, split.StatusCode);
@@ -90,7 +90,7 @@ public abstract class ManualMergeApiTests
         Assert.Equal([jo], await FindAsync("phone=%2B12015550163"));
         // The split is lifted: the same pair together again is no conflict, and they stay one.
         await SendAsync("""{"type":"identify","messageId":"j-4","anonymousId":"anon","traits":{"email":"jo@resplit.example","phone":"+12015550163"},"timestamp":"2026-03-01T10:00:04Z"}""");
-        await WaitAsync(async () => (await TimelineAsync(jo)).Contains("j-4") ? true : (bool?)null);
+        await Eventually.ValueAsync(async () => (await TimelineAsync(jo)).Contains("j-4") ? true : (bool?)null);
         Assert.Equal([jo], await FindAsync("phone=%2B12015550163"));
         Assert.Empty(await ConflictsOfAsync(jo));
         Assert.Equal(["merge", "split", "merge"], (await HistoryAsync(jo)).EnumerateArray().Select(m => m.GetProperty("kind").GetString()));
@@ -109,7 +109,7 @@ public abstract class ManualMergeApiTests
         var pia = await IdentifyAsync("o-1", """{"email":"pia@old-event.example","name":"Pia"}""");
         var other = await IdentifyAsync("o-2", """{"phone":"+1 201 555 0165"}""", byPhone: "+12015550165");
         await IdentifyAsync("o-3", """{"email":"pia@old-event.example","phone":"+12015550165"}""");
-        await WaitAsync(async () => (await FindAsync("phone=%2B12015550165")) is [var only] && only == pia ? pia : (Guid?)null);
+        await Eventually.ValueAsync(async () => (await FindAsync("phone=%2B12015550165")) is [var only] && only == pia ? pia : (Guid?)null);
         using (var split = await Client.PostAsJsonAsync(new Uri($"api/customers/{pia}/split", UriKind.Relative), new { mergedCustomerId = other }))
         {
             Assert.Equal(HttpStatusCode.OK, split.StatusCode);
@@ -117,7 +117,7 @@ public abstract class ManualMergeApiTests
 
         // Before all their history: the replay in canonical order meets it while neither customer exists yet.
         await SendAsync("""{"type":"identify","messageId":"o-0","anonymousId":"anon","traits":{"email":"pia@old-event.example","phone":"+12015550165"},"timestamp":"2026-02-01T09:00:00Z"}""");
-        var old = await WaitAsync(async () =>
+        var old = await Eventually.ValueAsync(async () =>
         {
             var timeline = await Client.GetFromJsonAsync<JsonElement>(new Uri($"api/customers/{pia}/timeline", UriKind.Relative));
             return timeline.GetProperty("items").EnumerateArray().Cast<JsonElement?>()
@@ -260,7 +260,7 @@ public abstract class ManualMergeApiTests
         await SendAsync($$"""{"type":"identify","messageId":"{{messageId}}",{{user}}"anonymousId":"anon","traits":{{traits}},"timestamp":"2026-03-01T10:00:0{{messageId[^1]}}Z"}""");
         var query = byPhone is not null ? $"phone={Uri.EscapeDataString(byPhone)}"
             : $"email={JsonDocument.Parse(traits).RootElement.GetProperty("email").GetString()}";
-        return await WaitAsync(async () => (await FindAsync(query)) is [var id] ? id : (Guid?)null);
+        return await Eventually.ValueAsync(async () => (await FindAsync(query)) is [var id] ? id : (Guid?)null);
     }
 
     private async Task<List<Guid>> FindAsync(string query)
@@ -269,20 +269,6 @@ public abstract class ManualMergeApiTests
         return [.. found.EnumerateArray().Select(c => Guid.Parse(c.GetProperty("id").GetString()!))];
     }
 
-    private static async Task<T> WaitAsync<T>(Func<Task<T?>> probe)
-        where T : struct
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-            Assert.True(DateTime.UtcNow < deadline, "the hub did not get there within 30 s");
-            await Task.Delay(100);
-        }
-    }
 }
 
 /// <summary>On SQLite with the in-memory bus.</summary>

@@ -97,15 +97,7 @@ internal sealed class SalesforceHub : IAsyncDisposable
             .Where(i => i.GetProperty("type").GetString() == type).Select(i => i.GetProperty("value").GetString()).FirstOrDefault();
 
     /// <summary>Polls until <paramref name="condition"/> holds (30 s at most: the hub works asynchronously).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(100);
-        }
-    }
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what) => Eventually.HoldsAsync(condition, what);
 
     public static Task EventuallyAsync(Func<bool> condition, string what) => EventuallyAsync(() => Task.FromResult(condition()), what);
 
